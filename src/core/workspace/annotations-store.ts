@@ -1,0 +1,167 @@
+import type Database from "better-sqlite3";
+import { z } from "zod";
+import {
+  type Annotation,
+  type AnnotationPayload,
+  type AnnotationSource,
+  annotationPayloadSchema,
+  annotationSourceKinds,
+} from "../types.ts";
+
+export interface NewAnnotation {
+  documentId: string;
+  task: string;
+  taskVersion: string;
+  source: AnnotationSource;
+  payload: AnnotationPayload;
+  callKey?: string;
+  runId?: number;
+}
+
+export interface AnnotationQuery {
+  task?: string;
+  sourceKind?: AnnotationSource["kind"];
+  sourceName?: string;
+  documentId?: string;
+}
+
+const annotationRowSchema = z.object({
+  id: z.number(),
+  document_id: z.string(),
+  task: z.string(),
+  task_version: z.string(),
+  source_kind: z.enum(annotationSourceKinds),
+  source_name: z.string(),
+  source_version: z.string().nullable(),
+  call_key: z.string().nullable(),
+  run_id: z.number().nullable(),
+  payload: z.string(),
+  created_at: z.string(),
+});
+
+function rowToAnnotation(row: unknown): Annotation {
+  const parsed = annotationRowSchema.parse(row);
+  const source: AnnotationSource = { kind: parsed.source_kind, name: parsed.source_name };
+  if (parsed.source_version !== null) source.version = parsed.source_version;
+  const annotation: Annotation = {
+    id: parsed.id,
+    documentId: parsed.document_id,
+    task: parsed.task,
+    taskVersion: parsed.task_version,
+    source,
+    payload: annotationPayloadSchema.parse(JSON.parse(parsed.payload)),
+    createdAt: parsed.created_at,
+  };
+  if (parsed.call_key !== null) annotation.callKey = parsed.call_key;
+  if (parsed.run_id !== null) annotation.runId = parsed.run_id;
+  return annotation;
+}
+
+export class AnnotationsStore {
+  private readonly insertTeacher: Database.Statement;
+  private readonly upsertStatic: Database.Statement;
+  private readonly deleteStatic: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    const columns =
+      "(document_id, task, task_version, source_kind, source_name, source_version, call_key, run_id, payload, created_at)";
+    this.insertTeacher = db.prepare(
+      `INSERT OR IGNORE INTO annotations ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.deleteStatic = db.prepare(
+      "DELETE FROM annotations WHERE document_id = ? AND task = ? AND source_kind = ? AND source_name = ? AND call_key IS NULL",
+    );
+    this.upsertStatic = db.prepare(
+      `INSERT INTO annotations ${columns} VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+    );
+  }
+
+  /**
+   * Stores an annotation. Teacher annotations (with a call key) are written at most once per call
+   * and document; other sources (gold, human, lexicon) replace the previous annotation of the same
+   * document, task and source, so re-importing a gold set does not duplicate it.
+   */
+  insert(annotation: NewAnnotation): void {
+    const payload = JSON.stringify(annotationPayloadSchema.parse(annotation.payload));
+    const now = new Date().toISOString();
+    const { source } = annotation;
+    if (annotation.callKey !== undefined) {
+      this.insertTeacher.run(
+        annotation.documentId,
+        annotation.task,
+        annotation.taskVersion,
+        source.kind,
+        source.name,
+        source.version ?? null,
+        annotation.callKey,
+        annotation.runId ?? null,
+        payload,
+        now,
+      );
+      return;
+    }
+    this.db.transaction(() => {
+      this.deleteStatic.run(annotation.documentId, annotation.task, source.kind, source.name);
+      this.upsertStatic.run(
+        annotation.documentId,
+        annotation.task,
+        annotation.taskVersion,
+        source.kind,
+        source.name,
+        source.version ?? null,
+        annotation.runId ?? null,
+        payload,
+        now,
+      );
+    })();
+  }
+
+  insertMany(annotations: readonly NewAnnotation[]): void {
+    this.db.transaction(() => {
+      for (const annotation of annotations) this.insert(annotation);
+    })();
+  }
+
+  list(query: AnnotationQuery = {}): Annotation[] {
+    const clauses: string[] = [];
+    const values: string[] = [];
+    if (query.task !== undefined) {
+      clauses.push("task = ?");
+      values.push(query.task);
+    }
+    if (query.sourceKind !== undefined) {
+      clauses.push("source_kind = ?");
+      values.push(query.sourceKind);
+    }
+    if (query.sourceName !== undefined) {
+      clauses.push("source_name = ?");
+      values.push(query.sourceName);
+    }
+    if (query.documentId !== undefined) {
+      clauses.push("document_id = ?");
+      values.push(query.documentId);
+    }
+    const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
+    return this.db
+      .prepare(`SELECT * FROM annotations ${where} ORDER BY id`)
+      .all(...values)
+      .map(rowToAnnotation);
+  }
+
+  count(query: AnnotationQuery = {}): number {
+    return this.list(query).length;
+  }
+
+  /** Which sources have annotated a task, with counts: for choosing a teacher or a gold set. */
+  sources(task?: string): { task: string; kind: string; name: string; count: number }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT task, source_kind AS kind, source_name AS name, count(*) AS count FROM annotations
+         ${task === undefined ? "" : "WHERE task = ?"} GROUP BY task, source_kind, source_name ORDER BY task, kind, name`,
+      )
+      .all(...(task === undefined ? [] : [task]));
+    return z
+      .array(z.object({ task: z.string(), kind: z.string(), name: z.string(), count: z.number() }))
+      .parse(rows);
+  }
+}

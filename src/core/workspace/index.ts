@@ -1,0 +1,13 @@
+export { type AnnotationQuery, AnnotationsStore, type NewAnnotation } from "./annotations-store.ts";
+export {
+  type CallFailureRecord,
+  type CallRecord,
+  CallsStore,
+  type SpendRow,
+  type StoredCallFailure,
+} from "./calls-store.ts";
+export { contentHash, DocumentsStore, type InsertDocumentResult } from "./documents-store.ts";
+export { migrate, migrations } from "./migrations.ts";
+export { type ModelEntry, ModelsStore, type StoredModel } from "./models-store.ts";
+export { type NewRun, type Run, type RunProgress, type RunStatus, RunsStore } from "./runs-store.ts";
+export { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "./workspace.ts";

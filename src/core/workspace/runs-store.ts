@@ -1,0 +1,159 @@
+import type Database from "better-sqlite3";
+import { z } from "zod";
+
+export const runStatuses = ["running", "done", "interrupted", "failed"] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export interface NewRun {
+  kind: string;
+  task?: string;
+  provider?: string;
+  model?: string;
+  /** Settings of the run: never secrets (API keys are not run parameters). */
+  params?: Record<string, unknown>;
+  itemsTotal?: number;
+}
+
+export interface RunProgress {
+  itemsTotal?: number;
+  itemsDone?: number;
+  itemsSkipped?: number;
+  itemsFailed?: number;
+}
+
+export interface Run {
+  id: number;
+  kind: string;
+  task?: string;
+  provider?: string;
+  model?: string;
+  params: Record<string, unknown>;
+  status: RunStatus;
+  startedAt: string;
+  endedAt?: string;
+  itemsTotal: number;
+  itemsDone: number;
+  itemsSkipped: number;
+  itemsFailed: number;
+  report?: unknown;
+  error?: string;
+}
+
+const runRowSchema = z.object({
+  id: z.number(),
+  kind: z.string(),
+  task: z.string().nullable(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  params: z.string().nullable(),
+  status: z.enum(runStatuses),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  items_total: z.number(),
+  items_done: z.number(),
+  items_skipped: z.number(),
+  items_failed: z.number(),
+  report: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+function rowToRun(row: unknown): Run {
+  const parsed = runRowSchema.parse(row);
+  const run: Run = {
+    id: parsed.id,
+    kind: parsed.kind,
+    params: parsed.params === null ? {} : z.record(z.string(), z.unknown()).parse(JSON.parse(parsed.params)),
+    status: parsed.status,
+    startedAt: parsed.started_at,
+    itemsTotal: parsed.items_total,
+    itemsDone: parsed.items_done,
+    itemsSkipped: parsed.items_skipped,
+    itemsFailed: parsed.items_failed,
+  };
+  if (parsed.task !== null) run.task = parsed.task;
+  if (parsed.provider !== null) run.provider = parsed.provider;
+  if (parsed.model !== null) run.model = parsed.model;
+  if (parsed.ended_at !== null) run.endedAt = parsed.ended_at;
+  if (parsed.report !== null) run.report = JSON.parse(parsed.report);
+  if (parsed.error !== null) run.error = parsed.error;
+  return run;
+}
+
+export class RunsStore {
+  constructor(private readonly db: Database.Database) {}
+
+  start(run: NewRun): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO runs (kind, task, provider, model, params, status, started_at, items_total)
+         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`,
+      )
+      .run(
+        run.kind,
+        run.task ?? null,
+        run.provider ?? null,
+        run.model ?? null,
+        run.params ? JSON.stringify(run.params) : null,
+        new Date().toISOString(),
+        run.itemsTotal ?? 0,
+      );
+    return Number(result.lastInsertRowid);
+  }
+
+  progress(id: number, progress: RunProgress): void {
+    this.db
+      .prepare(
+        `UPDATE runs SET items_total = coalesce(?, items_total), items_done = coalesce(?, items_done),
+         items_skipped = coalesce(?, items_skipped), items_failed = coalesce(?, items_failed) WHERE id = ?`,
+      )
+      .run(
+        progress.itemsTotal ?? null,
+        progress.itemsDone ?? null,
+        progress.itemsSkipped ?? null,
+        progress.itemsFailed ?? null,
+        id,
+      );
+  }
+
+  finish(
+    id: number,
+    status: Exclude<RunStatus, "running">,
+    extra: { report?: unknown; error?: string } = {},
+  ): void {
+    this.db
+      .prepare(
+        "UPDATE runs SET status = ?, ended_at = ?, report = coalesce(?, report), error = ? WHERE id = ?",
+      )
+      .run(
+        status,
+        new Date().toISOString(),
+        extra.report === undefined ? null : JSON.stringify(extra.report),
+        extra.error ?? null,
+        id,
+      );
+  }
+
+  /** Runs still marked running belong to a process that died: mark them interrupted. */
+  markAbandoned(): number {
+    return this.db
+      .prepare(
+        "UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, ?) WHERE status = 'running'",
+      )
+      .run(new Date().toISOString()).changes;
+  }
+
+  get(id: number): Run | undefined {
+    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id);
+    return row === undefined ? undefined : rowToRun(row);
+  }
+
+  list(options: { kind?: string; limit?: number } = {}): Run[] {
+    const rows =
+      options.kind === undefined
+        ? this.db.prepare("SELECT * FROM runs ORDER BY id DESC LIMIT ?").all(options.limit ?? -1)
+        : this.db
+            .prepare("SELECT * FROM runs WHERE kind = ? ORDER BY id DESC LIMIT ?")
+            .all(options.kind, options.limit ?? -1);
+    return rows.map(rowToRun);
+  }
+}
