@@ -1,0 +1,39 @@
+import { Command, CommanderError } from "commander";
+import { errorMessage, JobdistillError } from "../core/errors.ts";
+import { registerCommands } from "./commands/index.ts";
+import { type CliIo, processIo } from "./context.ts";
+
+export function createProgram(io: CliIo = processIo): Command {
+  const program = new Command("jobdistill")
+    .description(
+      "Turn an LLM's judgement about job adverts, resumes and skills into small, fast, auditable models.\n\n" +
+        "The flow: import documents → label them with a teacher LLM → build a dataset → train students →\n" +
+        "evaluate → predict or serve. Everything lives in one workspace folder (default ./.jobdistill).",
+    )
+    .option("-w, --workspace <dir>", "workspace folder (env JOBDISTILL_WORKSPACE)", undefined)
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerCommands(program, io);
+  return program;
+}
+
+/** Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = createProgram(io);
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof JobdistillError) {
+      io.err(`jobdistill: ${error.message}`);
+      return error.code === "usage" ? 2 : error.code === "interrupted" ? 130 : 1;
+    }
+    io.err(`jobdistill: unexpected error: ${errorMessage(error)}`);
+    if (process.env.JOBDISTILL_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+    return 1;
+  }
+}
