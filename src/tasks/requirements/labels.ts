@@ -51,7 +51,7 @@ export const requirementCategories: readonly RequirementCategory[] = [
     id: "certification",
     name: "Certification",
     definition:
-      "A named certificate, professional licence or registration awarded by an exam or a professional body (AWS, CPA, PMP, CSCS card, NMC registration, first aid certificate); a driving licence is Qualifications.",
+      "A named certificate, professional licence or registration awarded by an exam or a professional body (AWS, CPA, PMP, CSCS card, NMC registration, first aid certificate); a driving licence of any category is Qualifications.",
     examples: [
       "AWS Certified Solutions Architect",
       "ACCA or CIMA qualified",
