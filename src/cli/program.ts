@@ -6,9 +6,11 @@ import { type CliIo, processIo } from "./context.ts";
 export function createProgram(io: CliIo = processIo): Command {
   const program = new Command("jobdistill")
     .description(
-      "Turn an LLM's judgement about job adverts, resumes and skills into small, fast, auditable models.\n\n" +
-        "The flow: import documents → label them with a teacher LLM → build a dataset → train students →\n" +
-        "evaluate → predict or serve. Everything lives in one workspace folder (default ./.jobdistill).",
+      "Turn an LLM's judgement about job adverts, resumes and skills into small, fast,\n" +
+        "auditable models.\n\n" +
+        "The flow: import → label (teacher LLM) → dataset build → train (students) → eval →\n" +
+        "predict or serve. Everything lives in one workspace folder (default ./.jobdistill).\n" +
+        "Start with `jobdistill demo`.",
     )
     .option("-w, --workspace <dir>", "workspace folder (env JOBDISTILL_WORKSPACE)", undefined)
     .showHelpAfterError("(run with --help for usage)")
