@@ -6,11 +6,14 @@ import { type CliIo, processIo } from "./context.ts";
 export function createProgram(io: CliIo = processIo): Command {
   const program = new Command("jobdistill")
     .description(
-      "Turn an LLM's judgement about job adverts, resumes and skills into small, fast,\n" +
-        "auditable models.\n\n" +
-        "The flow: import → label (teacher LLM) → dataset build → train (students) → eval →\n" +
-        "predict or serve. Everything lives in one workspace folder (default ./.jobdistill).\n" +
+      [
+        "Turn an LLM's judgement about job adverts, resumes and skills into small, fast,",
+        "auditable models.",
+        "",
+        "The flow: import → label (teacher) → dataset build → train → eval → predict or serve.",
+        "Everything lives in one workspace folder (default ./.jobdistill).",
         "Start with `jobdistill demo`.",
+      ].join("\n"),
     )
     .option("-w, --workspace <dir>", "workspace folder (env JOBDISTILL_WORKSPACE)", undefined)
     .showHelpAfterError("(run with --help for usage)")
