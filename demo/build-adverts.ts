@@ -6,9 +6,10 @@
  * optional and space-separated: `must` or `nice`, and a number of years. An advert starts with
  * `=== id | title | industry | seniority | format`.
  *
- * Run: node bin/run-ts.js demo/build-adverts.ts
+ * Run: node bin/run-ts.js demo/build-adverts.ts          rewrites demo/adverts.jsonl
+ *      node bin/run-ts.js demo/build-adverts.ts --check  fails when that file is stale
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeHTML } from "entities";
@@ -145,31 +146,43 @@ function buildCorpus(): BuiltAdvert[] {
   return adverts;
 }
 
-const adverts = buildCorpus();
-writeFileSync(
-  join(demoFolder, "adverts.jsonl"),
-  adverts.map((advert) => JSON.stringify(advert)).join("\n") + "\n",
-);
-
-const totals = new Map<string, number>();
-const advertsPerCategory = new Map<string, number>();
-for (const advert of adverts) {
-  const visible = advert.format === "html" ? visibleText(advert.text) : advert.text;
-  const words = visible.split(/\s+/).filter(Boolean).length;
-  const categories = new Set(advert.annotations.map((annotation) => annotation.category));
-  for (const annotation of advert.annotations) {
-    totals.set(annotation.category, (totals.get(annotation.category) ?? 0) + 1);
+function printSummary(adverts: BuiltAdvert[]): void {
+  const totals = new Map<string, number>();
+  const advertsPerCategory = new Map<string, number>();
+  for (const advert of adverts) {
+    const visible = advert.format === "html" ? visibleText(advert.text) : advert.text;
+    const words = visible.split(/\s+/).filter(Boolean).length;
+    const categories = new Set(advert.annotations.map((annotation) => annotation.category));
+    for (const annotation of advert.annotations) {
+      totals.set(annotation.category, (totals.get(annotation.category) ?? 0) + 1);
+    }
+    for (const category of categories) {
+      advertsPerCategory.set(category, (advertsPerCategory.get(category) ?? 0) + 1);
+    }
+    const warning = words < 150 || words > 450 || categories.size < 4 ? "  <-- check" : "";
+    console.log(
+      `${advert.id} ${advert.format.padEnd(4)} ${String(words).padStart(3)} words, ${String(advert.annotations.length).padStart(2)} annotations, ${categories.size} categories  ${advert.title}${warning}`,
+    );
   }
-  for (const category of categories)
-    advertsPerCategory.set(category, (advertsPerCategory.get(category) ?? 0) + 1);
-  const warn = words < 150 || words > 450 || categories.size < 4 ? "  <-- check" : "";
-  console.log(
-    `${advert.id} ${advert.format.padEnd(4)} ${String(words).padStart(3)} words, ${String(advert.annotations.length).padStart(2)} annotations, ${categories.size} categories  ${advert.title}${warn}`,
-  );
+  console.log(`\n${adverts.length} adverts`);
+  for (const category of Object.values(categoryCodes)) {
+    console.log(
+      `${category.padEnd(16)} ${String(totals.get(category) ?? 0).padStart(4)} quotes in ${advertsPerCategory.get(category) ?? 0} adverts`,
+    );
+  }
 }
-console.log(`\n${adverts.length} adverts`);
-for (const category of Object.values(categoryCodes)) {
-  console.log(
-    `${category.padEnd(16)} ${String(totals.get(category) ?? 0).padStart(4)} quotes in ${advertsPerCategory.get(category) ?? 0} adverts`,
-  );
+
+const adverts = buildCorpus();
+const corpusPath = join(demoFolder, "adverts.jsonl");
+const serialised = adverts.map((advert) => JSON.stringify(advert)).join("\n") + "\n";
+if (process.argv.includes("--check")) {
+  const current = existsSync(corpusPath) ? readFileSync(corpusPath, "utf8") : "";
+  if (current !== serialised) {
+    console.error(`${corpusPath} is stale: run node bin/run-ts.js demo/build-adverts.ts`);
+    process.exit(1);
+  }
+  console.log(`${corpusPath} matches demo/source (${adverts.length} adverts)`);
+} else {
+  writeFileSync(corpusPath, serialised);
+  printSummary(adverts);
 }

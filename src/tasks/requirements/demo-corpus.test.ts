@@ -1,8 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeHTML } from "entities";
 import { describe, expect, it } from "vitest";
+import { projectRoot } from "../../core/shared-data.ts";
 import { type DemoAdvert, demoDocument, demoGoldSpans, loadDemoCorpus } from "./demo-corpus.ts";
 import { requirementCategoryIds } from "./labels.ts";
 
@@ -162,5 +164,17 @@ describe("loadDemoCorpus", () => {
 
   it("says which file it could not read", () => {
     expect(() => loadDemoCorpus("/nonexistent/adverts.jsonl")).toThrow("/nonexistent/adverts.jsonl");
+  });
+});
+
+describe("demo/adverts.jsonl", () => {
+  it("is the build of demo/source", () => {
+    const result = spawnSync(
+      process.execPath,
+      [join(projectRoot, "bin", "run-ts.js"), join(projectRoot, "demo", "build-adverts.ts"), "--check"],
+      { encoding: "utf8" },
+    );
+    expect(result.stderr + result.stdout).toContain("matches demo/source");
+    expect(result.status).toBe(0);
   });
 });
