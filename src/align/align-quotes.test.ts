@@ -1,0 +1,402 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { describeWithShared } from "../../test/shared.ts";
+import { createRandom, type Random } from "../core/random.ts";
+import { alignQuote, alignQuotes, mergeAlignmentStats, prepareAlignmentSource } from "./align-quotes.ts";
+
+const advert = [
+  "Senior Backend Engineer (m/f/d)",
+  "",
+  "What you bring:",
+  "• 5+ years of experience with Python",
+  "• Strong project manage-",
+  "ment skills",
+  "• Knowledge of “clean code” – and R&amp;D&nbsp;processes",
+  "• Experience with cloud platforms such as AWS or Azure.",
+  "You know JavaScript and Java. Python is a must; Python 3.12 is a plus.",
+  "We offer a team that values Python and craft.",
+].join("\n");
+
+interface HardCase {
+  name: string;
+  quote: string;
+  expected: string | undefined;
+  alignment?: "exact" | "normalised" | "fuzzy";
+}
+
+const hardCases: HardCase[] = [
+  {
+    name: "an exact quote",
+    quote: "5+ years of experience with Python",
+    expected: "5+ years of experience with Python",
+  },
+  {
+    name: "a case difference",
+    quote: "senior backend engineer",
+    expected: "Senior Backend Engineer",
+    alignment: "normalised",
+  },
+  {
+    name: "line-break hyphenation",
+    quote: "project management skills",
+    expected: "project manage-\nment skills",
+    alignment: "normalised",
+  },
+  {
+    name: "curly quotes, dashes and entities written plainly",
+    quote: 'Knowledge of "clean code" - and R&D processes',
+    expected: "Knowledge of “clean code” – and R&amp;D&nbsp;processes",
+    alignment: "normalised",
+  },
+  {
+    name: "a quote spanning a line break and a bullet",
+    quote: "Python Strong project",
+    expected: "Python\n• Strong project",
+    alignment: "normalised",
+  },
+  {
+    name: "a quote with its bullet",
+    quote: "• Strong project",
+    expected: "• Strong project",
+    alignment: "exact",
+  },
+  {
+    name: "surrounding whitespace in the quote",
+    quote: "  Java.  ",
+    expected: "Java.",
+    alignment: "exact",
+  },
+  {
+    name: "a whole word over a word prefix",
+    quote: "Java",
+    expected: "Java",
+    alignment: "exact",
+  },
+  {
+    name: "a slightly paraphrased quote",
+    quote: "experience with cloud platforms like AWS or Azure",
+    expected: "Experience with cloud platforms such as AWS or Azure",
+    alignment: "fuzzy",
+  },
+  {
+    name: "a quote with a typo",
+    quote: "knowledge of clean code and R&D procesess",
+    expected: "Knowledge of “clean code” – and R&amp;D&nbsp;processes",
+    alignment: "fuzzy",
+  },
+  { name: "a quote not in the text", quote: "fluent Mandarin", expected: undefined },
+  { name: "an empty quote", quote: "   ", expected: undefined },
+  { name: "punctuation only", quote: "•", expected: "•", alignment: "exact" },
+  { name: "punctuation missing from the text", quote: "—?!", expected: undefined },
+];
+
+describe("alignQuote", () => {
+  it.each(hardCases)("aligns $name", ({ quote, expected, alignment }) => {
+    const result = alignQuote(advert, quote);
+    if (expected === undefined) {
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.reason).toMatch(/\w/);
+      return;
+    }
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.text).toBe(expected);
+    expect(advert.slice(result.start, result.end)).toBe(expected);
+    if (alignment) expect(result.alignment).toBe(alignment);
+  });
+
+  it("reports the closest similarity when a quote is only roughly there", () => {
+    const result = alignQuote(advert, "experience with platforms such as GCP or Oracle");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/similar, below 0\.8/);
+  });
+
+  it("honours the fuzzy switch and threshold", () => {
+    const paraphrase = "experience with cloud platforms like AWS or Azure";
+    expect(alignQuote(advert, paraphrase, { fuzzy: false }).ok).toBe(false);
+    expect(alignQuote(advert, paraphrase, { fuzzyThreshold: 0.95 }).ok).toBe(false);
+    expect(alignQuote(advert, paraphrase, { fuzzyThreshold: 0.6 }).ok).toBe(true);
+  });
+
+  it("uses context hints to pick among repeated phrases", () => {
+    const second = advert.indexOf("Python is a must");
+    const third = advert.indexOf("Python 3.12");
+    const fourth = advert.indexOf("Python and craft");
+    expect(alignQuote(advert, "Python", { contextAfter: "3.12 is a plus" })).toMatchObject({ start: third });
+    expect(alignQuote(advert, "Python", { contextBefore: "values" })).toMatchObject({ start: fourth });
+    expect(alignQuote(advert, "python", { contextAfter: "is a must" })).toMatchObject({ start: second });
+  });
+
+  it("prefers the first occurrence at or after `after`, and free ones over taken ones", () => {
+    const first = advert.indexOf("Python");
+    const second = advert.indexOf("Python is a must");
+    const third = advert.indexOf("Python 3.12");
+    expect(alignQuote(advert, "Python")).toMatchObject({ start: first });
+    expect(alignQuote(advert, "Python", { after: first + 1 })).toMatchObject({ start: second });
+    expect(alignQuote(advert, "Python", { taken: [{ start: first, end: first + 6 }] })).toMatchObject({
+      start: second,
+    });
+    expect(
+      alignQuote(advert, "Python", {
+        after: 0,
+        taken: [
+          { start: first, end: first + 6 },
+          { start: second, end: second + 6 },
+        ],
+      }),
+    ).toMatchObject({ start: third });
+  });
+
+  it("accepts a prepared source", () => {
+    const prepared = prepareAlignmentSource(advert);
+    expect(alignQuote(prepared, "JAVASCRIPT")).toMatchObject({ text: "JavaScript", alignment: "normalised" });
+  });
+});
+
+describe("alignQuotes", () => {
+  it("gives repeated quotes of a label successive occurrences, in document order", () => {
+    const result = alignQuotes(advert, [
+      { label: "hard_skills", quote: "Python" },
+      { label: "hard_skills", quote: "JavaScript" },
+      { label: "hard_skills", quote: "Python" },
+      { label: "hard_skills", quote: "Python" },
+      { label: "soft_skills", quote: "Python" },
+    ]);
+    const starts = result.spans
+      .filter((s) => s.label === "hard_skills" && s.text === "Python")
+      .map((s) => s.start);
+    expect(starts).toEqual([
+      advert.indexOf("Python"),
+      advert.indexOf("Python is a must"),
+      advert.indexOf("Python 3.12"),
+    ]);
+    // Another label may claim the same words.
+    expect(result.spans.find((s) => s.label === "soft_skills")?.start).toBe(advert.indexOf("Python"));
+    expect(result.stats).toEqual({ exact: 5, normalised: 0, fuzzy: 0, unaligned: 0, total: 5 });
+  });
+
+  it("keeps unaligned and empty quotes with reasons and attrs, and counts every quote", () => {
+    const result = alignQuotes(advert, [
+      { label: "hard_skills", quote: "AWS", attrs: { requirement: "must" } },
+      { label: "hard_skills", quote: "COBOL", attrs: { requirement: "nice" } },
+      { label: "education", quote: "" },
+      { label: "soft_skills", quote: "PROJECT MANAGEMENT SKILLS" },
+      { label: "hard_skills", quote: "experience with cloud platforms like AWS or Azure" },
+    ]);
+    expect(result.spans.map((s) => [s.label, s.text, s.alignment])).toEqual([
+      ["soft_skills", "project manage-\nment skills", "normalised"],
+      ["hard_skills", "Experience with cloud platforms such as AWS or Azure", "fuzzy"],
+      ["hard_skills", "AWS", "exact"],
+    ]);
+    expect(result.spans.find((s) => s.text === "AWS")?.attrs).toEqual({ requirement: "must" });
+    expect(result.unaligned).toEqual([
+      { label: "hard_skills", quote: "COBOL", reason: expect.any(String), attrs: { requirement: "nice" } },
+      { label: "education", quote: "", reason: "empty quote" },
+    ]);
+    expect(result.stats).toEqual({ exact: 1, normalised: 1, fuzzy: 1, unaligned: 2, total: 5 });
+  });
+
+  it("makes one span when a quote is repeated but occurs once", () => {
+    const result = alignQuotes(advert, [
+      { label: "hard_skills", quote: "JavaScript" },
+      { label: "hard_skills", quote: "JavaScript" },
+    ]);
+    expect(result.spans).toHaveLength(1);
+    expect(result.stats.exact).toBe(2);
+  });
+
+  it("uses per-quote context hints", () => {
+    const result = alignQuotes(advert, [{ label: "hard_skills", quote: "Python", contextBefore: "values" }]);
+    expect(result.spans[0]?.start).toBe(advert.indexOf("Python and craft"));
+  });
+
+  it("merges stats", () => {
+    const a = { exact: 1, normalised: 2, fuzzy: 3, unaligned: 4, total: 10 };
+    expect(mergeAlignmentStats(a, a, mergeAlignmentStats())).toEqual({
+      exact: 2,
+      normalised: 4,
+      fuzzy: 6,
+      unaligned: 8,
+      total: 20,
+    });
+  });
+
+  it("aligns 20 quotes in a 600-word advert within a couple of milliseconds", () => {
+    const random = createRandom(3);
+    const vocabulary =
+      "python sql docker team agile experience with strong skills in the of and years cloud".split(" ");
+    const words = Array.from({ length: 600 }, () => vocabulary[random.int(vocabulary.length)] ?? "x");
+    const text = words.map((word, i) => (i % 12 === 11 ? `${word}.\n•` : word)).join(" ");
+    const quotes = Array.from({ length: 20 }, (_, i) => {
+      const from = random.int(590);
+      const slice = words.slice(from, from + 2 + random.int(6)).join(" ");
+      // A third exact, a third upper-cased (normalised), a third with a word swapped (fuzzy or not found).
+      const quote = i % 3 === 0 ? slice : i % 3 === 1 ? slice.toUpperCase() : `${slice} zebra`;
+      return { label: `label${i % 4}`, quote };
+    });
+    alignQuotes(text, quotes);
+    const rounds = 50;
+    const started = performance.now();
+    for (let i = 0; i < rounds; i++) alignQuotes(text, quotes);
+    const perAdvert = (performance.now() - started) / rounds;
+    // About half a millisecond on an idle machine (see bench/align.ts); the bound allows for load.
+    expect(perAdvert).toBeLessThan(10);
+  });
+});
+
+/** A random perturbation a teacher might apply when copying `quote`. */
+function perturb(quote: string, random: Random): string {
+  switch (random.int(6)) {
+    case 0:
+      return quote;
+    case 1:
+      return quote.toUpperCase();
+    case 2:
+      return quote.replace(/\s+/g, "  ");
+    case 3:
+      return ` ${quote.toLowerCase()}\n`;
+    case 4:
+      return quote.replace(/[–—]/g, "-").replace(/[“”]/g, '"').replace(/&amp;/g, "&");
+    default:
+      return quote.replace(/\n/g, " ");
+  }
+}
+
+function randomText(random: Random): string {
+  const pieces = [
+    "Python",
+    "python",
+    "SQL",
+    "team",
+    "agile",
+    "e-mail",
+    "R&amp;D",
+    "“clean”",
+    "–",
+    " ",
+    " ",
+    " ",
+    "\n• ",
+    ".",
+    ",",
+    "manage-\nment",
+    "&nbsp;",
+    "5+",
+    "C++",
+    "naïve",
+    "\u00ad",
+    "İstanbul",
+  ];
+  let text = "";
+  const length = 5 + random.int(60);
+  for (let i = 0; i < length; i++) text += pieces[random.int(pieces.length)];
+  return text;
+}
+
+describe("alignment offsets (property)", () => {
+  it("always returns text === source.slice(start, end), and finds perturbed substrings", () => {
+    const random = createRandom(2024);
+    let found = 0;
+    let attempts = 0;
+    const isWord = (char: string): boolean => /[\p{L}\p{N}]/u.test(char);
+    for (let round = 0; round < 1500; round++) {
+      const text = randomText(random);
+      // Half the quotes are any substring; half start and end on word edges.
+      const wordStarts: number[] = [];
+      const wordEnds: number[] = [];
+      for (let i = 0; i < text.length; i++) {
+        if (isWord(text.charAt(i)) && !isWord(text.charAt(i - 1))) wordStarts.push(i);
+        if (isWord(text.charAt(i)) && !isWord(text.charAt(i + 1))) wordEnds.push(i + 1);
+      }
+      let from = random.int(text.length);
+      let to = Math.min(text.length, from + 1 + random.int(40));
+      const onWordEdges = round % 2 === 0 && wordStarts.length > 0;
+      if (onWordEdges) {
+        from = wordStarts[random.int(wordStarts.length)] ?? 0;
+        const ends = wordEnds.filter((end) => end > from && end <= from + 40);
+        to = ends[random.int(ends.length)] ?? text.length;
+      }
+      const original = text.slice(from, to);
+      const quote = perturb(original, random);
+      const result = alignQuote(text, quote);
+      if (result.ok) {
+        expect(text.slice(result.start, result.end)).toBe(result.text);
+        expect(result.start).toBeGreaterThanOrEqual(0);
+        expect(result.end).toBeLessThanOrEqual(text.length);
+        expect(result.end).toBeGreaterThan(result.start);
+      }
+      // Re-spacing a line-break hyphen or cutting an entity in two changes the words themselves.
+      const nearEntity = text.slice(Math.max(0, from - 6), to + 6).includes("&");
+      if (onWordEdges && !nearEntity && !original.includes("-")) {
+        attempts++;
+        if (result.ok) found++;
+        else expect.soft(quote, `${JSON.stringify(text)} ${result.reason}`).toBe(original);
+      }
+    }
+    expect(attempts).toBeGreaterThan(100);
+    expect(found).toBe(attempts);
+  });
+
+  it("keeps every span of a batch exact, whatever the quotes", () => {
+    const random = createRandom(99);
+    for (let round = 0; round < 200; round++) {
+      const text = randomText(random);
+      const quotes = Array.from({ length: 1 + random.int(8) }, () => {
+        const from = random.int(text.length);
+        const quote = perturb(text.slice(from, from + 1 + random.int(30)), random);
+        return {
+          label: random.int(2) === 0 ? "a" : "b",
+          quote: random.int(10) === 0 ? "missing words here" : quote,
+        };
+      });
+      const result = alignQuotes(text, quotes);
+      expect(result.stats.total).toBe(quotes.length);
+      expect(result.stats.exact + result.stats.normalised + result.stats.fuzzy + result.stats.unaligned).toBe(
+        quotes.length,
+      );
+      expect(result.unaligned).toHaveLength(result.stats.unaligned);
+      for (const span of result.spans) expect(text.slice(span.start, span.end)).toBe(span.text);
+    }
+  });
+});
+
+describeWithShared("alignment of SkillSpan gold spans", "data/skillspan/json/dev.json", (path) => {
+  it("puts perturbed gold spans back on their offsets", () => {
+    const random = createRandom(5);
+    const lines = readFileSync(path, "utf8").split("\n").filter(Boolean).slice(0, 1500);
+    let spans = 0;
+    let onTarget = 0;
+    for (const line of lines) {
+      const row = JSON.parse(line) as { tokens: string[]; tags_skill: string[]; tags_knowledge: string[] };
+      const text = row.tokens.join(" ");
+      const starts: number[] = [];
+      let offset = 0;
+      for (const token of row.tokens) {
+        starts.push(offset);
+        offset += token.length + 1;
+      }
+      const quotes: { label: string; quote: string }[] = [];
+      const gold: { label: string; start: number; end: number }[] = [];
+      for (const [label, tags] of [
+        ["skill", row.tags_skill],
+        ["knowledge", row.tags_knowledge],
+      ] as const) {
+        for (let i = 0; i < tags.length; i++) {
+          if (tags[i] !== "B") continue;
+          let j = i + 1;
+          while (tags[j] === "I") j++;
+          const start = starts[i] ?? 0;
+          const end = (starts[j - 1] ?? 0) + (row.tokens[j - 1]?.length ?? 0);
+          gold.push({ label, start, end });
+          quotes.push({ label, quote: perturb(text.slice(start, end), random) });
+        }
+      }
+      const result = alignQuotes(text, quotes);
+      const found = new Set(result.spans.map((s) => `${s.label}:${s.start}:${s.end}`));
+      spans += gold.length;
+      onTarget += gold.filter((g) => found.has(`${g.label}:${g.start}:${g.end}`)).length;
+    }
+    expect(spans).toBeGreaterThan(500);
+    expect(onTarget / spans).toBeGreaterThan(0.98);
+  });
+});

@@ -1,0 +1,361 @@
+import type { Span, UnalignedQuote } from "../core/types.ts";
+import {
+  findFuzzyWindows,
+  type InternedWords,
+  internWords,
+  type MatchToken,
+  matchTokens,
+} from "./fuzzy-match.ts";
+import { isWordChar, type NormalisedText, normaliseForMatching } from "./normalise.ts";
+
+export type AlignmentKind = "exact" | "normalised" | "fuzzy";
+
+/** How many quotes aligned at each level; `total` counts every quote, unaligned ones included. */
+export interface AlignmentStats {
+  exact: number;
+  normalised: number;
+  fuzzy: number;
+  unaligned: number;
+  total: number;
+}
+
+export interface AlignOptions {
+  /** Lowest word-level similarity a paraphrased quote may have (default 0.8). */
+  fuzzyThreshold?: number;
+  /** Try the fuzzy word-window match after exact and normalised ones (default true). */
+  fuzzy?: boolean;
+}
+
+export interface AlignQuoteOptions extends AlignOptions {
+  /** Text the quote is expected to follow or precede, to pick among repeated occurrences. */
+  contextBefore?: string;
+  contextAfter?: string;
+  /** Prefer occurrences starting at or after this source offset (the previous quote's start). */
+  after?: number;
+  /** Ranges already claimed: occurrences overlapping them are chosen only when nothing else fits. */
+  taken?: readonly { start: number; end: number }[];
+}
+
+export interface QuoteToAlign {
+  label: string;
+  quote: string;
+  attrs?: Record<string, unknown>;
+  contextBefore?: string;
+  contextAfter?: string;
+}
+
+export interface QuoteMatch {
+  start: number;
+  end: number;
+  /** Always `source.slice(start, end)`. */
+  text: string;
+  alignment: AlignmentKind;
+  /** 1 for exact and normalised matches; word-level similarity for fuzzy ones. */
+  similarity: number;
+}
+
+export type QuoteAlignment = ({ ok: true } & QuoteMatch) | { ok: false; reason: string };
+
+export interface AlignedQuotes {
+  /** Sorted by start, then end, then label; one span per distinct (label, start, end). */
+  spans: Span[];
+  unaligned: UnalignedQuote[];
+  stats: AlignmentStats;
+}
+
+const defaultFuzzyThreshold = 0.8;
+
+/**
+ * A source prepared once for many quotes: its folded form and words are computed on first need.
+ */
+export class AlignmentSource {
+  readonly text: string;
+  #normalised: NormalisedText | undefined;
+  #tokens: MatchToken[] | undefined;
+  #words: InternedWords | undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  get normalised(): NormalisedText {
+    this.#normalised ??= normaliseForMatching(this.text);
+    return this.#normalised;
+  }
+
+  get tokens(): MatchToken[] {
+    this.#tokens ??= matchTokens(this.normalised.text);
+    return this.#tokens;
+  }
+
+  get words(): InternedWords {
+    this.#words ??= internWords(this.tokens.map((token) => token.text));
+    return this.#words;
+  }
+
+  /** The first normalised index whose char comes from at or after `offset` in the source. */
+  normalisedIndexAt(offset: number): number {
+    const starts = this.normalised.starts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((starts[middle] ?? 0) < offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
+
+export function prepareAlignmentSource(text: string): AlignmentSource {
+  return new AlignmentSource(text);
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+  similarity: number;
+  /** The match does not cut a word of the source in two. */
+  onWordBoundary: boolean;
+}
+
+/**
+ * Finds where `quote` sits in `source`: exactly; else after folding case, whitespace, quotes,
+ * dashes, bullets, entities and hyphenation (offsets mapped back to the original); else as the
+ * most similar window of words (for slightly paraphrased quotes). Among several occurrences it
+ * prefers whole words, then ones not `taken`, then ones matching the context hints, then the
+ * first at or after `after`, then the first.
+ */
+export function alignQuote(
+  source: string | AlignmentSource,
+  quote: string,
+  options: AlignQuoteOptions = {},
+): QuoteAlignment {
+  const prepared = typeof source === "string" ? new AlignmentSource(source) : source;
+  const text = prepared.text;
+  const trimmed = quote.trim();
+  if (trimmed === "") return { ok: false, reason: "empty quote" };
+
+  const exact = exactCandidates(text, trimmed);
+  if (exact.length > 0) return accept(prepared, choose(prepared, exact, options), "exact");
+
+  const normalisedQuote = normaliseForMatching(trimmed).text;
+  if (!/[\p{L}\p{N}]/u.test(normalisedQuote)) return { ok: false, reason: "quote has no letters or digits" };
+  const normalised = normalisedCandidates(prepared, normalisedQuote);
+  if (normalised.length > 0) return accept(prepared, choose(prepared, normalised, options), "normalised");
+
+  if (options.fuzzy === false) return { ok: false, reason: "not found in the text" };
+  const threshold = options.fuzzyThreshold ?? defaultFuzzyThreshold;
+  const { candidates, bestSimilarity } = fuzzyCandidates(prepared, normalisedQuote, threshold);
+  if (candidates.length > 0) return accept(prepared, choose(prepared, candidates, options), "fuzzy");
+  return {
+    ok: false,
+    reason:
+      bestSimilarity > 0
+        ? `not found in the text (closest words are ${bestSimilarity.toFixed(2)} similar, below ${threshold})`
+        : "not found in the text",
+  };
+}
+
+/**
+ * Aligns a teacher's quotes, in the order given (LLMs quote in document order): each quote
+ * prefers an occurrence its label has not claimed yet, at or after the previous quote of that
+ * label. Quotes that cannot be aligned are returned with a reason, never dropped; a quote that
+ * lands exactly on a span already made for its label adds no second span.
+ */
+export function alignQuotes(
+  source: string | AlignmentSource,
+  quotes: readonly QuoteToAlign[],
+  options: AlignOptions = {},
+): AlignedQuotes {
+  const prepared = typeof source === "string" ? new AlignmentSource(source) : source;
+  const stats = emptyAlignmentStats();
+  const spans: Span[] = [];
+  const unaligned: UnalignedQuote[] = [];
+  const takenByLabel = new Map<string, { start: number; end: number }[]>();
+  const previousStartByLabel = new Map<string, number>();
+
+  for (const item of quotes) {
+    stats.total++;
+    const taken = takenByLabel.get(item.label) ?? [];
+    const after = previousStartByLabel.get(item.label);
+    const result = alignQuote(prepared, item.quote, {
+      ...options,
+      taken,
+      ...(after === undefined ? {} : { after }),
+      ...(item.contextBefore === undefined ? {} : { contextBefore: item.contextBefore }),
+      ...(item.contextAfter === undefined ? {} : { contextAfter: item.contextAfter }),
+    });
+    if (!result.ok) {
+      stats.unaligned++;
+      unaligned.push({
+        label: item.label,
+        quote: item.quote,
+        reason: result.reason,
+        ...(item.attrs ? { attrs: item.attrs } : {}),
+      });
+      continue;
+    }
+    stats[result.alignment]++;
+    previousStartByLabel.set(item.label, result.start);
+    if (taken.some((range) => range.start === result.start && range.end === result.end)) continue;
+    taken.push({ start: result.start, end: result.end });
+    takenByLabel.set(item.label, taken);
+    spans.push({
+      start: result.start,
+      end: result.end,
+      label: item.label,
+      text: result.text,
+      alignment: result.alignment,
+      ...(item.attrs ? { attrs: item.attrs } : {}),
+    });
+  }
+  spans.sort(
+    (a, b) => a.start - b.start || a.end - b.end || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0),
+  );
+  return { spans, unaligned, stats };
+}
+
+export function emptyAlignmentStats(): AlignmentStats {
+  return { exact: 0, normalised: 0, fuzzy: 0, unaligned: 0, total: 0 };
+}
+
+export function mergeAlignmentStats(...stats: readonly AlignmentStats[]): AlignmentStats {
+  const merged = emptyAlignmentStats();
+  for (const item of stats) {
+    merged.exact += item.exact;
+    merged.normalised += item.normalised;
+    merged.fuzzy += item.fuzzy;
+    merged.unaligned += item.unaligned;
+    merged.total += item.total;
+  }
+  return merged;
+}
+
+function exactCandidates(text: string, quote: string): Candidate[] {
+  const candidates: Candidate[] = [];
+  const firstIsWord = isWordChar(quote.charAt(0));
+  const lastIsWord = isWordChar(quote.charAt(quote.length - 1));
+  for (let at = text.indexOf(quote); at !== -1; at = text.indexOf(quote, at + 1)) {
+    const end = at + quote.length;
+    const onWordBoundary =
+      !(firstIsWord && isWordChar(text.charAt(at - 1))) && !(lastIsWord && isWordChar(text.charAt(end)));
+    candidates.push({ start: at, end, similarity: 1, onWordBoundary });
+  }
+  return candidates;
+}
+
+function normalisedCandidates(source: AlignmentSource, quote: string): Candidate[] {
+  const { text, starts, ends } = source.normalised;
+  const candidates: Candidate[] = [];
+  const firstIsWord = isWordChar(quote.charAt(0));
+  const lastIsWord = isWordChar(quote.charAt(quote.length - 1));
+  for (let at = text.indexOf(quote); at !== -1; at = text.indexOf(quote, at + 1)) {
+    const end = at + quote.length;
+    const onWordBoundary =
+      !(firstIsWord && isWordChar(text.charAt(at - 1))) && !(lastIsWord && isWordChar(text.charAt(end)));
+    candidates.push({ start: starts[at] ?? 0, end: ends[end - 1] ?? 0, similarity: 1, onWordBoundary });
+  }
+  return candidates;
+}
+
+function fuzzyCandidates(
+  source: AlignmentSource,
+  normalisedQuote: string,
+  threshold: number,
+): { candidates: Candidate[]; bestSimilarity: number } {
+  const quoteWords = matchTokens(normalisedQuote).map((token) => token.text);
+  const sourceTokens = source.tokens;
+  const { windows, bestSimilarity } = findFuzzyWindows(quoteWords, source.words, threshold);
+  const { starts, ends } = source.normalised;
+  const candidates = windows.map((window): Candidate => {
+    const first = sourceTokens[window.firstToken];
+    const last = sourceTokens[window.endToken - 1];
+    return {
+      start: starts[first?.start ?? 0] ?? 0,
+      end: ends[(last?.end ?? 1) - 1] ?? 0,
+      similarity: window.similarity,
+      onWordBoundary: true,
+    };
+  });
+  return { candidates, bestSimilarity };
+}
+
+function choose(
+  source: AlignmentSource,
+  candidates: readonly Candidate[],
+  options: AlignQuoteOptions,
+): Candidate {
+  const taken = options.taken ?? [];
+  const after = options.after ?? 0;
+  const hasContext = Boolean(options.contextBefore?.trim() || options.contextAfter?.trim());
+  let best: Candidate | undefined;
+  let bestKey: number[] = [];
+  for (const candidate of candidates) {
+    const free = taken.every((range) => candidate.end <= range.start || range.end <= candidate.start);
+    const key = [
+      candidate.onWordBoundary ? 1 : 0,
+      free ? 1 : 0,
+      candidate.similarity,
+      hasContext ? contextScore(source, candidate, options) : 0,
+      candidate.start >= after ? 1 : 0,
+      -candidate.start,
+    ];
+    if (!best || isGreater(key, bestKey)) {
+      best = candidate;
+      bestKey = key;
+    }
+  }
+  // Callers pass at least one candidate.
+  return best as Candidate;
+}
+
+function isGreater(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0);
+    if (difference !== 0) return difference > 0;
+  }
+  return false;
+}
+
+/** Share of the context hints' characters that agree with the text around the candidate. */
+function contextScore(source: AlignmentSource, candidate: Candidate, options: AlignQuoteOptions): number {
+  const text = source.normalised.text;
+  const before = normaliseForMatching(options.contextBefore ?? "").text;
+  const after = normaliseForMatching(options.contextAfter ?? "").text;
+  if (before.length + after.length === 0) return 0;
+  let agreeing = 0;
+  let position = source.normalisedIndexAt(candidate.start) - 1;
+  if (text.charAt(position) === " ") position--;
+  for (
+    let i = before.length - 1;
+    i >= 0 && position >= 0 && text.charAt(position) === before.charAt(i);
+    i--
+  ) {
+    agreeing++;
+    position--;
+  }
+  position = source.normalisedIndexAt(candidate.end);
+  if (text.charAt(position) === " ") position++;
+  for (
+    let i = 0;
+    i < after.length && position < text.length && text.charAt(position) === after.charAt(i);
+    i++
+  ) {
+    agreeing++;
+    position++;
+  }
+  return agreeing / (before.length + after.length);
+}
+
+function accept(source: AlignmentSource, candidate: Candidate, alignment: AlignmentKind): QuoteAlignment {
+  const text = source.text.slice(candidate.start, candidate.end);
+  return {
+    ok: true,
+    start: candidate.start,
+    end: candidate.end,
+    text,
+    alignment,
+    similarity: candidate.similarity,
+  };
+}
