@@ -1,0 +1,55 @@
+import { createReadStream } from "node:fs";
+import { parse } from "csv-parse";
+import { InputError } from "../../core/errors.ts";
+import { excerpt, type ReadRow } from "./source-rows.ts";
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number; raw?: string };
+}
+
+/**
+ * Streams a CSV file row by row (csv-parse over a read stream, never the whole file in memory).
+ * The first row is the header. A row with another number of fields than the header is reported
+ * as bad with its line number instead of ending the import.
+ */
+export async function* readCsvRows(path: string): AsyncGenerator<ReadRow> {
+  const parser = createReadStream(path).pipe(
+    parse({ bom: true, relax_column_count: true, info: true, raw: true, skip_empty_lines: true }),
+  );
+  let header: string[] | undefined;
+  try {
+    for await (const value of parser as AsyncIterable<CsvRecord>) {
+      const { record, info } = value;
+      if (!header) {
+        header = record.map((name) => name.trim());
+        continue;
+      }
+      if (record.length !== header.length) {
+        yield {
+          kind: "bad",
+          file: path,
+          line: info.lines,
+          reason: `expected ${header.length} fields, found ${record.length}`,
+          raw: excerpt(info.raw ?? record.join(",")),
+        };
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      header.forEach((name, index) => {
+        values[name] = record[index];
+      });
+      yield { kind: "row", file: path, line: info.lines, values };
+    }
+  } catch (cause) {
+    // A broken quote can make the rest of the file unreadable: stop with the place it happened.
+    throw new InputError(`${path}: CSV cannot be read further: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** The header of a CSV file (first record), for checking column options before a long import. */
+export async function readCsvHeader(path: string): Promise<string[]> {
+  const parser = createReadStream(path).pipe(parse({ bom: true, relax_column_count: true, to_line: 1 }));
+  for await (const record of parser as AsyncIterable<string[]>) return record.map((name) => name.trim());
+  return [];
+}
