@@ -38,7 +38,7 @@ export const requirementCategories: readonly RequirementCategory[] = [
     id: "education",
     name: "Education",
     definition:
-      "A school, college or university qualification: a degree, diploma or apprenticeship and its subject or level (a licence or certificate from a professional body is Certification, not Education).",
+      "A school, college, university or vocational qualification (degree, diploma, apprenticeship, NVQ, HNC) with its subject or level; a licence, registration or certificate from a professional or industry body is Certification.",
     examples: [
       "Bachelor's degree in Computer Science or related field",
       "A-levels or equivalent",
@@ -51,7 +51,7 @@ export const requirementCategories: readonly RequirementCategory[] = [
     id: "certification",
     name: "Certification",
     definition:
-      "A named certificate, professional licence or registration awarded by an exam or a professional body (AWS, CPA, PMP, CSCS card, NMC registration, first aid certificate); a driving licence of any category is Qualifications.",
+      "A named certificate, professional licence or registration awarded by a professional or industry body after an exam or training (AWS, CPA, PMP, CSCS card, NMC registration, first aid certificate); a driving licence of any category is Qualifications.",
     examples: [
       "AWS Certified Solutions Architect",
       "ACCA or CIMA qualified",
@@ -64,7 +64,7 @@ export const requirementCategories: readonly RequirementCategory[] = [
     id: "qualifications",
     name: "Qualifications",
     definition:
-      "Any other condition a candidate must meet that is not education, certification, experience or a skill: driving licence, right to work, security clearance, background check, language level, physical ability, availability for shifts or travel.",
+      "Any other condition a candidate must meet that is not education, certification, experience or a skill: driving licence, right to work, security clearance, background check, language level, minimum age, physical ability, availability for shifts or travel.",
     examples: [
       "valid driving licence",
       "must have the right to work in the UK",
@@ -77,7 +77,7 @@ export const requirementCategories: readonly RequirementCategory[] = [
     id: "work_experience",
     name: "Work experience",
     definition:
-      'Prior employment or practice the candidate should have, usually with a duration or a domain ("5+ years in backend development", "experience in a care setting"); the tool or skill itself, without the experience phrase, is Hard skills.',
+      'Prior employment or practice the candidate should have: a duration, a role, a sector or a setting ("5+ years in backend development", "experience in a care setting"); "experience with <tool or method>" and no duration or role is Hard skills.',
     examples: [
       "5+ years of experience in backend development",
       "at least two years in a similar role",
