@@ -1,0 +1,164 @@
+import { z } from "zod";
+
+/**
+ * The request and response shapes of the HTTP API. Requests are strict (an unknown field is a
+ * mistake worth reporting); the same schemas produce the OpenAPI document, so the two cannot drift.
+ */
+export const textFormatSchema = z
+  .enum(["text", "html"])
+  .describe("How to read `text`; html is reduced to its visible text.");
+
+export const highlightRequestSchema = z.strictObject({
+  text: z.string().min(1).describe("The advert."),
+  format: textFormatSchema.optional(),
+  teacher: z
+    .boolean()
+    .optional()
+    .describe("Ask the configured teacher LLM instead of the student (costs money; off unless true)."),
+});
+export type HighlightRequest = z.infer<typeof highlightRequestSchema>;
+
+export const highlightSpanSchema = z.object({
+  start: z.number().int().describe("Offset in `text` (UTF-16 code units, as JavaScript counts)."),
+  end: z.number().int().describe("Exclusive end offset."),
+  category: z.string().describe("A requirement category id (see /v1/categories)."),
+  text: z.string().describe("text.slice(start, end)"),
+  score: z.number().describe("Confidence in [0, 1]."),
+});
+
+export const highlightResponseSchema = z.object({
+  text: z.string().describe("The text the offsets refer to (the visible text of an HTML input)."),
+  spans: z.array(highlightSpanSchema),
+  source: z.enum(["student", "teacher"]),
+});
+
+export const typeSkillsRequestSchema = z.strictObject({
+  skills: z.array(z.string()).min(1).describe("Skill phrases, one per item."),
+});
+export type TypeSkillsRequest = z.infer<typeof typeSkillsRequestSchema>;
+
+export const typeSkillsResponseSchema = z.object({
+  rows: z.array(
+    z.object({
+      skill: z.string(),
+      label: z.enum(["Hard", "Soft", "Unknown"]),
+      confidence: z.number(),
+      source: z.enum(["lexicon", "model"]),
+    }),
+  ),
+});
+
+export const extractSkillsRequestSchema = z.strictObject({
+  text: z.string().min(1),
+  format: textFormatSchema.optional(),
+});
+export type ExtractSkillsRequest = z.infer<typeof extractSkillsRequestSchema>;
+
+export const extractSkillsResponseSchema = z.object({
+  text: z.string(),
+  mentions: z.array(
+    z.object({
+      start: z.number().int(),
+      end: z.number().int(),
+      layer: z.string().describe('"skill" or "knowledge", as in SkillSpan.'),
+      text: z.string(),
+      score: z.number().optional(),
+    }),
+  ),
+});
+
+export const modelsResponseSchema = z.object({
+  loaded: z.array(
+    z.object({
+      name: z.string(),
+      task: z.string(),
+      kind: z.string(),
+      path: z.string(),
+      metrics: z.unknown().optional(),
+    }),
+  ),
+  registered: z
+    .array(z.object({ name: z.string(), task: z.string(), kind: z.string(), createdAt: z.string() }))
+    .describe("Models registered in the workspace (empty when the server has none)."),
+});
+
+export const categoriesResponseSchema = z.object({
+  categories: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      definition: z.string(),
+      examples: z.array(z.string()),
+      color: z.string().describe("Highlight colour, hex."),
+    }),
+  ),
+});
+
+export const f1RowSchema = z.object({ label: z.string(), f1: z.number() });
+export type F1Row = z.infer<typeof f1RowSchema>;
+
+export const confusionMatrixSchema = z.object({
+  labels: z.array(z.string()).describe("Row labels are gold, column labels predicted, in this order."),
+  counts: z.array(z.array(z.number())),
+});
+export type ConfusionMatrix = z.infer<typeof confusionMatrixSchema>;
+
+export const runSummarySchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  task: z.string().optional(),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  status: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  itemsTotal: z.number(),
+  itemsDone: z.number(),
+  itemsSkipped: z.number(),
+  itemsFailed: z.number(),
+  costUsd: z.number(),
+  failures: z.number().int().describe("Items the teacher gave up on."),
+  f1: z.number().optional().describe("The report's headline F1 (micro when present), if it has one."),
+  error: z.string().optional(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const runsResponseSchema = z.object({ runs: z.array(runSummarySchema) });
+
+export const runDetailResponseSchema = z.object({
+  run: runSummarySchema.extend({
+    params: z.record(z.string(), z.unknown()),
+    report: z.unknown().optional(),
+  }),
+  spend: z.array(
+    z.object({
+      provider: z.string(),
+      model: z.string(),
+      calls: z.number(),
+      tokensIn: z.number(),
+      tokensOut: z.number(),
+      costUsd: z.number(),
+    }),
+  ),
+  charts: z.object({
+    f1: z.array(f1RowSchema).describe("Per-category F1 found in the report (empty if none)."),
+    confusion: confusionMatrixSchema.optional(),
+  }),
+});
+
+export const healthResponseSchema = z.object({
+  status: z.literal("ok"),
+  models: z.number().int(),
+  teacher: z.boolean().describe("Whether requests may ask for the teacher LLM."),
+  workspace: z.boolean(),
+  uptimeSeconds: z.number(),
+});
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});

@@ -1,0 +1,253 @@
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { z } from "zod";
+import type { Workspace } from "../core/workspace/index.ts";
+import type { HighlightResult, Predictors, TextFormat } from "../student/predictors.ts";
+import { requirementCategories } from "../tasks/requirements/labels.ts";
+import { webAssets } from "../web/index.ts";
+import {
+  extractSkillsRequestSchema,
+  highlightRequestSchema,
+  type RunSummary,
+  typeSkillsRequestSchema,
+} from "./api-schemas.ts";
+import { errorToResponse, HttpError, validationError } from "./http-errors.ts";
+import { defaultServerLimits, type ServerLimits } from "./limits.ts";
+import { openApiDocument } from "./openapi.ts";
+import { reportCharts } from "./report-charts.ts";
+
+/** Labels an advert with the teacher LLM; called only when a request asks for it explicitly. */
+export type TeacherHighlighter = (input: { text: string; format: TextFormat }) => Promise<HighlightResult>;
+
+export interface CreateAppOptions {
+  /** Loaded once by the caller; every request is served from them. */
+  predictors: Predictors;
+  /** Source of runs, spend and registered models; without it `/v1/runs` answers 404. */
+  workspace?: Workspace;
+  llm?: TeacherHighlighter;
+  limits?: Partial<ServerLimits>;
+  /** Where unexpected errors are reported (default: stderr). */
+  logError?: (error: unknown) => void;
+}
+
+const pageSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+const apiSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+async function readJsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (!/^application\/json\b/i.test(contentType)) {
+    throw new HttpError(
+      415,
+      "unsupported_media_type",
+      "send the body as JSON (content-type: application/json)",
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    throw new HttpError(400, "invalid_json", "the request body is not valid JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+function checkTextLength(text: string, limits: ServerLimits): void {
+  if (text.length > limits.maxTextChars) {
+    throw new HttpError(
+      413,
+      "text_too_long",
+      `the text has ${text.length} characters; this server accepts at most ${limits.maxTextChars}`,
+    );
+  }
+}
+
+function summarizeRun(workspace: Workspace, run: ReturnType<Workspace["runs"]["list"]>[number]): RunSummary {
+  const costUsd = workspace.calls.spend(run.id).reduce((sum, row) => sum + row.costUsd, 0);
+  const failures = workspace.calls.failures({ runId: run.id, finalOnly: true }).length;
+  const headline = run.report === undefined ? undefined : reportCharts(run.report).headlineF1;
+  const summary: RunSummary = {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    startedAt: run.startedAt,
+    itemsTotal: run.itemsTotal,
+    itemsDone: run.itemsDone,
+    itemsSkipped: run.itemsSkipped,
+    itemsFailed: run.itemsFailed,
+    costUsd,
+    failures,
+  };
+  if (run.task !== undefined) summary.task = run.task;
+  if (run.provider !== undefined) summary.provider = run.provider;
+  if (run.model !== undefined) summary.model = run.model;
+  if (run.endedAt !== undefined) {
+    summary.endedAt = run.endedAt;
+    summary.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+  }
+  if (headline !== undefined) summary.f1 = headline;
+  if (run.error !== undefined) summary.error = run.error;
+  return summary;
+}
+
+/**
+ * The HTTP API and the web page, as a Hono app (test it with `app.request()`; serve it with
+ * `startServer`). A thin adapter: every answer comes from the predictors or the workspace.
+ */
+export function createApp(options: CreateAppOptions): Hono {
+  const { predictors, workspace, llm } = options;
+  const limits: ServerLimits = { ...defaultServerLimits, ...options.limits };
+  const logError = options.logError ?? ((error: unknown) => console.error("jobdistill serve:", error));
+  const startedAt = Date.now();
+  const assets = webAssets();
+  const openApi = JSON.stringify(openApiDocument(limits));
+  const categories = requirementCategories.map(({ id, name, definition, examples, color }) => ({
+    id,
+    name,
+    definition,
+    examples: [...examples],
+    color,
+  }));
+
+  const requireWorkspace = (): Workspace => {
+    if (!workspace) throw new HttpError(404, "no_workspace", "this server was started without a workspace");
+    return workspace;
+  };
+
+  const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+    const isPage = (c.res.headers.get("content-type") ?? "").startsWith("text/html");
+    c.header("Content-Security-Policy", isPage ? pageSecurityPolicy : apiSecurityPolicy);
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: (c) =>
+        c.json(
+          {
+            error: {
+              code: "body_too_large",
+              message: `the request body is larger than ${limits.maxBodyBytes} bytes`,
+            },
+          },
+          413,
+        ),
+    }),
+  );
+  app.onError((error, c) => {
+    const { status, body } = errorToResponse(error, logError);
+    return c.json(body, status);
+  });
+  app.notFound((c) =>
+    c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  app.post("/v1/highlight", async (c) => {
+    const request = await readJsonBody(c, highlightRequestSchema);
+    checkTextLength(request.text, limits);
+    const format = request.format ?? "text";
+    if (request.teacher) {
+      if (!llm) {
+        throw new HttpError(
+          400,
+          "teacher_unavailable",
+          'this server was started without a teacher LLM, so "teacher": true cannot be honoured; leave it out to use the trained student',
+        );
+      }
+      return c.json({ ...(await llm({ text: request.text, format })), source: "teacher" });
+    }
+    return c.json({ ...predictors.highlight({ text: request.text, format }), source: "student" });
+  });
+
+  app.post("/v1/skills/type", async (c) => {
+    const request = await readJsonBody(c, typeSkillsRequestSchema);
+    if (request.skills.length > limits.maxSkills) {
+      throw new HttpError(
+        413,
+        "too_many_skills",
+        `${request.skills.length} skills in one request; this server accepts at most ${limits.maxSkills}`,
+      );
+    }
+    return c.json({ rows: predictors.typeSkills(request.skills) });
+  });
+
+  app.post("/v1/skills/extract", async (c) => {
+    const request = await readJsonBody(c, extractSkillsRequestSchema);
+    checkTextLength(request.text, limits);
+    return c.json(predictors.extractSkills({ text: request.text, format: request.format ?? "text" }));
+  });
+
+  app.get("/v1/models", (c) => {
+    const registered = (workspace?.models.list() ?? []).map(({ name, task, kind, createdAt }) => ({
+      name,
+      task,
+      kind,
+      createdAt,
+    }));
+    return c.json({ loaded: predictors.models(), registered });
+  });
+
+  app.get("/v1/runs", (c) => {
+    const store = requireWorkspace();
+    return c.json({ runs: store.runs.list().map((run) => summarizeRun(store, run)) });
+  });
+
+  app.get("/v1/runs/:id", (c) => {
+    const store = requireWorkspace();
+    const idText = c.req.param("id");
+    const id = /^[1-9]\d{0,15}$/.test(idText) ? Number(idText) : Number.NaN;
+    if (!Number.isSafeInteger(id)) throw new HttpError(422, "invalid_id", "a run id is a positive integer");
+    const run = store.runs.get(id);
+    if (!run) throw new HttpError(404, "not_found", `no run ${id} in this workspace`);
+    const charts = reportCharts(run.report);
+    return c.json({
+      run: {
+        ...summarizeRun(store, run),
+        params: run.params,
+        ...(run.report === undefined ? {} : { report: run.report }),
+      },
+      spend: store.calls.spend(id),
+      charts: { f1: charts.f1, ...(charts.confusion ? { confusion: charts.confusion } : {}) },
+    });
+  });
+
+  app.get("/v1/categories", (c) => c.json({ categories }));
+
+  app.get("/v1/health", (c) =>
+    c.json({
+      status: "ok",
+      models: predictors.models().length,
+      teacher: llm !== undefined,
+      workspace: workspace !== undefined,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    }),
+  );
+
+  app.get("/v1/openapi.json", (c) =>
+    c.body(openApi, 200, { "content-type": "application/json; charset=utf-8" }),
+  );
+
+  for (const [path, asset] of assets) {
+    app.get(path, (c) =>
+      c.body(asset.body, 200, { "content-type": asset.contentType, "cache-control": "no-cache" }),
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,126 @@
+import type { Workspace } from "../core/workspace/index.ts";
+
+/**
+ * Test and benchmark material for the server and the page: an advert the keyword predictors
+ * highlight in several categories, and a workspace history with spend, failures and reports.
+ */
+export const sampleAdvert = `Senior Data Engineer (Leeds, hybrid)
+
+About us
+We are a friendly, close-knit team building tools that make energy cheaper for everyone.
+
+What you will do
+- Design and maintain data pipelines in Python and SQL
+- Run our services on Kubernetes and keep them observable
+- Work with analysts to turn questions into dashboards
+
+What we are looking for
+- Bachelor's degree in Computer Science or a related field
+- 5+ years of experience in backend or data engineering
+- AWS Certified Solutions Architect
+- Excellent communication skills and attention to detail
+- A valid driving licence
+
+What we offer
+- Competitive salary and a yearly bonus
+- 30 days of paid holiday
+- Hybrid working from our Leeds office
+
+Apply now: we look forward to your application!`;
+
+/** About `words` words of advert text, built by repeating the sample advert. */
+export function advertOfWords(words: number): string {
+  const sampleWords = sampleAdvert.split(/\s+/).length;
+  const copies = Math.max(1, Math.round(words / sampleWords));
+  return Array.from({ length: copies }, () => sampleAdvert).join("\n\n");
+}
+
+/** Three runs (labelling with spend and a failure, training, evaluation with a report). */
+export function seedSampleRuns(workspace: Workspace): {
+  labelRun: number;
+  trainRun: number;
+  evaluateRun: number;
+} {
+  const labelRun = workspace.runs.start({
+    kind: "label",
+    task: "requirements",
+    provider: "openai",
+    model: "gpt-4o-mini",
+    itemsTotal: 3,
+    params: { concurrency: 4 },
+  });
+  workspace.documents.insertMany([
+    { id: "ad-1", text: "Python developer" },
+    { id: "ad-2", text: "Nurse wanted" },
+  ]);
+  for (const [index, itemId] of ["ad-1", "ad-2"].entries()) {
+    workspace.calls.recordSuccess(
+      {
+        key: `call-${index}`,
+        runId: labelRun,
+        task: "requirements",
+        taskVersion: "v1",
+        provider: "openai",
+        model: "gpt-4o-mini",
+        itemId,
+        output: { spans: [] },
+        tokensIn: 1200,
+        tokensOut: 300,
+        costUsd: 0.0009,
+        attempts: 1,
+      },
+      [],
+    );
+  }
+  workspace.calls.recordFailure({
+    key: "call-2",
+    runId: labelRun,
+    task: "requirements",
+    provider: "openai",
+    model: "gpt-4o-mini",
+    itemId: "ad-3",
+    attempt: 3,
+    final: true,
+    errorCode: "length",
+    message: "the output was cut off",
+    tokensIn: 1100,
+    tokensOut: 4096,
+    costUsd: 0.0026,
+  });
+  workspace.runs.progress(labelRun, { itemsDone: 2, itemsFailed: 1 });
+  workspace.runs.finish(labelRun, "done");
+
+  const trainRun = workspace.runs.start({
+    kind: "train",
+    task: "requirements",
+    params: { epochs: 5, seed: 1 },
+  });
+  workspace.runs.finish(trainRun, "done", { report: { trainLoss: 0.21 } });
+
+  const evaluateRun = workspace.runs.start({ kind: "evaluate", task: "requirements", itemsTotal: 40 });
+  workspace.runs.progress(evaluateRun, { itemsDone: 40 });
+  workspace.runs.finish(evaluateRun, "done", {
+    report: {
+      strict: {
+        micro: { precision: 0.74, recall: 0.7, f1: 0.72 },
+        perLabel: {
+          hard_skills: { precision: 0.85, recall: 0.8, f1: 0.824 },
+          soft_skills: { precision: 0.7, recall: 0.66, f1: 0.679 },
+          benefits: { precision: 0.9, recall: 0.86, f1: 0.88 },
+          education: { precision: 0.8, recall: 0.75, f1: 0.774 },
+          job_duties: { precision: 0.6, recall: 0.55, f1: 0.574 },
+        },
+      },
+      loose: { micro: { f1: 0.8 }, perLabel: { hard_skills: { f1: 0.9 } } },
+      confusion: {
+        labels: ["hard_skills", "soft_skills", "benefits"],
+        counts: [
+          [40, 5, 1],
+          [6, 22, 0],
+          [0, 1, 30],
+        ],
+      },
+    },
+  });
+  return { labelRun, trainRun, evaluateRun };
+}

@@ -1,0 +1,15 @@
+/** How much one request may ask of the server. */
+export interface ServerLimits {
+  /** Request body size in bytes (413 beyond). */
+  maxBodyBytes: number;
+  /** Characters of advert text (413 beyond). */
+  maxTextChars: number;
+  /** Skills in one typing request (413 beyond). */
+  maxSkills: number;
+}
+
+export const defaultServerLimits: ServerLimits = {
+  maxBodyBytes: 1_000_000,
+  maxTextChars: 100_000,
+  maxSkills: 5_000,
+};

@@ -1,0 +1,126 @@
+import { type ZodType, z } from "zod";
+import {
+  categoriesResponseSchema,
+  errorResponseSchema,
+  extractSkillsRequestSchema,
+  extractSkillsResponseSchema,
+  healthResponseSchema,
+  highlightRequestSchema,
+  highlightResponseSchema,
+  modelsResponseSchema,
+  runDetailResponseSchema,
+  runsResponseSchema,
+  typeSkillsRequestSchema,
+  typeSkillsResponseSchema,
+} from "./api-schemas.ts";
+import type { ServerLimits } from "./limits.ts";
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
+  return rest;
+}
+
+function jsonContent(schema: ZodType, io: "input" | "output") {
+  return { "application/json": { schema: jsonSchema(schema, io) } };
+}
+
+const errorRef = { $ref: "#/components/schemas/Error" };
+
+function errorResponses(statuses: Record<number, string>) {
+  return Object.fromEntries(
+    Object.entries(statuses).map(([status, description]) => [
+      status,
+      { description, content: { "application/json": { schema: errorRef } } },
+    ]),
+  );
+}
+
+function post(summary: string, request: ZodType, response: ZodType, description: string) {
+  return {
+    post: {
+      summary,
+      description,
+      requestBody: { required: true, content: jsonContent(request, "input") },
+      responses: {
+        200: { description: "OK", content: jsonContent(response, "output") },
+        ...errorResponses({
+          400: "Malformed JSON, or a request the server cannot honour (teacher without an LLM).",
+          413: "Body, text or list larger than the server's limits.",
+          415: "Body is not application/json.",
+          422: "Body does not match the schema.",
+        }),
+      },
+    },
+  };
+}
+
+function get(summary: string, response: ZodType, errors: Record<number, string> = {}) {
+  return {
+    get: {
+      summary,
+      responses: {
+        200: { description: "OK", content: jsonContent(response, "output") },
+        ...errorResponses(errors),
+      },
+    },
+  };
+}
+
+/** The OpenAPI 3.1 description of `/v1`, generated from the same zod schemas that validate requests. */
+export function openApiDocument(limits: ServerLimits): JsonSchema {
+  const sizes = `Limits: body ${limits.maxBodyBytes} bytes, text ${limits.maxTextChars} characters, ${limits.maxSkills} skills.`;
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "jobdistill",
+      version: "1",
+      description: `Trained students that highlight job adverts and type skills, served from memory. An LLM is called only when a request sets "teacher": true and the server was started with one. ${sizes}`,
+    },
+    paths: {
+      "/v1/highlight": post(
+        "Highlight an advert by requirement category",
+        highlightRequestSchema,
+        highlightResponseSchema,
+        "Spans of `text` (or of the visible text of an HTML advert) with their category and score.",
+      ),
+      "/v1/skills/type": post(
+        "Type skills as hard or soft",
+        typeSkillsRequestSchema,
+        typeSkillsResponseSchema,
+        "One row per input skill, in input order.",
+      ),
+      "/v1/skills/extract": post(
+        "Find skill and knowledge mentions in a text",
+        extractSkillsRequestSchema,
+        extractSkillsResponseSchema,
+        "Mentions by offsets, SkillSpan layers.",
+      ),
+      "/v1/models": get("Models loaded by this server and registered in its workspace", modelsResponseSchema),
+      "/v1/runs": get("Labelling, training and evaluation runs, newest first", runsResponseSchema, {
+        404: "The server has no workspace.",
+      }),
+      "/v1/runs/{id}": {
+        get: {
+          summary: "One run with its spend per model, failures, report and plottable figures",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } }],
+          responses: {
+            200: { description: "OK", content: jsonContent(runDetailResponseSchema, "output") },
+            ...errorResponses({
+              404: "No such run, or no workspace.",
+              422: "The id is not a positive integer.",
+            }),
+          },
+        },
+      },
+      "/v1/categories": get(
+        "Requirement categories with names, definitions and colours",
+        categoriesResponseSchema,
+      ),
+      "/v1/health": get("Liveness and what this server can do", healthResponseSchema),
+      "/v1/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OK" } } } },
+    },
+    components: { schemas: { Error: jsonSchema(errorResponseSchema, "output") } },
+  };
+}

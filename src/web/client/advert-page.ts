@@ -1,0 +1,273 @@
+import type { HighlightResult, HighlightSpan, SkillTypeRow } from "../../student/predictors.ts";
+import { getJson, postJson } from "./api.ts";
+import { whileBusy } from "./busy.ts";
+import { byId, downloadFile, element } from "./dom.ts";
+import { formatScore } from "./format.ts";
+import { highlightSegments, spansByCategory } from "./highlight-segments.ts";
+import {
+  highlightsToCsv,
+  highlightsToText,
+  parseSkillList,
+  skillsToCsv,
+  skillsToText,
+} from "./result-files.ts";
+
+/** The main page: highlight an advert by category, and type a list of skills as hard or soft. */
+
+interface Category {
+  id: string;
+  name: string;
+  definition: string;
+  color: string;
+}
+
+const fallbackColor = "#e9ecef";
+
+const state: {
+  categories: Category[];
+  result?: HighlightResult;
+  shown: Set<string>;
+  skills?: SkillTypeRow[];
+} = { categories: [], shown: new Set() };
+
+function categoryOf(id: string): Category {
+  return (
+    state.categories.find((category) => category.id === id) ?? {
+      id,
+      name: id,
+      definition: "",
+      color: fallbackColor,
+    }
+  );
+}
+
+function swatch(color: string): HTMLElement {
+  return element("span", {
+    className: "swatch",
+    attrs: { "aria-hidden": "true" },
+    style: { backgroundColor: color },
+  });
+}
+
+function markFor(span: HighlightSpan, text: string): HTMLElement {
+  const category = categoryOf(span.category);
+  return element("mark", {
+    className: "hl",
+    text,
+    attrs: { "data-category": span.category, title: `${category.name} · score ${formatScore(span.score)}` },
+    style: { backgroundColor: category.color },
+  });
+}
+
+function renderAdvert(result: HighlightResult): void {
+  const nodes = highlightSegments(result.text, result.spans, state.shown).map((segment) =>
+    segment.span ? markFor(segment.span, segment.text) : document.createTextNode(segment.text),
+  );
+  byId("advert").replaceChildren(...nodes);
+}
+
+function renderLegend(result: HighlightResult): void {
+  const counts = new Map<string, number>();
+  for (const span of result.spans) counts.set(span.category, (counts.get(span.category) ?? 0) + 1);
+  const buttons = state.categories.map((category) => {
+    const count = counts.get(category.id) ?? 0;
+    const pressed = state.shown.has(category.id);
+    const button = element(
+      "button",
+      {
+        className: count === 0 ? "chip empty" : "chip",
+        attrs: {
+          type: "button",
+          "aria-pressed": String(pressed),
+          "data-category": category.id,
+          title: `${category.definition}\n(click to ${pressed ? "hide" : "show"})`,
+        },
+      },
+      [
+        swatch(category.color),
+        element("span", { text: category.name }),
+        element("span", { className: "count", text: String(count) }),
+      ],
+    );
+    button.addEventListener("click", () => {
+      if (state.shown.has(category.id)) state.shown.delete(category.id);
+      else state.shown.add(category.id);
+      renderResult();
+      byId("legend")
+        .querySelector<HTMLButtonElement>(`button[data-category="${CSS.escape(category.id)}"]`)
+        ?.focus();
+    });
+    return button;
+  });
+  byId("legend").replaceChildren(...buttons);
+}
+
+function renderSideList(result: HighlightResult): void {
+  const groups = spansByCategory(
+    result.spans,
+    state.categories.map((category) => category.id),
+  );
+  const sections = [...groups].flatMap(([id, spans]) => {
+    if (spans.length === 0 || !state.shown.has(id)) return [];
+    const category = categoryOf(id);
+    return [
+      element("section", { className: "group", attrs: { "data-category": id } }, [
+        element("h3", {}, [
+          swatch(category.color),
+          category.name,
+          element("span", { className: "count", text: String(spans.length) }),
+        ]),
+        element(
+          "ul",
+          {},
+          spans.map((span) =>
+            element("li", {}, [
+              element("span", { className: "span-text", text: span.text }),
+              element("span", { className: "score", text: formatScore(span.score) }),
+            ]),
+          ),
+        ),
+      ]),
+    ];
+  });
+  byId("side-list").replaceChildren(
+    ...(sections.length > 0
+      ? sections
+      : [element("p", { className: "muted", text: "Nothing highlighted in the categories shown." })]),
+  );
+}
+
+function renderResult(): void {
+  const result = state.result;
+  if (!result) return;
+  byId("result").hidden = false;
+  renderLegend(result);
+  renderAdvert(result);
+  renderSideList(result);
+  byId("result-summary").textContent =
+    `${result.spans.length} highlights in ${result.text.length.toLocaleString()} characters`;
+}
+
+async function highlight(): Promise<void> {
+  const text = byId<HTMLTextAreaElement>("advert-text").value;
+  if (text.trim() === "") {
+    byId("status").textContent = "Paste an advert or upload a file first.";
+    return;
+  }
+  const format = byId<HTMLSelectElement>("advert-format").value === "html" ? "html" : "text";
+  const result = await whileBusy(
+    byId("status"),
+    "Highlighting…",
+    [byId<HTMLButtonElement>("highlight-button")],
+    () => postJson<HighlightResult>("/v1/highlight", { text, format }),
+  );
+  if (!result) return;
+  for (const span of result.spans) {
+    if (!state.categories.some((category) => category.id === span.category)) {
+      state.categories.push({ id: span.category, name: span.category, definition: "", color: fallbackColor });
+      state.shown.add(span.category);
+    }
+  }
+  state.result = { text: result.text, spans: result.spans };
+  renderResult();
+}
+
+function renderSkills(rows: readonly SkillTypeRow[]): void {
+  const counts = { Hard: 0, Soft: 0, Unknown: 0 };
+  for (const row of rows) counts[row.label]++;
+  byId("skills-summary").textContent = `${counts.Hard} hard, ${counts.Soft} soft, ${counts.Unknown} unknown`;
+  byId("skills-body").replaceChildren(
+    ...rows.map((row) =>
+      element("tr", {}, [
+        element("td", { text: row.skill }),
+        element("td", {}, [
+          element("span", { className: `badge ${row.label.toLowerCase()}`, text: row.label }),
+        ]),
+        element("td", { className: "number", text: formatScore(row.confidence) }),
+        element("td", { text: row.source }),
+      ]),
+    ),
+  );
+  byId("skills-result").hidden = false;
+}
+
+async function typeSkills(): Promise<void> {
+  const skills = parseSkillList(byId<HTMLTextAreaElement>("skills-text").value);
+  if (skills.length === 0) {
+    byId("skills-status").textContent = "Enter at least one skill (one per line) or upload a CSV.";
+    return;
+  }
+  const response = await whileBusy(
+    byId("skills-status"),
+    `Typing ${skills.length} skills…`,
+    [byId<HTMLButtonElement>("skills-button")],
+    () => postJson<{ rows: SkillTypeRow[] }>("/v1/skills/type", { skills }),
+  );
+  if (!response) return;
+  state.skills = response.rows;
+  renderSkills(response.rows);
+}
+
+async function loadFileInto(input: HTMLInputElement, target: HTMLTextAreaElement): Promise<File | undefined> {
+  const file = input.files?.[0];
+  if (!file) return undefined;
+  target.value = await file.text();
+  return file;
+}
+
+function wireDownloads(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>("button[data-download]")) {
+    button.addEventListener("click", () => {
+      const [what, kind] = (button.dataset.download ?? "").split(":");
+      if (what === "highlights" && state.result) {
+        const result = state.result;
+        if (kind === "json")
+          downloadFile("highlights.json", "application/json", `${JSON.stringify(result, null, 2)}\n`);
+        if (kind === "csv")
+          downloadFile(
+            "highlights.csv",
+            "text/csv",
+            highlightsToCsv(result, (id) => categoryOf(id).name),
+          );
+        if (kind === "txt")
+          downloadFile("highlights.txt", "text/plain", highlightsToText(result, state.categories));
+      }
+      if (what === "skills" && state.skills) {
+        const rows = state.skills;
+        if (kind === "json")
+          downloadFile("skills.json", "application/json", `${JSON.stringify(rows, null, 2)}\n`);
+        if (kind === "csv") downloadFile("skills.csv", "text/csv", skillsToCsv(rows));
+        if (kind === "txt") downloadFile("skills.txt", "text/plain", skillsToText(rows));
+      }
+    });
+  }
+}
+
+async function start(): Promise<void> {
+  const advertText = byId<HTMLTextAreaElement>("advert-text");
+  byId("highlight-button").addEventListener("click", () => void highlight());
+  advertText.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void highlight();
+  });
+  byId<HTMLInputElement>("advert-file").addEventListener("change", async (event) => {
+    const file = await loadFileInto(event.target as HTMLInputElement, advertText);
+    if (!file) return;
+    const isHtml = /\.html?$/i.test(file.name) || file.type === "text/html";
+    byId<HTMLSelectElement>("advert-format").value = isHtml ? "html" : "text";
+    await highlight();
+  });
+  byId("skills-button").addEventListener("click", () => void typeSkills());
+  byId<HTMLInputElement>("skills-file").addEventListener("change", async (event) => {
+    if (await loadFileInto(event.target as HTMLInputElement, byId<HTMLTextAreaElement>("skills-text")))
+      await typeSkills();
+  });
+  wireDownloads();
+  const loaded = await whileBusy(byId("status"), "Loading categories…", [], () =>
+    getJson<{ categories: Category[] }>("/v1/categories"),
+  );
+  state.categories = loaded?.categories ?? [];
+  state.shown = new Set(state.categories.map((category) => category.id));
+  document.body.dataset.ready = "true";
+}
+
+void start();

@@ -1,0 +1,205 @@
+import type { z } from "zod";
+import type { RunSummary, runDetailResponseSchema } from "../../server/api-schemas.ts";
+import { ApiError, getJson } from "./api.ts";
+import { whileBusy } from "./busy.ts";
+import { barChart, confusionTable } from "./charts.ts";
+import { byId, element } from "./dom.ts";
+import { formatCost, formatDuration, formatScore } from "./format.ts";
+
+/** The runs page: every labelling, training and evaluation run, with cost, failures and plots. */
+
+type RunDetail = z.infer<typeof runDetailResponseSchema>;
+
+interface Category {
+  id: string;
+  name: string;
+  color: string;
+}
+
+let categories: Category[] = [];
+
+function nameOf(label: string): string {
+  return categories.find((category) => category.id === label)?.name ?? label;
+}
+
+function colorOf(label: string): string | undefined {
+  return categories.find((category) => category.id === label)?.color;
+}
+
+function runTitle(run: RunSummary): string {
+  return [`#${run.id}`, run.kind, run.task, run.model].filter(Boolean).join(" · ");
+}
+
+function renderCostChart(runs: readonly RunSummary[]): void {
+  const costly = runs.filter((run) => run.costUsd > 0);
+  const holder = byId("cost-chart");
+  if (costly.length === 0) {
+    holder.replaceChildren(element("p", { className: "muted", text: "No run has spent anything yet." }));
+    return;
+  }
+  holder.replaceChildren(
+    barChart(
+      costly.map((run) => ({ label: runTitle(run).slice(0, 28), value: run.costUsd, color: "#f59f00" })),
+      { title: "Cost per run (USD)", formatValue: formatCost },
+    ),
+  );
+}
+
+async function showRun(id: number): Promise<void> {
+  const detail = await whileBusy(byId("status"), `Loading run ${id}…`, [], () =>
+    getJson<RunDetail>(`/v1/runs/${id}`),
+  );
+  if (!detail) return;
+  const { run, spend, charts } = detail;
+  const parts: HTMLElement[] = [element("h2", { text: `Run ${runTitle(run)}` })];
+  parts.push(
+    element("dl", { className: "facts" }, [
+      ...fact("Status", run.status),
+      ...fact("Duration", formatDuration(run.durationMs)),
+      ...fact(
+        "Items",
+        `${run.itemsDone} done, ${run.itemsSkipped} skipped, ${run.itemsFailed} failed of ${run.itemsTotal}`,
+      ),
+      ...fact("Failures", String(run.failures)),
+      ...fact("Cost", formatCost(run.costUsd)),
+      ...(run.f1 === undefined ? [] : fact("F1", formatScore(run.f1))),
+      ...(run.error ? fact("Error", run.error) : []),
+    ]),
+  );
+  if (spend.length > 0) {
+    parts.push(element("h3", { text: "Spend per model" }));
+    parts.push(
+      element("table", { className: "data" }, [
+        element("thead", {}, [
+          element(
+            "tr",
+            {},
+            ["Provider", "Model", "Calls", "Tokens in", "Tokens out", "Cost"].map((text) =>
+              element("th", { text, attrs: { scope: "col" } }),
+            ),
+          ),
+        ]),
+        element(
+          "tbody",
+          {},
+          spend.map((row) =>
+            element("tr", {}, [
+              element("td", { text: row.provider }),
+              element("td", { text: row.model }),
+              element("td", { className: "number", text: row.calls.toLocaleString() }),
+              element("td", { className: "number", text: row.tokensIn.toLocaleString() }),
+              element("td", { className: "number", text: row.tokensOut.toLocaleString() }),
+              element("td", { className: "number", text: formatCost(row.costUsd) }),
+            ]),
+          ),
+        ),
+      ]),
+    );
+  }
+  if (charts.f1.length > 0) {
+    parts.push(element("h3", { text: "F1 per category" }));
+    parts.push(
+      element("div", { className: "chart" }, [
+        barChart(
+          charts.f1.map((row) => {
+            const color = colorOf(row.label);
+            return { label: nameOf(row.label), value: row.f1, ...(color ? { color: darker(color) } : {}) };
+          }),
+          { title: "F1 per category", maxValue: 1, formatValue: formatScore },
+        ),
+      ]),
+    );
+  }
+  if (charts.confusion) {
+    parts.push(element("h3", { text: "Confusion matrix" }));
+    parts.push(element("div", { className: "chart" }, [confusionTable(charts.confusion, nameOf)]));
+  }
+  if (Object.keys(run.params).length > 0) {
+    parts.push(
+      element("details", {}, [
+        element("summary", { text: "Parameters" }),
+        element("pre", { text: JSON.stringify(run.params, null, 2) }),
+      ]),
+    );
+  }
+  if (run.report !== undefined) {
+    parts.push(
+      element("details", {}, [
+        element("summary", { text: "Full report (JSON)" }),
+        element("pre", { text: JSON.stringify(run.report, null, 2) }),
+      ]),
+    );
+  }
+  const holder = byId("run-detail");
+  holder.replaceChildren(...parts);
+  holder.hidden = false;
+  holder.focus();
+}
+
+/** Highlight colours are pale backgrounds; bars need more ink to read as bars. */
+function darker(hex: string): string {
+  const match = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!match?.[1]) return hex;
+  const value = Number.parseInt(match[1], 16);
+  const channel = (shift: number) => Math.round(((value >> shift) & 0xff) * 0.72);
+  return `rgb(${channel(16)}, ${channel(8)}, ${channel(0)})`;
+}
+
+function fact(term: string, description: string): HTMLElement[] {
+  return [element("dt", { text: term }), element("dd", { text: description })];
+}
+
+function renderRuns(runs: readonly RunSummary[]): void {
+  const rows = runs.map((run) => {
+    const open = element("button", {
+      className: "link",
+      text: `#${run.id}`,
+      attrs: { type: "button", "aria-label": `Show run ${run.id}` },
+    });
+    open.addEventListener("click", () => void showRun(run.id));
+    return element("tr", { className: `status-${run.status}` }, [
+      element("td", {}, [open]),
+      element("td", { text: run.kind }),
+      element("td", { text: run.task ?? "—" }),
+      element("td", { text: [run.provider, run.model].filter(Boolean).join(" / ") || "—" }),
+      element("td", {}, [element("span", { className: `badge ${run.status}`, text: run.status })]),
+      element("td", { text: new Date(run.startedAt).toLocaleString() }),
+      element("td", { className: "number", text: formatDuration(run.durationMs) }),
+      element("td", { className: "number", text: `${run.itemsDone}/${run.itemsTotal}` }),
+      element("td", { className: "number", text: String(run.failures) }),
+      element("td", { className: "number", text: formatCost(run.costUsd) }),
+      element("td", { className: "number", text: run.f1 === undefined ? "—" : formatScore(run.f1) }),
+    ]);
+  });
+  byId("runs-body").replaceChildren(...rows);
+  byId("runs-count").textContent = `${runs.length} run${runs.length === 1 ? "" : "s"}`;
+}
+
+async function start(): Promise<void> {
+  const status = byId("status");
+  const loaded = await whileBusy(status, "Loading runs…", [], async () => {
+    const [legend, list] = await Promise.all([
+      getJson<{ categories: Category[] }>("/v1/categories"),
+      getJson<{ runs: RunSummary[] }>("/v1/runs").catch((error: unknown) => {
+        if (error instanceof ApiError && error.code === "no_workspace") return undefined;
+        throw error;
+      }),
+    ]);
+    categories = legend.categories;
+    return list;
+  });
+  if (loaded === undefined) {
+    if (!status.classList.contains("error")) {
+      status.textContent =
+        "This server has no workspace, so there are no runs to show (start it with --workspace DIR).";
+    }
+  } else {
+    renderRuns(loaded.runs);
+    renderCostChart(loaded.runs);
+    const first = loaded.runs[0];
+    if (first) await showRun(first.id);
+  }
+  document.body.dataset.ready = "true";
+}
+
+void start();

@@ -1,0 +1,1 @@
+export { type WebAsset, webAssets } from "./assets.ts";
