@@ -1,0 +1,21 @@
+export { DEMO_GOLD_SOURCE, type DemoImportSummary, importDemoGold } from "./demo-gold.ts";
+export {
+  exportLabelStudio,
+  type LabelStudioExportOptions,
+  type LabelStudioExportSummary,
+  labelStudioConfig,
+  labelStudioControl,
+} from "./label-studio-export.ts";
+export {
+  importLabelStudio,
+  type LabelStudioImportOptions,
+  type LabelStudioImportSummary,
+} from "./label-studio-import.ts";
+export {
+  importSkillSpanGold,
+  SKILLSPAN_GOLD_SOURCE,
+  SKILLSPAN_TASK,
+  type SkillSpanImportSummary,
+  type SkillSpanOccurrence,
+  skillSpanOccurrences,
+} from "./skillspan-gold.ts";

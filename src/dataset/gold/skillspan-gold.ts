@@ -1,0 +1,157 @@
+import { basename } from "node:path";
+import { z } from "zod";
+import { bioToChunks, chunksToCharSpans } from "../../align/index.ts";
+import { UsageError } from "../../core/errors.ts";
+import { type Span, spanSchema } from "../../core/types.ts";
+import type { Workspace } from "../../core/workspace/index.ts";
+import { readSkillSpanConll, readSkillSpanJson, skillSpanLayers } from "../formats/skillspan.ts";
+
+export const SKILLSPAN_TASK = "skills";
+export const SKILLSPAN_GOLD_SOURCE = { kind: "gold", name: "skillspan" } as const;
+const skillSpanTaskVersion = "skillspan-bio";
+
+/** One sentence of the release that has this document's text (identical sentences share a document). */
+const skillSpanOccurrenceSchema = z.object({
+  sentenceId: z.string(),
+  /** SkillSpan's own source ("house"/"tech") and posting index, when the file says them. */
+  source: z.string().optional(),
+  docIdx: z.number().optional(),
+  /** Spans of this occurrence, only when they differ from the annotation's spans. */
+  spans: z.array(spanSchema).optional(),
+});
+export type SkillSpanOccurrence = z.infer<typeof skillSpanOccurrenceSchema>;
+const occurrencesDataSchema = z.object({ occurrences: z.array(skillSpanOccurrenceSchema) });
+
+export interface SkillSpanImportSummary {
+  files: string[];
+  sentences: number;
+  /** Spans per layer, counted over every sentence (identical sentences included): the published counts. */
+  spans: Record<string, number>;
+  documentsInserted: number;
+  /** Sentences whose text was already a document (an earlier identical sentence or an earlier import). */
+  duplicateSentences: number;
+  idConflicts: number;
+}
+
+/** `dev.json` → "dev", `skillspan_house_dev.conll` → "house-dev". */
+function splitName(path: string): string {
+  const name = basename(path).replace(/\.(json|jsonl|conll)$/i, "");
+  return name.replace(/^skillspan_/, "").replaceAll("_", "-");
+}
+
+function sentenceSpans(
+  tokens: readonly string[],
+  layers: Record<string, string[]>,
+): { text: string; offsets: [number, number][]; spans: Span[] } {
+  const offsets: [number, number][] = [];
+  let cursor = 0;
+  for (const token of tokens) {
+    offsets.push([cursor, cursor + token.length]);
+    cursor += token.length + 1;
+  }
+  const text = tokens.join(" ");
+  const tokenOffsets = offsets.map(([start, end]) => ({ start, end }));
+  const spans: Span[] = [];
+  for (const layer of skillSpanLayers) {
+    const tags = layers[layer] ?? [];
+    for (const chunk of chunksToCharSpans(tokenOffsets, bioToChunks(tags), text)) {
+      spans.push({ start: chunk.start, end: chunk.end, label: layer, text: chunk.text, alignment: "given" });
+    }
+  }
+  return { text, offsets, spans };
+}
+
+const spansKey = (spans: readonly Span[]): string =>
+  JSON.stringify(spans.map((span) => [span.start, span.end, span.label]));
+
+/**
+ * Imports SkillSpan (JSON lines or CoNLL) as gold for the task "skills": each sentence becomes a
+ * document (tokens joined by single spaces; the token offsets are kept in `meta.tokenOffsets`, so
+ * CoNLL exports reuse SkillSpan's own tokens) with spans in the layers "skill" and "knowledge".
+ *
+ * Identical sentences (563 of dev's 3,174) are one document, since the store deduplicates by
+ * content. Nothing is lost: the document's gold annotation lists every sentence with that text in
+ * `payload.data.occurrences` (id `skillspan-<split>-<n>`, n = the sentence's 1-based number in its
+ * file), with its own spans when they differ from the annotation's. Re-importing merges by
+ * sentence id, so it is idempotent and files may be imported in any order.
+ */
+export function importSkillSpanGold(workspace: Workspace, paths: readonly string[]): SkillSpanImportSummary {
+  if (paths.length === 0) throw new UsageError("no SkillSpan files given");
+  const summary: SkillSpanImportSummary = {
+    files: [...paths],
+    sentences: 0,
+    spans: Object.fromEntries(skillSpanLayers.map((layer) => [layer, 0])),
+    documentsInserted: 0,
+    duplicateSentences: 0,
+    idConflicts: 0,
+  };
+  for (const path of paths) {
+    const sentences = /\.conll$/i.test(path) ? readSkillSpanConll(path) : readSkillSpanJson(path);
+    const split = splitName(path);
+    workspace.db.transaction(() => {
+      sentences.forEach((sentence, index) => {
+        summary.sentences++;
+        const sentenceId = `skillspan-${split}-${index + 1}`;
+        const { text, offsets, spans } = sentenceSpans(sentence.tokens, sentence.layers);
+        for (const span of spans) summary.spans[span.label] = (summary.spans[span.label] ?? 0) + 1;
+        const result = workspace.documents.insert({
+          id: sentenceId,
+          text,
+          source: "skillspan",
+          meta: {
+            split,
+            ...(sentence.source === undefined ? {} : { skillspanSource: sentence.source }),
+            ...(sentence.docIdx === undefined ? {} : { docIdx: sentence.docIdx }),
+            tokenOffsets: offsets,
+          },
+        });
+        if (result.status === "id-conflict") {
+          summary.idConflicts++;
+          return;
+        }
+        if (result.status === "inserted") summary.documentsInserted++;
+        else summary.duplicateSentences++;
+        const documentId = result.existingId ?? result.id;
+        addOccurrence(workspace, documentId, spans, {
+          sentenceId,
+          ...(sentence.source === undefined ? {} : { source: sentence.source }),
+          ...(sentence.docIdx === undefined ? {} : { docIdx: sentence.docIdx }),
+        });
+      });
+    })();
+  }
+  return summary;
+}
+
+function addOccurrence(
+  workspace: Workspace,
+  documentId: string,
+  spans: Span[],
+  occurrence: SkillSpanOccurrence,
+): void {
+  const [existing] = workspace.annotations.list({
+    documentId,
+    task: SKILLSPAN_TASK,
+    sourceKind: SKILLSPAN_GOLD_SOURCE.kind,
+    sourceName: SKILLSPAN_GOLD_SOURCE.name,
+  });
+  const baseSpans = existing?.payload.spans ?? spans;
+  const previous = skillSpanOccurrences(existing?.payload.data).filter(
+    (entry) => entry.sentenceId !== occurrence.sentenceId,
+  );
+  const entry: SkillSpanOccurrence = { ...occurrence };
+  if (spansKey(spans) !== spansKey(baseSpans)) entry.spans = spans;
+  workspace.annotations.insert({
+    documentId,
+    task: SKILLSPAN_TASK,
+    taskVersion: skillSpanTaskVersion,
+    source: { ...SKILLSPAN_GOLD_SOURCE },
+    payload: { spans: baseSpans, data: { occurrences: [...previous, entry] } },
+  });
+}
+
+/** The occurrences stored in a SkillSpan gold annotation's `payload.data` (lenient: unknown data gives []). */
+export function skillSpanOccurrences(data: unknown): SkillSpanOccurrence[] {
+  const parsed = occurrencesDataSchema.safeParse(data);
+  return parsed.success ? parsed.data.occurrences : [];
+}
