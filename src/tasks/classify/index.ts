@@ -1,0 +1,1 @@
+export { type ClassifyOutput, type ClassifyTaskOptions, createClassifyTask } from "./classify-task.ts";

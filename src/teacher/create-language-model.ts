@@ -1,0 +1,65 @@
+import { UsageError } from "../core/errors.ts";
+import type { LanguageModel } from "./language-model.ts";
+import { LlamaLanguageModel } from "./providers/llama-provider.ts";
+import { OpenAiLanguageModel, type StructuredOutputMode } from "./providers/openai-provider.ts";
+
+export const providerNames = ["openai", "llama"] as const;
+export type ProviderName = (typeof providerNames)[number];
+
+export interface ProviderOptions {
+  provider: ProviderName;
+  /** A model name (openai) or a GGUF path / `hf:` URI (llama). */
+  model?: string;
+  apiKey?: string;
+  baseUrl?: string;
+  /** llama only: CPU threads (default 1). */
+  threads?: number;
+  /** Where to look for OPENAI_API_KEY and OPENAI_BASE_URL (default process.env). */
+  env?: Record<string, string | undefined>;
+  onDowngrade?: (from: StructuredOutputMode, to: StructuredOutputMode, reason: string) => void;
+}
+
+/** Explicit option, then environment variable, then default; the error names every place looked. */
+function resolveSetting(
+  description: string,
+  option: { value: string | undefined; flag: string },
+  environment?: { value: string | undefined; variable: string },
+): string {
+  if (option.value !== undefined && option.value !== "") return option.value;
+  if (environment?.value !== undefined && environment.value !== "") return environment.value;
+  const places = [
+    `the ${option.flag} option`,
+    ...(environment ? [`the ${environment.variable} environment variable`] : []),
+  ];
+  throw new UsageError(`${description} is missing: set ${places.join(" or ")}`);
+}
+
+/** Builds the model a run uses. All provider configuration is resolved here and nowhere else. */
+export async function createLanguageModel(options: ProviderOptions): Promise<LanguageModel> {
+  const env = options.env ?? process.env;
+  if (options.provider === "openai") {
+    const model = resolveSetting("the model name", { value: options.model, flag: "--model" });
+    const apiKey = resolveSetting(
+      "an API key",
+      { value: options.apiKey, flag: "--api-key" },
+      { value: env.OPENAI_API_KEY, variable: "OPENAI_API_KEY" },
+    );
+    const baseUrl = options.baseUrl ?? (env.OPENAI_BASE_URL || undefined);
+    return new OpenAiLanguageModel({
+      model,
+      apiKey,
+      ...(baseUrl === undefined ? {} : { baseUrl }),
+      ...(options.onDowngrade === undefined ? {} : { onDowngrade: options.onDowngrade }),
+    });
+  }
+  if (options.provider === "llama") {
+    const model = resolveSetting("a GGUF model (a path or an hf: URI)", {
+      value: options.model,
+      flag: "--model",
+    });
+    return LlamaLanguageModel.load({ model, threads: options.threads ?? 1 });
+  }
+  throw new UsageError(
+    `unknown provider ${String(options.provider)}: use one of ${providerNames.join(", ")}`,
+  );
+}

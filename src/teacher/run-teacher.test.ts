@@ -1,0 +1,289 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  type Behaviour,
+  type OpenAiTestServer,
+  type RecordedRequest,
+  startOpenAiTestServer,
+} from "../../test/openai-test-server.ts";
+import type { TeacherTask } from "../core/task.ts";
+import type { SourceDocument } from "../core/types.ts";
+import { openWorkspace, type Workspace } from "../core/workspace/index.ts";
+import { OpenAiLanguageModel } from "./providers/openai-provider.ts";
+import { runTeacher } from "./run-teacher.ts";
+
+/** A task whose right answer can be read off the document: the number in it, doubled. */
+const doubleTask: TeacherTask<SourceDocument, { value: number }> = {
+  name: "double",
+  version: "1",
+  outputSchema: z.strictObject({ value: z.number() }),
+  itemId: (document) => document.id,
+  itemFingerprint: (document) => document.text,
+  buildMessages: (document) => [
+    { role: "system", content: "Double the number." },
+    { role: "user", content: document.text },
+  ],
+  check: (document, output) =>
+    output.value === Number(document.text.replace(/\D/g, "")) * 2 ? [] : ["the value is not the double"],
+  toAnnotations: (document, output) => [{ documentId: document.id, payload: { data: output.value } }],
+};
+
+/** Answers from the document (the first user message; a re-ask adds later ones). */
+const correctAnswer = (request: RecordedRequest): Behaviour => {
+  const document = request.body.messages?.find((message) => message.role === "user")?.content ?? "";
+  return { kind: "json", value: { value: Number(document.replace(/\D/g, "")) * 2 } };
+};
+
+let dir: string;
+let workspace: Workspace;
+let server: OpenAiTestServer;
+
+/** Documents `doc-0`… stored in the workspace (annotations refer to them). */
+function documents(count: number): SourceDocument[] {
+  const items = Array.from({ length: count }, (_, index) => ({
+    id: `doc-${index}`,
+    text: `number ${index}`,
+  }));
+  workspace.documents.insertMany(items);
+  return items;
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "jobdistill-teacher-"));
+  workspace = openWorkspace(dir);
+  server = await startOpenAiTestServer({ defaultBehaviour: correctAnswer });
+});
+
+afterEach(async () => {
+  workspace.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const model = (): OpenAiLanguageModel =>
+  new OpenAiLanguageModel({ model: "test-model", apiKey: "sk-test", baseUrl: server.url });
+
+const fastRetries = { maxRetries: 5, timeoutMs: 2_000 };
+
+describe("runTeacher", () => {
+  it("labels every item exactly once, through errors, repairs and retries, and a rerun calls nothing", async () => {
+    const items = documents(300);
+    // Every seventh request fails in one of several ways; the engine must end with all 300 done.
+    let served = 0;
+    server.setDefault((request) => {
+      served++;
+      const ways: Behaviour[] = [
+        { kind: "error", status: 500 },
+        { kind: "error", status: 503 },
+        { kind: "text", content: "not json at all" },
+        { kind: "json", value: { value: -1 } },
+        { kind: "error", status: 429, headers: { "retry-after-ms": "5" } },
+      ];
+      return served % 7 === 0 ? (ways[(served / 7) % ways.length] as Behaviour) : correctAnswer(request);
+    });
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items,
+      model: model(),
+      limits: { ...fastRetries, concurrency: 8 },
+    });
+    expect(summary).toMatchObject({ total: 300, done: 300, skipped: 0, failed: 0, interrupted: false });
+    const annotations = workspace.annotations.list({ task: "double" });
+    expect(annotations).toHaveLength(300);
+    expect(new Set(annotations.map((a) => a.documentId)).size).toBe(300);
+    for (const annotation of annotations) {
+      expect(annotation.payload.data).toBe(Number(annotation.documentId.replace(/\D/g, "")) * 2);
+    }
+    expect(workspace.calls.failures({ runId: summary.runId }).length).toBeGreaterThan(0);
+    expect(workspace.calls.failures({ runId: summary.runId, finalOnly: true })).toHaveLength(0);
+
+    const requestsBefore = server.requests.length;
+    const rerun = await runTeacher({ workspace, task: doubleTask, items, model: model() });
+    expect(rerun).toMatchObject({ done: 0, skipped: 300, failed: 0 });
+    expect(server.requests.length).toBe(requestsBefore);
+    expect(workspace.runs.get(rerun.runId)?.status).toBe("done");
+  });
+
+  it("honours retry-after and pauses every caller", async () => {
+    server.enqueue({ kind: "error", status: 429, headers: { "retry-after": "1" } });
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(6),
+      model: model(),
+      limits: { ...fastRetries, concurrency: 3 },
+    });
+    expect(summary.done).toBe(6);
+    const limited = server.requests[0];
+    expect(limited?.status).toBe(429);
+    // The two calls already in flight finish; every later request waits out the pause.
+    const later = server.requests.slice(3);
+    expect(later).toHaveLength(4);
+    const waits = later.map((request) => request.receivedAt - (limited?.answeredAt ?? 0));
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(990);
+    expect(Math.min(...waits)).toBeLessThan(1_500);
+  });
+
+  it("retries a call that exceeds the timeout", async () => {
+    server.enqueue({ kind: "hang" });
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(2),
+      model: model(),
+      limits: { concurrency: 1, timeoutMs: 300, maxRetries: 2 },
+    });
+    expect(summary).toMatchObject({ done: 2, failed: 0 });
+    const failures = workspace.calls.failures({ runId: summary.runId });
+    expect(failures.map((failure) => failure.errorCode)).toEqual(["timeout"]);
+  });
+
+  it("records a final failure with its evidence when repairs run out, and carries on", async () => {
+    server.enqueue(
+      { kind: "json", value: { value: 1 } },
+      { kind: "text", content: '```json\n{"value": 2}\n```' },
+      { kind: "json", value: { wrong: true } },
+    );
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(3),
+      model: model(),
+      limits: { concurrency: 1, maxRepairs: 2 },
+    });
+    expect(summary).toMatchObject({ done: 2, failed: 1 });
+    const failures = workspace.calls.failures({ runId: summary.runId });
+    expect(failures).toHaveLength(3);
+    const final = failures.find((failure) => failure.final);
+    expect(final).toMatchObject({ itemId: "doc-0", errorCode: "no-object", finishReason: "stop" });
+    expect(final?.rawText).toBe('{"wrong":true}');
+    expect(final?.issues).toEqual(expect.arrayContaining([expect.stringContaining("value")]));
+    expect(workspace.runs.get(summary.runId)).toMatchObject({ itemsDone: 2, itemsFailed: 1 });
+  });
+
+  it("stores truncated output as its own error", async () => {
+    server.enqueue({ kind: "truncated", content: '{"val' });
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(1),
+      model: model(),
+      params: { maxOutputTokens: 5 },
+    });
+    expect(summary.failed).toBe(1);
+    const [failure] = workspace.calls.failures({ runId: summary.runId });
+    expect(failure).toMatchObject({
+      errorCode: "truncated",
+      finishReason: "length",
+      rawText: '{"val',
+      final: true,
+    });
+  });
+
+  it("retries a truncated answer once with more tokens when asked to", async () => {
+    server.enqueue({ kind: "truncated", content: '{"val' });
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(1),
+      model: model(),
+      params: { maxOutputTokens: 5, truncationRetryMaxOutputTokens: 50 },
+    });
+    expect(summary.done).toBe(1);
+    expect(server.requests.map((request) => request.body.max_tokens)).toEqual([5, 50]);
+  });
+
+  it("falls back from json_schema to json_object to plain prompting, once per run", async () => {
+    await server.close();
+    server = await startOpenAiTestServer({
+      defaultBehaviour: correctAnswer,
+      rejectJsonSchema: true,
+      rejectJsonObject: true,
+    });
+    const downgrades: string[] = [];
+    const fallbackModel = new OpenAiLanguageModel({
+      model: "test-model",
+      apiKey: "sk-test",
+      baseUrl: server.url,
+      onDowngrade: (from, to) => downgrades.push(`${from}->${to}`),
+    });
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(5),
+      model: fallbackModel,
+      limits: { concurrency: 1 },
+    });
+    expect(summary.done).toBe(5);
+    expect(downgrades).toEqual(["json-schema->json-object", "json-object->prompt"]);
+    expect(server.requests).toHaveLength(7);
+    expect(server.requests.slice(2).every((request) => request.body.response_format === undefined)).toBe(
+      true,
+    );
+    expect(server.requests[2]?.body.messages?.[0]?.content).toContain('"value"');
+  });
+
+  it("stops taking work on a graceful stop, keeps what finished, and the rerun completes", async () => {
+    await server.close();
+    server = await startOpenAiTestServer({ defaultBehaviour: correctAnswer, latencyMs: 20 });
+    const items = documents(40);
+    const stop = new AbortController();
+    const first = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items,
+      model: model(),
+      limits: { concurrency: 2 },
+      signal: stop.signal,
+      onEvent: (event) => {
+        if (event.type === "progress" && event.progress.done === 5) stop.abort();
+      },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(first.done).toBeGreaterThanOrEqual(5);
+    expect(first.done).toBeLessThan(40);
+    expect(first.remaining).toBe(40 - first.done);
+    expect(workspace.runs.get(first.runId)?.status).toBe("interrupted");
+    const second = await runTeacher({ workspace, task: doubleTask, items, model: model() });
+    expect(second).toMatchObject({ done: 40 - first.done, skipped: first.done, interrupted: false });
+    expect(workspace.annotations.list({ task: "double" })).toHaveLength(40);
+  });
+
+  it("estimates a dry run without calling anything", async () => {
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(10),
+      model: new OpenAiLanguageModel({ model: "gpt-4o-mini", apiKey: "sk-test", baseUrl: server.url }),
+      dryRun: true,
+      params: { maxOutputTokens: 100 },
+    });
+    expect(server.requests).toHaveLength(0);
+    expect(summary.estimate).toMatchObject({ items: 10, cached: 0, toDo: 10, outputTokens: 1000 });
+    expect(summary.estimate?.inputTokens).toBeGreaterThan(0);
+    expect(summary.estimate?.costUsd).toBeCloseTo(
+      ((summary.estimate?.inputTokens ?? 0) * 0.15 + 1000 * 0.6) / 1e6,
+      10,
+    );
+    expect(workspace.runs.list()).toHaveLength(0);
+  });
+
+  it("paces requests within a requests-per-minute limit", async () => {
+    const summary = await runTeacher({
+      workspace,
+      task: doubleTask,
+      items: documents(6),
+      model: model(),
+      limits: { concurrency: 6, requestsPerMinute: 600 },
+    });
+    expect(summary.done).toBe(6);
+    const times = server.requests.map((request) => request.receivedAt);
+    const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
+    // One request up front, then one per ~100.5 ms.
+    expect(span).toBeGreaterThanOrEqual(490);
+  });
+});

@@ -1,0 +1,418 @@
+import { errorMessage, JobdistillError } from "../core/errors.ts";
+import { hashValue } from "../core/hash.ts";
+import type { TeacherTask } from "../core/task.ts";
+import type { CallFailureRecord, NewAnnotation, Workspace } from "../core/workspace/index.ts";
+import { ApiCallError, InterruptedError, NoObjectGeneratedError, type TokenUsage } from "./errors.ts";
+import { generateObject } from "./generate-object.ts";
+import type { LanguageModel } from "./language-model.ts";
+import { estimateCost, findPrice, type PriceTable, priceTable } from "./prices.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+import { defaultRetryPolicy } from "./retry-policy.ts";
+
+export interface TeacherLimits {
+  /** Calls in flight at once. */
+  concurrency: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  /** Per call (one request), in milliseconds. */
+  timeoutMs: number;
+  /** Retries of a failed request (network, timeout, 408/409/429/5xx). */
+  maxRetries: number;
+  /** Re-asks after an invalid answer. */
+  maxRepairs: number;
+}
+
+export const defaultTeacherLimits: TeacherLimits = {
+  concurrency: 4,
+  timeoutMs: 60_000,
+  maxRetries: 5,
+  maxRepairs: 2,
+};
+
+/** Generation settings: they change the answer, so they are part of every call's cache key. */
+export interface TeacherGenerationParams {
+  temperature?: number;
+  maxOutputTokens?: number;
+  /** After a truncated answer, try once more with this many output tokens. */
+  truncationRetryMaxOutputTokens?: number;
+}
+
+export interface TeacherProgress {
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  elapsedMs: number;
+}
+
+export type TeacherEvent =
+  | { type: "start"; runId: number; total: number; cached: number; toDo: number }
+  | { type: "progress"; progress: TeacherProgress }
+  | { type: "retry"; itemId: string; delayMs: number; message: string }
+  | { type: "item-failed"; itemId: string; message: string }
+  | { type: "warning"; message: string };
+
+export interface TeacherRunEstimate {
+  items: number;
+  cached: number;
+  toDo: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Undefined when the model has no known price. */
+  costUsd: number | undefined;
+}
+
+export interface RunTeacherOptions<I, O> {
+  workspace: Workspace;
+  task: TeacherTask<I, O>;
+  items: readonly I[];
+  model: LanguageModel;
+  limits?: Partial<TeacherLimits>;
+  prices?: PriceTable;
+  /** Graceful stop: no new work is taken; calls in flight finish and are stored. */
+  signal?: AbortSignal;
+  /** Hard stop: calls in flight are cancelled (their items stay to do). */
+  abortSignal?: AbortSignal;
+  onEvent?: (event: TeacherEvent) => void;
+  /** Estimate only: nothing is called or stored. */
+  dryRun?: boolean;
+  /** Recorded as the run's kind: "label" (default), "judge", … */
+  runKind?: string;
+  params?: TeacherGenerationParams;
+  /** Extra settings to record with the run (never secrets). */
+  runParams?: Record<string, unknown>;
+}
+
+export interface TeacherRunSummary {
+  /** 0 for a dry run (no run is recorded). */
+  runId: number;
+  total: number;
+  done: number;
+  /** Already answered in an earlier run (or a repeat of another item's input). */
+  skipped: number;
+  failed: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  durationMs: number;
+  interrupted: boolean;
+  /** Items neither done, skipped nor failed (an interrupted run leaves them for the next). */
+  remaining: number;
+  estimate?: TeacherRunEstimate;
+}
+
+/** The cache key of one call: everything that can change its answer, and nothing else. */
+export function teacherCallKey<I>(
+  model: Pick<LanguageModel, "provider" | "modelId">,
+  task: TeacherTask<I, unknown>,
+  params: TeacherGenerationParams,
+  input: I,
+): string {
+  return hashValue({
+    provider: model.provider,
+    model: model.modelId,
+    task: task.name,
+    version: task.version,
+    params: { temperature: params.temperature, maxOutputTokens: params.maxOutputTokens },
+    input: task.itemFingerprint(input),
+  });
+}
+
+interface PlannedItem<I> {
+  input: I;
+  itemId: string;
+  key: string;
+}
+
+const approximateTokens = (text: string): number => Math.ceil(text.length / 4);
+const defaultOutputTokens = 256;
+
+function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (present.length === 0) return undefined;
+  return present.length === 1 ? present[0] : AbortSignal.any(present);
+}
+
+/**
+ * Labels `items` with `task` through `model`: skips what the call cache already holds, paces
+ * calls within the limits, retries, repairs, stores each success with its annotations in one
+ * transaction, records every failed attempt, and keeps the run's ledger. Stops gracefully on
+ * `signal`; a rerun continues where this one stopped.
+ */
+export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promise<TeacherRunSummary> {
+  const { workspace, task, model } = options;
+  const limits = { ...defaultTeacherLimits, ...options.limits };
+  const params = options.params ?? {};
+  const emit = options.onEvent ?? (() => undefined);
+  const startedAt = performance.now();
+  const price = findPrice(options.prices ?? priceTable, model.provider, model.modelId);
+  if (price === undefined) {
+    emit({
+      type: "warning",
+      message: `no price known for ${model.modelId}: its cost is counted as 0 (see --prices)`,
+    });
+  }
+
+  const seen = new Set<string>();
+  const toDo: PlannedItem<I>[] = [];
+  let cached = 0;
+  for (const input of options.items) {
+    const key = teacherCallKey(model, task as TeacherTask<I, unknown>, params, input);
+    if (seen.has(key) || workspace.calls.has(key)) {
+      cached++;
+      continue;
+    }
+    seen.add(key);
+    toDo.push({ input, itemId: task.itemId(input), key });
+  }
+  const estimateItemTokens = (item: PlannedItem<I>): { input: number; output: number } => ({
+    input: approximateTokens(
+      task
+        .buildMessages(item.input)
+        .map((message) => message.content)
+        .join("\n"),
+    ),
+    output: task.estimateOutputTokens?.(item.input) ?? params.maxOutputTokens ?? defaultOutputTokens,
+  });
+
+  if (options.dryRun) {
+    let inputTokens = 0;
+    let outputTokens = 0;
+    for (const item of toDo) {
+      const tokens = estimateItemTokens(item);
+      inputTokens += tokens.input;
+      outputTokens += tokens.output;
+    }
+    const estimate: TeacherRunEstimate = {
+      items: options.items.length,
+      cached,
+      toDo: toDo.length,
+      inputTokens,
+      outputTokens,
+      costUsd: price === undefined ? undefined : estimateCost(price, { inputTokens, outputTokens }),
+    };
+    return {
+      runId: 0,
+      total: options.items.length,
+      done: 0,
+      skipped: cached,
+      failed: 0,
+      tokensIn: 0,
+      tokensOut: 0,
+      costUsd: 0,
+      durationMs: performance.now() - startedAt,
+      interrupted: false,
+      remaining: toDo.length,
+      estimate,
+    };
+  }
+
+  workspace.runs.markAbandoned();
+  const runId = workspace.runs.start({
+    kind: options.runKind ?? "label",
+    task: task.name,
+    provider: model.provider,
+    model: model.modelId,
+    itemsTotal: options.items.length,
+    params: {
+      taskVersion: task.version,
+      ...params,
+      limits,
+      ...options.runParams,
+    },
+  });
+  const progress: TeacherProgress = {
+    total: options.items.length,
+    done: 0,
+    skipped: cached,
+    failed: 0,
+    tokensIn: 0,
+    tokensOut: 0,
+    costUsd: 0,
+    elapsedMs: 0,
+  };
+  workspace.runs.progress(runId, { itemsSkipped: cached });
+  emit({ type: "start", runId, total: progress.total, cached, toDo: toDo.length });
+
+  const limiter = new RateLimiter({
+    ...(limits.requestsPerMinute === undefined ? {} : { requestsPerMinute: limits.requestsPerMinute }),
+    ...(limits.tokensPerMinute === undefined ? {} : { tokensPerMinute: limits.tokensPerMinute }),
+  });
+  const retry = { ...defaultRetryPolicy, maxRetries: limits.maxRetries };
+  const waitSignal = anySignal([options.signal, options.abortSignal]);
+  const schemaName = task.name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "answer";
+  const costOf = (usage: TokenUsage): number => estimateCost(price, usage);
+
+  const reportProgress = (): void => {
+    progress.elapsedMs = performance.now() - startedAt;
+    progress.costUsd = costOf({ inputTokens: progress.tokensIn, outputTokens: progress.tokensOut });
+    workspace.runs.progress(runId, {
+      itemsDone: progress.done,
+      itemsSkipped: progress.skipped,
+      itemsFailed: progress.failed,
+    });
+    emit({ type: "progress", progress: { ...progress } });
+  };
+
+  const failureRecord = (
+    item: PlannedItem<I>,
+    error: unknown,
+    attempt: number,
+    final: boolean,
+  ): CallFailureRecord => {
+    const record: CallFailureRecord = {
+      key: item.key,
+      runId,
+      task: task.name,
+      provider: model.provider,
+      model: model.modelId,
+      itemId: item.itemId,
+      attempt,
+      final,
+      errorCode: error instanceof JobdistillError ? error.code : "error",
+      message: errorMessage(error),
+    };
+    if (error instanceof NoObjectGeneratedError) {
+      record.rawText = error.rawText;
+      record.finishReason = error.finishReason;
+      record.tokensIn = error.usage.inputTokens;
+      record.tokensOut = error.usage.outputTokens;
+      record.costUsd = costOf(error.usage);
+      record.issues = error.issues;
+    }
+    return record;
+  };
+
+  const processItem = async (item: PlannedItem<I>): Promise<void> => {
+    const tokens = estimateItemTokens(item);
+    const estimatedTokens = tokens.input + tokens.output;
+    const failedUsage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    const callStartedAt = performance.now();
+    let attempts = 0;
+    let finalFailureRecorded = false;
+    try {
+      const result = await generateObject({
+        model,
+        messages: task.buildMessages(item.input),
+        schema: task.outputSchema,
+        schemaName,
+        ...(task.check ? { check: (output: O) => task.check?.(item.input, output) ?? [] } : {}),
+        maxRepairs: limits.maxRepairs,
+        ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
+        ...(waitSignal === undefined ? {} : { waitSignal }),
+        timeoutMs: limits.timeoutMs,
+        retry,
+        ...(params.maxOutputTokens === undefined ? {} : { maxOutputTokens: params.maxOutputTokens }),
+        ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+        ...(params.truncationRetryMaxOutputTokens === undefined
+          ? {}
+          : { truncationRetryMaxOutputTokens: params.truncationRetryMaxOutputTokens }),
+        beforeRequest: () => limiter.acquire(estimatedTokens, waitSignal),
+        afterRequest: (_request, answer) => {
+          limiter.reconcile(estimatedTokens, answer.usage.inputTokens + answer.usage.outputTokens);
+          progress.tokensIn += answer.usage.inputTokens;
+          progress.tokensOut += answer.usage.outputTokens;
+        },
+        onAttemptFailure: ({ error, attempt, final }) => {
+          attempts = attempt;
+          finalFailureRecorded ||= final;
+          if (error instanceof NoObjectGeneratedError) {
+            failedUsage.inputTokens += error.usage.inputTokens;
+            failedUsage.outputTokens += error.usage.outputTokens;
+          }
+          workspace.calls.recordFailure(failureRecord(item, error, attempt, final));
+        },
+        onRetry: ({ error, delayMs }) => {
+          if (error instanceof ApiCallError && error.statusCode === 429) limiter.pauseFor(delayMs);
+          emit({ type: "retry", itemId: item.itemId, delayMs, message: errorMessage(error) });
+        },
+      });
+      attempts = result.attempts;
+      const usage = {
+        inputTokens: result.usage.inputTokens - failedUsage.inputTokens,
+        outputTokens: result.usage.outputTokens - failedUsage.outputTokens,
+      };
+      const source = {
+        kind: "teacher" as const,
+        name: `${model.provider}/${model.modelId}`,
+        version: task.version,
+      };
+      const annotations: NewAnnotation[] = task.toAnnotations(item.input, result.object).map((draft) => ({
+        documentId: draft.documentId,
+        task: task.name,
+        taskVersion: task.version,
+        source,
+        payload: draft.payload,
+        runId,
+      }));
+      workspace.calls.recordSuccess(
+        {
+          key: item.key,
+          runId,
+          task: task.name,
+          taskVersion: task.version,
+          provider: model.provider,
+          model: model.modelId,
+          itemId: item.itemId,
+          output: result.object,
+          rawText: result.rawText,
+          finishReason: result.finishReason,
+          tokensIn: usage.inputTokens,
+          tokensOut: usage.outputTokens,
+          costUsd: costOf(usage),
+          attempts: result.attempts,
+          latencyMs: performance.now() - callStartedAt,
+        },
+        annotations,
+      );
+      progress.done++;
+    } catch (error) {
+      if (error instanceof InterruptedError) return;
+      if (!finalFailureRecorded) {
+        // Not from the call itself (a task's toAnnotations, say): record it so it is not silent.
+        workspace.calls.recordFailure(failureRecord(item, error, attempts, true));
+      }
+      progress.failed++;
+      emit({ type: "item-failed", itemId: item.itemId, message: errorMessage(error) });
+    }
+    reportProgress();
+  };
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (options.signal?.aborted || options.abortSignal?.aborted) return;
+      const item = toDo[next++];
+      if (item === undefined) return;
+      await processItem(item);
+    }
+  };
+  try {
+    const workers = Math.max(1, Math.min(limits.concurrency, toDo.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+  } catch (error) {
+    workspace.runs.finish(runId, "failed", { error: errorMessage(error) });
+    throw error;
+  }
+
+  reportProgress();
+  const interrupted = Boolean(options.signal?.aborted || options.abortSignal?.aborted);
+  const summary: TeacherRunSummary = {
+    runId,
+    total: progress.total,
+    done: progress.done,
+    skipped: progress.skipped,
+    failed: progress.failed,
+    tokensIn: progress.tokensIn,
+    tokensOut: progress.tokensOut,
+    costUsd: progress.costUsd,
+    durationMs: performance.now() - startedAt,
+    interrupted,
+    remaining: progress.total - progress.done - progress.skipped - progress.failed,
+  };
+  workspace.runs.finish(runId, interrupted ? "interrupted" : "done", { report: summary });
+  return summary;
+}
