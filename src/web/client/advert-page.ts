@@ -170,6 +170,7 @@ async function highlight(): Promise<void> {
   }
   state.result = { text: result.text, spans: result.spans };
   renderResult();
+  byId("result").scrollIntoView({ block: "start" });
 }
 
 function renderSkills(rows: readonly SkillTypeRow[]): void {

@@ -39,13 +39,17 @@ function renderCostChart(runs: readonly RunSummary[]): void {
   }
   holder.replaceChildren(
     barChart(
-      costly.map((run) => ({ label: runTitle(run).slice(0, 28), value: run.costUsd, color: "#f59f00" })),
+      costly.map((run) => ({
+        label: [`#${run.id} ${run.kind}`, run.model].filter(Boolean).join(" · "),
+        value: run.costUsd,
+        color: "#f59f00",
+      })),
       { title: "Cost per run (USD)", formatValue: formatCost },
     ),
   );
 }
 
-async function showRun(id: number): Promise<void> {
+async function showRun(id: number, options: { focus: boolean }): Promise<void> {
   const detail = await whileBusy(byId("status"), `Loading run ${id}…`, [], () =>
     getJson<RunDetail>(`/v1/runs/${id}`),
   );
@@ -96,10 +100,11 @@ async function showRun(id: number): Promise<void> {
       ]),
     );
   }
+  const figures: HTMLElement[] = [];
   if (charts.f1.length > 0) {
-    parts.push(element("h3", { text: "F1 per category" }));
-    parts.push(
-      element("div", { className: "chart" }, [
+    figures.push(
+      element("div", { className: "figure" }, [
+        element("h3", { text: "F1 per category" }),
         barChart(
           charts.f1.map((row) => {
             const color = colorOf(row.label);
@@ -111,9 +116,14 @@ async function showRun(id: number): Promise<void> {
     );
   }
   if (charts.confusion) {
-    parts.push(element("h3", { text: "Confusion matrix" }));
-    parts.push(element("div", { className: "chart" }, [confusionTable(charts.confusion, nameOf)]));
+    figures.push(
+      element("div", { className: "figure" }, [
+        element("h3", { text: "Confusion matrix" }),
+        confusionTable(charts.confusion, nameOf),
+      ]),
+    );
   }
+  if (figures.length > 0) parts.push(element("div", { className: "figures" }, figures));
   if (Object.keys(run.params).length > 0) {
     parts.push(
       element("details", {}, [
@@ -133,7 +143,7 @@ async function showRun(id: number): Promise<void> {
   const holder = byId("run-detail");
   holder.replaceChildren(...parts);
   holder.hidden = false;
-  holder.focus();
+  if (options.focus) holder.focus();
 }
 
 /** Highlight colours are pale backgrounds; bars need more ink to read as bars. */
@@ -156,7 +166,7 @@ function renderRuns(runs: readonly RunSummary[]): void {
       text: `#${run.id}`,
       attrs: { type: "button", "aria-label": `Show run ${run.id}` },
     });
-    open.addEventListener("click", () => void showRun(run.id));
+    open.addEventListener("click", () => void showRun(run.id, { focus: true }));
     return element("tr", { className: `status-${run.status}` }, [
       element("td", {}, [open]),
       element("td", { text: run.kind }),
@@ -197,7 +207,7 @@ async function start(): Promise<void> {
     renderRuns(loaded.runs);
     renderCostChart(loaded.runs);
     const first = loaded.runs[0];
-    if (first) await showRun(first.id);
+    if (first) await showRun(first.id, { focus: false });
   }
   document.body.dataset.ready = "true";
 }
