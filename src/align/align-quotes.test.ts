@@ -160,7 +160,7 @@ describe("alignQuotes", () => {
       { label: "hard_skills", quote: "JavaScript" },
       { label: "hard_skills", quote: "Python" },
       { label: "hard_skills", quote: "Python" },
-      { label: "soft_skills", quote: "Python" },
+      { label: "soft_skills", quote: "JavaScript" },
     ]);
     const starts = result.spans
       .filter((s) => s.label === "hard_skills" && s.text === "Python")
@@ -171,7 +171,7 @@ describe("alignQuotes", () => {
       advert.indexOf("Python 3.12"),
     ]);
     // Another label may claim the same words.
-    expect(result.spans.find((s) => s.label === "soft_skills")?.start).toBe(advert.indexOf("Python"));
+    expect(result.spans.find((s) => s.label === "soft_skills")?.start).toBe(advert.indexOf("JavaScript"));
     expect(result.stats).toEqual({ exact: 5, normalised: 0, fuzzy: 0, unaligned: 0, total: 5 });
   });
 
@@ -194,6 +194,16 @@ describe("alignQuotes", () => {
       { label: "education", quote: "", reason: "empty quote" },
     ]);
     expect(result.stats).toEqual({ exact: 1, normalised: 1, fuzzy: 1, unaligned: 2, total: 5 });
+  });
+
+  it("uses the previous quote of any label when the label's own history does not decide", () => {
+    const result = alignQuotes(advert, [
+      { label: "soft_skills", quote: "You know JavaScript" },
+      { label: "hard_skills", quote: "Python" },
+    ]);
+    expect(result.spans.find((s) => s.label === "hard_skills")?.start).toBe(
+      advert.indexOf("Python is a must"),
+    );
   });
 
   it("makes one span when a quote is repeated but occurs once", () => {

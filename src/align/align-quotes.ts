@@ -32,6 +32,8 @@ export interface AlignQuoteOptions extends AlignOptions {
   contextAfter?: string;
   /** Prefer occurrences starting at or after this source offset (the previous quote's start). */
   after?: number;
+  /** A weaker preference of the same kind, deciding only when `after` does not. */
+  weakAfter?: number;
   /** Ranges already claimed: occurrences overlapping them are chosen only when nothing else fits. */
   taken?: readonly { start: number; end: number }[];
 }
@@ -123,8 +125,9 @@ interface Candidate {
  * Finds where `quote` sits in `source`: exactly; else after folding case, whitespace, quotes,
  * dashes, bullets, entities and hyphenation (offsets mapped back to the original); else as the
  * most similar window of words (for slightly paraphrased quotes). Among several occurrences it
- * prefers whole words, then ones not `taken`, then ones matching the context hints, then the
- * first at or after `after`, then the first.
+ * prefers whole words, then ones not `taken`, then (for fuzzy matches) the most similar, then
+ * ones matching the context hints, then the first at or after `after`, then at or after
+ * `weakAfter`, then the first.
  */
 export function alignQuote(
   source: string | AlignmentSource,
@@ -160,8 +163,9 @@ export function alignQuote(
 /**
  * Aligns a teacher's quotes, in the order given (LLMs quote in document order): each quote
  * prefers an occurrence its label has not claimed yet, at or after the previous quote of that
- * label. Quotes that cannot be aligned are returned with a reason, never dropped; a quote that
- * lands exactly on a span already made for its label adds no second span.
+ * label, then at or after the previous quote of any label. Quotes that cannot be aligned are
+ * returned with a reason, never dropped; a quote that lands exactly on a span already made for
+ * its label adds no second span.
  */
 export function alignQuotes(
   source: string | AlignmentSource,
@@ -174,6 +178,7 @@ export function alignQuotes(
   const unaligned: UnalignedQuote[] = [];
   const takenByLabel = new Map<string, { start: number; end: number }[]>();
   const previousStartByLabel = new Map<string, number>();
+  let previousStart = 0;
 
   for (const item of quotes) {
     stats.total++;
@@ -183,6 +188,7 @@ export function alignQuotes(
       ...options,
       taken,
       ...(after === undefined ? {} : { after }),
+      weakAfter: previousStart,
       ...(item.contextBefore === undefined ? {} : { contextBefore: item.contextBefore }),
       ...(item.contextAfter === undefined ? {} : { contextAfter: item.contextAfter }),
     });
@@ -198,6 +204,7 @@ export function alignQuotes(
     }
     stats[result.alignment]++;
     previousStartByLabel.set(item.label, result.start);
+    previousStart = result.start;
     if (taken.some((range) => range.start === result.start && range.end === result.end)) continue;
     taken.push({ start: result.start, end: result.end });
     takenByLabel.set(item.label, taken);
@@ -288,6 +295,7 @@ function choose(
 ): Candidate {
   const taken = options.taken ?? [];
   const after = options.after ?? 0;
+  const weakAfter = options.weakAfter ?? 0;
   const hasContext = Boolean(options.contextBefore?.trim() || options.contextAfter?.trim());
   let best: Candidate | undefined;
   let bestKey: number[] = [];
@@ -299,6 +307,7 @@ function choose(
       candidate.similarity,
       hasContext ? contextScore(source, candidate, options) : 0,
       candidate.start >= after ? 1 : 0,
+      candidate.start >= weakAfter ? 1 : 0,
       -candidate.start,
     ];
     if (!best || isGreater(key, bestKey)) {

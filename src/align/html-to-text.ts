@@ -1,4 +1,5 @@
 import { Parser } from "htmlparser2";
+import type { SourceDocument } from "../core/types.ts";
 
 /**
  * Readable text from HTML, with a map back: text char `i` came from
@@ -214,4 +215,9 @@ export function textRangeToHtml(
     start: converted.sourceOffsets[start] ?? 0,
     end: converted.sourceEnds[end - 1] ?? converted.sourceOffsets[converted.sourceOffsets.length - 1] ?? 0,
   };
+}
+
+/** The text a reader sees: HTML documents reduced by `htmlToText`, others as they are. */
+export function readableText(document: Pick<SourceDocument, "text" | "format">): string {
+  return document.format === "html" ? htmlToText(document.text).text : document.text;
 }

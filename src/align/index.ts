@@ -15,7 +15,7 @@ export {
   type QuoteToAlign,
 } from "./align-quotes.ts";
 export * from "./bio.ts";
-export { type HtmlText, htmlToText, textRangeToHtml } from "./html-to-text.ts";
+export { type HtmlText, htmlToText, readableText, textRangeToHtml } from "./html-to-text.ts";
 export { type NormalisedText, normaliseForMatching } from "./normalise.ts";
 export { type Segment, type SegmentKind, segmentText } from "./segment-text.ts";
 export { type Token, tokenize } from "./tokenize.ts";
