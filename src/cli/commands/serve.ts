@@ -1,0 +1,87 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { JobdistillError, UsageError } from "../../core/errors.ts";
+import { createApp } from "../../server/app.ts";
+import { startServer } from "../../server/start-server.ts";
+import { loadPredictors } from "../../student/load-predictors.ts";
+import { type CliIo, withWorkspace } from "../context.ts";
+
+const serveOptionsSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65_535),
+});
+
+function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
+  const parsed = serveOptionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const option = issue?.path[0];
+  throw new UsageError(
+    option === "port"
+      ? `--port must be a whole number from 0 to 65535 (got ${JSON.stringify((raw as { port?: unknown }).port)})`
+      : `invalid option${option === undefined ? "" : ` --${String(option)}`}: ${issue?.message ?? "unknown"}`,
+  );
+}
+
+/** Resolves on the first Ctrl+C or SIGTERM: for a server, that is the normal way to end. */
+function untilStopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command("serve")
+    .description(
+      "Serve the trained students over HTTP: the web page at / (highlight an advert, type skills, " +
+        "browse runs) and a JSON API under /v1 (OpenAPI document at /v1/openapi.json). " +
+        "Models are loaded once at start; no LLM is called on any request.",
+    )
+    .option(
+      "--host <host>",
+      "interface to listen on; anything but loopback exposes an API without authentication",
+      "127.0.0.1",
+    )
+    .option("--port <port>", "port to listen on (0 picks a free one)", "8787")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  jobdistill serve                      # http://127.0.0.1:8787/\n" +
+        "  jobdistill -w ./my-workspace serve --port 9000\n" +
+        '  curl -s localhost:8787/v1/highlight -H "content-type: application/json" \\\n' +
+        '       -d \'{"text": "We need Python and a valid driving licence."}\'\n' +
+        "\nLimits per request: 1 MB body, 100,000 characters of text, 5,000 skills.",
+    )
+    .action(async (rawOptions: unknown, command: Command) => {
+      const options = parseServeOptions(rawOptions);
+      await withWorkspace(command, async (workspace) => {
+        const predictors = await loadPredictors(workspace);
+        const app = createApp({ predictors, workspace });
+        const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
+          (cause: unknown) => {
+            const reason = cause instanceof Error ? cause.message : String(cause);
+            throw new JobdistillError(
+              `cannot listen on ${options.host}:${options.port}: ${reason} (choose another --port or --host)`,
+              { code: "serve", cause },
+            );
+          },
+        );
+        const models = predictors.models();
+        io.out(
+          `jobdistill: serving ${models.length} model${models.length === 1 ? "" : "s"}` +
+            `${models.length > 0 ? ` (${models.map((model) => model.name).join(", ")})` : ""} at ${server.url}`,
+        );
+        io.out("press Ctrl+C to stop");
+        await untilStopSignal();
+        await server.close();
+        io.out("jobdistill: server stopped");
+      });
+    });
+}
