@@ -46,6 +46,7 @@ export {
 } from "./providers/openai-provider.ts";
 export { RateLimiter, type RateLimits } from "./rate-limiter.ts";
 export { defaultRetryPolicy, type RetryPolicy, retryDelayMs, withRetry } from "./retry-policy.ts";
+export { listRunLedger, type RunLedgerDetail, type RunLedgerEntry, runLedgerDetail } from "./run-ledger.ts";
 export {
   defaultTeacherLimits,
   type RunTeacherOptions,
@@ -58,3 +59,4 @@ export {
   type TeacherRunSummary,
   teacherCallKey,
 } from "./run-teacher.ts";
+export { type ItemSelection, selectItems } from "./select-items.ts";

@@ -1,0 +1,339 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type OpenAiTestServer,
+  type RecordedRequest,
+  startOpenAiTestServer,
+} from "../../../test/openai-test-server.ts";
+import { describeWithShared } from "../../../test/shared.ts";
+import { openWorkspace } from "../../core/workspace/index.ts";
+import type { CliIo } from "../context.ts";
+import { runCli } from "../program.ts";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    interactive: false,
+  };
+}
+
+/** Documents whose right label can be read off the text: "cat" or "dog". */
+function seedWorkspace(dir: string, count: number): void {
+  const workspace = openWorkspace(dir);
+  workspace.documents.insertMany(
+    Array.from({ length: count }, (_, index) => ({
+      id: `doc-${index}`,
+      text: `Advert ${index}: we are looking for a ${index % 3 === 0 ? "cat" : "dog"} walker.`,
+    })),
+  );
+  workspace.close();
+}
+
+const answerFromDocument = (request: RecordedRequest) => {
+  const document = request.body.messages?.find((message) => message.role === "user")?.content ?? "";
+  return { kind: "json" as const, value: { label: document.includes("cat walker") ? "cat" : "dog" } };
+};
+
+function storedLabels(dir: string): { byDocument: Map<string, string[]>; rows: number; calls: number } {
+  const workspace = openWorkspace(dir);
+  try {
+    const annotations = workspace.annotations.list({ task: "classify" });
+    return {
+      byDocument: new Map(
+        annotations.map((annotation) => [annotation.documentId, annotation.payload.labels ?? []]),
+      ),
+      rows: annotations.length,
+      calls: workspace.calls.count({ task: "classify" }),
+    };
+  } finally {
+    workspace.close();
+  }
+}
+
+const dirs: string[] = [];
+let server: OpenAiTestServer;
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "jobdistill-label-"));
+  dirs.push(dir);
+  return dir;
+}
+
+beforeEach(async () => {
+  server = await startOpenAiTestServer({ defaultBehaviour: answerFromDocument });
+});
+
+afterEach(async () => {
+  await server.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const labelArgs = (dir: string, url: string, ...extra: string[]): string[] => [
+  "--workspace",
+  dir,
+  "label",
+  "--task",
+  "classify",
+  "--labels",
+  "cat,dog",
+  "--model",
+  "test-model",
+  "--base-url",
+  url,
+  "--api-key",
+  "sk-test",
+  ...extra,
+];
+
+describe("jobdistill label", () => {
+  it("labels every document, prints a summary, and a rerun only reads the cache", async () => {
+    const dir = tempDir();
+    seedWorkspace(dir, 30);
+    const io = capture();
+    expect(await runCli(labelArgs(dir, server.url), io)).toBe(0);
+    expect(io.stdout.join("\n")).toMatch(/finished run 1: 30 labelled, 0 cached, 0 failed of 30/);
+    const stored = storedLabels(dir);
+    expect(stored.rows).toBe(30);
+    expect(stored.byDocument.get("doc-3")).toEqual(["cat"]);
+    expect(stored.byDocument.get("doc-4")).toEqual(["dog"]);
+
+    const again = capture();
+    expect(await runCli(labelArgs(dir, server.url), again)).toBe(0);
+    expect(again.stdout.join("\n")).toMatch(/0 labelled, 30 cached/);
+    expect(server.requests).toHaveLength(30);
+  });
+
+  it("--dry-run prints items, cache hits, tokens and cost, and calls nothing", async () => {
+    const dir = tempDir();
+    seedWorkspace(dir, 10);
+    const io = capture();
+    const args = labelArgs(dir, server.url, "--dry-run", "--limit", "4").map((arg) =>
+      arg === "test-model" ? "gpt-4o-mini" : arg,
+    );
+    expect(await runCli(args, io)).toBe(0);
+    const text = io.stdout.join("\n");
+    expect(text).toContain("items: 4, cached: 0, to do: 4");
+    expect(text).toMatch(/estimated tokens: [\d,]+ in, [\d,]+ out/);
+    expect(text).toMatch(/estimated cost: \$0\.\d{4}/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("--sample draws reproducibly", async () => {
+    const dir = tempDir();
+    seedWorkspace(dir, 20);
+    expect(await runCli(labelArgs(dir, server.url, "--sample", "5", "--seed", "3"), capture())).toBe(0);
+    const first = [...storedLabels(dir).byDocument.keys()].sort();
+    expect(first).toHaveLength(5);
+    const other = tempDir();
+    seedWorkspace(other, 20);
+    expect(await runCli(labelArgs(other, server.url, "--sample", "5", "--seed", "3"), capture())).toBe(0);
+    expect([...storedLabels(other).byDocument.keys()].sort()).toEqual(first);
+  });
+
+  it("rejects bad options with exit code 2 and a message naming the option", async () => {
+    const dir = tempDir();
+    const cases: [string[], RegExp][] = [
+      [labelArgs(dir, server.url, "--timeout", "soon"), /--timeout/],
+      [labelArgs(dir, server.url, "--concurrency", "0"), /--concurrency/],
+      [["--workspace", dir, "label", "--task", "classify", "--model", "m", "--api-key", "k"], /--labels/],
+      [["--workspace", dir, "label", "--task", "nope"], /unknown --task nope/],
+      [labelArgs(dir, server.url, "--provider", "other"), /--provider/],
+    ];
+    for (const [args, message] of cases) {
+      const io = capture();
+      expect(await runCli(args, io)).toBe(2);
+      expect(io.stderr.join("\n")).toMatch(message);
+    }
+  });
+
+  it("names every place it looked for a missing API key", async () => {
+    const dir = tempDir();
+    seedWorkspace(dir, 1);
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      const io = capture();
+      const args = labelArgs(dir, server.url).filter((arg) => arg !== "--api-key" && arg !== "sk-test");
+      expect(await runCli(args, io)).toBe(2);
+      expect(io.stderr.join("\n")).toMatch(/--api-key option or the OPENAI_API_KEY environment variable/);
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+    }
+  });
+
+  it("never lets the API key reach the database, the output or an error message", async () => {
+    const secret = "sk-jobdistill-SECRET-7f3a9c2e";
+    const dir = tempDir();
+    seedWorkspace(dir, 12);
+    // A hostile endpoint: it echoes the Authorization header in errors and in answers.
+    let served = 0;
+    server.setDefault((request) => {
+      served++;
+      const echo = String(request.headers.authorization);
+      if (served % 3 === 0) return { kind: "error", status: 401, message: `bad key: ${echo}` };
+      if (served % 3 === 1) return { kind: "error", status: 500, message: `upstream failed for ${echo}` };
+      return { kind: "text", content: `not json, but your key is ${echo}` };
+    });
+    const io = capture();
+    const code = await runCli(
+      labelArgs(dir, server.url, "--max-retries", "1", "--max-repairs", "1").map((arg) =>
+        arg === "sk-test" ? secret : arg,
+      ),
+      io,
+    );
+    expect(code).toBe(1);
+    expect(server.requests.every((request) => request.headers.authorization === `Bearer ${secret}`)).toBe(
+      true,
+    );
+    const printed = [...io.stdout, ...io.stderr].join("\n");
+    expect(printed).toContain("[redacted]");
+    expect(printed).not.toContain(secret);
+    for (const file of readdirSync(dir)) {
+      if (file.startsWith("jobdistill.db"))
+        expect(readFileSync(join(dir, file)).includes(secret)).toBe(false);
+    }
+    const workspace = openWorkspace(dir);
+    const failures = workspace.calls.failures();
+    workspace.close();
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.some((failure) => failure.message.includes("[redacted]"))).toBe(true);
+    expect(JSON.stringify(failures)).not.toContain(secret);
+  });
+});
+
+/** Starts `node bin/jobdistill.js …` and resolves with its exit code and signal once it ends. */
+function spawnCli(args: string[]): {
+  child: ReturnType<typeof spawn>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [join(repoRoot, "bin/jobdistill.js"), ...args], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout?.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
+    child.on("exit", (code, signal) => done({ code, signal, stderr })),
+  );
+  return { child, exited };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("jobdistill label, interrupted", () => {
+  it("resumes after kill -9 to the same final annotations as an uninterrupted run, with no duplicates", async () => {
+    await server.close();
+    server = await startOpenAiTestServer({ defaultBehaviour: answerFromDocument, latencyMs: 25 });
+    const killed = tempDir();
+    seedWorkspace(killed, 150);
+    const { child, exited } = spawnCli(labelArgs(killed, server.url, "--concurrency", "4"));
+    await waitFor(() => server.requests.length >= 40, 20_000);
+    child.kill("SIGKILL");
+    const ended = await exited;
+    expect(ended.signal).toBe("SIGKILL");
+    const partial = storedLabels(killed);
+    expect(partial.rows).toBeGreaterThan(0);
+    expect(partial.rows).toBeLessThan(150);
+
+    const resumed = capture();
+    expect(await runCli(labelArgs(killed, server.url), resumed)).toBe(0);
+    expect(resumed.stdout.join("\n")).toContain(`${150 - partial.rows} labelled, ${partial.rows} cached`);
+
+    const reference = tempDir();
+    seedWorkspace(reference, 150);
+    expect(await runCli(labelArgs(reference, server.url), capture())).toBe(0);
+
+    const final = storedLabels(killed);
+    const expected = storedLabels(reference);
+    expect(final.rows).toBe(150);
+    expect(final.calls).toBe(150);
+    expect(final.byDocument).toEqual(expected.byDocument);
+    const workspace = openWorkspace(killed);
+    const runs = workspace.runs.list();
+    workspace.close();
+    expect(runs.map((run) => run.status)).toEqual(["done", "interrupted"]);
+  });
+
+  it("on Ctrl-C stops taking work, stores every answer in flight, and exits 130", async () => {
+    await server.close();
+    server = await startOpenAiTestServer({ defaultBehaviour: answerFromDocument, latencyMs: 100 });
+    const dir = tempDir();
+    seedWorkspace(dir, 100);
+    const { child, exited } = spawnCli(labelArgs(dir, server.url, "--concurrency", "4"));
+    await waitFor(() => server.requests.length >= 12, 20_000);
+    child.kill("SIGINT");
+    const ended = await exited;
+    expect(ended.code).toBe(130);
+    expect(ended.stderr).toContain("stopping: finishing the calls in flight");
+    const stored = storedLabels(dir);
+    const answered = server.requests.filter((request) => request.status === 200).length;
+    expect(stored.calls).toBe(answered);
+    expect(stored.calls).toBe(server.requests.length);
+    expect(stored.rows).toBeLessThan(100);
+  });
+});
+
+describeWithShared("jobdistill label --provider llama", "fixtures/stories260K.gguf", (modelPath) => {
+  it("stores schema-valid annotations made by a local GGUF model", async () => {
+    const dir = tempDir();
+    seedWorkspace(dir, 4);
+    const io = capture();
+    const code = await runCli(
+      [
+        "--workspace",
+        dir,
+        "label",
+        "--task",
+        "classify",
+        "--labels",
+        "cat,dog,bird",
+        "--provider",
+        "llama",
+        "--model",
+        modelPath,
+        "--threads",
+        "1",
+        "--max-output-tokens",
+        "60",
+      ],
+      io,
+    );
+    expect(io.stderr.join("\n")).not.toMatch(/failed:/);
+    expect(code).toBe(0);
+    const workspace = openWorkspace(dir);
+    const annotations = workspace.annotations.list({ task: "classify" });
+    const runs = workspace.runs.list();
+    workspace.close();
+    expect(annotations).toHaveLength(4);
+    for (const annotation of annotations) {
+      expect(annotation.source).toMatchObject({ kind: "teacher", name: "llama/stories260K.gguf" });
+      expect(annotation.payload.labels).toHaveLength(1);
+      expect(["cat", "dog", "bird"]).toContain(annotation.payload.labels?.[0]);
+    }
+    expect(runs[0]).toMatchObject({
+      provider: "llama",
+      model: "stories260K.gguf",
+      itemsDone: 4,
+      status: "done",
+    });
+  });
+});

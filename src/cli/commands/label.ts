@@ -1,0 +1,314 @@
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import { z } from "zod";
+import { JobdistillError, UsageError } from "../../core/errors.ts";
+import type { TeacherTask } from "../../core/task.ts";
+import type { Workspace } from "../../core/workspace/index.ts";
+import { createClassifyTask } from "../../tasks/classify/index.ts";
+import {
+  createLanguageModel,
+  loadPrices,
+  providerNames,
+  runTeacher,
+  selectItems,
+  type TeacherEvent,
+  type TeacherRunSummary,
+} from "../../teacher/index.ts";
+import { type CliIo, withWorkspace } from "../context.ts";
+
+/** "60s", "500ms", "2m" or a bare number of seconds, in milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2] ?? "s";
+  return Math.round(value * (unit === "ms" ? 1 : unit === "s" ? 1000 : 60_000));
+}
+
+const positiveInt = (option: string) =>
+  z.coerce
+    .number({ error: `${option} must be a whole number` })
+    .int(`${option} must be a whole number`)
+    .positive(`${option} must be positive`);
+
+const labelOptionsSchema = z.strictObject({
+  task: z.string({ error: "--task is required" }),
+  labels: z.string().optional(),
+  multi: z.boolean().optional(),
+  instructions: z.string().optional(),
+  reasoning: z.boolean().optional(),
+  provider: z.enum(providerNames, { error: `--provider must be one of ${providerNames.join(", ")}` }),
+  model: z.string().optional(),
+  baseUrl: z.string().url("--base-url must be a URL").optional(),
+  apiKey: z.string().optional(),
+  threads: positiveInt("--threads").optional(),
+  concurrency: positiveInt("--concurrency"),
+  rpm: positiveInt("--rpm").optional(),
+  tpm: positiveInt("--tpm").optional(),
+  timeout: z.string().transform((text, context) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      context.addIssue({ code: "custom", message: "--timeout must be a duration such as 60s, 500ms or 2m" });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+  maxRetries: z.coerce
+    .number()
+    .int("--max-retries must be a whole number")
+    .min(0, "--max-retries must be ≥ 0"),
+  maxRepairs: z.coerce
+    .number()
+    .int("--max-repairs must be a whole number")
+    .min(0, "--max-repairs must be ≥ 0"),
+  maxOutputTokens: positiveInt("--max-output-tokens").optional(),
+  temperature: z.coerce.number("--temperature must be a number").min(0).max(2).optional(),
+  limit: positiveInt("--limit").optional(),
+  sample: positiveInt("--sample").optional(),
+  seed: z.coerce.number().int("--seed must be a whole number").optional(),
+  dryRun: z.boolean().optional(),
+  prices: z.string().optional(),
+});
+
+export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
+
+export interface LabelTaskSetup {
+  task: TeacherTask<unknown, unknown>;
+  items: unknown[];
+  /** Task settings worth recording with the run (never secrets). */
+  runParams?: Record<string, unknown>;
+}
+
+/** Builds a task and its items from the command's options. */
+export type LabelTaskFactory = (options: LabelCommandOptions, workspace: Workspace) => LabelTaskSetup;
+
+/** Every task `jobdistill label --task NAME` knows. Add a task by adding an entry. */
+export const labelTasks: Record<string, LabelTaskFactory> = {
+  classify: (options, workspace) => {
+    if (options.labels === undefined) throw new UsageError("--task classify needs --labels a,b,c");
+    const labels = options.labels.split(",").map((label) => label.trim());
+    const task = createClassifyTask({
+      labels,
+      ...(options.multi === undefined ? {} : { multi: options.multi }),
+      ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
+      ...(options.reasoning === undefined ? {} : { reasoning: options.reasoning }),
+    });
+    return {
+      task: task as TeacherTask<unknown, unknown>,
+      items: [...workspace.documents.iterate()],
+      runParams: { labels, multi: Boolean(options.multi), reasoning: Boolean(options.reasoning) },
+    };
+  },
+};
+
+function parseOptions(raw: Record<string, unknown>): LabelCommandOptions {
+  const parsed = labelOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = issue?.path[0];
+    const name =
+      typeof option === "string" ? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : "";
+    const message = issue?.message ?? "invalid options";
+    throw new UsageError(message.includes("--") ? message : `${name}: ${message}`);
+  }
+  return parsed.data;
+}
+
+/** A base URL as recorded with the run: any user:password in it is dropped. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.toString();
+}
+
+const money = (usd: number): string => `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
+const count = (n: number): string => n.toLocaleString("en-US");
+
+function renderSummary(summary: TeacherRunSummary): string {
+  return (
+    `${summary.interrupted ? "interrupted" : "finished"} run ${summary.runId}: ` +
+    `${count(summary.done)} labelled, ${count(summary.skipped)} cached, ${count(summary.failed)} failed` +
+    `${summary.remaining > 0 ? `, ${count(summary.remaining)} left for the next run` : ""} of ${count(summary.total)} ` +
+    `in ${(summary.durationMs / 1000).toFixed(1)} s; tokens ${count(summary.tokensIn)} in / ${count(summary.tokensOut)} out; ` +
+    `cost ${money(summary.costUsd)}` +
+    (summary.failed > 0 ? ` (see: jobdistill failures --run ${summary.runId})` : "")
+  );
+}
+
+/** Ctrl-C once: stop taking work. Twice: abort calls in flight. */
+function interruptHandlers(io: CliIo): { graceful: AbortController; hard: AbortController; dispose(): void } {
+  const graceful = new AbortController();
+  const hard = new AbortController();
+  const onSigint = (): void => {
+    if (!graceful.signal.aborted) {
+      graceful.abort();
+      io.err("stopping: finishing the calls in flight (press Ctrl-C again to abort them)");
+    } else {
+      hard.abort();
+    }
+  };
+  process.on("SIGINT", onSigint);
+  return { graceful, hard, dispose: () => process.off("SIGINT", onSigint) };
+}
+
+export function registerLabelCommand(program: Command, io: CliIo): void {
+  program
+    .command("label")
+    .description(
+      "Label the workspace's documents with a teacher LLM. Every call is cached: a rerun skips what is done, " +
+        "so an interrupted run (Ctrl-C, a crash) continues where it stopped. Failures are stored (jobdistill failures).",
+    )
+    .requiredOption("--task <name>", `the task: ${Object.keys(labelTasks).join(", ")}`)
+    .option("--labels <list>", "classify: the label set, comma-separated")
+    .option("--multi", "classify: any number of labels per document")
+    .option("--instructions <text>", "classify: extra guidance for the model")
+    .option("--reasoning", "classify: ask for a short reasoning before the label (stored, never a label)")
+    .option("--provider <name>", `${providerNames.join(" or ")}`, "openai")
+    .option("--model <name>", "model name (openai) or GGUF path / hf: URI (llama)")
+    .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+    .option("--api-key <key>", "API key (env OPENAI_API_KEY); never stored")
+    .option("--threads <n>", "llama: CPU threads (default 1)")
+    .option("--concurrency <n>", "calls in flight", "4")
+    .option("--rpm <n>", "requests-per-minute limit of the endpoint")
+    .option("--tpm <n>", "tokens-per-minute limit of the endpoint")
+    .option("--timeout <duration>", "per call (60s, 500ms, 2m)", "60s")
+    .option("--max-retries <n>", "retries of a failed request (408/409/429/5xx, network, timeout)", "5")
+    .option("--max-repairs <n>", "re-asks after an invalid answer", "2")
+    .option("--max-output-tokens <n>", "output-token limit per call")
+    .option("--temperature <t>", "sampling temperature")
+    .option("--limit <n>", "only the first N items")
+    .option("--sample <n>", "N items drawn at random (see --seed)")
+    .option("--seed <s>", "seed of --sample", "1")
+    .option("--dry-run", "print the items, cache hits and estimated tokens and cost; call nothing")
+    .option(
+      "--prices <file>",
+      'JSON price table overriding the defaults: {"model": {"input": USD/1M, "output": USD/1M}}',
+    )
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  $ jobdistill label --task classify --labels tech,health,other --model gpt-4o-mini --dry-run",
+        "  $ jobdistill label --task classify --labels tech,health,other --model gpt-4o-mini --sample 20 --seed 7",
+        "  $ jobdistill label --task classify --labels remote,onsite,hybrid \\",
+        "      --provider openai --base-url http://localhost:11434/v1 --model qwen2.5:7b --api-key ollama",
+        "  $ jobdistill label --task classify --labels a,b --provider llama --model ./model.gguf --threads 2",
+      ].join("\n"),
+    )
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const options = parseOptions(raw);
+      const factory = labelTasks[options.task];
+      if (factory === undefined) {
+        throw new UsageError(
+          `unknown --task ${options.task}: use one of ${Object.keys(labelTasks).join(", ")}`,
+        );
+      }
+      const prices = loadPrices(options.prices);
+      await withWorkspace(command, async (workspace) => {
+        const setup = factory(options, workspace);
+        const items = selectItems(setup.items, {
+          ...(options.limit === undefined ? {} : { limit: options.limit }),
+          ...(options.sample === undefined ? {} : { sample: options.sample }),
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+        });
+        const model = await createLanguageModel({
+          provider: options.provider,
+          ...(options.model === undefined ? {} : { model: options.model }),
+          ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+          ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+          ...(options.threads === undefined ? {} : { threads: options.threads }),
+          onDowngrade: (from, to) => io.err(`the endpoint rejected ${from} output: using ${to} for this run`),
+        });
+        const interrupts = interruptHandlers(io);
+        let bar: SingleBar | undefined;
+        let failed = 0;
+        const onEvent = (event: TeacherEvent): void => {
+          if (event.type === "warning") io.err(`warning: ${event.message}`);
+          if (event.type === "start") {
+            io.err(`run ${event.runId}: ${event.total} items, ${event.cached} cached, ${event.toDo} to do`);
+            if (io.interactive && event.toDo > 0) {
+              bar = new SingleBar({
+                format: "{bar} {value}/{total} | {rate}/s | ETA {eta_formatted} | failed {failed} | {cost}",
+                stream: process.stderr,
+                hideCursor: true,
+              });
+              bar.start(event.toDo, 0, { rate: "0.0", failed: 0, cost: money(0) });
+            }
+          }
+          if (event.type === "item-failed") {
+            failed++;
+            if (!bar) io.err(`failed: ${event.itemId}: ${event.message}`);
+          }
+          if (event.type === "progress" && bar) {
+            const finished = event.progress.done + event.progress.failed;
+            const rate = finished / Math.max(0.001, event.progress.elapsedMs / 1000);
+            bar.update(finished, { rate: rate.toFixed(1), failed, cost: money(event.progress.costUsd) });
+          }
+        };
+        let summary: TeacherRunSummary;
+        try {
+          summary = await runTeacher({
+            workspace,
+            task: setup.task,
+            items,
+            model,
+            limits: {
+              concurrency: options.concurrency,
+              timeoutMs: options.timeout,
+              maxRetries: options.maxRetries,
+              maxRepairs: options.maxRepairs,
+              ...(options.rpm === undefined ? {} : { requestsPerMinute: options.rpm }),
+              ...(options.tpm === undefined ? {} : { tokensPerMinute: options.tpm }),
+            },
+            prices,
+            signal: interrupts.graceful.signal,
+            abortSignal: interrupts.hard.signal,
+            onEvent,
+            ...(options.dryRun ? { dryRun: true } : {}),
+            params: {
+              ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+              ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
+            },
+            runParams: {
+              ...setup.runParams,
+              selection: {
+                limit: options.limit,
+                sample: options.sample,
+                seed: options.sample ? options.seed : undefined,
+              },
+              ...(options.baseUrl === undefined ? {} : { baseUrl: withoutCredentials(options.baseUrl) }),
+            },
+          });
+        } finally {
+          bar?.stop();
+          interrupts.dispose();
+          await model.close?.();
+        }
+        if (summary.estimate) {
+          const estimate = summary.estimate;
+          io.out(
+            [
+              `dry run: ${setup.task.name} with ${model.provider}/${model.modelId}`,
+              `items: ${count(estimate.items)}, cached: ${count(estimate.cached)}, to do: ${count(estimate.toDo)}`,
+              `estimated tokens: ${count(estimate.inputTokens)} in, ${count(estimate.outputTokens)} out (at most)`,
+              `estimated cost: ${estimate.costUsd === undefined ? "unknown (no price for this model; see --prices)" : money(estimate.costUsd)}`,
+            ].join("\n"),
+          );
+          return;
+        }
+        io.out(renderSummary(summary));
+        if (summary.interrupted) {
+          throw new JobdistillError("interrupted: rerun the same command to continue", {
+            code: "interrupted",
+          });
+        }
+        if (summary.failed > 0 && summary.done === 0 && summary.skipped === 0) {
+          throw new JobdistillError(`every item failed (see: jobdistill failures --run ${summary.runId})`, {
+            code: "label-failed",
+          });
+        }
+      });
+    });
+}

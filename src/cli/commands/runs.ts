@@ -1,0 +1,133 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../../core/errors.ts";
+import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../../teacher/index.ts";
+import { type CliIo, withWorkspace } from "../context.ts";
+
+const listOptionsSchema = z.strictObject({
+  kind: z.string().optional(),
+  limit: z.coerce.number().int().positive("--limit must be a positive whole number").optional(),
+  json: z.boolean().optional(),
+});
+const showOptionsSchema = z.strictObject({ json: z.boolean().optional() });
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues[0]?.message ?? "invalid options");
+  return parsed.data;
+}
+
+const money = (usd: number): string => `$${usd.toFixed(4)}`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+
+function table(rows: string[][]): string {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+function listRows(entries: readonly RunLedgerEntry[]): string[][] {
+  return [
+    [
+      "id",
+      "kind",
+      "task",
+      "model",
+      "status",
+      "done",
+      "cached",
+      "failed",
+      "tokens in",
+      "tokens out",
+      "cost",
+      "duration",
+    ],
+    ...entries.map(({ run, tokensIn, tokensOut, costUsd, durationMs }) => [
+      String(run.id),
+      run.kind,
+      run.task ?? "",
+      run.model === undefined ? "" : `${run.provider ?? ""}/${run.model}`,
+      run.status,
+      String(run.itemsDone),
+      String(run.itemsSkipped),
+      String(run.itemsFailed),
+      String(tokensIn),
+      String(tokensOut),
+      money(costUsd),
+      seconds(durationMs),
+    ]),
+  ];
+}
+
+export function registerRunsCommand(program: Command, io: CliIo): void {
+  const runs = program
+    .command("runs")
+    .description("List runs (labelling, judging, training…) with their items, tokens, cost and duration.")
+    .option("--kind <kind>", "only runs of this kind (label, judge, …)")
+    .option("--limit <n>", "only the newest N runs")
+    .option("--json", "print JSON")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ jobdistill runs\n  $ jobdistill runs --kind label --limit 5\n  $ jobdistill runs show 3",
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const options = parse(listOptionsSchema, raw);
+      await withWorkspace(command, (workspace) => {
+        const entries = listRunLedger(workspace, {
+          ...(options.kind === undefined ? {} : { kind: options.kind }),
+          ...(options.limit === undefined ? {} : { limit: options.limit }),
+        });
+        if (options.json) return io.out(JSON.stringify(entries, null, 2));
+        io.out(entries.length === 0 ? "no runs yet" : table(listRows(entries)));
+      });
+    });
+
+  runs
+    .command("show <id>")
+    .description("One run in detail: settings, items, spend per model, failures.")
+    .option("--json", "print JSON")
+    .action(async (id: string, raw: unknown, command: Command) => {
+      const options = parse(showOptionsSchema, raw);
+      const runId = Number(id);
+      if (!Number.isInteger(runId) || runId <= 0)
+        throw new UsageError(`run id must be a positive whole number, not ${id}`);
+      await withWorkspace(command, (workspace) => {
+        const detail = runLedgerDetail(workspace, runId);
+        if (detail === undefined) throw new UsageError(`there is no run ${runId} (see: jobdistill runs)`);
+        if (options.json) return io.out(JSON.stringify(detail, null, 2));
+        const { run } = detail;
+        io.out(
+          [
+            `run ${run.id}: ${run.kind}${run.task ? ` ${run.task}` : ""} — ${run.status}`,
+            `model: ${run.provider ?? "?"}/${run.model ?? "?"}`,
+            `started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ""} (${seconds(detail.durationMs)})`,
+            `items: ${run.itemsTotal} total, ${run.itemsDone} done, ${run.itemsSkipped} cached, ${run.itemsFailed} failed`,
+            `failed attempts: ${detail.failedAttempts} (${detail.finalFailures} final)`,
+            `settings: ${JSON.stringify(run.params)}`,
+            ...(run.error ? [`error: ${run.error}`] : []),
+            "",
+            "spend per model:",
+            table([
+              ["provider", "model", "calls", "tokens in", "tokens out", "cost"],
+              ...detail.spend.map((row) => [
+                row.provider,
+                row.model,
+                String(row.calls),
+                String(row.tokensIn),
+                String(row.tokensOut),
+                money(row.costUsd),
+              ]),
+            ]),
+            `total: ${detail.tokensIn} in, ${detail.tokensOut} out, ${money(detail.costUsd)}`,
+          ].join("\n"),
+        );
+      });
+    });
+}

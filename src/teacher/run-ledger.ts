@@ -1,0 +1,53 @@
+import type { Run, SpendRow, Workspace } from "../core/workspace/index.ts";
+
+export interface RunLedgerEntry {
+  run: Run;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  /** Wall time; to now for a run still going. */
+  durationMs: number;
+}
+
+export interface RunLedgerDetail extends RunLedgerEntry {
+  /** Per provider and model: successes and failed attempts together (both are billed). */
+  spend: SpendRow[];
+  failedAttempts: number;
+  finalFailures: number;
+}
+
+function entryOf(workspace: Workspace, run: Run): RunLedgerEntry & { spend: SpendRow[] } {
+  const spend = workspace.calls.spend(run.id);
+  const end = run.endedAt === undefined ? Date.now() : Date.parse(run.endedAt);
+  return {
+    run,
+    spend,
+    tokensIn: spend.reduce((sum, row) => sum + row.tokensIn, 0),
+    tokensOut: spend.reduce((sum, row) => sum + row.tokensOut, 0),
+    costUsd: spend.reduce((sum, row) => sum + row.costUsd, 0),
+    durationMs: Math.max(0, end - Date.parse(run.startedAt)),
+  };
+}
+
+/** Runs, newest first, with what each spent: what `jobdistill runs` and the HTTP API list. */
+export function listRunLedger(
+  workspace: Workspace,
+  options: { kind?: string; limit?: number } = {},
+): RunLedgerEntry[] {
+  return workspace.runs.list(options).map((run) => {
+    const { spend: _spend, ...entry } = entryOf(workspace, run);
+    return entry;
+  });
+}
+
+/** One run with its spend per model and its failure counts, or undefined when there is no such run. */
+export function runLedgerDetail(workspace: Workspace, runId: number): RunLedgerDetail | undefined {
+  const run = workspace.runs.get(runId);
+  if (run === undefined) return undefined;
+  const failures = workspace.calls.failures({ runId });
+  return {
+    ...entryOf(workspace, run),
+    failedAttempts: failures.length,
+    finalFailures: failures.filter((failure) => failure.final).length,
+  };
+}
