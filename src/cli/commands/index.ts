@@ -1,8 +1,14 @@
 import type { Command } from "commander";
 import type { CliIo } from "../context.ts";
+import { registerFailuresCommand } from "./failures.ts";
+import { registerLabelCommand } from "./label.ts";
+import { registerRunsCommand } from "./runs.ts";
 import { registerServeCommand } from "./serve.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
 export function registerCommands(program: Command, io: CliIo): void {
+  registerLabelCommand(program, io);
+  registerRunsCommand(program, io);
+  registerFailuresCommand(program, io);
   registerServeCommand(program, io);
 }
