@@ -1,0 +1,20 @@
+export {
+  type BuildDatasetOptions,
+  buildDataset,
+  DEFAULT_DATASET_SEED,
+  DEFAULT_SPLIT,
+  segmentRule,
+} from "./build-dataset.ts";
+export {
+  type DatasetSplit,
+  datasetSplits,
+  type PairExample,
+  pairExampleSchema,
+  pairKinds,
+  type SegmentExample,
+  segmentExampleSchema,
+} from "./examples.ts";
+export { type DatasetSplits, readDatasetSplits } from "./read-dataset.ts";
+export { type CategoryCounts, type DatasetReport, datasetReportSchema, reportMarkdown } from "./report.ts";
+export { segmentLabels } from "./segment-labels.ts";
+export { splitDocuments, validateSplitFractions } from "./split-documents.ts";

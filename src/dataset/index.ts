@@ -1,0 +1,7 @@
+export * from "./build/index.ts";
+export { labelledText } from "./document-text.ts";
+export * from "./formats/skillspan.ts";
+export * from "./gold/index.ts";
+export * from "./import/index.ts";
+export { type AnnotationSelection, type LabelledDocument, selectAnnotations } from "./select-annotations.ts";
+export { type TaskLabel, taskLabels } from "./task-labels.ts";
