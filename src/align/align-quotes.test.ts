@@ -245,10 +245,13 @@ describe("alignQuotes", () => {
       return { label: `label${i % 4}`, quote };
     });
     alignQuotes(text, quotes);
-    const rounds = 50;
-    const started = performance.now();
-    for (let i = 0; i < rounds; i++) alignQuotes(text, quotes);
-    const perAdvert = (performance.now() - started) / rounds;
+    // The best of several batches: other processes on a busy machine only ever add time.
+    let perAdvert = Number.POSITIVE_INFINITY;
+    for (let batch = 0; batch < 8; batch++) {
+      const started = performance.now();
+      for (let i = 0; i < 10; i++) alignQuotes(text, quotes);
+      perAdvert = Math.min(perAdvert, (performance.now() - started) / 10);
+    }
     // About half a millisecond on an idle machine (see bench/align.ts); the bound allows for load.
     expect(perAdvert).toBeLessThan(10);
   });

@@ -140,12 +140,24 @@ export function alignQuote(
   if (trimmed === "") return { ok: false, reason: "empty quote" };
 
   const exact = exactCandidates(text, trimmed);
-  if (exact.length > 0) return accept(prepared, choose(prepared, exact, options), "exact");
+  if (exact.some((candidate) => candidate.onWordBoundary)) {
+    return accept(prepared, choose(prepared, exact, options), "exact");
+  }
 
+  // Exact matches inside longer words ("excel" in "excellent") give way to whole words found
+  // after folding ("Excel"), but beat finding nothing.
   const normalisedQuote = normaliseForMatching(trimmed).text;
+  const normalised = /[\p{L}\p{N}]/u.test(normalisedQuote)
+    ? normalisedCandidates(prepared, normalisedQuote)
+    : [];
+  if (
+    normalised.some((candidate) => candidate.onWordBoundary) ||
+    (exact.length === 0 && normalised.length > 0)
+  ) {
+    return accept(prepared, choose(prepared, normalised, options), "normalised");
+  }
+  if (exact.length > 0) return accept(prepared, choose(prepared, exact, options), "exact");
   if (!/[\p{L}\p{N}]/u.test(normalisedQuote)) return { ok: false, reason: "quote has no letters or digits" };
-  const normalised = normalisedCandidates(prepared, normalisedQuote);
-  if (normalised.length > 0) return accept(prepared, choose(prepared, normalised, options), "normalised");
 
   if (options.fuzzy === false) return { ok: false, reason: "not found in the text" };
   const threshold = options.fuzzyThreshold ?? defaultFuzzyThreshold;
@@ -274,13 +286,19 @@ function fuzzyCandidates(
   const quoteWords = matchTokens(normalisedQuote).map((token) => token.text);
   const sourceTokens = source.tokens;
   const { windows, bestSimilarity } = findFuzzyWindows(quoteWords, source.words, threshold);
-  const { starts, ends } = source.normalised;
+  const { text, starts, ends } = source.normalised;
+  // Windows hold words only; take along the punctuation the quote opens or closes with when the
+  // source has it there too ("(Kafka, NATS)", "…the United States.").
+  const leading = /^[^\p{L}\p{N}\s]+/u.exec(normalisedQuote)?.[0] ?? "";
+  const trailing = /[^\p{L}\p{N}\s+#]+$/u.exec(normalisedQuote)?.[0] ?? "";
   const candidates = windows.map((window): Candidate => {
-    const first = sourceTokens[window.firstToken];
-    const last = sourceTokens[window.endToken - 1];
+    let from = sourceTokens[window.firstToken]?.start ?? 0;
+    let to = sourceTokens[window.endToken - 1]?.end ?? 1;
+    if (leading && text.slice(from - leading.length, from) === leading) from -= leading.length;
+    if (trailing && text.startsWith(trailing, to)) to += trailing.length;
     return {
-      start: starts[first?.start ?? 0] ?? 0,
-      end: ends[(last?.end ?? 1) - 1] ?? 0,
+      start: starts[from] ?? 0,
+      end: ends[to - 1] ?? 0,
       similarity: window.similarity,
       onWordBoundary: true,
     };

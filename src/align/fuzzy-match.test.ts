@@ -22,12 +22,13 @@ describe("substitutionCost", () => {
 
 describe("matchTokens", () => {
   it("keeps words with their offsets and drops punctuation", () => {
-    expect(matchTokens("c++, c# and node.js!")).toEqual([
+    expect(matchTokens("c++, c# and node.js! don't (m&a)")).toEqual([
       { text: "c++", start: 0, end: 3 },
       { text: "c#", start: 5, end: 7 },
       { text: "and", start: 8, end: 11 },
-      { text: "node", start: 12, end: 16 },
-      { text: "js", start: 17, end: 19 },
+      { text: "node.js", start: 12, end: 19 },
+      { text: "don't", start: 21, end: 26 },
+      { text: "m&a", start: 28, end: 31 },
     ]);
   });
 });

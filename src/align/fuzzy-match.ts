@@ -35,9 +35,12 @@ export interface FuzzyWindow {
   similarity: number;
 }
 
-const matchTokenPattern = /[\p{L}\p{N}]+[+#]*/gu;
+const matchTokenPattern = /[\p{L}\p{N}]+(?:['&./][\p{L}\p{N}]+)*[+#]*/gu;
 
-/** Words only: punctuation is too noisy in paraphrases to count as an edit. */
+/**
+ * Words only ("don't", "m&a", "node.js", "ci/cd" and "c++" stay whole): punctuation is too noisy in
+ * paraphrases to count as an edit.
+ */
 export function matchTokens(normalisedText: string): MatchToken[] {
   const tokens: MatchToken[] = [];
   matchTokenPattern.lastIndex = 0;
@@ -185,8 +188,15 @@ export function findFuzzyWindows(
     if (similarity > bestSimilarity) bestSimilarity = similarity;
     if (similarity >= threshold) candidates.push({ firstToken, endToken: j, similarity });
   }
+  // Equal similarity: the window closest to the quote's length (a changed last word is a
+  // substitution, not a missing word), then the earliest.
+  const lengthGap = (window: FuzzyWindow): number => Math.abs(window.endToken - window.firstToken - rows);
   candidates.sort(
-    (a, b) => b.similarity - a.similarity || a.firstToken - b.firstToken || a.endToken - b.endToken,
+    (a, b) =>
+      b.similarity - a.similarity ||
+      lengthGap(a) - lengthGap(b) ||
+      a.firstToken - b.firstToken ||
+      a.endToken - b.endToken,
   );
   const windows: FuzzyWindow[] = [];
   for (const candidate of candidates) {
