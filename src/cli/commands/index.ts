@@ -1,13 +1,19 @@
 import type { Command } from "commander";
 import type { CliIo } from "../context.ts";
+import { registerEvalCommand } from "./eval.ts";
 import { registerFailuresCommand } from "./failures.ts";
 import { registerLabelCommand } from "./label.ts";
+import { registerPredictCommand } from "./predict.ts";
 import { registerRunsCommand } from "./runs.ts";
 import { registerServeCommand } from "./serve.ts";
+import { registerTrainCommand } from "./train.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
 export function registerCommands(program: Command, io: CliIo): void {
   registerLabelCommand(program, io);
+  registerTrainCommand(program, io);
+  registerEvalCommand(program, io);
+  registerPredictCommand(program, io);
   registerRunsCommand(program, io);
   registerFailuresCommand(program, io);
   registerServeCommand(program, io);

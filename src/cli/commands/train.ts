@@ -1,0 +1,172 @@
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../../core/errors.ts";
+import {
+  type StudentTrainingProgress,
+  type StudentTrainingReport,
+  trainStudentsInWorkspace,
+} from "../../student/requirements/index.ts";
+import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "./student-options.ts";
+
+const trainTasks = ["requirements", "skills", "skill-type"] as const;
+
+const trainOptionsSchema = z
+  .strictObject({
+    task: z.enum(trainTasks, { error: `--task must be one of ${trainTasks.join(", ")}` }),
+    dataset: z.string().min(1).optional(),
+    source: z.string().min(1).optional(),
+    epochs: z.coerce
+      .number({ error: "--epochs must be a whole number" })
+      .int("--epochs must be a whole number")
+      .min(1, "--epochs must be at least 1")
+      .max(1000, "--epochs must be at most 1000")
+      .optional(),
+    seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number"),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, "--name may hold letters, digits, '.', '_' and '-'")
+      .optional(),
+  })
+  .refine((options) => !(options.dataset && options.source), {
+    message: "--dataset and --source exclude each other: a dataset already fixes its source",
+  });
+
+export type TrainCommandOptions = z.infer<typeof trainOptionsSchema>;
+
+/**
+ * The trainer for `--task skill-type`, which the skill-type student provides; until it is mounted
+ * the task says so instead of guessing.
+ */
+export type SkillTypeTrainer = (options: TrainCommandOptions, command: Command, io: CliIo) => Promise<void>;
+
+const percent = (value: number | undefined): string => (value === undefined ? "–" : (value * 100).toFixed(1));
+
+/** The summary a person reads after training: sizes, the epoch each student kept, dev figures. */
+export function renderTrainingSummary(
+  report: StudentTrainingReport,
+  runId: number,
+  models: readonly string[],
+): string {
+  const { train, dev, test } = report.splits;
+  const lines = [
+    `trained ${report.task} students in ${(report.durationMs / 1000).toFixed(1)} s (run ${runId}, seed ${report.seed}): ${models.join(", ")}`,
+    `  data: ${train.documents}/${dev.documents}/${test.documents} documents, ${train.sentences}/${dev.sentences}/${test.sentences} segments (train/dev/test)`,
+    `  tagger dev strict F1 per layer: ${report.tagger.layers.map((layer) => `${layer.name} ${percent(layer.devF1)} (epoch ${layer.bestEpoch})`).join(", ")}`,
+  ];
+  const classifier = report.segmentClassifier;
+  if (classifier) {
+    lines.push(
+      `  segment classifier: best epoch ${classifier.bestEpoch} of ${classifier.epochsRun}${classifier.devLoss === undefined ? "" : `, dev loss ${classifier.devLoss.toFixed(4)}`}`,
+    );
+  }
+  lines.push(`  next: jobdistill eval --task ${report.task}`);
+  return lines.join("\n");
+}
+
+function progressBar(io: CliIo): { update(progress: StudentTrainingProgress): void; stop(): void } {
+  if (!io.interactive) return { update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({
+    format: "training {student} {layer} [{bar}] epoch {value}/{total} dev {dev}",
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  return {
+    update(progress) {
+      const payload = {
+        student: progress.student,
+        layer: progress.layer ?? "",
+        dev: Number.isNaN(progress.devScore) ? "–" : progress.devScore.toFixed(3),
+      };
+      if (!started) {
+        bar.start(progress.epochs, progress.epoch, payload);
+        started = true;
+      }
+      bar.setTotal(progress.epochs);
+      bar.update(progress.epoch, payload);
+    },
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}
+
+export function registerTrainCommand(program: Command, io: CliIo, skillTypeTrainer?: SkillTypeTrainer): void {
+  program
+    .command("train")
+    .description(
+      [
+        "Train a task's students on CPU, save them under the workspace's models/",
+        "folder, register them and record the run. Without --dataset a dataset is",
+        "built first from the stored annotations (see --source).",
+        "  requirements  span tagger (a BIO layer per category) + segment classifier",
+        "  skills        span tagger with SkillSpan's skill and knowledge layers",
+        "  skill-type    the Hard/Soft skill-type student",
+      ].join("\n"),
+    )
+    .requiredOption("--task <task>", trainTasks.join(" | "))
+    .option("--dataset <dir>", "a dataset folder from `jobdistill dataset build`")
+    .option("--source <source>", "build the dataset from these annotations: gold, teacher or a source name")
+    .option(
+      "--epochs <n>",
+      "most passes over the data; dev decides when to stop (default: tagger 20, classifier 10)",
+    )
+    .option("--seed <s>", "seed of the dataset split and the training order", "1")
+    .option("--name <name>", "registry name prefix (default: the task, e.g. requirements-tagger)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  $ jobdistill gold import --format demo && jobdistill train --task requirements --source gold",
+        "  $ jobdistill train --task requirements --dataset .jobdistill/datasets/requirements-2026-01-01 --epochs 10",
+        "  $ jobdistill train --task skills --source skillspan --seed 7",
+        "",
+        'Then: jobdistill eval --task requirements, jobdistill predict --task requirements "advert text".',
+      ].join("\n"),
+    )
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const options = parseCommandOptions(trainOptionsSchema, raw);
+      if (options.task === "skill-type") {
+        if (!skillTypeTrainer) {
+          throw new UsageError(
+            "train --task skill-type is not available in this build (the skill-type trainer is not mounted)",
+          );
+        }
+        await skillTypeTrainer(options, command, io);
+        return;
+      }
+      const task = options.task;
+      await withWorkspace(command, async (workspace) => {
+        const bar = progressBar(io);
+        try {
+          const result = await trainStudentsInWorkspace(workspace, {
+            task,
+            seed: options.seed,
+            ...(options.dataset === undefined ? {} : { dataset: options.dataset }),
+            ...(options.source === undefined ? {} : { source: options.source }),
+            ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+            ...(options.name === undefined ? {} : { name: options.name }),
+            onDataset: (report) =>
+              io.err(
+                `dataset ${report.dir}: ${report.documents.train}/${report.documents.dev}/${report.documents.test} documents (train/dev/test) from ${report.source.kind} "${report.source.name}"`,
+              ),
+            onProgress: (progress) => bar.update(progress),
+          });
+          bar.stop();
+          io.out(
+            renderTrainingSummary(
+              result.report,
+              result.runId,
+              result.models.map((model) => model.name),
+            ),
+          );
+        } finally {
+          bar.stop();
+        }
+      });
+    });
+}

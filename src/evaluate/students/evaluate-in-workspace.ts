@@ -1,0 +1,145 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { JobdistillError, UsageError } from "../../core/errors.ts";
+import type { Workspace } from "../../core/workspace/index.ts";
+import { type AnnotationSelection, selectAnnotations } from "../../dataset/select-annotations.ts";
+import { taskLabels } from "../../dataset/task-labels.ts";
+import { loadStudentModels } from "../../student/load-predictors.ts";
+import type { RequirementStudents } from "../../student/requirements/highlight-requirements.ts";
+import { trainingSplitsFile } from "../../student/requirements/train-in-workspace.ts";
+import { readTrainingSplits, type TrainingSplits } from "../../student/requirements/training-splits.ts";
+import { studentModelNames, trainCommandFor } from "../../student/student-model-names.ts";
+import { type EvaluationDocument, evaluateOnDocuments } from "./evaluate-students.ts";
+import {
+  type ReferenceResult,
+  renderStudentEvaluation,
+  type StudentEvaluationReport,
+} from "./render-report.ts";
+
+export const evaluationSplits = ["test", "dev", "unseen"] as const;
+export type EvaluationSplit = (typeof evaluationSplits)[number];
+
+export interface WorkspaceEvaluationOptions {
+  task: "requirements" | "skills";
+  /**
+   * The reference: "gold", "teacher" (teacher–student agreement), or an annotation source name.
+   * Default: gold when the task has gold annotations, else the first source present.
+   */
+  against?: string;
+  /**
+   * Which documents: a split of the dataset the students were trained from (default "test"), or
+   * "unseen": every document with reference annotations that was in neither train nor dev.
+   */
+  split?: EvaluationSplit;
+  /** Model name prefix (`--name` at training). Default: the task. */
+  name?: string;
+  /** Folder for report.json and report.md. Default `<workspace>/reports/eval-<task>-<run id>`. */
+  out?: string;
+}
+
+export interface WorkspaceEvaluation {
+  runId: number;
+  report: StudentEvaluationReport;
+  markdown: string;
+  files: { json: string; markdown: string };
+}
+
+function evaluationDocuments(
+  selection: AnnotationSelection,
+  splits: TrainingSplits,
+  split: EvaluationSplit,
+): EvaluationDocument[] {
+  const seen = new Set([...splits.train, ...splits.dev]);
+  const wanted = split === "unseen" ? undefined : new Set(splits[split]);
+  return selection.documents
+    .filter(({ document }) => (wanted ? wanted.has(document.id) : !seen.has(document.id)))
+    .map(({ document, text, spans }) => ({ id: document.id, text, spans }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Evaluates a task's trained students on held-out documents against a reference (gold, or the
+ * teacher for agreement) and, when that reference is not gold and gold exists for some of the same
+ * documents, against gold beside it. The report is stored with an "eval" run and written as JSON
+ * and Markdown.
+ */
+export async function evaluateStudentsInWorkspace(
+  workspace: Workspace,
+  options: WorkspaceEvaluationOptions,
+): Promise<WorkspaceEvaluation> {
+  const { task } = options;
+  const prefix = options.name ?? task;
+  const split = options.split ?? "test";
+  const names = studentModelNames(task, prefix);
+  const loaded = await loadStudentModels(
+    workspace,
+    task === "requirements" ? { requirements: prefix } : { skills: prefix },
+  );
+  const students: RequirementStudents | undefined =
+    task === "requirements" ? loaded.requirements : loaded.skills ? { tagger: loaded.skills } : undefined;
+  if (!students) {
+    throw new JobdistillError(
+      `no trained ${task} student ("${names.tagger}") in this workspace: run \`${trainCommandFor(task)}\` first`,
+      {
+        code: "not_found",
+        data: { task, model: names.tagger },
+      },
+    );
+  }
+  const splits = readTrainingSplits(trainingSplitsFile(workspace, prefix));
+  const hasGold = workspace.annotations.sources(task).some((source) => source.kind === "gold");
+  const against = options.against ?? (hasGold ? "gold" : undefined);
+  const reference = selectAnnotations(workspace, { task, ...(against ? { source: against } : {}) });
+  const documents = evaluationDocuments(reference, splits, split);
+  if (documents.length === 0) {
+    throw new UsageError(
+      `no ${split === "unseen" ? "unseen" : split} documents have ${reference.source.kind} "${reference.source.name}" annotations for task "${task}"` +
+        (split === "test" ? "; try --split unseen" : ""),
+    );
+  }
+  const labels = taskLabels(task).map((label) => label.id);
+  const modelNames = loaded.models.map((model) => model.name);
+  const runId = workspace.runs.start({
+    kind: "eval",
+    task,
+    model: modelNames.join(","),
+    params: { against: `${reference.source.kind}:${reference.source.name}`, split, models: modelNames },
+    itemsTotal: documents.length,
+  });
+  try {
+    const results: ReferenceResult[] = [
+      { reference: reference.source, ...evaluateOnDocuments(students, documents, labels) },
+    ];
+    if (reference.source.kind !== "gold" && hasGold) {
+      const gold = selectAnnotations(workspace, { task, source: "gold" });
+      const ids = new Set(documents.map((document) => document.id));
+      const goldDocuments = evaluationDocuments(gold, splits, split).filter((document) =>
+        ids.has(document.id),
+      );
+      if (goldDocuments.length > 0) {
+        results.push({ reference: gold.source, ...evaluateOnDocuments(students, goldDocuments, labels) });
+      }
+    }
+    const report: StudentEvaluationReport = {
+      task,
+      split,
+      against: `${reference.source.kind}:${reference.source.name}`,
+      models: modelNames,
+      ...(splits.dataset ? { dataset: splits.dataset } : {}),
+      createdAt: new Date().toISOString(),
+      results,
+    };
+    const markdown = renderStudentEvaluation(report);
+    const outDir = resolve(options.out ?? join(workspace.dir, "reports", `eval-${task}-${runId}`));
+    mkdirSync(outDir, { recursive: true });
+    const files = { json: join(outDir, "report.json"), markdown: join(outDir, "report.md") };
+    writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(files.markdown, markdown);
+    workspace.runs.progress(runId, { itemsDone: documents.length });
+    workspace.runs.finish(runId, "done", { report: { ...report, files } });
+    return { runId, report, markdown, files };
+  } catch (error) {
+    workspace.runs.finish(runId, "failed", { error: (error as Error).message });
+    throw error;
+  }
+}

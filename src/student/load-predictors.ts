@@ -1,0 +1,133 @@
+import { isAbsolute, join } from "node:path";
+import { JobdistillError } from "../core/errors.ts";
+import type { StoredModel, Workspace } from "../core/workspace/index.ts";
+import type { LoadedModelInfo, Predictors, SkillTypeRow } from "./predictors.ts";
+import { extractSkillMentions } from "./requirements/extract-skill-mentions.ts";
+import { highlightRequirements, type RequirementStudents } from "./requirements/highlight-requirements.ts";
+import { loadSegmentClassifier } from "./segment-classifier/index.ts";
+import { type StudentTask, studentModelNames, trainCommandFor } from "./student-model-names.ts";
+import { loadTagger, type TaggerModel } from "./tagger/index.ts";
+
+/** Types skill phrases (the skill-type student, with the workspace lexicon when there is one). */
+export interface SkillTyper {
+  typeSkills(skills: readonly string[]): SkillTypeRow[];
+}
+
+export interface LoadPredictorsOptions {
+  /** Name prefix of the requirement students (`--name` at training). Default "requirements". */
+  requirements?: string;
+  /** Name prefix of the skills tagger. Default "skills". */
+  skills?: string;
+  /** Name of the skill-type student. Default "skill-type". */
+  skillType?: string;
+}
+
+/** The trained students of a workspace, each present only when registered. */
+export interface LoadedStudents {
+  requirements?: RequirementStudents;
+  skills?: TaggerModel;
+  skillType?: SkillTyper;
+  models: LoadedModelInfo[];
+}
+
+/** Where a registered model's file is: paths are stored relative to the workspace folder. */
+export function modelPath(workspace: Pick<Workspace, "dir">, model: Pick<StoredModel, "path">): string {
+  return isAbsolute(model.path) ? model.path : join(workspace.dir, model.path);
+}
+
+function info(model: StoredModel, path: string): LoadedModelInfo {
+  return {
+    name: model.name,
+    task: model.task,
+    kind: model.kind,
+    path,
+    ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
+  };
+}
+
+async function loadFile<T>(
+  model: StoredModel,
+  path: string,
+  load: (path: string) => Promise<T> | T,
+): Promise<T> {
+  try {
+    return await load(path);
+  } catch (cause) {
+    throw new JobdistillError(
+      `cannot load model "${model.name}" from ${path}: ${(cause as Error).message}; retrain it with \`${trainCommandFor(model.task as StudentTask)}\``,
+      { code: "input", cause, data: { model: model.name, path } },
+    );
+  }
+}
+
+/**
+ * Loads the workspace's registered students once: the requirement tagger and segment classifier,
+ * the skills tagger, the skill-type student (with the workspace lexicon when one is imported).
+ * Models that are not registered are simply absent; a registered model whose file is missing or
+ * damaged is an error.
+ */
+export async function loadStudentModels(
+  workspace: Workspace,
+  options: LoadPredictorsOptions = {},
+): Promise<LoadedStudents> {
+  const loaded: LoadedStudents = { models: [] };
+  const registered = (name: string): { model: StoredModel; path: string } | undefined => {
+    const model = workspace.models.get(name);
+    if (!model) return undefined;
+    const path = modelPath(workspace, model);
+    loaded.models.push(info(model, path));
+    return { model, path };
+  };
+  const requirementNames = studentModelNames("requirements", options.requirements);
+  const requirementTagger = registered(requirementNames.tagger);
+  if (requirementTagger) {
+    const tagger = await loadFile(requirementTagger.model, requirementTagger.path, loadTagger);
+    const segments = registered(requirementNames.segments);
+    loaded.requirements = segments
+      ? { tagger, segmentClassifier: await loadFile(segments.model, segments.path, loadSegmentClassifier) }
+      : { tagger };
+  }
+  const skills = registered(studentModelNames("skills", options.skills).tagger);
+  if (skills) loaded.skills = await loadFile(skills.model, skills.path, loadTagger);
+  return loaded;
+}
+
+function missing(task: StudentTask, name: string): JobdistillError {
+  return new JobdistillError(
+    `no trained ${task} student ("${name}") in this workspace: run \`${trainCommandFor(task)}\` first`,
+    { code: "not_found", data: { task, model: name } },
+  );
+}
+
+/** `Predictors` over loaded students: each call throws a clear "train it first" error when its model is absent. */
+export function predictorsFrom(students: LoadedStudents, options: LoadPredictorsOptions = {}): Predictors {
+  return {
+    highlight(input) {
+      if (!students.requirements) {
+        throw missing("requirements", studentModelNames("requirements", options.requirements).tagger);
+      }
+      return highlightRequirements(students.requirements, input);
+    },
+    extractSkills(input) {
+      if (!students.skills) throw missing("skills", studentModelNames("skills", options.skills).tagger);
+      return extractSkillMentions(students.skills, input);
+    },
+    typeSkills(skills): SkillTypeRow[] {
+      if (!students.skillType) throw missing("skill-type", options.skillType ?? "skill-type");
+      return students.skillType.typeSkills(skills);
+    },
+    models: () => students.models.map((model) => ({ ...model })),
+  };
+}
+
+/**
+ * Loads a workspace's students once and serves every request from memory. A server with only
+ * some models still serves those; asking for a missing one names the `jobdistill train` command
+ * that makes it.
+ */
+export async function loadPredictors(
+  workspace: Workspace,
+  options: LoadPredictorsOptions = {},
+): Promise<Predictors> {
+  return predictorsFrom(await loadStudentModels(workspace, options), options);
+}

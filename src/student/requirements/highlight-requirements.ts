@@ -1,0 +1,76 @@
+import type { HighlightResult, HighlightSpan, TextFormat } from "../predictors.ts";
+import type { SegmentClassifier } from "../segment-classifier/index.ts";
+import type { TaggerModel } from "../tagger/index.ts";
+import { tagSegments, visibleText } from "./tag-text.ts";
+
+export interface RequirementStudents {
+  tagger: TaggerModel;
+  segmentClassifier?: SegmentClassifier;
+}
+
+export interface HighlightOptions {
+  /**
+   * Highlight whole segments for categories the classifier assigns but the tagger found no span
+   * of. Default true; evaluation turns it off to score the tagger alone.
+   */
+  segmentSpans?: boolean;
+}
+
+/**
+ * Highlights an advert's requirement categories. The rule:
+ *
+ * 1. HTML is reduced to its visible text (`htmlToText`); offsets point into that text.
+ * 2. The text is cut into segments (sentences, bullets, lines) and the tagger marks spans in each.
+ * 3. A tagger span of category c in segment s scores the classifier's calibrated probability that
+ *    s is an example of c (1 when there is no classifier or it does not know c): the tagger says
+ *    where, the classifier how sure.
+ * 4. For every category the classifier assigns to s (probability at or above its threshold tuned
+ *    on dev) and of which the tagger found no span in s, the whole segment is highlighted with that
+ *    probability. Sentence-level categories (duties, benefits, breadtext, culture) thus show even
+ *    where the tagger misses them.
+ *
+ * Spans come back sorted by start, then end, then category; spans of different categories may overlap.
+ */
+export function highlightRequirements(
+  students: RequirementStudents,
+  input: { text: string; format?: TextFormat },
+  options: HighlightOptions = {},
+): HighlightResult {
+  const text = visibleText(input.text, input.format);
+  const classifier = students.segmentClassifier;
+  const known = new Set(classifier?.labels ?? []);
+  const segmentSpans = options.segmentSpans ?? true;
+  const spans: HighlightSpan[] = [];
+  for (const { segment, spans: tagged } of tagSegments(students.tagger, text)) {
+    const prediction = classifier?.predict(segment.text);
+    const scoreOf = (category: string): number =>
+      prediction && known.has(category) ? (prediction.scores[category] ?? 0) : 1;
+    const found = new Set<string>();
+    for (const span of tagged) {
+      found.add(span.label);
+      spans.push({
+        start: span.start,
+        end: span.end,
+        category: span.label,
+        text: span.text,
+        score: scoreOf(span.label),
+      });
+    }
+    if (!prediction || !segmentSpans) continue;
+    for (const category of prediction.labels) {
+      if (found.has(category)) continue;
+      spans.push({
+        start: segment.start,
+        end: segment.end,
+        category,
+        text: segment.text,
+        score: prediction.scores[category] ?? 0,
+      });
+    }
+  }
+  spans.sort(
+    (a, b) =>
+      a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+  );
+  return { text, spans };
+}

@@ -1,0 +1,191 @@
+import { bioToChunks } from "../../align/bio.ts";
+import { UsageError } from "../../core/errors.ts";
+import { type SegmentClassifier, trainSegmentClassifier } from "../segment-classifier/index.ts";
+import { type TaggerModel, trainTagger } from "../tagger/index.ts";
+import { type SplitName, type StudentTrainingData, splitNames } from "./student-data.ts";
+
+export interface StudentTrainingOptions {
+  /** Seeds both students' training order. Default 1. */
+  seed?: number;
+  /** Most passes over the training data, for both students (early stopping on dev may end sooner). Default: tagger 20, classifier 10. */
+  epochs?: number;
+  /** log2 of the tagger's feature buckets per tag. Default 18: ten layers stay a few MB each. */
+  taggerHashBits?: number;
+  /** log2 of the classifier's feature buckets per label. Default 18. */
+  classifierHashBits?: number;
+  /** Phrases (e.g. ESCO labels) the tagger uses as gazetteer features. */
+  lexicon?: Iterable<string>;
+  /** Train the segment classifier too (needs `labels` in the data). Default: when the data has labels. */
+  segmentClassifier?: boolean;
+  onProgress?: (progress: StudentTrainingProgress) => void;
+}
+
+export interface StudentTrainingProgress {
+  student: "tagger" | "segment-classifier";
+  /** The tagger layer being trained. */
+  layer?: string;
+  epoch: number;
+  /** The most epochs this student (or layer) may run. */
+  epochs: number;
+  /** Dev strict span F1 (tagger) or dev loss (classifier); NaN without dev data. */
+  devScore: number;
+}
+
+export interface SplitCounts {
+  sentences: number;
+  segments: number;
+  documents: number;
+  /** Reference spans per tagger layer, counted as BIO chunks. */
+  spans: Record<string, number>;
+}
+
+/** Serialisable summary of a training run: what went in, what each student chose, how long it took. */
+export interface StudentTrainingReport {
+  task: string;
+  seed: number;
+  layers: string[];
+  labels: string[];
+  splits: Record<SplitName, SplitCounts>;
+  tagger: {
+    layers: { name: string; bestEpoch: number; devF1?: number }[];
+    durationMs: number;
+  };
+  segmentClassifier?: {
+    epochsRun: number;
+    bestEpoch: number;
+    devLoss?: number;
+    thresholds: Record<string, number>;
+    durationMs: number;
+  };
+  durationMs: number;
+}
+
+export interface TrainedStudents {
+  tagger: TaggerModel;
+  segmentClassifier?: SegmentClassifier;
+  report: StudentTrainingReport;
+}
+
+const defaults = {
+  seed: 1,
+  taggerEpochs: 20,
+  classifierEpochs: 10,
+  taggerHashBits: 18,
+  classifierHashBits: 18,
+};
+
+/**
+ * Trains a task's students from its dataset: a span tagger with one BIO layer per `data.layers`
+ * (requirement categories, or SkillSpan's skill/knowledge) and, when the data has `labels`, a
+ * multi-label segment classifier over them. The dev split chooses the tagger's epoch per layer and
+ * the classifier's epoch, calibration and thresholds; the test split is never looked at.
+ * Deterministic for the same data, options and seed.
+ */
+export function trainRequirementStudents(
+  data: StudentTrainingData,
+  options: StudentTrainingOptions = {},
+): TrainedStudents {
+  const started = performance.now();
+  const seed = options.seed ?? defaults.seed;
+  const { train, dev } = data.splits;
+  if (train.sentences.length === 0) {
+    throw new UsageError(
+      `the ${data.task} dataset has no training sentences: label or import some documents first`,
+    );
+  }
+  if (data.layers.length === 0) throw new UsageError("no tagger layers to train");
+
+  const taggerEpochs = options.epochs ?? defaults.taggerEpochs;
+  const taggerStarted = performance.now();
+  const tagger = trainTagger(train.sentences, {
+    layers: data.layers,
+    epochs: taggerEpochs,
+    seed,
+    hashBits: options.taggerHashBits ?? defaults.taggerHashBits,
+    devSentences: dev.sentences,
+    ...(options.lexicon ? { lexicon: options.lexicon } : {}),
+    onProgress: (epoch, devScore, layer) =>
+      options.onProgress?.({ student: "tagger", layer, epoch, epochs: taggerEpochs, devScore }),
+  });
+  const taggerDurationMs = performance.now() - taggerStarted;
+
+  const report: StudentTrainingReport = {
+    task: data.task,
+    seed,
+    layers: [...data.layers],
+    labels: [...data.labels],
+    splits: Object.fromEntries(splitNames.map((name) => [name, splitCounts(data, name)])) as Record<
+      SplitName,
+      SplitCounts
+    >,
+    tagger: {
+      layers: tagger.layers.map((layer) => ({
+        name: layer.name,
+        bestEpoch: layer.bestEpoch,
+        ...(layer.devF1 === undefined ? {} : { devF1: layer.devF1 }),
+      })),
+      durationMs: taggerDurationMs,
+    },
+    durationMs: 0,
+  };
+
+  let segmentClassifier: SegmentClassifier | undefined;
+  const wantsClassifier = options.segmentClassifier ?? data.labels.length > 0;
+  if (wantsClassifier) {
+    if (data.labels.length === 0 || train.segments.length === 0) {
+      throw new UsageError(`the ${data.task} dataset has no labelled segments for the segment classifier`);
+    }
+    const classifierEpochs = options.epochs ?? defaults.classifierEpochs;
+    const classifierStarted = performance.now();
+    segmentClassifier = trainSegmentClassifier(train.segments, {
+      labelSet: data.labels,
+      epochs: classifierEpochs,
+      seed,
+      hashBits: options.classifierHashBits ?? defaults.classifierHashBits,
+      ...(dev.segments.length > 0 ? { dev: dev.segments } : {}),
+      onProgress: (progress) =>
+        options.onProgress?.({
+          student: "segment-classifier",
+          epoch: progress.epoch,
+          epochs: classifierEpochs,
+          devScore: progress.devLoss ?? Number.NaN,
+        }),
+    });
+    const training = segmentClassifier.config.training;
+    report.segmentClassifier = {
+      epochsRun: numberOr(training.epochsRun, classifierEpochs),
+      bestEpoch: numberOr(training.bestEpoch, classifierEpochs),
+      ...(typeof training.devLoss === "number" ? { devLoss: training.devLoss } : {}),
+      thresholds: Object.fromEntries(
+        segmentClassifier.labels.map((label, index) => [
+          label,
+          segmentClassifier?.config.thresholds[index] ?? 0.5,
+        ]),
+      ),
+      durationMs: performance.now() - classifierStarted,
+    };
+  }
+  report.durationMs = performance.now() - started;
+  return { tagger, ...(segmentClassifier ? { segmentClassifier } : {}), report };
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === "number" ? value : fallback;
+}
+
+function splitCounts(data: StudentTrainingData, name: SplitName): SplitCounts {
+  const split = data.splits[name];
+  const spans: Record<string, number> = {};
+  for (const layer of data.layers) {
+    spans[layer] = split.sentences.reduce(
+      (sum, sentence) => sum + bioToChunks(sentence.layers[layer] ?? []).length,
+      0,
+    );
+  }
+  return {
+    sentences: split.sentences.length,
+    segments: split.segments.length,
+    documents: split.documentIds.length,
+    spans,
+  };
+}
