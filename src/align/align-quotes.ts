@@ -160,6 +160,8 @@ export function alignQuote(
   if (!/[\p{L}\p{N}]/u.test(normalisedQuote)) return { ok: false, reason: "quote has no letters or digits" };
 
   if (options.fuzzy === false) return { ok: false, reason: "not found in the text" };
+  const elided = elidedCandidates(prepared, trimmed);
+  if (elided.length > 0) return accept(prepared, choose(prepared, elided, options), "fuzzy");
   const threshold = options.fuzzyThreshold ?? defaultFuzzyThreshold;
   const { candidates, bestSimilarity } = fuzzyCandidates(prepared, normalisedQuote, threshold);
   if (candidates.length > 0) return accept(prepared, choose(prepared, candidates, options), "fuzzy");
@@ -274,6 +276,57 @@ function normalisedCandidates(source: AlignmentSource, quote: string): Candidate
     const onWordBoundary =
       !(firstIsWord && isWordChar(text.charAt(at - 1))) && !(lastIsWord && isWordChar(text.charAt(end)));
     candidates.push({ start: starts[at] ?? 0, end: ends[end - 1] ?? 0, similarity: 1, onWordBoundary });
+  }
+  return candidates;
+}
+
+/** An ellipsis a teacher put where it left words out: "...", "…", "[...]", "(...)". */
+const ellipsisPattern = /\s*(?:\[\s*(?:\.{3}|…)\s*\]|\(\s*(?:\.{3}|…)\s*\)|\.{3,}|…)\s*/u;
+/** How far apart the pieces of an elided quote may lie. */
+const maxElidedGap = 300;
+
+/** Exact and folded occurrences of a piece of a quote, by start. */
+function literalCandidates(source: AlignmentSource, piece: string): Candidate[] {
+  const folded = normaliseForMatching(piece).text;
+  return [...exactCandidates(source.text, piece), ...normalisedCandidates(source, folded)].sort(
+    (a, b) => a.start - b.start || b.end - a.end,
+  );
+}
+
+/**
+ * A quote with an ellipsis ("experience with ... databases") matches when its pieces occur in
+ * order, each within `maxElidedGap` characters of the one before; the span runs from the first
+ * piece to the last. Similarity is the share of the span the pieces cover.
+ */
+function elidedCandidates(source: AlignmentSource, quote: string): Candidate[] {
+  const pieces = quote
+    .split(ellipsisPattern)
+    .map((piece) => piece.trim())
+    .filter((piece) => /[\p{L}\p{N}]/u.test(piece));
+  if (pieces.length < 2) return [];
+  const occurrences = pieces.map((piece) => literalCandidates(source, piece));
+  const candidates: Candidate[] = [];
+  for (const first of occurrences[0] ?? []) {
+    let last = first;
+    let covered = first.end - first.start;
+    for (const later of occurrences.slice(1)) {
+      const next = later.find(
+        (candidate) => candidate.start >= last.end && candidate.start <= last.end + maxElidedGap,
+      );
+      if (!next) {
+        covered = -1;
+        break;
+      }
+      covered += next.end - next.start;
+      last = next;
+    }
+    if (covered < 0) continue;
+    candidates.push({
+      start: first.start,
+      end: last.end,
+      similarity: covered / (last.end - first.start),
+      onWordBoundary: first.onWordBoundary && last.onWordBoundary,
+    });
   }
   return candidates;
 }

@@ -8,6 +8,7 @@ describe("normaliseForMatching", () => {
     ["“Clean code” and ‘tests’", "\"clean code\" and 'tests'"],
     ["front–end — back‐end", "frontend - backend"],
     ["• Python\n• SQL", "python sql"],
+    ["**Python** and * SQL", "python and sql"],
     ["R&amp;D&nbsp;team &#39;x&#x27;", "r&d team 'x'"],
     ["manage-\nment", "management"],
     ["manage- \n  ment", "management"],

@@ -18,7 +18,7 @@ const entityPattern = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]
 const singleQuotes = new Set(["‘", "’", "‚", "‛", "′", "`", "´"]);
 const doubleQuotes = new Set(["“", "”", "„", "‟", "″", "«", "»"]);
 const dashes = new Set(["‐", "‑", "‒", "–", "—", "―", "−", "﹘", "﹣", "－"]);
-/** Bullet glyphs are layout, not words: they match like whitespace. */
+/** Bullet glyphs (and "*", below) are layout, not words: they match like whitespace. */
 const bullets = new Set([
   "•",
   "·",
@@ -63,7 +63,8 @@ function foldChar(char: string): string {
   const code = char.charCodeAt(0);
   if (code < 128) {
     if (code >= 65 && code <= 90) return String.fromCharCode(code + 32);
-    if (code === 32 || (code >= 9 && code <= 13)) return " ";
+    // "*" is a bullet or markdown emphasis ("**Python**"), never a word.
+    if (code === 32 || code === 42 || (code >= 9 && code <= 13)) return " ";
     if (code === 96) return "'";
     return char;
   }
@@ -107,6 +108,7 @@ export function normaliseForMatching(original: string): NormalisedText {
       code > 32 &&
       code < 127 &&
       code !== 38 &&
+      code !== 42 &&
       code !== 45 &&
       code !== 96 &&
       !pendingHyphen &&
