@@ -1,0 +1,27 @@
+export { fitPlatt, fitTemperature, type PlattParameters, tuneThreshold } from "./calibration.ts";
+export { type FeatureConfig, FeatureExtractor, featureConfigSchema } from "./features.ts";
+export {
+  type Calibration,
+  calibrationSchema,
+  SegmentClassifier,
+  type SegmentClassifierConfig,
+  type SegmentClassifierMode,
+  type SegmentPrediction,
+  segmentClassifierConfigSchema,
+  segmentClassifierModes,
+} from "./model.ts";
+export {
+  decodeSegmentClassifier,
+  encodeSegmentClassifier,
+  loadSegmentClassifier,
+  SEGMENT_CLASSIFIER_FORMAT_VERSION,
+  saveSegmentClassifier,
+} from "./serialize.ts";
+export {
+  type SegmentClassifierHyperparameters,
+  type SegmentClassifierTrainingOptions,
+  type SegmentExample,
+  segmentClassifierHyperparametersSchema,
+  type TrainingProgress,
+  trainSegmentClassifier,
+} from "./train.ts";
