@@ -123,8 +123,9 @@ interface Candidate {
 
 /**
  * Finds where `quote` sits in `source`: exactly; else after folding case, whitespace, quotes,
- * dashes, bullets, entities and hyphenation (offsets mapped back to the original); else as the
- * most similar window of words (for slightly paraphrased quotes). Among several occurrences it
+ * dashes, bullets, entities and hyphenation (offsets mapped back to the original); else, as a
+ * "fuzzy" match, piece by piece around an ellipsis or as the most similar window of words (for
+ * slightly paraphrased quotes). Among several occurrences it
  * prefers whole words, then ones not `taken`, then (for fuzzy matches) the most similar, then
  * ones matching the context hints, then the first at or after `after`, then at or after
  * `weakAfter`, then the first.

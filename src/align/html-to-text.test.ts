@@ -11,6 +11,13 @@ describe("htmlToText", () => {
     );
   });
 
+  it("keeps nested lists and paragraphs inside items on single lines", () => {
+    expect(
+      htmlToText("<ol><li>First<ul><li>Nested</li></ul></li><li>Second</li></ol><p>After</p>").text,
+    ).toBe("• First\n• Nested\n• Second\n\nAfter");
+    expect(htmlToText("<ul><li><p>One</p></li><li><p>Two</p></li></ul>").text).toBe("• One\n• Two");
+  });
+
   it("drops script, style, head and comments", () => {
     const html =
       "<html><head><title>T</title><style>p{color:red}</style></head><body>" +

@@ -70,6 +70,7 @@ export function htmlToText(html: string): HtmlText {
   const sourceEnds: number[] = [];
   let hiddenDepth = 0;
   let preDepth = 0;
+  let listDepth = 0;
   /** Line breaks owed before the next visible character (0, 1 or 2), and the tag that owes them. */
   let pendingBreaks = 0;
   let breakAt = 0;
@@ -124,9 +125,11 @@ export function htmlToText(html: string): HtmlText {
           return;
         }
         if (name === "pre") preDepth++;
-        if (paragraphElements.has(name)) owe(2, at);
+        // Inside a list, paragraphs and nested lists keep to their lines: no blank lines.
+        if (paragraphElements.has(name)) owe(listDepth > 0 ? 1 : 2, at);
         else if (lineElements.has(name)) owe(1, at);
         else if (cellElements.has(name) && chars.length > 0) pendingSpace ??= { start: at, end: at };
+        if (name === "ul" || name === "ol") listDepth++;
         if (name === "li") pendingBullet = at;
       },
       onclosetag(name) {
@@ -137,7 +140,8 @@ export function htmlToText(html: string): HtmlText {
         if (hiddenDepth > 0) return;
         const at = parser.startIndex;
         if (name === "pre") preDepth = Math.max(0, preDepth - 1);
-        if (paragraphElements.has(name)) owe(2, at);
+        if (name === "ul" || name === "ol") listDepth = Math.max(0, listDepth - 1);
+        if (paragraphElements.has(name)) owe(listDepth > 0 ? 1 : 2, at);
         else if (lineElements.has(name)) owe(1, at);
         else if (cellElements.has(name)) pendingSpace ??= { start: at, end: at };
         if (name === "li") pendingBullet = undefined;
