@@ -55,6 +55,17 @@ describe("segmentText", () => {
     ]);
   });
 
+  it("takes a short line before a list as its heading", () => {
+    expect(
+      pieces("What we offer\n• Snacks\nA longer line that is plainly not a heading at all\n• Bikes"),
+    ).toEqual([
+      ["heading", "What we offer"],
+      ["bullet", "Snacks"],
+      ["line", "A longer line that is plainly not a heading at all"],
+      ["bullet", "Bikes"],
+    ]);
+  });
+
   it("skips empty lines and lines without letters or digits", () => {
     expect(pieces("\n\n  \n-----\n•\nText\n\n")).toEqual([["line", "Text"]]);
   });

@@ -71,6 +71,16 @@ export function segmentText(text: string): Segment[] {
     segmentLine(text, lineStart, lineEnd, segments);
     lineStart = lineEnd + 1;
   }
+  // A short line that introduces a list ("What we offer", "You have") is its heading.
+  segments.forEach((segment, index) => {
+    if (
+      segment.kind === "line" &&
+      segments[index + 1]?.kind === "bullet" &&
+      segment.text.split(/\s+/).length <= 6
+    ) {
+      segment.kind = "heading";
+    }
+  });
   return segments;
 }
 
