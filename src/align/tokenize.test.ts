@@ -20,6 +20,7 @@ describe("tokenize", () => {
       ["mail", "jobs@acme.com", "or", "see", "https://acme.com/jobs", "."],
     ],
     ["CI/CD and/or m/f/d", ["CI/CD", "and/or", "m/f/d"]],
+    ["51–200 staff, 3–5 years – ok", ["51–200", "staff", ",", "3–5", "years", "–", "ok"]],
     ["Wait... -- done!", ["Wait", "...", "--", "done", "!"]],
     ["naïve café 😀", ["naïve", "café", "😀"]],
     ["well-being - hyphen", ["well-being", "-", "hyphen"]],

@@ -44,15 +44,15 @@ export const abbreviations: ReadonlySet<string> = new Set([
  * One pass over the text. Alternatives, in order:
  *  - anonymisation placeholders as in SkillSpan: <ORGANIZATION>
  *  - a leading-dot name such as ".NET" (only where no word precedes the dot)
- *  - a word: letters/digits joined by inner - ' ’ . / & and commas between digits (so "Node.js",
- *    "e-mail", "24/7", "R&D", "5,800", "3.5"), then + or # suffixes ("C++", "C#", "3+"), or % after
+ *  - a word: letters/digits joined by inner - – ' ’ . / & and commas between digits (so "Node.js",
+ *    "e-mail", "24/7", "R&D", "5,800", "3.5", "51–200"), then + or # suffixes ("C++", "C#", "3+"), or % after
  *    a number
  *  - runs of dots or dashes ("...", "--"), else any single non-space character
  * URLs and e-mail addresses are tried only where a word is followed by "://", "@" or the like:
  * trying them at every word would double the work.
  */
 const tokenPattern =
-  /<[A-Z][A-Z_]*>|(?<![\p{L}\p{N}])\.[A-Za-z][\p{L}\p{N}]*|[\p{L}\p{N}\p{M}]+(?:(?:[-'’./&]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}\p{M}]+)*(?:[+#]+(?![\p{L}\p{N}])|(?<=\p{N})%)?|\.{2,}|-{2,}|\S/gu;
+  /<[A-Z][A-Z_]*>|(?<![\p{L}\p{N}])\.[A-Za-z][\p{L}\p{N}]*|[\p{L}\p{N}\p{M}]+(?:(?:[-–'’./&]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{N}\p{M}]+)*(?:[+#]+(?![\p{L}\p{N}])|(?<=\p{N})%)?|\.{2,}|-{2,}|\S/gu;
 const urlPattern = /(?:https?:\/\/|www\.)[^\s<>"]*[^\s<>".,;:!?)\]}'’”]/uy;
 const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/uy;
 
