@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { bioToChunks } from "../../align/bio.ts";
+import { htmlToText } from "../../align/html-to-text.ts";
+import { demoGoldSpans, loadDemoCorpus } from "../../tasks/requirements/demo-corpus.ts";
+import { requirementCategoryIds } from "../../tasks/requirements/labels.ts";
+import { trainSegmentClassifier } from "../segment-classifier/index.ts";
+import { trainTagger } from "../tagger/index.ts";
+import { extractSkillMentions } from "./extract-skill-mentions.ts";
+import { highlightRequirements } from "./highlight-requirements.ts";
+import { parseDatasetConll } from "./read-student-dataset.ts";
+import { trainingDataFromDocuments } from "./student-data.ts";
+import { taggedConll } from "./tag-text.ts";
+import { trainRequirementStudents } from "./train-students.ts";
+import { documentSegmentExamples, documentSentences, type LabelledDocument } from "./training-examples.ts";
+
+const advert: LabelledDocument = {
+  id: "a1",
+  text: "About us\nWe need 3 years of Python experience. Team player wanted.\n• 30 days of holiday",
+  spans: [
+    { start: 17, end: 45, label: "work_experience" },
+    { start: 47, end: 58, label: "soft_skills" },
+    { start: 69, end: 88, label: "benefits" },
+  ],
+};
+
+describe("training examples", () => {
+  it("gives one BIO sentence per segment with a bare-tag layer per category", () => {
+    const sentences = documentSentences(advert, ["work_experience", "benefits"]);
+    expect(sentences.map((sentence) => sentence.tokens.join(" "))).toEqual([
+      "About us",
+      "We need 3 years of Python experience .",
+      "Team player wanted .",
+      "30 days of holiday",
+    ]);
+    expect(sentences[1]?.layers.work_experience).toEqual(["O", "O", "B", "I", "I", "I", "I", "O"]);
+    expect(sentences[3]?.layers.benefits).toEqual(["B", "I", "I", "I"]);
+    expect(Object.keys(sentences[0]?.layers ?? {})).toEqual(["work_experience", "benefits"]);
+  });
+
+  it("labels segments by the dataset's half-overlap rule, within the label set", () => {
+    const examples = documentSegmentExamples(advert, ["benefits", "soft_skills", "work_experience"]);
+    expect(examples.map((example) => example.labels)).toEqual([
+      [],
+      ["work_experience"],
+      ["soft_skills"],
+      ["benefits"],
+    ]);
+    expect(documentSegmentExamples(advert, ["benefits"]).map((example) => example.labels)).toEqual([
+      [],
+      [],
+      [],
+      ["benefits"],
+    ]);
+  });
+
+  it("reads the dataset's CoNLL: documents and sentences apart, one column per layer", () => {
+    const conll =
+      "-DOCSTART-\tO\tO\n\nWe\tO\tO\nPython\tB-hard_skills\tO\n\n30\tO\tB-benefits\ndays\tO\tI-benefits\n\n";
+    const sentences = parseDatasetConll(conll, ["hard_skills", "benefits"], "test.conll");
+    expect(sentences).toEqual([
+      { tokens: ["We", "Python"], layers: { hard_skills: ["O", "B-hard_skills"], benefits: ["O", "O"] } },
+      { tokens: ["30", "days"], layers: { hard_skills: ["O", "O"], benefits: ["B-benefits", "I-benefits"] } },
+    ]);
+    expect(() => parseDatasetConll("We\tO\n", ["a", "b"], "bad.conll")).toThrow(/bad.conll:1/);
+  });
+});
+
+describe("highlightRequirements", () => {
+  // A tagger that never marks anything and a classifier that knows benefits: only segment-level highlights remain.
+  const silentTagger = trainTagger(
+    [{ tokens: ["We", "offer", "a", "pension"], layers: { benefits: ["O", "O", "O", "O"] } }],
+    { epochs: 1, hashBits: 10 },
+  );
+  const benefitsClassifier = trainSegmentClassifier(
+    [
+      { text: "We offer a pension and 30 days of holiday", labels: ["benefits"] },
+      { text: "Free gym membership and a pension", labels: ["benefits"] },
+      { text: "You know Python and SQL", labels: [] },
+      { text: "Apply by sending your CV", labels: [] },
+    ],
+    { labelSet: ["benefits"], epochs: 30, hashBits: 12 },
+  );
+
+  it("highlights a whole segment when the classifier assigns a category the tagger did not find", () => {
+    const result = highlightRequirements(
+      { tagger: silentTagger, segmentClassifier: benefitsClassifier },
+      { text: "You know Python.\nWe offer a pension and free gym membership." },
+    );
+    expect(result.spans).toHaveLength(1);
+    const [span] = result.spans;
+    expect(span).toMatchObject({
+      category: "benefits",
+      start: 17,
+      text: "We offer a pension and free gym membership.",
+    });
+    expect(span?.score).toBeGreaterThan(0.5);
+    expect(
+      highlightRequirements(
+        { tagger: silentTagger, segmentClassifier: benefitsClassifier },
+        { text: "We offer a pension." },
+        { segmentSpans: false },
+      ).spans,
+    ).toEqual([]);
+  });
+
+  it("reduces HTML and points offsets into the visible text", () => {
+    const html = "<p>Intro</p><ul><li>We offer a pension and free gym membership</li></ul>";
+    const result = highlightRequirements(
+      { tagger: silentTagger, segmentClassifier: benefitsClassifier },
+      { text: html, format: "html" },
+    );
+    expect(result.text).toBe(htmlToText(html).text);
+    for (const span of result.spans) expect(result.text.slice(span.start, span.end)).toBe(span.text);
+    expect(result.spans.map((span) => span.category)).toEqual(["benefits"]);
+  });
+});
+
+describe("trainRequirementStudents on the demo corpus", () => {
+  const reduce = (html: string): string => htmlToText(html).text;
+  const documents = loadDemoCorpus().map((advert) => ({
+    id: advert.id,
+    text: advert.format === "html" ? reduce(advert.text) : advert.text,
+    spans: demoGoldSpans(advert, reduce),
+  }));
+  const data = trainingDataFromDocuments(
+    { train: documents.slice(0, 24), dev: documents.slice(24, 30), test: documents.slice(30) },
+    { task: "requirements", layers: requirementCategoryIds, labels: requirementCategoryIds },
+  );
+  const options = { seed: 3, epochs: 4 };
+  const first = trainRequirementStudents(data, options);
+
+  it("reports what it learnt from, per split and layer", () => {
+    const { report } = first;
+    expect(report.splits.train.documents).toBe(24);
+    expect(report.splits.test.documents).toBe(documents.length - 30);
+    expect(report.splits.train.spans.benefits).toBeGreaterThan(10);
+    expect(report.tagger.layers.map((layer) => layer.name)).toEqual([...requirementCategoryIds]);
+    expect(report.segmentClassifier?.bestEpoch).toBeGreaterThan(0);
+    expect(Object.keys(report.segmentClassifier?.thresholds ?? {})).toEqual([...requirementCategoryIds]);
+  });
+
+  it("is deterministic for a seed", () => {
+    const again = trainRequirementStudents(data, options);
+    const text = documents[31]?.text ?? "";
+    expect(highlightRequirements(again, { text })).toEqual(highlightRequirements(first, { text }));
+    expect(again.report.tagger.layers).toEqual(first.report.tagger.layers);
+  });
+
+  it("highlights held-out adverts with valid offsets, scores in [0, 1], in reading order", () => {
+    let found = 0;
+    for (const document of documents.slice(30)) {
+      const { text, spans } = highlightRequirements(first, { text: document.text });
+      found += spans.length;
+      spans.forEach((span, index) => {
+        expect(text.slice(span.start, span.end)).toBe(span.text);
+        expect(span.score).toBeGreaterThanOrEqual(0);
+        expect(span.score).toBeLessThanOrEqual(1);
+        expect(requirementCategoryIds).toContain(span.category);
+        if (index > 0) expect(span.start).toBeGreaterThanOrEqual(spans[index - 1]?.start ?? 0);
+      });
+    }
+    expect(found).toBeGreaterThan(20);
+  });
+
+  it("writes CoNLL with one typed column per layer, and extracts mentions as spans", () => {
+    const lines = taggedConll(first.tagger, "We offer 30 days of holiday.");
+    expect(lines[0]?.split("\t")).toHaveLength(1 + requirementCategoryIds.length);
+    const tags = lines.slice(2, -1).map((line) => line.split("\t").slice(1));
+    for (const column of tags) for (const tag of column) expect(tag).toMatch(/^(O|[BI]-[a-z_]+)$/);
+    expect(bioToChunks(tags.map((row) => row[0] ?? "O"))).toBeDefined();
+    const mentions = extractSkillMentions(first.tagger, { text: documents[30]?.text ?? "" });
+    for (const mention of mentions.mentions)
+      expect(mentions.text.slice(mention.start, mention.end)).toBe(mention.text);
+  });
+});
