@@ -1,0 +1,12 @@
+export type { LayerWeights } from "./averaged-perceptron.ts";
+export { type TaggerConfig, taggerConfigSchema } from "./config.ts";
+export { type FeatureSettings, featureSettingsSchema } from "./features.ts";
+export { type TaggerLayer, TaggerModel, type TaggerParts } from "./model.ts";
+export { deserialiseTagger, loadTagger, saveTagger, serialiseTagger } from "./serialise.ts";
+export {
+  type TaggerSentence,
+  type TaggerTrainOptions,
+  taggerDefaults,
+  trainTagger,
+} from "./train.ts";
+export { learnWordClusters, type WordClusterOptions } from "./word-clusters.ts";

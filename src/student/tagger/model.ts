@@ -1,0 +1,77 @@
+import { type BioChunk, bioToChunks } from "../../align/bio.ts";
+import type { LayerWeights } from "./averaged-perceptron.ts";
+import { layerScores } from "./averaged-perceptron.ts";
+import type { TaggerConfig } from "./config.ts";
+import { FeatureExtractor } from "./features.ts";
+import { LabelSet } from "./label-set.ts";
+import { PhraseLexicon } from "./lexicon.ts";
+import { type LayerScores, viterbi } from "./viterbi.ts";
+
+/** What a trained layer carries besides its weights. */
+export interface TaggerLayer {
+  name: string;
+  tags: string[];
+  weights: LayerWeights;
+  /** Epoch whose averaged weights were kept, and its dev strict span F1 (undefined without dev data). */
+  bestEpoch: number;
+  devF1?: number;
+}
+
+export interface TaggerParts {
+  config: TaggerConfig;
+  layers: TaggerLayer[];
+  /** Normalised word → cluster path. */
+  clusters?: ReadonlyMap<string, string>;
+  lexicon?: readonly string[];
+}
+
+/** A trained span tagger: one BIO layer per name, all decoded from one feature pass. */
+export class TaggerModel {
+  readonly config: TaggerConfig;
+  readonly layers: readonly TaggerLayer[];
+  readonly clusters: ReadonlyMap<string, string> | undefined;
+  readonly lexicon: readonly string[] | undefined;
+  private readonly extractor: FeatureExtractor;
+  private readonly decoders: { name: string; labels: LabelSet; scores: LayerScores }[];
+
+  constructor(parts: TaggerParts) {
+    this.config = parts.config;
+    this.layers = parts.layers;
+    this.clusters = parts.clusters;
+    this.lexicon = parts.lexicon;
+    this.extractor = new FeatureExtractor(
+      parts.config.features,
+      parts.clusters,
+      parts.lexicon ? new PhraseLexicon(parts.lexicon) : undefined,
+    );
+    this.decoders = parts.layers.map((layer) => ({
+      name: layer.name,
+      labels: new LabelSet(layer.tags),
+      scores: layerScores(layer.weights, parts.config.order, parts.config.hashBits),
+    }));
+  }
+
+  get layerNames(): string[] {
+    return this.layers.map((layer) => layer.name);
+  }
+
+  /** BIO tags per layer, one per token. */
+  predict(tokens: readonly string[]): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    if (tokens.length === 0) {
+      for (const { name } of this.decoders) out[name] = [];
+      return out;
+    }
+    const features = this.extractor.extract(tokens);
+    for (const { name, labels, scores } of this.decoders)
+      out[name] = labels.decode(viterbi(features, scores, labels));
+    return out;
+  }
+
+  /** Token chunks per layer (conlleval semantics, end exclusive). */
+  predictChunks(tokens: readonly string[]): Record<string, BioChunk[]> {
+    const out: Record<string, BioChunk[]> = {};
+    for (const [name, tags] of Object.entries(this.predict(tokens))) out[name] = bioToChunks(tags);
+    return out;
+  }
+}

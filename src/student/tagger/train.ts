@@ -1,0 +1,233 @@
+import { type BioSentence, bioToChunks } from "../../align/bio.ts";
+import { UsageError } from "../../core/errors.ts";
+import { createRandom, shuffled } from "../../core/random.ts";
+import {
+  AveragedPerceptron,
+  type LayerWeights,
+  layerScores,
+  type UpdateRule,
+} from "./averaged-perceptron.ts";
+import type { TaggerConfig } from "./config.ts";
+import {
+  FeatureExtractor,
+  type FeatureSettings,
+  featureSettingsSchema,
+  type SentenceFeatures,
+} from "./features.ts";
+import { LabelSet } from "./label-set.ts";
+import { PhraseLexicon } from "./lexicon.ts";
+import { type TaggerLayer, TaggerModel } from "./model.ts";
+import { viterbi } from "./viterbi.ts";
+import { learnWordClusters } from "./word-clusters.ts";
+
+/** Sentences to learn from: tokens and one tag sequence per layer. */
+export type TaggerSentence = Pick<BioSentence, "tokens" | "layers">;
+
+export interface TaggerTrainOptions {
+  /** Layers to learn. Default: every layer of the first training sentence. */
+  layers?: readonly string[];
+  /** Most passes over the training data. Default 60. */
+  epochs?: number;
+  /** With dev sentences: stop after this many epochs without a better dev F1. Default 8. */
+  patience?: number;
+  /** Seeds the order of training sentences. Default 1. */
+  seed?: number;
+  /** log2 of the number of feature buckets per tag. Default 20. */
+  hashBits?: number;
+  /** Markov order of the tag sequence, 1 or 2. Default 2. */
+  order?: 1 | 2;
+  /** How mistakes update the weights. Default passive-aggressive, aggressiveness 0.1, cost 1. */
+  update?: Partial<UpdateRule>;
+  /**
+   * Features (hash buckets) seen in fewer training tokens are left out of training, so their weights
+   * stay 0; rare features mostly memorise. Default 1 (keep all).
+   */
+  minFeatureCount?: number;
+  /** Keep the averaged weights (true, the default) or the last ones. */
+  averaged?: boolean;
+  /** Feature templates; see `featureSettingsSchema` for the defaults. */
+  features?: Partial<FeatureSettings>;
+  /** Held-out sentences that choose the epoch (early stopping); never trained on. */
+  devSentences?: readonly TaggerSentence[];
+  /** Phrases (e.g. ESCO labels) whose longest matches become features. */
+  lexicon?: Iterable<string>;
+  /** Word clusters (normalised word → 0/1 path); see `learnWordClusters`. */
+  clusters?: ReadonlyMap<string, string>;
+  /** Unlabelled tokenised sentences to learn word clusters from, when `clusters` is not given. */
+  unlabelledSentences?: Iterable<readonly string[]>;
+  /** Called after every epoch of every layer with the dev strict span F1 (NaN without dev data). */
+  onProgress?: (epoch: number, devScore: number, layer: string) => void;
+}
+
+export const taggerDefaults = {
+  epochs: 60,
+  patience: 8,
+  seed: 1,
+  hashBits: 20,
+  order: 2,
+  minFeatureCount: 1,
+  averaged: true,
+  update: { kind: "passive-aggressive", aggressiveness: 0.1, cost: 1 },
+} as const satisfies TaggerConfig["training"] & Pick<TaggerConfig, "hashBits" | "order">;
+
+/** Trains one averaged structured perceptron per layer; deterministic for a given seed and input. */
+export function trainTagger(
+  sentences: readonly TaggerSentence[],
+  options: TaggerTrainOptions = {},
+): TaggerModel {
+  const first = sentences[0];
+  if (!first) throw new UsageError("trainTagger needs at least one training sentence");
+  const layerNames = options.layers ?? Object.keys(first.layers);
+  for (const name of layerNames) {
+    const missing = sentences.findIndex(
+      (sentence) => sentence.layers[name]?.length !== sentence.tokens.length,
+    );
+    if (missing >= 0) {
+      throw new UsageError(`training sentence ${missing} has no "${name}" tags of the right length`, {
+        layer: name,
+      });
+    }
+  }
+  const config: TaggerConfig = {
+    version: 1,
+    hashBits: options.hashBits ?? taggerDefaults.hashBits,
+    order: options.order ?? taggerDefaults.order,
+    features: featureSettingsSchema.parse(options.features ?? {}),
+    training: {
+      epochs: options.epochs ?? taggerDefaults.epochs,
+      patience: options.patience ?? taggerDefaults.patience,
+      seed: options.seed ?? taggerDefaults.seed,
+      minFeatureCount: options.minFeatureCount ?? taggerDefaults.minFeatureCount,
+      averaged: options.averaged ?? taggerDefaults.averaged,
+      update: { ...taggerDefaults.update, ...options.update },
+    },
+  };
+  const clusters =
+    options.clusters ??
+    (options.unlabelledSentences
+      ? learnWordClusters(options.unlabelledSentences, { seed: config.training.seed })
+      : undefined);
+  const lexicon = options.lexicon ? [...options.lexicon] : undefined;
+  const extractor = new FeatureExtractor(
+    config.features,
+    clusters,
+    lexicon ? new PhraseLexicon(lexicon) : undefined,
+  );
+
+  const nonEmpty = sentences.filter((sentence) => sentence.tokens.length > 0);
+  const trainFeatures = pruneRareFeatures(
+    nonEmpty.map((sentence) => extractor.extract(sentence.tokens)),
+    config.hashBits,
+    config.training.minFeatureCount,
+  );
+  const dev = (options.devSentences ?? []).filter((sentence) => sentence.tokens.length > 0);
+  const devFeatures = dev.map((sentence) => extractor.extract(sentence.tokens));
+
+  const layers: TaggerLayer[] = layerNames.map((name) =>
+    trainLayer(name, nonEmpty, trainFeatures, dev, devFeatures, config, options.onProgress),
+  );
+  return new TaggerModel({
+    config,
+    layers,
+    ...(clusters ? { clusters } : {}),
+    ...(lexicon ? { lexicon } : {}),
+  });
+}
+
+function trainLayer(
+  name: string,
+  sentences: readonly TaggerSentence[],
+  features: readonly SentenceFeatures[],
+  dev: readonly TaggerSentence[],
+  devFeatures: readonly SentenceFeatures[],
+  config: TaggerConfig,
+  onProgress: TaggerTrainOptions["onProgress"],
+): TaggerLayer {
+  const labels = LabelSet.fromTags(sentences.map((sentence) => sentence.layers[name] as string[]));
+  const gold = sentences.map((sentence) => labels.encode(sentence.layers[name] as string[]));
+  const perceptron = new AveragedPerceptron(labels, config.order, config.hashBits, config.training.update);
+  const random = createRandom(config.training.seed);
+  const indices = sentences.map((_, index) => index);
+  let best: { weights: LayerWeights; epoch: number; devF1?: number } | undefined;
+  let sinceBest = 0;
+  for (let epoch = 1; epoch <= config.training.epochs; epoch++) {
+    for (const index of shuffled(indices, random)) {
+      perceptron.learn(features[index] as SentenceFeatures, gold[index] as Int32Array);
+    }
+    const weights = config.training.averaged ? perceptron.averaged() : perceptron.current();
+    if (dev.length === 0) {
+      best = { weights, epoch };
+      onProgress?.(epoch, Number.NaN, name);
+      continue;
+    }
+    const devF1 = strictF1(dev, devFeatures, name, labels, weights, config);
+    onProgress?.(epoch, devF1, name);
+    if (!best || devF1 > (best.devF1 ?? Number.NEGATIVE_INFINITY)) {
+      best = { weights, epoch, devF1 };
+      sinceBest = 0;
+    } else if (++sinceBest >= config.training.patience) {
+      break;
+    }
+  }
+  const kept = best as { weights: LayerWeights; epoch: number; devF1?: number };
+  return {
+    name,
+    tags: [...labels.tags],
+    weights: kept.weights,
+    bestEpoch: kept.epoch,
+    ...(kept.devF1 === undefined ? {} : { devF1: kept.devF1 }),
+  };
+}
+
+/** Strict (conlleval) span F1 of one layer, counted over all sentences. */
+function strictF1(
+  sentences: readonly TaggerSentence[],
+  features: readonly SentenceFeatures[],
+  name: string,
+  labels: LabelSet,
+  weights: LayerWeights,
+  config: TaggerConfig,
+): number {
+  const scores = layerScores(weights, config.order, config.hashBits);
+  let goldCount = 0;
+  let predictedCount = 0;
+  let correct = 0;
+  sentences.forEach((sentence, index) => {
+    const key = (chunk: { label: string; startToken: number; endToken: number }) =>
+      `${chunk.label}:${chunk.startToken}:${chunk.endToken}`;
+    const goldChunks = new Set(
+      bioToChunks(labels.decode(labels.encode(sentence.layers[name] ?? []))).map(key),
+    );
+    const predicted = bioToChunks(
+      labels.decode(viterbi(features[index] as SentenceFeatures, scores, labels)),
+    );
+    goldCount += goldChunks.size;
+    predictedCount += predicted.length;
+    for (const chunk of predicted) if (goldChunks.has(key(chunk))) correct++;
+  });
+  return predictedCount + goldCount === 0 ? 0 : (2 * correct) / (predictedCount + goldCount);
+}
+
+function pruneRareFeatures(
+  features: SentenceFeatures[],
+  hashBits: number,
+  minCount: number,
+): SentenceFeatures[] {
+  if (minCount <= 1) return features;
+  const mask = 2 ** hashBits - 1;
+  const counts = new Uint32Array(2 ** hashBits);
+  for (const { ids } of features) for (const id of ids) counts[id & mask] = (counts[id & mask] as number) + 1;
+  return features.map(({ ids, offsets }) => {
+    const kept: number[] = [];
+    const keptOffsets = new Uint32Array(offsets.length);
+    for (let position = 0; position < offsets.length - 1; position++) {
+      keptOffsets[position] = kept.length;
+      for (let index = offsets[position] as number; index < (offsets[position + 1] as number); index++) {
+        const id = ids[index] as number;
+        if ((counts[id & mask] as number) >= minCount) kept.push(id);
+      }
+    }
+    keptOffsets[offsets.length - 1] = kept.length;
+    return { ids: Uint32Array.from(kept), offsets: keptOffsets };
+  });
+}

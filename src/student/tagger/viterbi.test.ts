@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { createRandom } from "../../core/random.ts";
+import { LabelSet } from "./label-set.ts";
+import { decodeEmission, type LayerScores, sequenceScore } from "./viterbi.ts";
+
+/** Every tag sequence of a length that obeys the label set's BIO constraints. */
+function allowedSequences(labels: LabelSet, length: number): Int32Array[] {
+  let sequences: number[][] = [[]];
+  for (let position = 0; position < length; position++) {
+    sequences = sequences.flatMap((sequence) => {
+      const previous = sequence.length > 0 ? (sequence[sequence.length - 1] as number) : labels.start;
+      return labels.tags
+        .map((_, tag) => tag)
+        .filter((tag) => labels.allowed[previous * labels.size + tag])
+        .map((tag) => [...sequence, tag]);
+    });
+  }
+  return sequences.map((sequence) => Int32Array.from(sequence));
+}
+
+describe("Viterbi decoding", () => {
+  const random = createRandom(3);
+  const noise = (length: number) => Float32Array.from({ length }, () => random.next() * 4 - 2);
+
+  for (const order of [1, 2] as const) {
+    for (const tags of [
+      ["O", "B", "I"],
+      ["O", "B-a", "I-a", "B-b", "I-b"],
+    ]) {
+      it(`finds the best allowed sequence by brute force (order ${order}, ${tags.length} tags)`, () => {
+        const labels = new LabelSet(tags);
+        const size = labels.size;
+        for (let trial = 0; trial < 20; trial++) {
+          const length = 1 + (trial % 5);
+          const scores: LayerScores = {
+            order,
+            bucketMask: 0,
+            emission: new Float32Array(0),
+            transition: noise((size + 1) * size),
+            transition2: order === 2 ? noise((size + 1) * (size + 1) * size) : new Float32Array(0),
+            final: noise(size),
+          };
+          const emission = Float64Array.from(noise(length * size));
+          const decoded = decodeEmission(emission, scores, labels);
+          const best = Math.max(
+            ...allowedSequences(labels, length).map((sequence) =>
+              sequenceScore(emission, sequence, scores, labels),
+            ),
+          );
+          expect(sequenceScore(emission, decoded, scores, labels)).toBeCloseTo(best, 9);
+          expect(
+            allowedSequences(labels, length).some((sequence) => sequence.join() === decoded.join()),
+          ).toBe(true);
+        }
+      });
+    }
+  }
+});
