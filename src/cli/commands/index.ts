@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import type { CliIo } from "../context.ts";
+import { registerDatasetCommand } from "./dataset.ts";
 import { registerEvalCommand } from "./eval.ts";
 import { registerFailuresCommand } from "./failures.ts";
+import { registerGoldCommand } from "./gold.ts";
+import { registerImportCommand } from "./import.ts";
 import { registerLabelCommand } from "./label.ts";
 import { registerPredictCommand } from "./predict.ts";
 import { registerRunsCommand } from "./runs.ts";
@@ -10,7 +13,10 @@ import { registerTrainCommand } from "./train.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
 export function registerCommands(program: Command, io: CliIo): void {
+  registerImportCommand(program, io);
+  registerGoldCommand(program, io);
   registerLabelCommand(program, io);
+  registerDatasetCommand(program, io);
   registerTrainCommand(program, io);
   registerEvalCommand(program, io);
   registerPredictCommand(program, io);

@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readDatasetSplits } from "../../dataset/index.ts";
+import type { CliIo } from "../context.ts";
+import { runCli } from "../program.ts";
+
+let dir: string;
+let output: { out: string[]; err: string[] };
+let io: CliIo;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "jobdistill-cli-dataset-"));
+  output = { out: [], err: [] };
+  io = { out: (text) => output.out.push(text), err: (text) => output.err.push(text), interactive: false };
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("jobdistill dataset build", () => {
+  it("builds the demo gold dataset with the chosen options", async () => {
+    const ws = join(dir, "ws");
+    expect(await runCli(["--workspace", ws, "gold", "import", "--format", "demo"], io)).toBe(0);
+    const out = join(dir, "data");
+    const args = ["--workspace", ws, "dataset", "build", "--task", "requirements", "--out", out];
+    expect(
+      await runCli(
+        [
+          ...args,
+          "--seed",
+          "5",
+          "--split",
+          "0.6,0.2,0.2",
+          "--negative-ratio",
+          "2",
+          "--layers",
+          "hard_skills",
+        ],
+        io,
+      ),
+    ).toBe(0);
+    expect(output.out[1]).toContain(`from gold "demo" written to ${out}`);
+    const dataset = readDatasetSplits(out);
+    expect(dataset.report.options).toMatchObject({
+      seed: 5,
+      split: [0.6, 0.2, 0.2],
+      negativeRatio: 2,
+      layers: ["hard_skills"],
+    });
+    expect(dataset.segments.train.length).toBeGreaterThan(0);
+    expect(existsSync(join(out, "pairs.parquet"))).toBe(true);
+  });
+
+  it("defaults the output folder into the workspace and refuses bad options", async () => {
+    const ws = join(dir, "ws");
+    await runCli(["--workspace", ws, "gold", "import", "--format", "demo"], io);
+    expect(await runCli(["--workspace", ws, "dataset", "build", "--task", "requirements"], io)).toBe(0);
+    expect(output.out[1]).toContain(join(ws, "datasets", "requirements-"));
+    expect(
+      await runCli(
+        ["--workspace", ws, "dataset", "build", "--task", "requirements", "--split", "0.9,0.9,0.1"],
+        io,
+      ),
+    ).toBe(2);
+    expect(output.err.at(-1)).toMatch(/--split/);
+    expect(
+      await runCli(["--workspace", ws, "dataset", "build", "--task", "requirements", "--seed", "-1"], io),
+    ).toBe(2);
+    expect(output.err.at(-1)).toMatch(/--seed/);
+  });
+});

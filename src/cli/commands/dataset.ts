@@ -1,0 +1,108 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../../core/errors.ts";
+import {
+  buildDataset,
+  type DatasetReport,
+  DEFAULT_DATASET_SEED,
+  datasetSplits,
+} from "../../dataset/index.ts";
+import { type CliIo, withWorkspace } from "../context.ts";
+
+const numberList = z
+  .string()
+  .transform((value) => value.split(",").map((part) => Number(part.trim())))
+  .refine((values) => values.every((value) => Number.isFinite(value)), "expected comma-separated numbers");
+const nameList = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== ""),
+);
+
+const buildOptionsSchema = z.strictObject({
+  task: z.string().min(1),
+  source: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  seed: z.coerce.number().int().nonnegative(),
+  split: numberList,
+  negativeRatio: z.coerce.number().nonnegative(),
+  layers: nameList.optional(),
+});
+
+const optionFlag = (key: PropertyKey | undefined): string =>
+  `--${String(key ?? "").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
+function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new UsageError(`${optionFlag(issue?.path[0])}: ${issue?.message ?? "invalid value"}`);
+}
+
+function summaryLines(report: DatasetReport): string[] {
+  const perSplit = (pick: (split: (typeof datasetSplits)[number]) => string): string =>
+    datasetSplits.map((split) => `${split} ${pick(split)}`).join(", ");
+  const { alignment } = report;
+  const share = (part: number): string =>
+    alignment.total === 0 ? "–" : `${((100 * part) / alignment.total).toFixed(1)}%`;
+  return [
+    `dataset for "${report.task}" from ${report.source.kind} "${report.source.name}" written to ${report.dir}`,
+    `  documents: ${perSplit((split) => String(report.documents[split]))}`,
+    `  segments:  ${perSplit((split) => String(report.segments[split]))}`,
+    `  pairs:     ${perSplit((split) => `${report.pairs[split].positive}+/${report.pairs[split].negative}-`)}`,
+    `  alignment: exact ${share(alignment.exact)}, normalised ${share(alignment.normalised)}, fuzzy ${share(alignment.fuzzy)}, given ${share(alignment.given)}, unaligned ${share(alignment.unaligned)}`,
+    `  left out: ${report.dropped.crossSplitSegments} segments and ${report.dropped.crossSplitPairs} pairs repeating an earlier split's text, ${report.dropped.invalidSpans} invalid spans`,
+    `  see ${report.dir}/report.md`,
+  ];
+}
+
+export function registerDatasetCommand(program: Command, io: CliIo): void {
+  const dataset = program
+    .command("dataset")
+    .description("Build training datasets from the stored annotations.");
+  dataset
+    .command("build")
+    .description("Build segment labels, query–passage pairs and CoNLL BIO for one task, split by document.")
+    .requiredOption("--task <task>", "task whose annotations to use (requirements, skills, …)")
+    .option(
+      "--source <source>",
+      "annotations to use: teacher, gold, human, or a source name (default: teacher if present, else gold)",
+    )
+    .option("--out <dir>", "output folder (default: <workspace>/datasets/<task>-<timestamp>)")
+    .option("--seed <n>", "seed for the split and the negatives", String(DEFAULT_DATASET_SEED))
+    .option("--split <fractions>", "train,dev,test fractions of the documents", "0.8,0.1,0.1")
+    .option("--negative-ratio <r>", "negative pairs per positive pair, per category", "1")
+    .option("--layers <ids>", "CoNLL layers (comma-separated category ids; default: all)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Writes segments.{jsonl,csv,parquet}, pairs.{jsonl,csv,parquet}, conll/{train,dev,test}.conll (one typed",
+        "BIO column per layer), report.json and report.md. JSONL loads with Hugging Face `datasets`.",
+        "A segment carries a category when a span overlaps it by half the segment or half the span.",
+        "No identical text appears in two splits: a segment or pair whose text is in an earlier split",
+        "(train, then dev, then test) is left out of the later one, and counted in the report.",
+        "",
+        "Examples:",
+        "  $ jobdistill gold import --format demo && jobdistill dataset build --task requirements --source gold",
+        "  $ jobdistill dataset build --task requirements --negative-ratio 2 --seed 7 --out data/req",
+        "  $ jobdistill dataset build --task skills --source skillspan --layers skill",
+      ].join("\n"),
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const options = parseOptions(buildOptionsSchema, raw);
+      await withWorkspace(command, (workspace) => {
+        const report = buildDataset(workspace, {
+          task: options.task,
+          seed: options.seed,
+          split: options.split,
+          negativeRatio: options.negativeRatio,
+          ...(options.source === undefined ? {} : { source: options.source }),
+          ...(options.out === undefined ? {} : { out: options.out }),
+          ...(options.layers === undefined ? {} : { layers: options.layers }),
+        });
+        for (const line of summaryLines(report)) io.out(line);
+      });
+    });
+}
