@@ -18,16 +18,36 @@ export const segmentClassifierModes = ["multi-label", "multi-class"] as const;
 export type SegmentClassifierMode = (typeof segmentClassifierModes)[number];
 
 /** Everything about a trained model except its weights: serialisable, validated on load. */
-export const segmentClassifierConfigSchema = z.object({
-  mode: z.enum(segmentClassifierModes),
-  labels: z.array(z.string().min(1)).min(1),
-  features: featureConfigSchema,
-  calibration: calibrationSchema,
-  /** Per-label decision thresholds on calibrated probabilities (multi-label mode). */
-  thresholds: z.array(z.number().min(0).max(1)),
-  /** The options it was trained with and what training did, for provenance. */
-  training: z.record(z.string(), z.unknown()),
-});
+export const segmentClassifierConfigSchema = z
+  .object({
+    mode: z.enum(segmentClassifierModes),
+    labels: z.array(z.string().min(1)).min(1),
+    features: featureConfigSchema,
+    calibration: calibrationSchema,
+    /** Per-label decision thresholds on calibrated probabilities (multi-label mode). */
+    thresholds: z.array(z.number().min(0).max(1)),
+    /** The options it was trained with and what training did, for provenance. */
+    training: z.record(z.string(), z.unknown()),
+  })
+  .superRefine((config, context) => {
+    const labelCount = config.labels.length;
+    if (new Set(config.labels).size !== labelCount)
+      context.addIssue({ code: "custom", message: "duplicate labels" });
+    if (config.thresholds.length !== labelCount) {
+      context.addIssue({ code: "custom", message: "one threshold per label expected", path: ["thresholds"] });
+    }
+    const { calibration } = config;
+    if (
+      calibration.kind === "platt" &&
+      (calibration.slopes.length !== labelCount || calibration.intercepts.length !== labelCount)
+    ) {
+      context.addIssue({
+        code: "custom",
+        message: "one Platt slope and intercept per label expected",
+        path: ["calibration"],
+      });
+    }
+  });
 export type SegmentClassifierConfig = z.infer<typeof segmentClassifierConfigSchema>;
 
 export interface SegmentPrediction {

@@ -251,4 +251,17 @@ describe("serialisation", () => {
     bad.set(header, 8);
     expect(() => decodeSegmentClassifier(bad)).toThrow(InputError);
   });
+
+  it("rejects a header whose thresholds do not match its labels", () => {
+    const model = trainSegmentClassifier(toy, smallOptions);
+    const config = { ...model.config, thresholds: [0.5] };
+    const header = new TextEncoder().encode(
+      JSON.stringify({ format: "jobdistill-segment-classifier", version: 1, config, rows: 0 }),
+    );
+    const bytes = new Uint8Array(((8 + header.length + 3) & ~3) + 4 * labelSet.length);
+    bytes.set(new TextEncoder().encode("JDSC"));
+    new DataView(bytes.buffer).setUint32(4, header.length, true);
+    bytes.set(header, 8);
+    expect(() => decodeSegmentClassifier(bytes)).toThrow(/thresholds/);
+  });
 });
