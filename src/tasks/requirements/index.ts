@@ -1,24 +1,26 @@
 export { type ChunkOptions, chunkDocument, chunkSourceDocument } from "./chunk.ts";
 export * from "./demo-corpus.ts";
 export * from "./labels.ts";
-export { mergeChunkSpans } from "./merge-chunk-spans.ts";
+export { type MergedRequirementsPayload, mergeChunkPayloads, mergeChunkSpans } from "./merge-chunk-spans.ts";
 export {
   buildRequirementsMessages,
   buildRequirementsSystemPrompt,
   buildRequirementsUserPrompt,
 } from "./prompt.ts";
 export {
+  alignmentStatsSchema,
   type RequirementSpan,
+  type RequirementsAnnotationData,
   type RequirementsInput,
   type RequirementsOutput,
   requirementSpanSchema,
+  requirementsAnnotationDataSchema,
   requirementsInputSchema,
   requirementsOutputSchema,
 } from "./schema.ts";
 export {
   computeRequirementsTaskVersion,
   createRequirementsTask,
-  type RequirementsAnnotationData,
   type RequirementsTaskOptions,
   requirementsTask,
   requirementsTaskName,

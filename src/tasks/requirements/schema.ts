@@ -34,3 +34,19 @@ export const requirementsInputSchema = z.object({
   offset: z.number().int().nonnegative(),
 });
 export type RequirementsInput = z.infer<typeof requirementsInputSchema>;
+
+export const alignmentStatsSchema = z.object({
+  exact: z.number().int().nonnegative(),
+  normalised: z.number().int().nonnegative(),
+  fuzzy: z.number().int().nonnegative(),
+  unaligned: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+
+/** The `data` of each chunk's stored annotation. */
+export const requirementsAnnotationDataSchema = z.object({
+  chunkIndex: z.number().int().nonnegative(),
+  chunkCount: z.number().int().positive(),
+  stats: alignmentStatsSchema,
+});
+export type RequirementsAnnotationData = z.infer<typeof requirementsAnnotationDataSchema>;

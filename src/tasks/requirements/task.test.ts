@@ -2,17 +2,20 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { readableText } from "../../align/html-to-text.ts";
 import { createRandom, type Random } from "../../core/random.ts";
-import type { Span } from "../../core/types.ts";
 import { chunkDocument } from "./chunk.ts";
 import { demoGoldSpans, loadDemoCorpus } from "./demo-corpus.ts";
 import { REQUIREMENT_LABELS_VERSION, requirementCategories, requirementCategoryIds } from "./labels.ts";
-import { mergeChunkSpans } from "./merge-chunk-spans.ts";
+import { mergeChunkPayloads } from "./merge-chunk-spans.ts";
 import { buildRequirementsSystemPrompt } from "./prompt.ts";
-import { type RequirementsInput, type RequirementsOutput, requirementsOutputSchema } from "./schema.ts";
+import {
+  type RequirementsAnnotationData,
+  type RequirementsInput,
+  type RequirementsOutput,
+  requirementsOutputSchema,
+} from "./schema.ts";
 import {
   computeRequirementsTaskVersion,
   createRequirementsTask,
-  type RequirementsAnnotationData,
   requirementsTask,
   requirementsTaskVersion,
 } from "./task.ts";
@@ -217,7 +220,7 @@ describe("requirements task on the demo corpus", () => {
           ? demoGoldSpans(advertRow, (html) => readableText({ text: html, format: "html" }))
           : demoGoldSpans(advertRow);
       const chunks = chunkDocument(advertRow.id, text, { maxChars: 1200, overlapChars: 200 });
-      const spansByChunk: Span[][] = chunks.map((chunk) => {
+      const payloads = chunks.map((chunk) => {
         const inChunk = gold.filter(
           (span) => span.start >= chunk.offset && span.end <= chunk.offset + chunk.text.length,
         );
@@ -228,9 +231,13 @@ describe("requirements task on the demo corpus", () => {
           })),
         };
         const [draft] = requirementsTask.toAnnotations(chunk, output);
-        return draft?.payload.spans ?? [];
+        return draft?.payload ?? {};
       });
-      const merged = mergeChunkSpans(spansByChunk);
+      // Stored annotations come back in any order.
+      const joined = mergeChunkPayloads(payloads.reverse());
+      expect(joined.data.chunksSeen).toHaveLength(chunks.length);
+      expect(joined.data.stats.unaligned).toBe(0);
+      const merged = joined.spans;
       for (const span of merged) expect(text.slice(span.start, span.end)).toBe(span.text);
       const found = new Set(merged.map((span) => `${span.label}:${span.start}:${span.end}`));
       goldCount += gold.length;

@@ -11,6 +11,7 @@ import {
 } from "./prompt.ts";
 import {
   type RequirementSpan,
+  type RequirementsAnnotationData,
   type RequirementsInput,
   type RequirementsOutput,
   requirementsOutputSchema,
@@ -27,13 +28,6 @@ export interface RequirementsTaskOptions {
   reaskUnalignedShare?: number;
   /** At most this many missing quotes are named in a re-ask (default 10), to keep it short. */
   maxIssues?: number;
-}
-
-/** The `data` of each chunk's annotation. */
-export interface RequirementsAnnotationData {
-  chunkIndex: number;
-  chunkCount: number;
-  stats: ReturnType<typeof alignQuotes>["stats"];
 }
 
 export const requirementsTaskName = "requirements";
