@@ -37,7 +37,7 @@ export type Behaviour =
   /** An HTTP error with an OpenAI-style body, optionally with headers (retry-after, retry-after-ms). */
   | { kind: "error"; status: number; message?: string; headers?: Record<string, string> }
   /** Waits, then behaves as `then`. */
-  | { kind: "slow"; delayMs: number; then: Behaviour }
+  | { kind: "slow"; delayMs: number; next: Behaviour }
   /** Never answers (until the client gives up). */
   | { kind: "hang" };
 
@@ -152,7 +152,7 @@ export async function startOpenAiTestServer(
         );
       case "slow":
         await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
-        return perform(behaviour.then, request, response);
+        return perform(behaviour.next, request, response);
       case "hang":
         hanging.add(response);
         return;

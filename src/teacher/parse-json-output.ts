@@ -21,9 +21,12 @@ export function parseJsonOutput(text: string): ParsedJson {
     return { ok: true, value: JSON.parse(candidate), repaired: false };
   } catch (parseError) {
     try {
-      return { ok: true, value: JSON.parse(jsonrepair(candidate)), repaired: true };
+      const value: unknown = JSON.parse(jsonrepair(candidate));
+      // jsonrepair turns plain prose into a JSON string; only a repaired object or array is an answer.
+      if (value !== null && typeof value === "object") return { ok: true, value, repaired: true };
     } catch {
-      return { ok: false, issue: `the answer is not valid JSON: ${errorMessage(parseError)}` };
+      // Not repairable either: reported below.
     }
+    return { ok: false, issue: `the answer is not valid JSON: ${errorMessage(parseError)}` };
   }
 }

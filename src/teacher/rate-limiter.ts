@@ -1,3 +1,4 @@
+import { InterruptedError } from "./errors.ts";
 import { sleep } from "./sleep.ts";
 
 export interface RateLimits {
@@ -47,8 +48,9 @@ class TokenBucket {
 
 /**
  * Paces calls so the client itself never exceeds a server's per-minute limits. The request
- * bucket holds one request and refills at a rate chosen so that no 60-second window (even one
- * shifted by network jitter) can hold more than the limit: capacity + rate × 60 s ≤ limit.
+ * bucket holds a small burst (half a second's worth, so a late timer loses nothing) and refills
+ * at a rate chosen so that no 60-second window, even one shifted by network jitter, can hold
+ * more than the limit: burst + rate × 60 s < limit.
  * Callers go through one FIFO line, so waits are fair and only the head of the line sleeps.
  * A 429 from the server pauses everyone for the time it asked.
  */
@@ -64,8 +66,9 @@ export class RateLimiter {
   ) {
     const rpm = limits.requestsPerMinute;
     if (rpm !== undefined && rpm > 0) {
-      const safeRate = Math.max(rpm - 1, rpm / 2) * 0.995;
-      this.requests = new TokenBucket(1, safeRate / 60_000, now);
+      const burst = Math.max(1, Math.floor(rpm / 120));
+      const safeRate = Math.max(rpm - burst - 1, rpm / 2) * 0.998;
+      this.requests = new TokenBucket(burst, safeRate / 60_000, now);
     }
     const tpm = limits.tokensPerMinute;
     if (tpm !== undefined && tpm > 0) {
@@ -78,21 +81,53 @@ export class RateLimiter {
   acquire(estimatedTokens: number, signal?: AbortSignal): Promise<void> {
     const turn = this.line.then(() => this.waitAndTake(estimatedTokens, signal));
     this.line = turn.catch(() => undefined);
-    return turn;
+    if (signal === undefined) return turn;
+    // A caller still in line leaves it at once when its signal aborts.
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(new InterruptedError());
+      if (signal.aborted) onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      turn.then(
+        () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Takes a turn if one is free right now, without waiting. */
+  tryAcquire(estimatedTokens: number): boolean {
+    if (this.waitMs(estimatedTokens) > 0) return false;
+    this.take(estimatedTokens);
+    return true;
+  }
+
+  private waitMs(estimatedTokens: number): number {
+    return Math.max(
+      this.pausedUntil - this.now(),
+      this.requests?.waitFor(1) ?? 0,
+      this.tokens?.waitFor(estimatedTokens) ?? 0,
+    );
+  }
+
+  private take(estimatedTokens: number): void {
+    this.requests?.take(1);
+    this.tokens?.take(estimatedTokens);
   }
 
   private async waitAndTake(estimatedTokens: number, signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const wait = Math.max(
-        this.pausedUntil - this.now(),
-        this.requests?.waitFor(1) ?? 0,
-        this.tokens?.waitFor(estimatedTokens) ?? 0,
-      );
+      if (signal?.aborted) throw new InterruptedError();
+      const wait = this.waitMs(estimatedTokens);
       if (wait <= 0) break;
       await sleep(wait, signal);
     }
-    this.requests?.take(1);
-    this.tokens?.take(estimatedTokens);
+    this.take(estimatedTokens);
   }
 
   /** Books the difference between the estimate and the tokens the call really used. */

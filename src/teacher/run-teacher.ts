@@ -1,6 +1,6 @@
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { hashValue } from "../core/hash.ts";
-import type { TeacherTask } from "../core/task.ts";
+import type { ChatMessage, TeacherTask } from "../core/task.ts";
 import type { CallFailureRecord, NewAnnotation, Workspace } from "../core/workspace/index.ts";
 import { ApiCallError, InterruptedError, NoObjectGeneratedError, type TokenUsage } from "./errors.ts";
 import { generateObject } from "./generate-object.ts";
@@ -168,13 +168,11 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     seen.add(key);
     toDo.push({ input, itemId: task.itemId(input), key });
   }
-  const estimateItemTokens = (item: PlannedItem<I>): { input: number; output: number } => ({
-    input: approximateTokens(
-      task
-        .buildMessages(item.input)
-        .map((message) => message.content)
-        .join("\n"),
-    ),
+  const estimateTokens = (
+    item: PlannedItem<I>,
+    messages: readonly ChatMessage[],
+  ): { input: number; output: number } => ({
+    input: approximateTokens(messages.map((message) => message.content).join("\n")),
     output: task.estimateOutputTokens?.(item.input) ?? params.maxOutputTokens ?? defaultOutputTokens,
   });
 
@@ -182,7 +180,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     let inputTokens = 0;
     let outputTokens = 0;
     for (const item of toDo) {
-      const tokens = estimateItemTokens(item);
+      const tokens = estimateTokens(item, task.buildMessages(item.input));
       inputTokens += tokens.input;
       outputTokens += tokens.output;
     }
@@ -246,14 +244,20 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
   const schemaName = task.name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "answer";
   const costOf = (usage: TokenUsage): number => estimateCost(price, usage);
 
-  const reportProgress = (): void => {
-    progress.elapsedMs = performance.now() - startedAt;
+  // The run row is a view for `jobdistill runs`; the call cache is the truth, so it is written at most twice a second.
+  let progressWrittenAt = 0;
+  const reportProgress = (force = false): void => {
+    const now = performance.now();
+    progress.elapsedMs = now - startedAt;
     progress.costUsd = costOf({ inputTokens: progress.tokensIn, outputTokens: progress.tokensOut });
-    workspace.runs.progress(runId, {
-      itemsDone: progress.done,
-      itemsSkipped: progress.skipped,
-      itemsFailed: progress.failed,
-    });
+    if (force || now - progressWrittenAt >= 500) {
+      progressWrittenAt = now;
+      workspace.runs.progress(runId, {
+        itemsDone: progress.done,
+        itemsSkipped: progress.skipped,
+        itemsFailed: progress.failed,
+      });
+    }
     emit({ type: "progress", progress: { ...progress } });
   };
 
@@ -287,7 +291,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
   };
 
   const processItem = async (item: PlannedItem<I>): Promise<void> => {
-    const tokens = estimateItemTokens(item);
+    const messages = task.buildMessages(item.input);
+    const tokens = estimateTokens(item, messages);
     const estimatedTokens = tokens.input + tokens.output;
     const failedUsage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     const callStartedAt = performance.now();
@@ -296,7 +301,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     try {
       const result = await generateObject({
         model,
-        messages: task.buildMessages(item.input),
+        messages,
         schema: task.outputSchema,
         schemaName,
         ...(task.check ? { check: (output: O) => task.check?.(item.input, output) ?? [] } : {}),
@@ -394,11 +399,12 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     const workers = Math.max(1, Math.min(limits.concurrency, toDo.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } catch (error) {
+    reportProgress(true);
     workspace.runs.finish(runId, "failed", { error: errorMessage(error) });
     throw error;
   }
 
-  reportProgress();
+  reportProgress(true);
   const interrupted = Boolean(options.signal?.aborted || options.abortSignal?.aborted);
   const summary: TeacherRunSummary = {
     runId,

@@ -93,8 +93,10 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
     .command("show <id>")
     .description("One run in detail: settings, items, spend per model, failures.")
     .option("--json", "print JSON")
-    .action(async (id: string, raw: unknown, command: Command) => {
-      const options = parse(showOptionsSchema, raw);
+    .action(async (id: string, raw: { json?: boolean }, command: Command) => {
+      // `--json` after `show ID` may be claimed by the parent `runs`, which has the same option.
+      const parentJson = command.parent?.opts<{ json?: boolean }>().json;
+      const options = parse(showOptionsSchema, { ...raw, ...(parentJson ? { json: true } : {}) });
       const runId = Number(id);
       if (!Number.isInteger(runId) || runId <= 0)
         throw new UsageError(`run id must be a positive whole number, not ${id}`);

@@ -1,0 +1,255 @@
+/**
+ * Teacher engine benchmark, against the local OpenAI-protocol test server:
+ * 1. pacing — 200 ms latency and a server limit of 600 requests/minute: the share of the limit a
+ *    run achieves, and the 429s the client's own pacing caused (must be 0);
+ * 2. overhead — a zero-latency server, one call at a time: time per call in the engine minus time
+ *    in the server (median, p90), next to a bare fetch round trip for scale.
+ * Run: `node bin/run-ts.js bench/teacher.ts [--seconds 120] [--overhead-calls 500]`.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SourceDocument } from "../src/core/types.ts";
+import { openWorkspace } from "../src/core/workspace/index.ts";
+import { createClassifyTask } from "../src/tasks/classify/index.ts";
+import { OpenAiLanguageModel, runTeacher } from "../src/teacher/index.ts";
+import { type RecordedRequest, startOpenAiTestServer } from "../test/openai-test-server.ts";
+
+export interface TeacherBenchOptions {
+  /** Length of the pacing run (the stored figure must come from 120). */
+  seconds?: number;
+  latencyMs?: number;
+  requestsPerMinute?: number;
+  concurrency?: number;
+  overheadCalls?: number;
+  outputPath?: string;
+  log?: (line: string) => void;
+}
+
+export interface TeacherBenchResult {
+  pacing: {
+    seconds: number;
+    latencyMs: number;
+    limitPerMinute: number;
+    concurrency: number;
+    requests: number;
+    achievedPerMinute: number;
+    shareOfLimit: number;
+    serverRateLimited: number;
+    itemsDone: number;
+  };
+  overhead: {
+    calls: number;
+    engineMedianMs: number;
+    engineP90Ms: number;
+    serverMedianMs: number;
+    bareFetchMedianMs: number;
+    overheadMedianMs: number;
+    overheadP90Ms: number;
+    overheadBeyondFetchMedianMs: number;
+  };
+}
+
+const task = createClassifyTask({ labels: ["cat", "dog"] });
+
+function answer(request: RecordedRequest) {
+  const document = request.body.messages?.find((message) => message.role === "user")?.content ?? "";
+  return { kind: "json" as const, value: { label: document.includes("cat") ? "cat" : "dog" } };
+}
+
+function makeDocuments(count: number, prefix: string): SourceDocument[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: `${prefix}-${index}`,
+    text: `Advert ${prefix} ${index}: we are hiring a ${index % 2 ? "cat" : "dog"} groomer for our busy salon.`,
+  }));
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+async function pacingBench(
+  options: Required<Omit<TeacherBenchOptions, "outputPath" | "log" | "overheadCalls">>,
+) {
+  const server = await startOpenAiTestServer({
+    latencyMs: options.latencyMs,
+    requestsPerMinute: options.requestsPerMinute,
+    defaultBehaviour: answer,
+  });
+  const dir = mkdtempSync(join(tmpdir(), "jobdistill-bench-"));
+  const workspace = openWorkspace(dir);
+  try {
+    const documents = makeDocuments(
+      Math.ceil((options.requestsPerMinute * options.seconds) / 60) + 100,
+      "pace",
+    );
+    workspace.documents.insertMany(documents);
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), options.seconds * 1000);
+    const summary = await runTeacher({
+      workspace,
+      task,
+      items: documents,
+      model: new OpenAiLanguageModel({ model: "bench-model", apiKey: "sk-bench", baseUrl: server.url }),
+      limits: {
+        concurrency: options.concurrency,
+        requestsPerMinute: options.requestsPerMinute,
+        timeoutMs: 10_000,
+      },
+      signal: stop.signal,
+    });
+    clearTimeout(timer);
+    const first = server.requests[0]?.receivedAt ?? 0;
+    const inWindow = server.requests.filter((request) => request.receivedAt - first < options.seconds * 1000);
+    const achievedPerMinute = inWindow.length / (options.seconds / 60);
+    return {
+      seconds: options.seconds,
+      latencyMs: options.latencyMs,
+      limitPerMinute: options.requestsPerMinute,
+      concurrency: options.concurrency,
+      requests: server.requests.length,
+      achievedPerMinute,
+      shareOfLimit: achievedPerMinute / options.requestsPerMinute,
+      serverRateLimited: server.rateLimitedCount,
+      itemsDone: summary.done,
+    };
+  } finally {
+    workspace.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function overheadBench(calls: number) {
+  const server = await startOpenAiTestServer({ defaultBehaviour: answer });
+  const dir = mkdtempSync(join(tmpdir(), "jobdistill-bench-"));
+  const workspace = openWorkspace(dir);
+  try {
+    // A bare keep-alive round trip to the same server, for scale.
+    const fetchTimes: number[] = [];
+    const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "cat" }] });
+    for (let index = 0; index < 200; index++) {
+      const start = performance.now();
+      const response = await fetch(`${server.url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      await response.json();
+      fetchTimes.push(performance.now() - start);
+    }
+    server.requests.length = 0;
+
+    const warmup = makeDocuments(50, "warm");
+    const documents = makeDocuments(calls, "over");
+    workspace.documents.insertMany([...warmup, ...documents]);
+    const model = new OpenAiLanguageModel({ model: "bench-model", apiKey: "sk-bench", baseUrl: server.url });
+    await runTeacher({ workspace, task, items: warmup, model, limits: { concurrency: 1 } });
+    server.requests.length = 0;
+
+    const finishedAt: number[] = [];
+    const startedAt = performance.now();
+    await runTeacher({
+      workspace,
+      task,
+      items: documents,
+      model,
+      limits: { concurrency: 1 },
+      onEvent: (event) => {
+        if (event.type === "progress") finishedAt.push(performance.now());
+      },
+    });
+    // With one call at a time, an item's time is the gap between consecutive completions.
+    const engineTimes = finishedAt
+      .slice(0, calls)
+      .map((time, index) => time - (index === 0 ? startedAt : (finishedAt[index - 1] ?? 0)));
+    const serverTimes = server.requests.map(
+      (request) => (request.answeredAt ?? request.receivedAt) - request.receivedAt,
+    );
+    const overheads = engineTimes.map((time, index) => time - (serverTimes[index] ?? 0));
+    const bareFetchMedianMs = quantile(fetchTimes, 0.5);
+    const overheadMedianMs = quantile(overheads, 0.5);
+    return {
+      calls,
+      engineMedianMs: quantile(engineTimes, 0.5),
+      engineP90Ms: quantile(engineTimes, 0.9),
+      serverMedianMs: quantile(serverTimes, 0.5),
+      bareFetchMedianMs,
+      overheadMedianMs,
+      overheadP90Ms: quantile(overheads, 0.9),
+      overheadBeyondFetchMedianMs: overheadMedianMs - bareFetchMedianMs,
+    };
+  } finally {
+    workspace.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runTeacherBench(options: TeacherBenchOptions = {}): Promise<TeacherBenchResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const seconds = options.seconds ?? 120;
+  log(`teacher pacing: ${seconds} s against 200 ms latency and a 600/min server limit…`);
+  const pacing = await pacingBench({
+    seconds,
+    latencyMs: options.latencyMs ?? 200,
+    requestsPerMinute: options.requestsPerMinute ?? 600,
+    concurrency: options.concurrency ?? 8,
+  });
+  log(
+    `  ${pacing.requests} requests, ${pacing.achievedPerMinute.toFixed(1)}/min = ${(pacing.shareOfLimit * 100).toFixed(1)}% ` +
+      `of the limit (target ≥ 95%); 429s from the server: ${pacing.serverRateLimited} (target 0); items done ${pacing.itemsDone}`,
+  );
+  const overhead = await overheadBench(options.overheadCalls ?? 500);
+  log(
+    `teacher overhead per call (zero-latency server, ${overhead.calls} calls, one at a time): ` +
+      `median ${overhead.overheadMedianMs.toFixed(2)} ms, p90 ${overhead.overheadP90Ms.toFixed(2)} ms (target median ≤ 2 ms)`,
+  );
+  log(
+    `  per call: engine ${overhead.engineMedianMs.toFixed(2)} ms, of it in the server ${overhead.serverMedianMs.toFixed(3)} ms; ` +
+      `a bare fetch round trip ${overhead.bareFetchMedianMs.toFixed(2)} ms, so beyond HTTP ${overhead.overheadBeyondFetchMedianMs.toFixed(2)} ms`,
+  );
+  const result: TeacherBenchResult = { pacing, overhead };
+  const outputPath =
+    options.outputPath ??
+    resolve(
+      dirname(fileURLToPath(import.meta.url)),
+      "out",
+      `teacher${seconds === 120 ? "" : `-${seconds}s`}.json`,
+    );
+  mkdirSync(dirname(outputPath), { recursive: true });
+  writeFileSync(
+    outputPath,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), ...result }, null, 2)}\n`,
+  );
+  log(`  written to ${outputPath}`);
+  return result;
+}
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+/**
+ * Direct runs: `tsx bench/teacher.ts`, or `node bin/run-ts.js bench/teacher.ts` (which drops the
+ * script from argv). An aggregate runner importing this file sets JOBDISTILL_BENCH_RUNNER=1.
+ */
+function invokedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
+  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
+}
+
+if (invokedDirectly()) {
+  const seconds = argument("--seconds");
+  const overheadCalls = argument("--overhead-calls");
+  await runTeacherBench({
+    ...(seconds === undefined ? {} : { seconds: Number(seconds) }),
+    ...(overheadCalls === undefined ? {} : { overheadCalls: Number(overheadCalls) }),
+  });
+}
