@@ -1,0 +1,201 @@
+/**
+ * Skill-type student on real spans: trained ONLY from the ESCO lexicon's `coarse_label`
+ * (../shared/data/esco/esco_skills_lexicon.csv), then scored on the `test` split of
+ * ../shared/data/esco-typed-spans/house_tech_spans.csv, where human annotators linked SkillSpan
+ * phrases to ESCO skills. Main figure: soft (coarse `soft`) vs hard (`hard_knowledge` +
+ * `skill_competence`); `language` spans are reported apart (counted correct when typed Hard) and
+ * `unknown` spans are left out (they have no type to check). No span of either split is used for
+ * training or tuning: the decision offset is tuned by 5-fold cross-validation on the lexicon.
+ * Run: `node bin/run-ts.js bench/skill-type.ts [--split val|test] [--no-write]`.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { z } from "zod";
+import { sharedPath } from "../src/core/shared-data.ts";
+import { createLexiconLookup, readEscoSkillsCsv } from "../src/dataset/lexicon/index.ts";
+import {
+  lexiconTrainingExamples,
+  type SkillTypeTrainingOptions,
+  softSkillSeedExamples,
+  trainSkillTypeModel,
+} from "../src/student/skill-type/index.ts";
+
+export interface SkillTypeBenchOptions {
+  /** Which split of the typed spans to score (default test). */
+  split?: "val" | "test";
+  /** Where to write the JSON figures (default bench/results/skill-type.json; false = do not write). */
+  outputPath?: string | false;
+  training?: SkillTypeTrainingOptions;
+  /** Add the hand-written soft-skill seed phrases to the lexicon's labels (default true). */
+  seeds?: boolean;
+  /** Weight of each seed phrase relative to a lexicon label (default 1). */
+  seedWeight?: number;
+  log?: (line: string) => void;
+}
+
+export interface ClassFigures {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface SkillTypeBenchResult {
+  split: string;
+  trainingExamples: number;
+  spans: number;
+  accuracy: number;
+  correct: number;
+  macroF1: number;
+  perClass: { Hard: ClassFigures; Soft: ClassFigures };
+  language: { spans: number; typedHard: number };
+  unknownExcluded: number;
+  anchor: { correct: number; total: number; hardCorrect: number; softCorrect: number };
+  decisionOffsets: number[];
+  trainSeconds: number;
+  studentPhrasesPerSecond: number;
+  lexiconLookupsPerSecond: number;
+}
+
+const spanRowSchema = z.object({
+  subset: z.string(),
+  split: z.string(),
+  span: z.string(),
+  coarse_label: z.string(),
+});
+
+function throughput(
+  phrases: readonly string[],
+  minimumMs: number,
+  call: (phrase: string) => unknown,
+): number {
+  for (const phrase of phrases.slice(0, 200)) call(phrase);
+  let done = 0;
+  const started = performance.now();
+  while (performance.now() - started < minimumMs) {
+    for (const phrase of phrases) call(phrase);
+    done += phrases.length;
+  }
+  return done / ((performance.now() - started) / 1000);
+}
+
+function figures(tp: number, fp: number, fn: number, support: number): ClassFigures {
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1, support };
+}
+
+export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTypeBenchResult | undefined {
+  const log = options.log ?? console.log;
+  const lexiconPath = sharedPath("data", "esco", "esco_skills_lexicon.csv");
+  const spansPath = sharedPath("data", "esco-typed-spans", "house_tech_spans.csv");
+  if (!lexiconPath || !spansPath) {
+    log("skill-type bench skipped: needs ../shared/data/esco and ../shared/data/esco-typed-spans");
+    return undefined;
+  }
+  const split = options.split ?? "test";
+  const entries = readEscoSkillsCsv(lexiconPath);
+  const examples = [
+    ...lexiconTrainingExamples(entries),
+    ...(options.seeds === false
+      ? []
+      : softSkillSeedExamples().map((example) => ({ ...example, weight: options.seedWeight ?? 1 }))),
+  ];
+  const trainStarted = performance.now();
+  const model = trainSkillTypeModel(examples, {
+    trainedFrom: "lexicon:esco coarse_label",
+    ...options.training,
+  });
+  const trainSeconds = (performance.now() - trainStarted) / 1000;
+
+  const rows = z
+    .array(spanRowSchema)
+    .parse(parse(readFileSync(spansPath, "utf8"), { columns: true, skip_empty_lines: true, bom: true }))
+    .filter((row) => row.split === split);
+  let hardTp = 0;
+  let hardFp = 0;
+  let softTp = 0;
+  let softFp = 0;
+  let hardTotal = 0;
+  let softTotal = 0;
+  let languageSpans = 0;
+  let languageHard = 0;
+  let unknownExcluded = 0;
+  const mistakes: string[] = [];
+  for (const row of rows) {
+    const predicted = model.predict(row.span).label;
+    if (row.coarse_label === "language") {
+      languageSpans++;
+      if (predicted === "Hard") languageHard++;
+      continue;
+    }
+    if (row.coarse_label === "unknown") {
+      unknownExcluded++;
+      continue;
+    }
+    const gold = row.coarse_label === "soft" ? "Soft" : "Hard";
+    if (gold === "Hard") hardTotal++;
+    else softTotal++;
+    if (predicted === "Hard") {
+      if (gold === "Hard") hardTp++;
+      else hardFp++;
+    } else if (gold === "Soft") softTp++;
+    else softFp++;
+    if (predicted !== gold) mistakes.push(`${gold}→${predicted}: ${row.span}`);
+  }
+  const spans = hardTotal + softTotal;
+  const correct = hardTp + softTp;
+  const hard = figures(hardTp, hardFp, hardTotal - hardTp, hardTotal);
+  const soft = figures(softTp, softFp, softTotal - softTp, softTotal);
+
+  const phrases = rows.map((row) => row.span);
+  const lookup = createLexiconLookup(entries);
+  const result: SkillTypeBenchResult = {
+    split,
+    trainingExamples: examples.length,
+    spans,
+    accuracy: correct / spans,
+    correct,
+    macroF1: (hard.f1 + soft.f1) / 2,
+    perClass: { Hard: hard, Soft: soft },
+    language: { spans: languageSpans, typedHard: languageHard },
+    unknownExcluded,
+    anchor: { correct: 72, total: 100, hardCorrect: 49, softCorrect: 23 },
+    decisionOffsets: model.config.decisionOffsets,
+    trainSeconds,
+    studentPhrasesPerSecond: throughput(phrases, 500, (phrase) => model.predict(phrase)),
+    lexiconLookupsPerSecond: throughput(phrases, 300, (phrase) => lookup.find(phrase)),
+  };
+
+  const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
+  log(`skill-type student, trained on ${examples.length} lexicon phrases in ${trainSeconds.toFixed(1)} s`);
+  log(
+    `scored on ${split}: ${spans} hard/soft spans (${languageSpans} language apart, ${unknownExcluded} unknown left out)`,
+  );
+  log("");
+  log("                     accuracy   hard P/R        soft P/R        macro-F1");
+  log(
+    `  student            ${percent(result.accuracy).padEnd(10)} ${percent(hard.precision)}/${percent(hard.recall)}  ${percent(soft.precision)}/${percent(soft.recall)}  ${percent(result.macroF1)}`,
+  );
+  log("  anchor (8B+judge)  72.0%      hard 49/50 correct, soft 23/50 correct (judge-estimated)");
+  log("");
+  log(`  language spans typed Hard: ${languageHard}/${languageSpans}`);
+  log(`  student: ${Math.round(result.studentPhrasesPerSecond).toLocaleString("en")} phrases/s`);
+  log(`  lexicon lookup: ${Math.round(result.lexiconLookupsPerSecond).toLocaleString("en")} phrases/s`);
+  if (process.env.SKILL_TYPE_BENCH_MISTAKES) for (const line of mistakes) log(`    ${line}`);
+
+  const outputPath =
+    options.outputPath ?? resolve(dirname(fileURLToPath(import.meta.url)), "results", "skill-type.json");
+  if (outputPath !== false) writeFileSync(outputPath, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const splitIndex = args.indexOf("--split");
+  const split = splitIndex >= 0 && args[splitIndex + 1] === "val" ? "val" : "test";
+  runSkillTypeBench({ split, ...(args.includes("--no-write") ? { outputPath: false } : {}) });
+}

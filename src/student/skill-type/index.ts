@@ -1,0 +1,22 @@
+export {
+  defaultSkillTypeFeatureConfig,
+  type LexiconHint,
+  type SkillTypeFeatureConfig,
+  skillTypeFeatures,
+} from "./features.ts";
+export {
+  defaultLexiconLabel,
+  type LexiconExampleOptions,
+  lexiconTrainingExamples,
+  phraseVariants,
+} from "./from-lexicon.ts";
+export { SkillTypeModel, type SkillTypeModelConfig, type SkillTypePrediction } from "./model.ts";
+export { softSkillSeedExamples, softSkillSeedPhrases } from "./seed-phrases.ts";
+export {
+  decodeSkillTypeModel,
+  encodeSkillTypeModel,
+  loadSkillTypeModel,
+  SKILL_TYPE_FORMAT_VERSION,
+  saveSkillTypeModel,
+} from "./serialize.ts";
+export { type SkillTypeExample, type SkillTypeTrainingOptions, trainSkillTypeModel } from "./train.ts";
