@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { UsageError } from "../core/errors.ts";
 import type { Annotation, AnnotationSource, SourceDocument, Span } from "../core/types.ts";
 import type { Workspace } from "../core/workspace/index.ts";
@@ -13,7 +14,19 @@ export interface LabelledDocument {
   spans: Span[];
   /** Quotes the teacher returned that could not be aligned. */
   unaligned: number;
+  /** The aligner's own counts summed over the annotations (`payload.data.stats`), when they carry them. */
+  alignmentStats?: AlignmentStats;
 }
+
+const alignmentStatsSchema = z.object({
+  exact: z.number(),
+  normalised: z.number(),
+  fuzzy: z.number(),
+  unaligned: z.number(),
+  total: z.number(),
+});
+export type AlignmentStats = z.infer<typeof alignmentStatsSchema>;
+const dataWithStatsSchema = z.looseObject({ stats: alignmentStatsSchema });
 
 export interface AnnotationSelection {
   task: string;
@@ -111,9 +124,23 @@ export function selectAnnotations(
     const text = labelledText(document);
     const spans = new Map<string, Span>();
     let unaligned = 0;
+    let alignmentStats: AlignmentStats | undefined;
     for (const annotation of list) {
       if (annotation.taskVersion !== newestVersion) continue;
       unaligned += annotation.payload.unaligned?.length ?? 0;
+      const stats = dataWithStatsSchema.safeParse(annotation.payload.data);
+      if (stats.success) {
+        const sum: AlignmentStats = alignmentStats ?? {
+          exact: 0,
+          normalised: 0,
+          fuzzy: 0,
+          unaligned: 0,
+          total: 0,
+        };
+        for (const key of ["exact", "normalised", "fuzzy", "unaligned", "total"] as const)
+          sum[key] += stats.data.stats[key];
+        alignmentStats = sum;
+      }
       for (const span of annotation.payload.spans ?? []) {
         if (text.slice(span.start, span.end) !== span.text || span.end <= span.start) {
           selection.invalidSpans++;
@@ -128,6 +155,7 @@ export function selectAnnotations(
       text,
       spans: [...spans.values()].sort((a, b) => a.start - b.start || a.end - b.end),
       unaligned,
+      ...(alignmentStats === undefined ? {} : { alignmentStats }),
     });
   }
   return selection;

@@ -5,9 +5,9 @@ import { UsageError } from "../../core/errors.ts";
 import { createRandom } from "../../core/random.ts";
 import type { Span } from "../../core/types.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
-import { type LabelledDocument, selectAnnotations } from "../select-annotations.ts";
+import { type AlignmentStats, type LabelledDocument, selectAnnotations } from "../select-annotations.ts";
 import { taskLabels } from "../task-labels.ts";
-import { conllBlock, documentTokens } from "./conll.ts";
+import { conllBlock, documentTokens, givenTokens } from "./conll.ts";
 import {
   type DatasetSplit,
   datasetSplits,
@@ -227,7 +227,11 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
           end: span.end,
         });
       }
-      const block = conllBlock(documentTokens(document, text), spans, kept, layers);
+      // A document with its own tokens (a SkillSpan sentence) is written as the one sentence it is.
+      const ownTokens = givenTokens(document, text);
+      const block = ownTokens
+        ? conllBlock(ownTokens, spans, [{ start: 0, end: text.length }], layers)
+        : conllBlock(documentTokens(document, text), spans, kept, layers);
       conllLines.push(...block.lines);
       for (const [layer, count] of Object.entries(block.chunks)) countsOf(layer, split).conllChunks += count;
     }
@@ -275,14 +279,31 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
   return report;
 }
 
+/**
+ * Alignment figures of the dataset's spans (after chunk merging) plus the unaligned quotes, and
+ * separately the sums of the teacher calls' own counts when the annotations carry them.
+ */
 function alignmentCounts(documents: readonly LabelledDocument[]): DatasetReport["alignment"] {
   const counts = { exact: 0, normalised: 0, fuzzy: 0, given: 0, unspecified: 0, unaligned: 0, total: 0 };
+  let teacherStats: DatasetReport["alignment"]["teacherStats"] = null;
   for (const entry of documents) {
     for (const span of entry.spans) counts[span.alignment ?? "unspecified"]++;
     counts.unaligned += entry.unaligned;
     counts.total += entry.spans.length + entry.unaligned;
+    if (entry.alignmentStats) {
+      const sum: AlignmentStats = teacherStats ?? {
+        exact: 0,
+        normalised: 0,
+        fuzzy: 0,
+        unaligned: 0,
+        total: 0,
+      };
+      for (const key of ["exact", "normalised", "fuzzy", "unaligned", "total"] as const)
+        sum[key] += entry.alignmentStats[key];
+      teacherStats = sum;
+    }
   }
-  return counts;
+  return { ...counts, teacherStats };
 }
 
 interface NegativePassage extends Passage {

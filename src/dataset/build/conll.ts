@@ -2,7 +2,7 @@ import { bioToChunks, spansToBio, type Token, tokenize } from "../../align/index
 import type { SourceDocument, Span } from "../../core/types.ts";
 
 /** SkillSpan-style token offsets kept in a document's meta, when they fit its text. */
-function givenTokens(document: SourceDocument, text: string): Token[] | undefined {
+export function givenTokens(document: SourceDocument, text: string): Token[] | undefined {
   const offsets = document.meta?.tokenOffsets;
   if (!Array.isArray(offsets) || document.format === "html") return undefined;
   const tokens: Token[] = [];

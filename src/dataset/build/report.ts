@@ -45,6 +45,16 @@ export const datasetReportSchema = z.object({
     unspecified: z.number(),
     unaligned: z.number(),
     total: z.number(),
+    /** The aligner's own counts per teacher call (quotes in chunk overlaps counted per chunk), when stored. */
+    teacherStats: z
+      .object({
+        exact: z.number(),
+        normalised: z.number(),
+        fuzzy: z.number(),
+        unaligned: z.number(),
+        total: z.number(),
+      })
+      .nullable(),
   }),
   files: z.array(z.string()),
 });
@@ -88,6 +98,12 @@ export function reportMarkdown(report: DatasetReport): string {
     "",
     `${alignment.total} quotes: exact ${percent(alignment.exact, alignment.total)}, normalised ${percent(alignment.normalised, alignment.total)}, fuzzy ${percent(alignment.fuzzy, alignment.total)}, given (gold offsets) ${percent(alignment.given, alignment.total)}, unspecified ${percent(alignment.unspecified, alignment.total)}, unaligned ${percent(alignment.unaligned, alignment.total)}.`,
     "",
+    ...(alignment.teacherStats
+      ? [
+          `Teacher calls' own counts (per chunk): ${alignment.teacherStats.total} quotes, exact ${percent(alignment.teacherStats.exact, alignment.teacherStats.total)}, normalised ${percent(alignment.teacherStats.normalised, alignment.teacherStats.total)}, fuzzy ${percent(alignment.teacherStats.fuzzy, alignment.teacherStats.total)}, unaligned ${percent(alignment.teacherStats.unaligned, alignment.teacherStats.total)}.`,
+          "",
+        ]
+      : []),
     "## Left out",
     "",
     `- ${dropped.crossSplitSegments} segments and ${dropped.crossSplitPairs} pairs whose text already appears in an earlier split`,

@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeWithShared } from "../../../test/shared.ts";
+import type { Span } from "../../core/types.ts";
+import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { importSkillSpanGold } from "../gold/skillspan-gold.ts";
+import { buildDataset } from "./build-dataset.ts";
+import { datasetSplits } from "./examples.ts";
+
+let dir: string;
+let workspace: Workspace;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "jobdistill-build-sources-"));
+  workspace = openWorkspace(join(dir, "ws"));
+});
+afterEach(() => {
+  workspace.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function span(text: string, quote: string, label: string, alignment: Span["alignment"], from = 0): Span {
+  const start = text.indexOf(quote, from);
+  return { start, end: start + quote.length, label, text: quote, alignment };
+}
+
+const stats = (exact: number, normalised: number, fuzzy: number, unaligned: number) => ({
+  stats: { exact, normalised, fuzzy, unaligned, total: exact + normalised + fuzzy + unaligned },
+});
+
+describe("buildDataset from teacher annotations", () => {
+  it("merges chunk annotations, counts alignment kinds and unaligned quotes, and drops spans whose offsets are wrong", () => {
+    const text = "Senior engineer.\nWe need Python and SQL.\nFree lunch every day.\nGreat team spirit here.";
+    workspace.documents.insert({ id: "a", text });
+    workspace.documents.insert({
+      id: "b",
+      text: "<ul><li>Docker skills</li><li>Pension plan</li></ul>",
+      format: "html",
+    });
+    const teacher = { kind: "teacher", name: "openai/gpt-x", version: "v1" } as const;
+    const python = span(text, "Python", "hard_skills", "exact");
+    workspace.annotations.insert({
+      documentId: "a",
+      task: "requirements",
+      taskVersion: "v1",
+      source: teacher,
+      callKey: "call-a0",
+      payload: {
+        spans: [
+          python,
+          span(text, "SQL", "hard_skills", "normalised"),
+          { ...python, start: 0, end: 6, text: "Python" },
+        ],
+        unaligned: [{ label: "benefits", quote: "gym membership", reason: "not in the text" }],
+        data: stats(1, 1, 0, 1),
+      },
+    });
+    workspace.annotations.insert({
+      documentId: "a",
+      task: "requirements",
+      taskVersion: "v1",
+      source: teacher,
+      callKey: "call-a1",
+      payload: {
+        spans: [python, span(text, "Free lunch every day.", "benefits", "fuzzy")],
+        data: stats(1, 0, 1, 0),
+      },
+    });
+    workspace.annotations.insert({
+      documentId: "b",
+      task: "requirements",
+      taskVersion: "v1",
+      source: teacher,
+      callKey: "call-b0",
+      payload: { spans: [span("• Docker skills\n• Pension plan", "Docker", "hard_skills", "exact")] },
+    });
+    const report = buildDataset(workspace, { task: "requirements", out: join(dir, "out"), split: [1, 0, 0] });
+    expect(report.source).toEqual({ kind: "teacher", name: "openai/gpt-x" });
+    expect(report.alignment).toEqual({
+      exact: 2,
+      normalised: 1,
+      fuzzy: 1,
+      given: 0,
+      unspecified: 0,
+      unaligned: 1,
+      total: 5,
+      teacherStats: { exact: 2, normalised: 1, fuzzy: 1, unaligned: 1, total: 5 },
+    });
+    expect(report.dropped.invalidSpans).toBe(1);
+    const hard = report.categories.find((category) => category.id === "hard_skills");
+    expect(hard?.bySplit.train.spans).toBe(3);
+    const segments = readFileSync(join(dir, "out", "segments.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(segments.map((segment) => [segment.text, segment.labels])).toEqual([
+      ["Senior engineer.", []],
+      ["We need Python and SQL.", ["hard_skills"]],
+      ["Free lunch every day.", ["benefits"]],
+      ["Great team spirit here.", []],
+      ["Docker skills", ["hard_skills"]],
+      ["Pension plan", []],
+    ]);
+    expect(readFileSync(join(dir, "out", "report.md"), "utf8")).toContain("Teacher calls' own counts");
+
+    workspace.annotations.insert({
+      documentId: "a",
+      task: "requirements",
+      taskVersion: "v1",
+      source: { kind: "teacher", name: "ollama/other" },
+      callKey: "call-other",
+      payload: { spans: [python] },
+    });
+    expect(() => buildDataset(workspace, { task: "requirements", out: join(dir, "out2") })).toThrow(
+      /choose one with --source: ollama\/other, openai\/gpt-x/,
+    );
+    const other = buildDataset(workspace, {
+      task: "requirements",
+      source: "ollama/other",
+      out: join(dir, "out2"),
+    });
+    expect(other.alignment.exact).toBe(1);
+  });
+});
+
+describe("buildDataset for SkillSpan gold (task skills)", () => {
+  it("writes each sentence with SkillSpan's own tokens and one typed column per layer", () => {
+    const path = join(dir, "skillspan_tech_dev.conll");
+    writeFileSync(
+      path,
+      "Strong\tB-Skill\tO\nC++\tI-Skill\tB-Knowledge\nskills.\tI-Skill\tO\n\nTeam\tO\tO\n\n",
+    );
+    importSkillSpanGold(workspace, [path]);
+    buildDataset(workspace, { task: "skills", out: join(dir, "skills"), split: [1, 0, 0] });
+    const conll = readFileSync(join(dir, "skills", "conll", "train.conll"), "utf8");
+    expect(conll).toContain("Strong\tB-skill\tO\nC++\tI-skill\tB-knowledge\nskills.\tI-skill\tO\n\n");
+  });
+});
+
+describeWithShared("SkillSpan dev as a dataset", "data/skillspan/json/dev.json", (path) => {
+  it("keeps every stored span: CoNLL chunks per layer equal the spans per layer in every split", () => {
+    importSkillSpanGold(workspace, [path]);
+    const report = buildDataset(workspace, { task: "skills", out: join(dir, "dev"), source: "skillspan" });
+    const stored: Record<string, number> = { skill: 0, knowledge: 0 };
+    for (const annotation of workspace.annotations.list({ task: "skills" })) {
+      for (const entry of annotation.payload.spans ?? [])
+        stored[entry.label] = (stored[entry.label] ?? 0) + 1;
+    }
+    for (const category of report.categories) {
+      let spans = 0;
+      for (const split of datasetSplits) {
+        expect(category.bySplit[split].conllChunks).toBe(category.bySplit[split].spans);
+        spans += category.bySplit[split].spans;
+      }
+      expect(spans).toBe(stored[category.id]);
+    }
+    expect(report.documents.train + report.documents.dev + report.documents.test).toBe(
+      workspace.documents.count(),
+    );
+  }, 60_000);
+});
