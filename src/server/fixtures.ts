@@ -28,11 +28,13 @@ What we offer
 
 Apply now: we look forward to your application!`;
 
-/** About `words` words of advert text, built by repeating the sample advert. */
+/** An advert of exactly `words` words, made by repeating the sample advert and cutting at a word's end. */
 export function advertOfWords(words: number): string {
   const sampleWords = sampleAdvert.split(/\s+/).length;
-  const copies = Math.max(1, Math.round(words / sampleWords));
-  return Array.from({ length: copies }, () => sampleAdvert).join("\n\n");
+  const copies = Math.ceil(words / sampleWords);
+  const long = Array.from({ length: copies }, () => sampleAdvert).join("\n\n");
+  const ends = [...long.matchAll(/\S+/g)].map((match) => match.index + match[0].length);
+  return long.slice(0, ends[words - 1] ?? long.length);
 }
 
 /** Three runs (labelling with spend and a failure, training, evaluation with a report). */

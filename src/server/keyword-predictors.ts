@@ -28,7 +28,11 @@ const rules: readonly { category: string; pattern: RegExp; score: number }[] = [
     pattern: /\b(?:competitive salary|\d+ days of paid holiday|hybrid working)\b/gi,
     score: 0.9,
   },
-  { category: "company_culture", pattern: /\b(?:a )?friendly, close-knit team\b|\bflat hierarchy\b/gi, score: 0.77 },
+  {
+    category: "company_culture",
+    pattern: /\b(?:a )?friendly, close-knit team\b|\bflat hierarchy\b/gi,
+    score: 0.77,
+  },
   { category: "job_duties", pattern: /\bWork with analysts[^\n]*|\bkeep them observable\b/g, score: 0.74 },
   { category: "breadtext", pattern: /\b(?:apply now|we look forward to your application)\b/gi, score: 0.7 },
 ];

@@ -52,6 +52,38 @@ describe("reportCharts", () => {
     );
   });
 
+  it("reads a jobdistill eval report: segment rows, their micro F1 and confusion, inside a results list", () => {
+    const charts = reportCharts({
+      task: "requirements",
+      results: [
+        {
+          reference: { kind: "gold" },
+          spans: { tagger: { strict: { micro: { f1: 0.1 }, perLabel: { a: { f1: 0.1 } } } } },
+          segments: {
+            rows: [
+              { label: "a", precision: 1, recall: 0.5, f1: 0.667 },
+              { label: "b", precision: 1, recall: 1, f1: 1 },
+            ],
+            micro: { label: "micro", f1: 0.8 },
+            confusion: {
+              labels: ["a", "b"],
+              matrix: [
+                [1, 1],
+                [0, 2],
+              ],
+            },
+          },
+        },
+      ],
+    });
+    expect(charts.f1).toEqual([
+      { label: "a", f1: 0.667 },
+      { label: "b", f1: 1 },
+    ]);
+    expect(charts.headlineF1).toBe(0.8);
+    expect(charts.confusion?.labels).toEqual(["a", "b"]);
+  });
+
   it("ignores what it cannot plot", () => {
     expect(reportCharts(undefined)).toEqual({ f1: [] });
     expect(reportCharts({ confusion: { labels: ["a"], counts: [[1, 2]] }, perLabel: "n/a" })).toEqual({

@@ -3,8 +3,10 @@ import type { ConfusionMatrix, F1Row } from "./api-schemas.ts";
 /**
  * Finds what a runs page can plot in an evaluation report whose exact shape belongs to the
  * evaluator: per-label F1 rows, a headline F1, and a confusion matrix. Reports are searched
- * breadth-first (shallow first, keys in their order), so `strict` wins over `loose` in a
- * span-scorer report and a top-level `perLabel` wins over a nested one.
+ * breadth-first (shallow first, keys in their order, into lists of objects too), so `strict` wins
+ * over `loose` in a span-scorer report, a top-level `perLabel` wins over a nested one, and in a
+ * `jobdistill eval` report the segment rows (beside their confusion matrix) win over the deeper
+ * span scores.
  */
 export interface ReportCharts {
   f1: F1Row[];
@@ -12,7 +14,7 @@ export interface ReportCharts {
   confusion?: ConfusionMatrix;
 }
 
-const perLabelKeys = new Set(["perLabel", "per_label", "perCategory", "per_category", "labels"]);
+const perLabelKeys = new Set(["perLabel", "per_label", "perCategory", "per_category", "labels", "rows"]);
 const confusionKeys = new Set(["confusion", "confusionMatrix", "confusion_matrix"]);
 const maxDepth = 5;
 
@@ -35,6 +37,8 @@ function* breadthFirst(report: unknown): Generator<{ key: string; value: unknown
       for (const [key, value] of Object.entries(parent)) {
         yield { key, value, parent };
         if (isRecord(value)) next.push(value);
+        // Reports keep one result per reference in a list (`results: [{ … }]`).
+        if (Array.isArray(value)) next.push(...value.filter(isRecord));
       }
     }
     level = next;

@@ -3,7 +3,7 @@ import { getJson, postJson } from "./api.ts";
 import { whileBusy } from "./busy.ts";
 import { byId, downloadFile, element } from "./dom.ts";
 import { formatScore } from "./format.ts";
-import { highlightSegments, spansByCategory } from "./highlight-segments.ts";
+import { type HighlightPiece, highlightTree, spansByCategory } from "./highlight-tree.ts";
 import {
   highlightsToCsv,
   highlightsToText,
@@ -27,8 +27,14 @@ const state: {
   categories: Category[];
   result?: HighlightResult;
   shown: Set<string>;
+  /** Spans scored below this are left out of the view (not out of the downloads). */
+  minScore: number;
   skills?: SkillTypeRow[];
-} = { categories: [], shown: new Set() };
+} = { categories: [], shown: new Set(), minScore: 0.3 };
+
+function visibleSpans(result: HighlightResult): HighlightSpan[] {
+  return result.spans.filter((span) => span.score >= state.minScore);
+}
 
 function categoryOf(id: string): Category {
   return (
@@ -49,26 +55,32 @@ function swatch(color: string): HTMLElement {
   });
 }
 
-function markFor(span: HighlightSpan, text: string): HTMLElement {
-  const category = categoryOf(span.category);
-  return element("mark", {
-    className: "hl",
-    text,
-    attrs: { "data-category": span.category, title: `${category.name} · score ${formatScore(span.score)}` },
-    style: { backgroundColor: category.color },
+function nodesFor(pieces: readonly HighlightPiece[]): Node[] {
+  return pieces.map((piece) => {
+    if (typeof piece === "string") return document.createTextNode(piece);
+    const category = categoryOf(piece.span.category);
+    return element(
+      "mark",
+      {
+        className: "hl",
+        attrs: {
+          "data-category": piece.span.category,
+          title: `${category.name} · score ${formatScore(piece.span.score)}`,
+        },
+        style: { backgroundColor: category.color },
+      },
+      nodesFor(piece.children),
+    );
   });
 }
 
 function renderAdvert(result: HighlightResult): void {
-  const nodes = highlightSegments(result.text, result.spans, state.shown).map((segment) =>
-    segment.span ? markFor(segment.span, segment.text) : document.createTextNode(segment.text),
-  );
-  byId("advert").replaceChildren(...nodes);
+  byId("advert").replaceChildren(...nodesFor(highlightTree(result.text, visibleSpans(result), state.shown)));
 }
 
 function renderLegend(result: HighlightResult): void {
   const counts = new Map<string, number>();
-  for (const span of result.spans) counts.set(span.category, (counts.get(span.category) ?? 0) + 1);
+  for (const span of visibleSpans(result)) counts.set(span.category, (counts.get(span.category) ?? 0) + 1);
   const buttons = state.categories.map((category) => {
     const count = counts.get(category.id) ?? 0;
     const pressed = state.shown.has(category.id);
@@ -104,7 +116,7 @@ function renderLegend(result: HighlightResult): void {
 
 function renderSideList(result: HighlightResult): void {
   const groups = spansByCategory(
-    result.spans,
+    visibleSpans(result),
     state.categories.map((category) => category.id),
   );
   const sections = [...groups].flatMap(([id, spans]) => {
@@ -263,6 +275,14 @@ async function start(): Promise<void> {
       await typeSkills();
   });
   wireDownloads();
+  const minScore = byId<HTMLInputElement>("min-score");
+  minScore.value = String(state.minScore);
+  byId("min-score-value").textContent = formatScore(state.minScore);
+  minScore.addEventListener("input", () => {
+    state.minScore = Number(minScore.value);
+    byId("min-score-value").textContent = formatScore(state.minScore);
+    renderResult();
+  });
   const loaded = await whileBusy(byId("status"), "Loading categories…", [], () =>
     getJson<{ categories: Category[] }>("/v1/categories"),
   );

@@ -95,11 +95,13 @@ export function confusionTable(matrix: ConfusionMatrix, nameOf: (label: string) 
       ...row.map((count, columnIndex) => {
         const share = rowTotal > 0 ? count / rowTotal : 0;
         const hue = columnIndex === rowIndex ? "34, 139, 230" : "240, 62, 62";
+        const title = `${nameOf(gold)} → ${nameOf(matrix.labels[columnIndex] ?? "")}: ${count}`;
+        if (count === 0) return element("td", { text: "0", className: "zero", attrs: { title } });
         return element("td", {
           text: String(count),
           className: share > 0.55 ? "strong" : "",
-          attrs: { title: `${nameOf(gold)} → ${nameOf(matrix.labels[columnIndex] ?? "")}: ${count}` },
-          style: { backgroundColor: `rgba(${hue}, ${(0.08 + share * 0.85).toFixed(2)})` },
+          attrs: { title },
+          style: { backgroundColor: `rgba(${hue}, ${(0.12 + share * 0.8).toFixed(2)})` },
         });
       }),
     ]);
