@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createRandom } from "../core/random.ts";
 import { htmlToText, textRangeToHtml } from "./html-to-text.ts";
 
 describe("htmlToText", () => {
@@ -58,5 +59,52 @@ describe("htmlToText", () => {
     const heart = converted.text.indexOf("<3");
     const heartRange = textRangeToHtml(converted, heart, heart + 2);
     expect(html.slice(heartRange.start, heartRange.end)).toBe("&lt;3");
+  });
+
+  it("keeps offsets ordered and letters exact for random HTML", () => {
+    const random = createRandom(5);
+    const pieces = [
+      "<p>",
+      "</p>",
+      "<li>",
+      "</li>",
+      "<ul>",
+      "</ul>",
+      "<br>",
+      "<b>",
+      "</b>",
+      "<script>x<y</script>",
+      "&amp;",
+      "&nbsp;",
+      "&#233;",
+      " ",
+      "\n",
+      "word",
+      "Text",
+      "<!-- c -->",
+      "<div class='a'>",
+      "</div>",
+      "&bogus;",
+      "<",
+      ">",
+    ];
+    for (let round = 0; round < 300; round++) {
+      let html = "";
+      const length = random.int(40);
+      for (let i = 0; i < length; i++) html += pieces[random.int(pieces.length)];
+      const converted = htmlToText(html);
+      expect(converted.sourceOffsets).toHaveLength(converted.text.length + 1);
+      expect(converted.sourceEnds).toHaveLength(converted.text.length);
+      expect(converted.text).toBe(converted.text.trim());
+      for (let i = 0; i < converted.text.length; i++) {
+        const start = converted.sourceOffsets[i] ?? -1;
+        const end = converted.sourceEnds[i] ?? -1;
+        expect(start).toBeGreaterThanOrEqual(i > 0 ? (converted.sourceOffsets[i - 1] ?? 0) : 0);
+        expect(end).toBeGreaterThanOrEqual(start);
+        expect(end).toBeLessThanOrEqual(html.length);
+        const char = converted.text.charAt(i);
+        if (/[a-zA-Z]/.test(char) && end - start === 1) expect(html.charAt(start)).toBe(char);
+      }
+    }
   });
 });

@@ -78,9 +78,12 @@ export function htmlToText(html: string): HtmlText {
   let pendingBullet: number | undefined;
 
   const push = (char: string, start: number, end: number): void => {
+    // Added characters point at the tag that caused them, which may precede text already out
+    // ("<li><p>": the bullet's <li> before the <p>'s line break): keep offsets in order.
+    const from = Math.max(start, sourceOffsets[sourceOffsets.length - 1] ?? 0);
     chars.push(char);
-    sourceOffsets.push(start);
-    sourceEnds.push(end);
+    sourceOffsets.push(from);
+    sourceEnds.push(Math.max(end, from));
   };
   const owe = (breaks: number, at: number): void => {
     if (breaks > pendingBreaks) {

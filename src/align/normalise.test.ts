@@ -18,6 +18,7 @@ describe("normaliseForMatching", () => {
     ["  padded  ", "padded"],
     ["a -- b", "a -- b"],
     ["wait…", "wait..."],
+    ["Café İstanbul naïve", "cafe istanbul naive"],
     ["& alone &unknown; here", "& alone &unknown; here"],
   ])("folds %j to %j", (input, expected) => {
     expect(normaliseForMatching(input).text).toBe(expected);

@@ -74,12 +74,15 @@ function foldChar(char: string): string {
   if (dashes.has(char)) return "-";
   if (bullets.has(char) || isWhitespace(char)) return " ";
   if (char === "…") return "...";
-  return char.toLowerCase();
+  // Accents and other combining marks go too ("café" meets "cafe", "İ" meets "i").
+  return char.toLowerCase().normalize("NFD").replace(combiningMarks, "");
 }
 
+const combiningMarks = /\p{M}/gu;
+
 /**
- * Folds case, whitespace runs (newlines included), curly quotes, dashes, bullets, HTML entities,
- * soft hyphens and hyphens inside words (so "manage-\nment", "e-mail" and "email" meet), keeping a
+ * Folds case, accents, whitespace runs (newlines included), curly quotes, dashes, bullets, HTML
+ * entities, soft hyphens and hyphens inside words (so "manage-\nment", "e-mail" and "email" meet), keeping a
  * map back to `original`. Quote and source are folded the same way, so a match between folded
  * forms is a match between the originals up to these cosmetic differences.
  */

@@ -66,6 +66,28 @@ describe("chunkDocument", () => {
     expect(hard.map((chunk) => chunk.text).join("")).toBe(solid);
   });
 
+  it("covers random texts without gaps for random sizes", () => {
+    const random = createRandom(21);
+    const pieces = ["word ", "Sentence ends. ", "\n", "• item\n", "x", "  ", "longerwordwithoutspaces"];
+    for (let round = 0; round < 200; round++) {
+      let text = "";
+      const length = random.int(400);
+      for (let i = 0; i < length; i++) text += pieces[random.int(pieces.length)];
+      const maxChars = 20 + random.int(300);
+      const overlapChars = random.int(Math.floor(maxChars / 2));
+      const chunks = chunkDocument("doc", text, { maxChars, overlapChars });
+      let covered = 0;
+      for (const chunk of chunks) {
+        expect(chunk.text.length).toBeLessThanOrEqual(maxChars);
+        expect(text.slice(chunk.offset, chunk.offset + chunk.text.length)).toBe(chunk.text);
+        expect(chunk.offset).toBeLessThanOrEqual(covered);
+        expect(chunk.offset + chunk.text.length).toBeGreaterThan(covered);
+        covered = chunk.offset + chunk.text.length;
+      }
+      expect(covered).toBe(text.length);
+    }
+  });
+
   it("rejects impossible options", () => {
     expect(() => chunkDocument("doc", "text", { maxChars: 0 })).toThrow(/maxChars/);
     expect(() => chunkDocument("doc", "text", { maxChars: 100, overlapChars: 60 })).toThrow(/overlapChars/);
