@@ -1,0 +1,11 @@
+export {
+  buildSkillsSystemPrompt,
+  createSkillsTask,
+  SKILLS_TASK,
+  type SkillLayer,
+  type SkillsOutput,
+  type SkillsTaskOptions,
+  skillLayerDefinitions,
+  skillLayers,
+  skillsOutputSchema,
+} from "./task.ts";
