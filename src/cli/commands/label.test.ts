@@ -142,12 +142,14 @@ describe("jobdistill label", () => {
 
   it("rejects bad options with exit code 2 and a message naming the option", async () => {
     const dir = tempDir();
+    seedWorkspace(dir, 1);
     const cases: [string[], RegExp][] = [
       [labelArgs(dir, server.url, "--timeout", "soon"), /--timeout/],
       [labelArgs(dir, server.url, "--concurrency", "0"), /--concurrency/],
       [["--workspace", dir, "label", "--task", "classify", "--model", "m", "--api-key", "k"], /--labels/],
       [["--workspace", dir, "label", "--task", "nope"], /unknown --task nope/],
       [labelArgs(dir, server.url, "--provider", "other"), /--provider/],
+      [labelArgs(tempDir(), server.url), /nothing to label/],
     ];
     for (const [args, message] of cases) {
       const io = capture();
@@ -289,6 +291,28 @@ describe("jobdistill label, interrupted", () => {
     expect(stored.calls).toBe(answered);
     expect(stored.calls).toBe(server.requests.length);
     expect(stored.rows).toBeLessThan(100);
+  });
+
+  it("a second Ctrl-C aborts the calls in flight", async () => {
+    await server.close();
+    server = await startOpenAiTestServer({ defaultBehaviour: () => ({ kind: "hang" }) });
+    const dir = tempDir();
+    seedWorkspace(dir, 10);
+    const { child, exited } = spawnCli(labelArgs(dir, server.url, "--concurrency", "2", "--timeout", "60s"));
+    await waitFor(() => server.requests.length >= 2, 20_000);
+    child.kill("SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(child.exitCode).toBeNull();
+    const secondAt = Date.now();
+    child.kill("SIGINT");
+    const ended = await exited;
+    expect(ended.code).toBe(130);
+    expect(Date.now() - secondAt).toBeLessThan(5_000);
+    expect(server.requests).toHaveLength(2);
+    expect(storedLabels(dir).calls).toBe(0);
+    const workspace = openWorkspace(dir);
+    expect(workspace.runs.list()[0]?.status).toBe("interrupted");
+    workspace.close();
   });
 });
 

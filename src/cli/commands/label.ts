@@ -208,6 +208,11 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
       const prices = loadPrices(options.prices);
       await withWorkspace(command, async (workspace) => {
         const setup = factory(options, workspace);
+        if (setup.items.length === 0) {
+          throw new UsageError(
+            `nothing to label: the workspace ${workspace.dir} has no documents (jobdistill import FILE)`,
+          );
+        }
         const items = selectItems(setup.items, {
           ...(options.limit === undefined ? {} : { limit: options.limit }),
           ...(options.sample === undefined ? {} : { sample: options.sample }),
@@ -304,10 +309,12 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             code: "interrupted",
           });
         }
-        if (summary.failed > 0 && summary.done === 0 && summary.skipped === 0) {
-          throw new JobdistillError(`every item failed (see: jobdistill failures --run ${summary.runId})`, {
-            code: "label-failed",
-          });
+        if (summary.failed > 0) {
+          throw new JobdistillError(
+            `${summary.failed} of ${summary.total} items failed (see: jobdistill failures --run ${summary.runId}); ` +
+              "rerun the same command to try them again",
+            { code: "label-failed" },
+          );
         }
       });
     });

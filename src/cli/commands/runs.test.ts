@@ -29,6 +29,7 @@ beforeAll(async () => {
     Array.from({ length: 6 }, (_, index) => ({ id: `doc-${index}`, text: `document number ${index}` })),
   );
   workspace.close();
+  const io = capture();
   // doc-5 is always answered with nonsense: it fails after its repairs.
   server = await startOpenAiTestServer({
     defaultBehaviour: (request) =>
@@ -54,9 +55,11 @@ beforeAll(async () => {
       "--max-repairs",
       "1",
     ],
-    capture(),
+    io,
   );
-  expect(code).toBe(0);
+  // One item failed: the run is stored, and the command says so with a non-zero exit.
+  expect(code).toBe(1);
+  expect(io.stderr.join("\n")).toContain("1 of 6 items failed (see: jobdistill failures --run 1)");
 });
 
 afterAll(async () => {
