@@ -292,3 +292,24 @@ describe("runTeacher", () => {
     expect(lastSent).toBeLessThan(2_000);
   });
 });
+
+describe("runTeacher with a task that throws", () => {
+  it("records the item as failed with the error and finishes the others", async () => {
+    const fragile: TeacherTask<SourceDocument, { value: number }> = {
+      ...doubleTask,
+      name: "fragile",
+      buildMessages: (document) => {
+        if (document.id === "doc-1") throw new Error("cannot build a prompt for doc-1");
+        return doubleTask.buildMessages(document);
+      },
+    };
+    const summary = await runTeacher({ workspace, task: fragile, items: documents(3), model: model() });
+    expect(summary).toMatchObject({ done: 2, failed: 1, remaining: 0 });
+    const [failure] = workspace.calls.failures({ runId: summary.runId });
+    expect(failure).toMatchObject({
+      itemId: "doc-1",
+      final: true,
+      message: "cannot build a prompt for doc-1",
+    });
+  });
+});

@@ -291,14 +291,14 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
   };
 
   const processItem = async (item: PlannedItem<I>): Promise<void> => {
-    const messages = task.buildMessages(item.input);
-    const tokens = estimateTokens(item, messages);
-    const estimatedTokens = tokens.input + tokens.output;
     const failedUsage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     const callStartedAt = performance.now();
     let attempts = 0;
     let finalFailureRecorded = false;
     try {
+      const messages = task.buildMessages(item.input);
+      const tokens = estimateTokens(item, messages);
+      const estimatedTokens = tokens.input + tokens.output;
       const result = await generateObject({
         model,
         messages,
