@@ -59,7 +59,8 @@ export interface SegmentPrediction {
 
 /**
  * Adds the weights of `count` feature rows to `margins` (one per label), scaled so long and
- * short segments land on the same footing. The single hot loop shared by training and prediction.
+ * short segments land on the same footing. The single hot loop shared by training and prediction;
+ * training passes a wider `rowStride` because its rows also hold Adagrad's accumulators.
  */
 export function accumulateMargins(
   weights: Float32Array,
@@ -68,12 +69,13 @@ export function accumulateMargins(
   indices: Int32Array,
   count: number,
   margins: Float64Array,
+  rowStride: number = labelCount,
 ): number {
   const scale = count > 0 ? 1 / Math.sqrt(count) : 0;
   // Label-outer loops keep each sum in a register; the rows are in cache after the first label.
   for (let l = 0; l < labelCount; l++) {
     let sum = 0;
-    for (let i = 0; i < count; i++) sum += weights[(indices[i] as number) * labelCount + l] as number;
+    for (let i = 0; i < count; i++) sum += weights[(indices[i] as number) * rowStride + l] as number;
     margins[l] = sum * scale + (bias[l] as number);
   }
   return scale;
