@@ -65,7 +65,17 @@ describe("train, predict and eval on the demo corpus", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("trains, saves, registers and records the requirement students", async () => {
-    const result = await run("train", "--task", "requirements", "--source", "gold", "--seed", "1");
+    const result = await run(
+      "train",
+      "--task",
+      "requirements",
+      "--source",
+      "gold",
+      "--seed",
+      "1",
+      "--epochs",
+      "8",
+    );
     expect(result.err.join("\n")).toMatch(/dataset .*documents \(train\/dev\/test\) from gold "demo"/);
     expect(result.code).toBe(0);
     expect(result.out.join("\n")).toMatch(

@@ -11,7 +11,12 @@ import { parseDatasetConll } from "./read-student-dataset.ts";
 import { trainingDataFromDocuments } from "./student-data.ts";
 import { taggedConll } from "./tag-text.ts";
 import { trainRequirementStudents } from "./train-students.ts";
-import { documentSegmentExamples, documentSentences, type LabelledDocument } from "./training-examples.ts";
+import {
+  documentSegmentExamples,
+  documentSentences,
+  type LabelledDocument,
+  tokenisedSegments,
+} from "./training-examples.ts";
 
 const advert: LabelledDocument = {
   id: "a1",
@@ -120,7 +125,7 @@ describe("trainRequirementStudents on the demo corpus", () => {
   const documents = loadDemoCorpus().map((advert) => ({
     id: advert.id,
     text: advert.format === "html" ? reduce(advert.text) : advert.text,
-    spans: demoGoldSpans(advert, reduce),
+    spans: demoGoldSpans(advert, advert.format === "html" ? reduce : undefined),
   }));
   const data = trainingDataFromDocuments(
     { train: documents.slice(0, 24), dev: documents.slice(24, 30), test: documents.slice(30) },
@@ -160,6 +165,18 @@ describe("trainRequirementStudents on the demo corpus", () => {
       });
     }
     expect(found).toBeGreaterThan(20);
+  });
+
+  it("lets the classifier veto tagger spans it finds unlikely, keeping its own segment highlights", () => {
+    const text = documents[32]?.text ?? "";
+    const all = highlightRequirements(first, { text }, { vetoRatio: 0 }).spans;
+    const kept = highlightRequirements(first, { text }).spans;
+    const vetoAll = highlightRequirements(first, { text }, { vetoRatio: Number.POSITIVE_INFINITY }).spans;
+    expect(kept.length).toBeLessThanOrEqual(all.length);
+    const segmentStarts = new Set(
+      tokenisedSegments(text).map((segment) => `${segment.start}:${segment.end}`),
+    );
+    for (const span of vetoAll) expect(segmentStarts.has(`${span.start}:${span.end}`)).toBe(true);
   });
 
   it("writes CoNLL with one typed column per layer, and extracts mentions as spans", () => {

@@ -1,0 +1,192 @@
+/**
+ * The requirement students on the hand-written demo corpus (40 adverts, ten categories):
+ *  - held-out quality by k-fold cross-validation over adverts (each fold: train on the rest, with
+ *    a few adverts as dev; test on the fold): span strict/loose micro F1 of the tagger alone and of
+ *    the highlights, segment micro F1 of the classifier;
+ *  - training time per fold, highlight speed (adverts/minute, characters/s, one thread), model size.
+ * The corpus is tiny, so the F1 figures are rough; their spread over folds is printed beside them.
+ * Speeds are CPU time of this process. Run: `node bin/run-ts.js bench/requirements-students.ts [--quick]`; writes
+ * bench/out/requirements-students.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { htmlToText } from "../src/align/html-to-text.ts";
+import { evaluateOnDocuments } from "../src/evaluate/students/index.ts";
+import {
+  highlightRequirements,
+  type LabelledDocument,
+  trainingDataFromDocuments,
+  trainRequirementStudents,
+} from "../src/student/requirements/index.ts";
+import { encodeSegmentClassifier } from "../src/student/segment-classifier/index.ts";
+import { serialiseTagger } from "../src/student/tagger/index.ts";
+import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
+import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
+
+export interface RequirementStudentsBenchOptions {
+  /** Folds of the cross-validation (default 5; `quick`: 2). */
+  folds?: number;
+  /** Fewer folds and timing rounds. */
+  quick?: boolean;
+  seed?: number;
+  /** Where to write the JSON figures (default bench/out/requirements-students.json; false = do not write). */
+  outputPath?: string | false;
+  log?: (line: string) => void;
+}
+
+interface FoldFigures {
+  testAdverts: number;
+  trainMs: number;
+  taggerStrictF1: number;
+  taggerLooseF1: number;
+  highlightStrictF1: number;
+  highlightLooseF1: number;
+  segmentMicroF1: number;
+}
+
+export interface RequirementStudentsBenchResult {
+  adverts: number;
+  folds: FoldFigures[];
+  mean: Omit<FoldFigures, "testAdverts">;
+  spread: { highlightLooseF1: [number, number]; segmentMicroF1: [number, number] };
+  speed: { advertsPerMinute: number; charactersPerSecond: number; meanAdvertChars: number };
+  modelBytes: { tagger: number; segmentClassifier: number };
+}
+
+const mean = (values: readonly number[]): number =>
+  values.reduce((sum, value) => sum + value, 0) / values.length;
+
+export function runRequirementStudentsBench(
+  options: RequirementStudentsBenchOptions = {},
+): RequirementStudentsBenchResult {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const folds = options.folds ?? (options.quick ? 2 : 5);
+  const seed = options.seed ?? 1;
+  const reduce = (html: string): string => htmlToText(html).text;
+  const documents: LabelledDocument[] = loadDemoCorpus().map((advert) => ({
+    id: advert.id,
+    text: advert.format === "html" ? reduce(advert.text) : advert.text,
+    spans: demoGoldSpans(advert, advert.format === "html" ? reduce : undefined),
+  }));
+  const layers = [...requirementCategoryIds];
+  const figures: FoldFigures[] = [];
+  let lastStudents: ReturnType<typeof trainRequirementStudents> | undefined;
+  for (let fold = 0; fold < folds; fold++) {
+    const test = documents.filter((_, index) => index % folds === fold);
+    const rest = documents.filter((_, index) => index % folds !== fold);
+    const dev = rest.filter((_, index) => index % 8 === 0);
+    const train = rest.filter((_, index) => index % 8 !== 0);
+    const data = trainingDataFromDocuments(
+      { train, dev, test },
+      { task: "requirements", layers, labels: layers },
+    );
+    const cpuBefore = process.cpuUsage();
+    const students = trainRequirementStudents(data, { seed });
+    const cpu = process.cpuUsage(cpuBefore);
+    const trainMs = (cpu.user + cpu.system) / 1000;
+    const evaluation = evaluateOnDocuments(students, test, layers);
+    figures.push({
+      testAdverts: test.length,
+      trainMs,
+      taggerStrictF1: evaluation.spans.tagger.strict.micro.f1,
+      taggerLooseF1: evaluation.spans.tagger.loose.micro.f1,
+      highlightStrictF1: evaluation.spans.highlight?.strict.micro.f1 ?? 0,
+      highlightLooseF1: evaluation.spans.highlight?.loose.micro.f1 ?? 0,
+      segmentMicroF1: evaluation.segments?.micro.f1 ?? 0,
+    });
+    log(
+      `fold ${fold + 1}/${folds}: ${test.length} test adverts, trained in ${(trainMs / 1000).toFixed(1)} s CPU, highlight loose F1 ${(100 * (figures.at(-1)?.highlightLooseF1 ?? 0)).toFixed(1)}`,
+    );
+    lastStudents = students;
+  }
+  const students = lastStudents as ReturnType<typeof trainRequirementStudents>;
+
+  const rounds = options.quick ? 3 : 10;
+  for (const document of documents) highlightRequirements(students, { text: document.text });
+  // CPU time of this process: other work on the machine does not slow the figure down.
+  const cpuBefore = process.cpuUsage();
+  let characters = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const document of documents) {
+      highlightRequirements(students, { text: document.text });
+      characters += document.text.length;
+    }
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  const seconds = (cpu.user + cpu.system) / 1e6;
+  const adverts = rounds * documents.length;
+
+  const pick = (key: keyof Omit<FoldFigures, "testAdverts">): number =>
+    mean(figures.map((fold) => fold[key]));
+  const range = (key: keyof FoldFigures): [number, number] => [
+    Math.min(...figures.map((fold) => fold[key])),
+    Math.max(...figures.map((fold) => fold[key])),
+  ];
+  const result: RequirementStudentsBenchResult = {
+    adverts: documents.length,
+    folds: figures,
+    mean: {
+      trainMs: pick("trainMs"),
+      taggerStrictF1: pick("taggerStrictF1"),
+      taggerLooseF1: pick("taggerLooseF1"),
+      highlightStrictF1: pick("highlightStrictF1"),
+      highlightLooseF1: pick("highlightLooseF1"),
+      segmentMicroF1: pick("segmentMicroF1"),
+    },
+    spread: { highlightLooseF1: range("highlightLooseF1"), segmentMicroF1: range("segmentMicroF1") },
+    speed: {
+      advertsPerMinute: (adverts / seconds) * 60,
+      charactersPerSecond: characters / seconds,
+      meanAdvertChars: characters / adverts,
+    },
+    modelBytes: {
+      tagger: serialiseTagger(students.tagger).length,
+      segmentClassifier: students.segmentClassifier
+        ? encodeSegmentClassifier(students.segmentClassifier).length
+        : 0,
+    },
+  };
+  const percent = (value: number): string => (100 * value).toFixed(1);
+  log(
+    `Requirement students, demo corpus (${documents.length} adverts, ${folds}-fold cross-validation, seed ${seed})`,
+  );
+  log(
+    `  tagger spans      strict F1 ${percent(result.mean.taggerStrictF1)}  loose F1 ${percent(result.mean.taggerLooseF1)}`,
+  );
+  log(
+    `  highlights        strict F1 ${percent(result.mean.highlightStrictF1)}  loose F1 ${percent(result.mean.highlightLooseF1)} (folds ${result.spread.highlightLooseF1.map(percent).join("–")})`,
+  );
+  log(
+    `  segments          micro F1 ${percent(result.mean.segmentMicroF1)} (folds ${result.spread.segmentMicroF1.map(percent).join("–")})`,
+  );
+  log(
+    `  training          ${(result.mean.trainMs / 1000).toFixed(1)} s CPU per fold (tagger, 10 layers, + classifier)`,
+  );
+  log(
+    `  highlight speed   ${Math.round(result.speed.advertsPerMinute).toLocaleString("en")} adverts/min, ${Math.round(result.speed.charactersPerSecond).toLocaleString("en")} chars/s (one thread, ${Math.round(result.speed.meanAdvertChars)} chars/advert)`,
+  );
+  log(
+    `  model files       tagger ${(result.modelBytes.tagger / 1e6).toFixed(1)} MB, segment classifier ${(result.modelBytes.segmentClassifier / 1e6).toFixed(1)} MB`,
+  );
+  const outputPath =
+    options.outputPath ??
+    resolve(dirname(fileURLToPath(import.meta.url)), "out", "requirements-students.json");
+  if (outputPath !== false) {
+    mkdirSync(dirname(outputPath), { recursive: true });
+    writeFileSync(outputPath, `${JSON.stringify(result, null, 2)}\n`);
+  }
+  return result;
+}
+
+/** Direct runs: `tsx bench/requirements-students.ts`, or through `bin/run-ts.js` (which drops the script from argv). */
+function invokedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
+  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
+}
+
+if (invokedDirectly()) {
+  runRequirementStudentsBench({ quick: process.argv.includes("--quick") });
+}
