@@ -56,6 +56,15 @@ describe("jobdistill gold / export", () => {
     expect(await runCli(["--workspace", ws, "gold", "import", "--format", "brat", conll], io)).toBe(2);
     expect(output.err.at(-1)).toMatch(/--format/);
     expect(await runCli(["--workspace", ws, "gold", "import", "--format", "skillspan"], io)).toBe(2);
+    for (const format of ["skillspan", "label-studio"]) {
+      expect(
+        await runCli(
+          ["--workspace", ws, "gold", "import", "--format", format, join(dir, "missing.json")],
+          io,
+        ),
+      ).toBe(2);
+      expect(output.err.at(-1)).toMatch(/no such file/);
+    }
     expect(
       await runCli(
         ["--workspace", ws, "export", "label-studio", "--task", "nothing", join(dir, "o.json")],

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
-import { InputError } from "../../core/errors.ts";
+import { InputError, UsageError } from "../../core/errors.ts";
 import type { AnnotationSource, Span } from "../../core/types.ts";
 import { contentHash, type Workspace } from "../../core/workspace/index.ts";
 import { labelledText } from "../document-text.ts";
@@ -65,6 +65,7 @@ export function importLabelStudio(
   path: string,
   options: LabelStudioImportOptions = {},
 ): LabelStudioImportSummary {
+  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));

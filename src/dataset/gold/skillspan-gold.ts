@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
 import { bioToChunks, chunksToCharSpans } from "../../align/index.ts";
@@ -85,6 +86,7 @@ export function importSkillSpanGold(workspace: Workspace, paths: readonly string
     duplicateSentences: 0,
     idConflicts: 0,
   };
+  for (const path of paths) if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   for (const path of paths) {
     const sentences = /\.conll$/i.test(path) ? readSkillSpanConll(path) : readSkillSpanJson(path);
     const split = splitName(path);

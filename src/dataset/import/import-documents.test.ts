@@ -58,7 +58,19 @@ describe("importDocuments", () => {
       [5, "expected 5 fields, found 6"],
       [6, 'empty or missing text in column "description"'],
     ]);
+    expect(workspace.documents.get("105")).toBeUndefined();
     expect(summary.refusedSamples).toHaveLength(2);
+  });
+
+  it("reports the first line of a multi-line row and skips blank lines without losing count", async () => {
+    const path = join(dir, "multi.csv");
+    writeFileSync(path, 'id,text\n\n1,"one\ntwo\nthree"\n\n2,"a\nb",extra\n3,fine\n');
+    const summary = await importDocuments(workspace, [path], { errorsFile: join(dir, "e.jsonl") });
+    expect(summary).toMatchObject({ rows: 3, inserted: 2, badRows: 1 });
+    expect(summary.refusedSamples[0]).toMatchObject({ line: 7, reason: "expected 2 fields, found 3" });
+    await expect(
+      importDocuments(workspace, [path], { errorsFile: join(dir, "missing", "e.jsonl") }),
+    ).rejects.toThrow(/cannot write the errors file/);
   });
 
   it("honours --id-column/--text-column and refuses unknown columns before reading", async () => {

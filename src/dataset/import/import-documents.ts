@@ -108,7 +108,14 @@ export async function importDocuments(
     badRows: 0,
   };
   const refusedSamples: RefusedRow[] = [];
-  const errorsFd = options.errorsFile === undefined ? undefined : openSync(options.errorsFile, "w");
+  let errorsFd: number | undefined;
+  if (options.errorsFile !== undefined) {
+    try {
+      errorsFd = openSync(options.errorsFile, "w");
+    } catch (cause) {
+      throw new UsageError(`cannot write the errors file ${options.errorsFile}: ${(cause as Error).message}`);
+    }
+  }
   const refuse = (row: RefusedRow): void => {
     if (refusedSamples.length < maxSamples) refusedSamples.push(row);
     if (errorsFd !== undefined) writeSync(errorsFd, `${JSON.stringify(row)}\n`);

@@ -16,12 +16,17 @@ interface CsvRecord {
 export async function* readCsvRows(path: string): AsyncGenerator<ReadRow> {
   // Large reads: the parser is byte-by-byte anyway, fewer chunks cut the per-chunk overhead.
   const parser = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(
-    parse({ bom: true, relax_column_count: true, info: true, skip_empty_lines: true }),
+    parse({ bom: true, relax_column_count: true, info: true }),
   );
   let header: string[] | undefined;
+  // Empty lines are skipped here, not by the parser, so every row's first line is known exactly.
+  let previousEnd = 0;
   try {
     for await (const value of parser as AsyncIterable<CsvRecord>) {
       const { record, info } = value;
+      const line = previousEnd + 1;
+      previousEnd = info.lines;
+      if (record.length === 1 && record[0] === "") continue;
       if (!header) {
         header = record.map((name) => name.trim());
         continue;
@@ -30,7 +35,7 @@ export async function* readCsvRows(path: string): AsyncGenerator<ReadRow> {
         yield {
           kind: "bad",
           file: path,
-          line: info.lines,
+          line,
           reason: `expected ${header.length} fields, found ${record.length}`,
           raw: excerpt(JSON.stringify(record)),
         };
@@ -40,7 +45,7 @@ export async function* readCsvRows(path: string): AsyncGenerator<ReadRow> {
       header.forEach((name, index) => {
         values[name] = record[index];
       });
-      yield { kind: "row", file: path, line: info.lines, values };
+      yield { kind: "row", file: path, line, values };
     }
   } catch (cause) {
     // A broken quote can make the rest of the file unreadable: stop with the place it happened.

@@ -2,7 +2,7 @@
 export interface SourceRow {
   kind: "row";
   file: string;
-  /** 1-based line (CSV: the line the row ends on; JSONL), row number (Parquet), or undefined for a whole file. */
+  /** 1-based line (CSV: the line the row starts on; JSONL), row number (Parquet), or undefined for a whole file. */
   line?: number;
   values: Record<string, unknown>;
   /** Set by readers that know the content's format (a folder's .html files). */
