@@ -6,12 +6,15 @@ import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bioToChunks } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
+import { createRandom } from "../../core/random.ts";
+import type { Span } from "../../core/types.ts";
 import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
 import { labelledText } from "../document-text.ts";
 import { importDemoGold } from "../gold/demo-gold.ts";
 import { buildDataset } from "./build-dataset.ts";
 import { datasetSplits, textKey } from "./examples.ts";
 import { readDatasetSplits } from "./read-dataset.ts";
+import type { DatasetReport } from "./report.ts";
 import { segmentLabels } from "./segment-labels.ts";
 
 let dir: string;
@@ -42,6 +45,85 @@ function conllChunkCounts(path: string, layers: readonly string[]): Record<strin
     });
   }
   return counts;
+}
+
+/**
+ * The dataset invariants, checked against the files as written: offsets round-trip, no document
+ * and no identical text in two splits, every negative really is unlabelled (for its category),
+ * and every count in the report matches the files.
+ */
+function expectDatasetInvariants(workspace: Workspace, out: string, report: DatasetReport): void {
+  const dataset = readDatasetSplits(out);
+  expect(dataset.report).toEqual(report);
+  const texts = new Map<string, string>();
+  const textOf = (id: string): string => {
+    const document = workspace.documents.get(id);
+    if (!document) throw new Error(`missing ${id}`);
+    if (!texts.has(id)) texts.set(id, labelledText(document));
+    return texts.get(id) ?? "";
+  };
+  const spansByDocument = new Map(
+    workspace.annotations
+      .list({ task: report.task, sourceName: report.source.name })
+      .map((annotation) => [annotation.documentId, annotation.payload.spans ?? []]),
+  );
+  const spansOf = (id: string) => spansByDocument.get(id) ?? [];
+  const splitOfDocument = new Map<string, string>();
+  const splitOfText = new Map<string, string>();
+  const note = (id: string, text: string, split: string): void => {
+    expect(splitOfDocument.get(id) ?? split).toBe(split);
+    splitOfDocument.set(id, split);
+    expect(splitOfText.get(textKey(text)) ?? split).toBe(split);
+    splitOfText.set(textKey(text), split);
+  };
+  for (const split of datasetSplits) {
+    for (const segment of dataset.segments[split]) {
+      expect(textOf(segment.doc_id).slice(segment.start, segment.end)).toBe(segment.text);
+      note(segment.doc_id, segment.text, split);
+    }
+    const positives = new Set(
+      dataset.pairs[split]
+        .filter((pair) => pair.label === 1)
+        .map((pair) => `${pair.category}\u0000${textKey(pair.passage)}`),
+    );
+    for (const pair of dataset.pairs[split]) {
+      expect(textOf(pair.doc_id).slice(pair.start, pair.end)).toBe(pair.passage);
+      note(pair.doc_id, pair.passage, split);
+      if (pair.label === 1) continue;
+      const overlapping = spansOf(pair.doc_id).filter(
+        (span) => span.start < pair.end && pair.start < span.end,
+      );
+      if (pair.kind === "unlabelled-segment") expect(overlapping).toEqual([]);
+      else expect(overlapping.filter((span) => span.label === pair.category)).toEqual([]);
+      expect(positives.has(`${pair.category}\u0000${textKey(pair.passage)}`)).toBe(false);
+    }
+    expect(dataset.segments[split].length).toBe(report.segments[split]);
+    expect(
+      dataset.segments[split].filter((segment) => segment.labels.length === 0).length,
+    ).toBeGreaterThanOrEqual(report.unlabelledSegments[split]);
+    expect(dataset.pairs[split].filter((pair) => pair.label === 1).length).toBe(report.pairs[split].positive);
+    expect(dataset.pairs[split].filter((pair) => pair.label === 0).length).toBe(report.pairs[split].negative);
+    const chunks = conllChunkCounts(dataset.conll[split], report.options.layers);
+    for (const category of report.categories) {
+      const counts = category.bySplit[split];
+      expect(dataset.segments[split].filter((segment) => segment.labels.includes(category.id)).length).toBe(
+        counts.segments,
+      );
+      const ofCategory = dataset.pairs[split].filter((pair) => pair.category === category.id);
+      expect(ofCategory.filter((pair) => pair.label === 1).length).toBe(counts.pairsPositive);
+      expect(ofCategory.filter((pair) => pair.label === 0).length).toBe(counts.pairsNegative);
+      expect(chunks[category.id]).toBe(counts.conllChunks);
+    }
+  }
+  const spanTotal = report.categories.reduce(
+    (sum, category) => sum + datasetSplits.reduce((inner, split) => inner + category.bySplit[split].spans, 0),
+    0,
+  );
+  const { alignment } = report;
+  expect(spanTotal).toBe(
+    alignment.exact + alignment.normalised + alignment.fuzzy + alignment.given + alignment.unspecified,
+  );
+  expect(Object.values(report.documents).reduce((a, b) => a + b, 0)).toBe(spansByDocument.size);
 }
 
 describe("segmentLabels", () => {
@@ -79,80 +161,13 @@ describe("buildDataset invariants (demo gold, several seeds and ratios)", () => 
         negativeRatio,
         now: fixedNow,
       });
-      const dataset = readDatasetSplits(out);
-      expect(dataset.report).toEqual(report);
+      expectDatasetInvariants(workspace, out, report);
       expect(report.source).toEqual({ kind: "gold", name: "demo" });
-      const texts = new Map<string, string>();
-      const textOf = (id: string): string => {
-        const document = workspace.documents.get(id);
-        if (!document) throw new Error(`missing ${id}`);
-        if (!texts.has(id)) texts.set(id, labelledText(document));
-        return texts.get(id) ?? "";
-      };
-      const spansByDocument = new Map(
+      expect(report.alignment.given).toBe(
         workspace.annotations
           .list({ task: "requirements" })
-          .map((annotation) => [annotation.documentId, annotation.payload.spans ?? []]),
+          .reduce((sum, annotation) => sum + (annotation.payload.spans?.length ?? 0), 0),
       );
-      const spansOf = (id: string) => spansByDocument.get(id) ?? [];
-      const splitOfDocument = new Map<string, string>();
-      const splitOfText = new Map<string, string>();
-      const note = (id: string, text: string, split: string): void => {
-        expect(splitOfDocument.get(id) ?? split).toBe(split);
-        splitOfDocument.set(id, split);
-        expect(splitOfText.get(textKey(text)) ?? split).toBe(split);
-        splitOfText.set(textKey(text), split);
-      };
-      for (const split of datasetSplits) {
-        for (const segment of dataset.segments[split]) {
-          expect(textOf(segment.doc_id).slice(segment.start, segment.end)).toBe(segment.text);
-          note(segment.doc_id, segment.text, split);
-        }
-        const positives = new Set(
-          dataset.pairs[split]
-            .filter((pair) => pair.label === 1)
-            .map((pair) => `${pair.category}\u0000${textKey(pair.passage)}`),
-        );
-        for (const pair of dataset.pairs[split]) {
-          expect(textOf(pair.doc_id).slice(pair.start, pair.end)).toBe(pair.passage);
-          note(pair.doc_id, pair.passage, split);
-          if (pair.label === 1) continue;
-          const overlapping = spansOf(pair.doc_id).filter(
-            (span) => span.start < pair.end && pair.start < span.end,
-          );
-          if (pair.kind === "unlabelled-segment") expect(overlapping).toEqual([]);
-          else expect(overlapping.filter((span) => span.label === pair.category)).toEqual([]);
-          expect(positives.has(`${pair.category}\u0000${textKey(pair.passage)}`)).toBe(false);
-        }
-        expect(dataset.segments[split].length).toBe(report.segments[split]);
-        expect(
-          dataset.segments[split].filter((segment) => segment.labels.length === 0).length,
-        ).toBeGreaterThanOrEqual(report.unlabelledSegments[split]);
-        expect(dataset.pairs[split].filter((pair) => pair.label === 1).length).toBe(
-          report.pairs[split].positive,
-        );
-        expect(dataset.pairs[split].filter((pair) => pair.label === 0).length).toBe(
-          report.pairs[split].negative,
-        );
-        const chunks = conllChunkCounts(dataset.conll[split], report.options.layers);
-        for (const category of report.categories) {
-          const counts = category.bySplit[split];
-          expect(
-            dataset.segments[split].filter((segment) => segment.labels.includes(category.id)).length,
-          ).toBe(counts.segments);
-          const ofCategory = dataset.pairs[split].filter((pair) => pair.category === category.id);
-          expect(ofCategory.filter((pair) => pair.label === 1).length).toBe(counts.pairsPositive);
-          expect(ofCategory.filter((pair) => pair.label === 0).length).toBe(counts.pairsNegative);
-          expect(chunks[category.id]).toBe(counts.conllChunks);
-        }
-      }
-      const spanTotal = report.categories.reduce(
-        (sum, category) =>
-          sum + datasetSplits.reduce((inner, split) => inner + category.bySplit[split].spans, 0),
-        0,
-      );
-      expect(spanTotal).toBe(report.alignment.given);
-      expect(Object.values(report.documents).reduce((a, b) => a + b, 0)).toBe(workspace.documents.count());
       const negatives = datasetSplits.reduce((sum, split) => sum + report.pairs[split].negative, 0);
       const positives = datasetSplits.reduce((sum, split) => sum + report.pairs[split].positive, 0);
       expect(negatives + report.dropped.negativesShort).toBeGreaterThanOrEqual(
@@ -160,6 +175,83 @@ describe("buildDataset invariants (demo gold, several seeds and ratios)", () => 
       );
     });
   }
+
+  it("holds on random corpora full of repeated sentences, overlapping spans and HTML", () => {
+    const sentences = [
+      "Python and SQL required.",
+      "Free lunch every day.",
+      "You will mentor juniors.",
+      "About us.",
+      "We value honesty and teamwork.",
+      "5+ years in logistics.",
+      "Valid driving licence.",
+      "Apply now!",
+    ];
+    const labels = [
+      "hard_skills",
+      "benefits",
+      "job_duties",
+      "breadtext",
+      "company_culture",
+      "work_experience",
+      "qualifications",
+    ];
+    for (const seed of [101, 202, 303]) {
+      const random = createRandom(seed);
+      const corpus = openWorkspace(join(dir, `random-${seed}`));
+      try {
+        for (let index = 0; index < 25; index++) {
+          const picked = Array.from(
+            { length: 2 + random.int(6) },
+            () => sentences[random.int(sentences.length)] ?? "",
+          );
+          const html = random.next() < 0.3;
+          const id = `doc-${seed}-${index}`;
+          const stored = html
+            ? `<ul>${picked.map((sentence) => `<li>${sentence}</li>`).join("")}</ul><p>Ref ${index}</p>`
+            : `${picked.join(random.next() < 0.5 ? "\n" : " ")}\nRef ${index}`;
+          if (
+            corpus.documents.insert({ id, text: stored, format: html ? "html" : "text" }).status !==
+            "inserted"
+          )
+            continue;
+          const document = corpus.documents.get(id);
+          const text = document ? labelledText(document) : "";
+          const spans: Span[] = [];
+          for (let count = random.int(6); count > 0; count--) {
+            const start = random.int(text.length - 1);
+            const end = Math.min(text.length, start + 1 + random.int(30));
+            spans.push({
+              start,
+              end,
+              label: labels[random.int(labels.length)] ?? "breadtext",
+              text: text.slice(start, end),
+              alignment: "given",
+            });
+          }
+          corpus.annotations.insert({
+            documentId: id,
+            task: "requirements",
+            taskVersion: "t",
+            source: { kind: "gold", name: "random" },
+            payload: { spans },
+          });
+        }
+        const out = join(dir, `random-out-${seed}`);
+        const report = buildDataset(corpus, {
+          task: "requirements",
+          out,
+          seed,
+          negativeRatio: 1 + random.int(3),
+          now: fixedNow,
+        });
+        expectDatasetInvariants(corpus, out, report);
+        expect(report.dropped.crossSplitSegments).toBeGreaterThan(0);
+      } finally {
+        corpus.close();
+      }
+    }
+  });
 
   it("writes JSONL, CSV and Parquet with the same rows, and is reproducible from its seed", async () => {
     const out = join(dir, "formats");
