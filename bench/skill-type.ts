@@ -9,13 +9,14 @@
  * Run: `node bin/run-ts.js bench/skill-type.ts [--split val|test] [--no-write]`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { sharedPath } from "../src/core/shared-data.ts";
 import { createLexiconLookup, readEscoSkillsCsv } from "../src/dataset/lexicon/index.ts";
 import {
+  lexiconTrainingDefaults,
   lexiconTrainingExamples,
   type SkillTypeTrainingOptions,
   softSkillSeedExamples,
@@ -33,6 +34,8 @@ export interface SkillTypeBenchOptions {
   /** Weight of each seed phrase relative to a lexicon label (default 1). */
   seedWeight?: number;
   log?: (line: string) => void;
+  /** How long each throughput loop runs (default 500 ms; 0 skips the timing). */
+  throughputMs?: number;
 }
 
 export interface ClassFigures {
@@ -49,6 +52,8 @@ export interface SkillTypeBenchResult {
   accuracy: number;
   correct: number;
   macroF1: number;
+  /** Mean of hard and soft recall: the accuracy a 50 hard / 50 soft sample (the anchor's design) would show. */
+  balancedAccuracy: number;
   perClass: { Hard: ClassFigures; Soft: ClassFigures };
   language: { spans: number; typedHard: number };
   unknownExcluded: number;
@@ -106,6 +111,7 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   ];
   const trainStarted = performance.now();
   const model = trainSkillTypeModel(examples, {
+    ...lexiconTrainingDefaults,
     trainedFrom: "lexicon:esco coarse_label",
     ...options.training,
   });
@@ -153,6 +159,7 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
 
   const phrases = rows.map((row) => row.span);
   const lookup = createLexiconLookup(entries);
+  const timing = options.throughputMs ?? 500;
   const result: SkillTypeBenchResult = {
     split,
     trainingExamples: examples.length,
@@ -160,14 +167,16 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
     accuracy: correct / spans,
     correct,
     macroF1: (hard.f1 + soft.f1) / 2,
+    balancedAccuracy: (hard.recall + soft.recall) / 2,
     perClass: { Hard: hard, Soft: soft },
     language: { spans: languageSpans, typedHard: languageHard },
     unknownExcluded,
     anchor: { correct: 72, total: 100, hardCorrect: 49, softCorrect: 23 },
     decisionOffsets: model.config.decisionOffsets,
     trainSeconds,
-    studentPhrasesPerSecond: throughput(phrases, 500, (phrase) => model.predict(phrase)),
-    lexiconLookupsPerSecond: throughput(phrases, 300, (phrase) => lookup.find(phrase)),
+    studentPhrasesPerSecond:
+      timing === 0 ? 0 : throughput(phrases, timing, (phrase) => model.predict(phrase)),
+    lexiconLookupsPerSecond: timing === 0 ? 0 : throughput(phrases, timing, (phrase) => lookup.find(phrase)),
   };
 
   const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
@@ -180,7 +189,10 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   log(
     `  student            ${percent(result.accuracy).padEnd(10)} ${percent(hard.precision)}/${percent(hard.recall)}  ${percent(soft.precision)}/${percent(soft.recall)}  ${percent(result.macroF1)}`,
   );
-  log("  anchor (8B+judge)  72.0%      hard 49/50 correct, soft 23/50 correct (judge-estimated)");
+  log(
+    "  anchor (8B+judge)  72.0%      hard 49/50 correct, soft 23/50 correct (judge-estimated, 50/50 sample)",
+  );
+  log(`  student on a 50/50 footing (mean of hard and soft recall): ${percent(result.balancedAccuracy)}`);
   log("");
   log(`  language spans typed Hard: ${languageHard}/${languageSpans}`);
   log(`  student: ${Math.round(result.studentPhrasesPerSecond).toLocaleString("en")} phrases/s`);
@@ -193,7 +205,15 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   return result;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** Run directly (tsx, or `node bin/run-ts.js bench/skill-type.ts`), not imported by bench/run.ts. */
+function invokedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
+  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
+}
+
+if (invokedDirectly()) {
   const args = process.argv.slice(2);
   const splitIndex = args.indexOf("--split");
   const split = splitIndex >= 0 && args[splitIndex + 1] === "val" ? "val" : "test";

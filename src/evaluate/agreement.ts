@@ -31,7 +31,7 @@ export function confusionTable(
   pairs: readonly (readonly [string, string])[],
   labels?: readonly string[],
 ): ConfusionTable {
-  const order = labels ? [...labels] : [...new Set(pairs.flatMap(([a, b]) => [a, b]))].sort();
+  const order = labels ? [...labels] : [...new Set(pairs.flat())].sort();
   const index = new Map(order.map((label, i) => [label, i]));
   for (const [a, b] of pairs) {
     for (const label of [a, b]) {

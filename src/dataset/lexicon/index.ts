@@ -1,5 +1,10 @@
 export { parseEscoSkillsCsv, readEscoSkillsCsv } from "./import-esco.ts";
 export {
+  type LexiconLabelSummary,
+  labelSkillsWithLexicon,
+  skillTypeOfLexiconKind,
+} from "./label-with-lexicon.ts";
+export {
   type LexiconEntry,
   type LexiconFile,
   type LexiconKind,
@@ -8,3 +13,4 @@ export {
   lexiconKinds,
 } from "./lexicon-entry.ts";
 export { createLexiconLookup, type LexiconLookup, type LexiconMatch } from "./lexicon-lookup.ts";
+export { lexiconPath, lexiconsDir, listLexicons, loadLexicon, saveLexicon } from "./lexicon-store.ts";

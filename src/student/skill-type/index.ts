@@ -7,6 +7,7 @@ export {
 export {
   defaultLexiconLabel,
   type LexiconExampleOptions,
+  lexiconTrainingDefaults,
   lexiconTrainingExamples,
   phraseVariants,
 } from "./from-lexicon.ts";
@@ -19,4 +20,10 @@ export {
   SKILL_TYPE_FORMAT_VERSION,
   saveSkillTypeModel,
 } from "./serialize.ts";
+export { createSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";
 export { type SkillTypeExample, type SkillTypeTrainingOptions, trainSkillTypeModel } from "./train.ts";
+export {
+  type TrainedSkillType,
+  type TrainSkillTypeInWorkspaceOptions,
+  trainSkillTypeInWorkspace,
+} from "./train-in-workspace.ts";

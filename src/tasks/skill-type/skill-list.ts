@@ -1,3 +1,6 @@
+import { parse } from "csv-parse/sync";
+import { z } from "zod";
+import { InputError } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/hash.ts";
 import type { SourceDocument } from "../../core/types.ts";
 import { normaliseSkillPhrase } from "./normalise-skill.ts";
@@ -30,4 +33,29 @@ export function uniqueSkillPhrases(phrases: readonly string[], listName?: string
     documents.set(id, document);
   }
   return { documents: [...documents.values()], documentIdOf };
+}
+
+/**
+ * Skill phrases from a file's text: with `column`, a CSV with a header row and that column;
+ * without, one phrase per line. Blank entries are skipped.
+ */
+export function parseSkillList(text: string, options: { column?: string } = {}): string[] {
+  if (options.column === undefined) {
+    return text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
+  }
+  const records = z
+    .array(z.record(z.string(), z.string()))
+    .parse(parse(text, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true }));
+  const first = records[0];
+  if (first && !(options.column in first)) {
+    throw new InputError(
+      `no column "${options.column}" in the CSV (columns: ${Object.keys(first).join(", ")})`,
+    );
+  }
+  return records
+    .map((record) => (record[options.column as string] ?? "").trim())
+    .filter((phrase) => phrase.length > 0);
 }

@@ -1,0 +1,44 @@
+import type { LexiconLookup } from "../../dataset/lexicon/index.ts";
+import { skillTypeOfLexiconKind } from "../../dataset/lexicon/index.ts";
+import type { SkillTypeRow } from "../predictors.ts";
+import type { SkillTypeModel } from "./model.ts";
+
+/**
+ * Types skill phrases: an exact lexicon match answers with the lexicon's type (source "lexicon",
+ * confidence 1); everything else goes to the student (source "model"), which also sees a
+ * normalised lexicon match as a feature when it was trained with one.
+ */
+export function createSkillTyper(
+  model: SkillTypeModel,
+  lookup?: LexiconLookup,
+): { typeSkills(skills: readonly string[]): SkillTypeRow[] } {
+  return {
+    typeSkills(skills) {
+      return skills.map((skill) => {
+        const match = lookup?.find(skill);
+        if (match?.match === "exact") {
+          return {
+            skill,
+            label: skillTypeOfLexiconKind(match.entry.kind),
+            confidence: 1,
+            source: "lexicon" as const,
+          };
+        }
+        const prediction = model.predict(skill, match?.entry.kind);
+        const label =
+          prediction.label === "Hard" || prediction.label === "Soft" ? prediction.label : "Unknown";
+        return { skill, label, confidence: prediction.confidence, source: "model" as const };
+      });
+    },
+  };
+}
+
+/** Rows as CSV (`skill,label,confidence,source`), quoted where needed. */
+export function skillTypeRowsToCsv(rows: readonly SkillTypeRow[]): string {
+  const quote = (value: string): string =>
+    /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const lines = ["skill,label,confidence,source"];
+  for (const row of rows)
+    lines.push([quote(row.skill), row.label, row.confidence.toFixed(4), row.source].join(","));
+  return `${lines.join("\n")}\n`;
+}

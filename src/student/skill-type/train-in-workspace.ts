@@ -1,0 +1,122 @@
+import { join, relative } from "node:path";
+import { UsageError } from "../../core/errors.ts";
+import type { AnnotationQuery, Workspace } from "../../core/workspace/index.ts";
+import { createLexiconLookup, type LexiconFile, loadLexicon } from "../../dataset/lexicon/index.ts";
+import { SKILL_TYPE_TASK } from "../../tasks/skill-type/index.ts";
+import { lexiconTrainingDefaults, lexiconTrainingExamples } from "./from-lexicon.ts";
+import { softSkillSeedExamples } from "./seed-phrases.ts";
+import { saveSkillTypeModel } from "./serialize.ts";
+import { type SkillTypeExample, type SkillTypeTrainingOptions, trainSkillTypeModel } from "./train.ts";
+
+export interface TrainSkillTypeInWorkspaceOptions {
+  workspace: Workspace;
+  /** "lexicon": the lexicon's types; "teacher"/"gold": stored skill-type annotations of that kind; else a source name. */
+  from: string;
+  /** The workspace lexicon (default "esco"): the training labels for `from: "lexicon"`, a feature otherwise. */
+  lexicon?: string;
+  /** Registry name (default "skill-type"). */
+  name?: string;
+  seed?: number;
+  /** Add the hand-written soft-skill seed phrases (default true when training from the lexicon). */
+  seedPhrases?: boolean;
+  training?: SkillTypeTrainingOptions;
+}
+
+export interface TrainedSkillType {
+  runId: number;
+  name: string;
+  path: string;
+  examples: number;
+  counts: Record<string, number>;
+  decisionOffsets: number[];
+  durationMs: number;
+}
+
+/**
+ * Trains the skill-type student from the lexicon, the teacher's labels or gold, saves it under
+ * `models/`, registers it (kind "skill-type") and records a "train" run.
+ */
+export function trainSkillTypeInWorkspace(options: TrainSkillTypeInWorkspaceOptions): TrainedSkillType {
+  const { workspace } = options;
+  const name = options.name ?? "skill-type";
+  const lexiconName = options.lexicon ?? "esco";
+  const fromLexicon = options.from === "lexicon";
+  let lexicon: LexiconFile | undefined;
+  if (fromLexicon) lexicon = loadLexicon(workspace.dir, lexiconName);
+  else if (options.lexicon !== undefined) lexicon = loadLexicon(workspace.dir, lexiconName);
+  const lookup = lexicon ? createLexiconLookup(lexicon.entries) : undefined;
+
+  let examples: SkillTypeExample[];
+  if (lexicon && fromLexicon) {
+    examples = lexiconTrainingExamples(lexicon.entries);
+  } else {
+    const query: AnnotationQuery =
+      options.from === "teacher" || options.from === "gold"
+        ? { task: SKILL_TYPE_TASK, sourceKind: options.from }
+        : { task: SKILL_TYPE_TASK, sourceName: options.from };
+    examples = [];
+    const latest = new Map<string, string>();
+    for (const annotation of workspace.annotations.list(query)) {
+      const label = annotation.payload.labels?.[0];
+      if (label === "Hard" || label === "Soft") latest.set(annotation.documentId, label);
+    }
+    for (const [documentId, label] of latest) {
+      const phrase = workspace.documents.get(documentId)?.text;
+      if (phrase === undefined) continue;
+      const hint = lookup?.find(phrase)?.entry.kind;
+      examples.push({ phrase, label, ...(hint ? { hint } : {}) });
+    }
+  }
+  if (options.seedPhrases ?? fromLexicon) examples.push(...softSkillSeedExamples());
+  const counts: Record<string, number> = {};
+  for (const example of examples) counts[example.label] = (counts[example.label] ?? 0) + 1;
+  if (Object.keys(counts).length < 2) {
+    throw new UsageError(
+      `not enough skill-type labels from ${options.from} to train (have: ${JSON.stringify(counts)}); ` +
+        "label skills first (jobdistill label --task skill-type) or train --source lexicon",
+    );
+  }
+  const seed = options.seed ?? 1;
+  const runId = workspace.runs.start({
+    kind: "train",
+    task: SKILL_TYPE_TASK,
+    params: { from: options.from, lexicon: lexicon?.name, seed, name },
+    itemsTotal: examples.length,
+  });
+  const started = performance.now();
+  try {
+    const model = trainSkillTypeModel(examples, {
+      seed,
+      ...lexiconTrainingDefaults,
+      useLexiconHint: !fromLexicon && lookup !== undefined,
+      trainedFrom: fromLexicon ? `lexicon:${lexiconName}` : options.from,
+      ...options.training,
+    });
+    const file = join(workspace.modelsDir, `${name}.skill-type.json`);
+    saveSkillTypeModel(model, file);
+    const path = relative(workspace.dir, file);
+    const durationMs = performance.now() - started;
+    workspace.models.register({
+      name,
+      task: SKILL_TYPE_TASK,
+      kind: "skill-type",
+      path,
+      runId,
+      metrics: { examples: examples.length, counts, decisionOffsets: model.config.decisionOffsets },
+    });
+    workspace.runs.progress(runId, { itemsDone: examples.length });
+    workspace.runs.finish(runId, "done", { report: { examples: examples.length, counts, durationMs } });
+    return {
+      runId,
+      name,
+      path,
+      examples: examples.length,
+      counts,
+      decisionOffsets: model.config.decisionOffsets,
+      durationMs,
+    };
+  } catch (error) {
+    workspace.runs.finish(runId, "failed", { error: (error as Error).message });
+    throw error;
+  }
+}
