@@ -10,6 +10,7 @@ import {
 } from "../../student/load-predictors.ts";
 import type { TextFormat } from "../../student/predictors.ts";
 import { taggedConll, visibleText } from "../../student/requirements/index.ts";
+import { skillTypeRowsToCsv } from "../../student/skill-type/index.ts";
 import { studentModelNames, trainCommandFor } from "../../student/student-model-names.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "./student-options.ts";
@@ -73,10 +74,6 @@ async function readInputs(texts: readonly string[], options: PredictOptions): Pr
   return [{ name: "stdin", text: await readStdin(), format: forced ?? "text" }];
 }
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 export function registerPredictCommand(program: Command, io: CliIo): void {
   program
     .command("predict")
@@ -89,7 +86,7 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
         "Offsets point into the visible text (HTML reduced), which json includes.",
       ].join("\n"),
     )
-    .argument("[text...]", "the text to read (else --file, else stdin)")
+    .argument("[text...]", "the text to read (skill-type: one skill per argument); else --file, else stdin")
     .requiredOption("--task <task>", predictTasks.join(" | "))
     .option("--model <name>", "name prefix given to `train --name` (default: the task)")
     .option("--file <paths...>", "read these files, one result each (.html/.htm read as HTML)")
@@ -124,25 +121,22 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
         const students = await loadStudentModels(workspace, names);
         const predictors = predictorsFrom(students, names);
         if (task === "skill-type") {
-          const skills = inputs.flatMap((input) =>
-            input.text
-              .split(/\r?\n/)
-              .map((line) => line.trim())
-              .filter(Boolean),
-          );
+          // Arguments are one skill each; files and stdin hold one skill per line.
+          const skills =
+            texts.length > 0
+              ? texts.map((text) => text.trim()).filter(Boolean)
+              : inputs.flatMap((input) =>
+                  input.text
+                    .split(/\r?\n/)
+                    .map((line) => line.trim())
+                    .filter(Boolean),
+                );
           const rows = predictors.typeSkills(skills);
-          if (options.format === "csv") {
-            io.out(
-              [
-                "skill,label,confidence,source",
-                ...rows.map((row) =>
-                  [csvField(row.skill), row.label, row.confidence.toFixed(4), row.source].join(","),
-                ),
-              ].join("\n"),
-            );
-          } else {
-            io.out(rows.map((row) => JSON.stringify(row)).join("\n"));
-          }
+          io.out(
+            options.format === "csv"
+              ? skillTypeRowsToCsv(rows).trimEnd()
+              : rows.map((row) => JSON.stringify(row)).join("\n"),
+          );
           return;
         }
         if (options.format === "conll") {

@@ -7,6 +7,7 @@ import {
   type StudentTrainingReport,
   trainStudentsInWorkspace,
 } from "../../student/requirements/index.ts";
+import { trainSkillTypeInWorkspace } from "../../student/skill-type/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "./student-options.ts";
 
@@ -24,6 +25,7 @@ const trainOptionsSchema = z
       .max(1000, "--epochs must be at most 1000")
       .optional(),
     seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number"),
+    lexicon: z.string().min(1).optional(),
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]*$/i, "--name may hold letters, digits, '.', '_' and '-'")
@@ -34,12 +36,6 @@ const trainOptionsSchema = z
   });
 
 export type TrainCommandOptions = z.infer<typeof trainOptionsSchema>;
-
-/**
- * The trainer for `--task skill-type`, which the skill-type student provides; until it is mounted
- * the task says so instead of guessing.
- */
-export type SkillTypeTrainer = (options: TrainCommandOptions, command: Command, io: CliIo) => Promise<void>;
 
 const percent = (value: number | undefined): string => (value === undefined ? "–" : (value * 100).toFixed(1));
 
@@ -94,7 +90,7 @@ function progressBar(io: CliIo): { update(progress: StudentTrainingProgress): vo
   };
 }
 
-export function registerTrainCommand(program: Command, io: CliIo, skillTypeTrainer?: SkillTypeTrainer): void {
+export function registerTrainCommand(program: Command, io: CliIo): void {
   program
     .command("train")
     .description(
@@ -109,7 +105,14 @@ export function registerTrainCommand(program: Command, io: CliIo, skillTypeTrain
     )
     .requiredOption("--task <task>", trainTasks.join(" | "))
     .option("--dataset <dir>", "a dataset folder from `jobdistill dataset build`")
-    .option("--source <source>", "build the dataset from these annotations: gold, teacher or a source name")
+    .option(
+      "--source <source>",
+      "annotations to learn from: gold, teacher or a source name (skill-type also: lexicon, its default)",
+    )
+    .option(
+      "--lexicon <name>",
+      "skill-type: the workspace lexicon to learn from or use as a feature (default esco)",
+    )
     .option(
       "--epochs <n>",
       "most passes over the data; dev decides when to stop (default: tagger 20, classifier 10)",
@@ -124,6 +127,7 @@ export function registerTrainCommand(program: Command, io: CliIo, skillTypeTrain
         "  $ jobdistill gold import --format demo && jobdistill train --task requirements --source gold",
         "  $ jobdistill train --task requirements --dataset .jobdistill/datasets/requirements-2026-01-01 --epochs 10",
         "  $ jobdistill train --task skills --source skillspan --seed 7",
+        "  $ jobdistill lexicon import esco_skills.csv && jobdistill train --task skill-type --source lexicon",
         "",
         'Then: jobdistill eval --task requirements, jobdistill predict --task requirements "advert text".',
       ].join("\n"),
@@ -131,14 +135,29 @@ export function registerTrainCommand(program: Command, io: CliIo, skillTypeTrain
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(trainOptionsSchema, raw);
       if (options.task === "skill-type") {
-        if (!skillTypeTrainer) {
+        if (options.dataset)
           throw new UsageError(
-            "train --task skill-type is not available in this build (the skill-type trainer is not mounted)",
+            "--task skill-type trains from --source (lexicon, teacher, gold), not --dataset",
           );
-        }
-        await skillTypeTrainer(options, command, io);
+        await withWorkspace(command, (workspace) => {
+          const trained = trainSkillTypeInWorkspace({
+            workspace,
+            from: options.source ?? "lexicon",
+            seed: options.seed,
+            ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
+            ...(options.name === undefined ? {} : { name: options.name }),
+            ...(options.epochs === undefined ? {} : { training: { epochs: options.epochs } }),
+          });
+          const counts = Object.entries(trained.counts)
+            .map(([label, count]) => `${count} ${label}`)
+            .join(", ");
+          io.out(
+            `trained ${trained.name} in ${(trained.durationMs / 1000).toFixed(1)} s (run ${trained.runId}) from ${trained.examples} examples (${counts}): ${trained.path}`,
+          );
+        });
         return;
       }
+      if (options.lexicon !== undefined) throw new UsageError("--lexicon is for --task skill-type");
       const task = options.task;
       await withWorkspace(command, async (workspace) => {
         const bar = progressBar(io);
