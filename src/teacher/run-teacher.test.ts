@@ -84,13 +84,24 @@ describe("runTeacher", () => {
       ];
       return served % 7 === 0 ? (ways[(served / 7) % ways.length] as Behaviour) : correctAnswer(request);
     });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on("warning", onWarning);
     const summary = await runTeacher({
       workspace,
       task: doubleTask,
       items,
       model: model(),
       limits: { ...fastRetries, concurrency: 8 },
+      signal: new AbortController().signal,
+      abortSignal: new AbortController().signal,
     });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off("warning", onWarning);
+    // Hundreds of calls on the run's signals must not pile up listeners.
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
     const given = workspace.calls.failures({ runId: summary.runId, finalOnly: true });
     expect(
       given,

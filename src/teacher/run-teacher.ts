@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { hashValue } from "../core/hash.ts";
 import type { ChatMessage, TeacherTask } from "../core/task.ts";
@@ -130,10 +131,28 @@ interface PlannedItem<I> {
 const approximateTokens = (text: string): number => Math.ceil(text.length / 4);
 const defaultOutputTokens = 256;
 
-function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length === 0) return undefined;
-  return present.length === 1 ? present[0] : AbortSignal.any(present);
+/**
+ * A signal of the run's own that aborts when any of `sources` does. Every call in flight listens
+ * to it, so it may have many listeners; the caller's signals get one listener each, removed by `release`.
+ */
+function followSignals(sources: readonly (AbortSignal | undefined)[]): {
+  signal: AbortSignal;
+  release(): void;
+} {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const present = sources.filter((source): source is AbortSignal => source !== undefined);
+  const abort = (): void => controller.abort();
+  for (const source of present) {
+    if (source.aborted) controller.abort();
+    source.addEventListener("abort", abort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    release: () => {
+      for (const source of present) source.removeEventListener("abort", abort);
+    },
+  };
 }
 
 /**
@@ -240,7 +259,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     ...(limits.tokensPerMinute === undefined ? {} : { tokensPerMinute: limits.tokensPerMinute }),
   });
   const retry = { ...defaultRetryPolicy, maxRetries: limits.maxRetries };
-  const waitSignal = anySignal([options.signal, options.abortSignal]);
+  const waitSignal = followSignals([options.signal, options.abortSignal]);
+  const hardSignal = followSignals([options.abortSignal]);
   const schemaName = task.name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "answer";
   const costOf = (usage: TokenUsage): number => estimateCost(price, usage);
 
@@ -306,8 +326,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         schemaName,
         ...(task.check ? { check: (output: O) => task.check?.(item.input, output) ?? [] } : {}),
         maxRepairs: limits.maxRepairs,
-        ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
-        ...(waitSignal === undefined ? {} : { waitSignal }),
+        signal: hardSignal.signal,
+        waitSignal: waitSignal.signal,
         timeoutMs: limits.timeoutMs,
         retry,
         ...(params.maxOutputTokens === undefined ? {} : { maxOutputTokens: params.maxOutputTokens }),
@@ -315,7 +335,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         ...(params.truncationRetryMaxOutputTokens === undefined
           ? {}
           : { truncationRetryMaxOutputTokens: params.truncationRetryMaxOutputTokens }),
-        beforeRequest: () => limiter.acquire(estimatedTokens, waitSignal),
+        beforeRequest: () => limiter.acquire(estimatedTokens, waitSignal.signal),
         afterRequest: (_request, answer) => {
           limiter.reconcile(estimatedTokens, answer.usage.inputTokens + answer.usage.outputTokens);
           progress.tokensIn += answer.usage.inputTokens;
@@ -402,6 +422,9 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     reportProgress(true);
     workspace.runs.finish(runId, "failed", { error: errorMessage(error) });
     throw error;
+  } finally {
+    waitSignal.release();
+    hardSignal.release();
   }
 
   reportProgress(true);

@@ -141,6 +141,12 @@ export class OpenAiLanguageModel implements LanguageModel {
         : this.officialEndpoint
           ? { max_completion_tokens: request.maxOutputTokens }
           : { max_tokens: request.maxOutputTokens };
+    // The SDK never removes the listener it adds to a signal: give it one per call, so a run's
+    // long-lived signal does not collect a listener per request.
+    const callAbort = new AbortController();
+    const forwardAbort = (): void => callAbort.abort();
+    if (request.signal?.aborted) callAbort.abort();
+    request.signal?.addEventListener("abort", forwardAbort, { once: true });
     let raw: unknown;
     try {
       raw = await this.client.chat.completions.create(
@@ -152,12 +158,14 @@ export class OpenAiLanguageModel implements LanguageModel {
           ...tokenLimit,
         },
         {
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
+          signal: callAbort.signal,
           ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
         },
       );
     } catch (error) {
       throw this.toError(error, request);
+    } finally {
+      request.signal?.removeEventListener("abort", forwardAbort);
     }
     const parsed = completionSchema.safeParse(raw);
     if (!parsed.success) {
