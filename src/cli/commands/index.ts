@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliIo } from "../context.ts";
 import { registerDatasetCommand } from "./dataset.ts";
+import { registerDemoCommand } from "./demo.ts";
 import { registerEvalCommand } from "./eval.ts";
 import { registerFailuresCommand } from "./failures.ts";
 import { registerGoldCommand } from "./gold.ts";
@@ -13,6 +14,7 @@ import { registerTrainCommand } from "./train.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
 export function registerCommands(program: Command, io: CliIo): void {
+  registerDemoCommand(program, io);
   registerImportCommand(program, io);
   registerGoldCommand(program, io);
   registerLabelCommand(program, io);

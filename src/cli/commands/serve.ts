@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
+import type { Workspace } from "../../core/workspace/index.ts";
 import { createApp } from "../../server/app.ts";
 import { startServer } from "../../server/start-server.ts";
 import { loadPredictors } from "../../student/load-predictors.ts";
@@ -36,6 +37,37 @@ function untilStopSignal(): Promise<string> {
   });
 }
 
+/**
+ * Loads the workspace's students once and serves the page and API until Ctrl+C or SIGTERM
+ * (`jobdistill serve`, and the end of `jobdistill demo`).
+ */
+export async function serveWorkspace(
+  workspace: Workspace,
+  options: { host: string; port: number },
+  io: CliIo,
+): Promise<void> {
+  const predictors = await loadPredictors(workspace);
+  const app = createApp({ predictors, workspace });
+  const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
+    (cause: unknown) => {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new JobdistillError(
+        `cannot listen on ${options.host}:${options.port}: ${reason} (choose another --port or --host)`,
+        { code: "serve", cause },
+      );
+    },
+  );
+  const models = predictors.models();
+  io.out(
+    `jobdistill: serving ${models.length} model${models.length === 1 ? "" : "s"}` +
+      `${models.length > 0 ? ` (${models.map((model) => model.name).join(", ")})` : ""} at ${server.url}`,
+  );
+  io.out("press Ctrl+C to stop");
+  await untilStopSignal();
+  await server.close();
+  io.out("jobdistill: server stopped");
+}
+
 export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command("serve")
@@ -61,27 +93,6 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     )
     .action(async (rawOptions: unknown, command: Command) => {
       const options = parseServeOptions(rawOptions);
-      await withWorkspace(command, async (workspace) => {
-        const predictors = await loadPredictors(workspace);
-        const app = createApp({ predictors, workspace });
-        const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
-          (cause: unknown) => {
-            const reason = cause instanceof Error ? cause.message : String(cause);
-            throw new JobdistillError(
-              `cannot listen on ${options.host}:${options.port}: ${reason} (choose another --port or --host)`,
-              { code: "serve", cause },
-            );
-          },
-        );
-        const models = predictors.models();
-        io.out(
-          `jobdistill: serving ${models.length} model${models.length === 1 ? "" : "s"}` +
-            `${models.length > 0 ? ` (${models.map((model) => model.name).join(", ")})` : ""} at ${server.url}`,
-        );
-        io.out("press Ctrl+C to stop");
-        await untilStopSignal();
-        await server.close();
-        io.out("jobdistill: server stopped");
-      });
+      await withWorkspace(command, (workspace) => serveWorkspace(workspace, options, io));
     });
 }

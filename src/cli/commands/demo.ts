@@ -1,0 +1,142 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { JobdistillError, UsageError } from "../../core/errors.ts";
+import { runDemo } from "../../pipeline/run-demo.ts";
+import { createLanguageModel } from "../../teacher/create-language-model.ts";
+import type { LanguageModel } from "../../teacher/language-model.ts";
+import { type CliIo, withWorkspace } from "../context.ts";
+import { serveWorkspace } from "./serve.ts";
+
+const demoOptionsSchema = z.strictObject({
+  serve: z.boolean(),
+  teacher: z.enum(["auto", "bundled", "openai", "llama"]),
+  model: z.string().min(1).optional(),
+  baseUrl: z.string().url().optional(),
+  threads: z.coerce.number().int().positive().optional(),
+  seed: z.coerce.number().int().nonnegative(),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65_535),
+});
+type DemoCommandOptions = z.infer<typeof demoOptionsSchema>;
+
+export const DEFAULT_DEMO_OPENAI_MODEL = "gpt-4o-mini";
+
+/**
+ * Which teacher the demo uses: explicit `--teacher`, else a local GGUF model named by
+ * JOBDISTILL_LLAMA_MODEL, else an OpenAI-compatible endpoint when OPENAI_API_KEY or
+ * OPENAI_BASE_URL is set, else none (the bundled hand annotations stand in).
+ */
+export async function demoTeacher(
+  options: DemoCommandOptions,
+  env: Record<string, string | undefined> = process.env,
+): Promise<LanguageModel | undefined> {
+  let provider = options.teacher;
+  if (provider === "auto") {
+    if (env.JOBDISTILL_LLAMA_MODEL) provider = "llama";
+    else if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) provider = "openai";
+    else provider = "bundled";
+  }
+  if (provider === "bundled") return undefined;
+  if (provider === "llama") {
+    const model = options.model ?? env.JOBDISTILL_LLAMA_MODEL;
+    return createLanguageModel({
+      provider: "llama",
+      ...(model === undefined ? {} : { model }),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
+  }
+  return createLanguageModel({
+    provider: "openai",
+    model: options.model ?? env.JOBDISTILL_TEACHER_MODEL ?? DEFAULT_DEMO_OPENAI_MODEL,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    env,
+  });
+}
+
+function parseDemoOptions(raw: unknown): DemoCommandOptions {
+  const parsed = demoOptionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const option = String(issue?.path[0] ?? "");
+  throw new UsageError(
+    `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? "invalid value"}`,
+  );
+}
+
+export function registerDemoCommand(program: Command, io: CliIo): void {
+  program
+    .command("demo")
+    .description(
+      "Run the whole loop on the built-in demo corpus (hand-written sample adverts): import, label with the " +
+        "teacher (or the bundled hand annotations when no LLM is configured), build the dataset, train the " +
+        "students, evaluate on held-out adverts, then serve the page. Needs no network and no API key.",
+    )
+    .option("--no-serve", "stop after the evaluation (for scripts and CI)")
+    .option(
+      "--teacher <kind>",
+      "auto (an LLM when one is configured, else the bundled annotations), bundled, openai or llama",
+      "auto",
+    )
+    .option(
+      "--model <name>",
+      "teacher model: a name (openai; env JOBDISTILL_TEACHER_MODEL) or GGUF path (llama)",
+    )
+    .option(
+      "--base-url <url>",
+      "OpenAI-compatible endpoint (env OPENAI_BASE_URL); the key comes from OPENAI_API_KEY",
+    )
+    .option("--threads <n>", "llama: CPU threads (default 1)")
+    .option("--seed <n>", "seed for the split and the training", "13")
+    .option("--host <host>", "where to serve the page", "127.0.0.1")
+    .option("--port <port>", "port to serve on (0 picks a free one)", "8787")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  $ npx jobdistill demo                       # bundled annotations, then http://127.0.0.1:8787/",
+        "  $ npx jobdistill demo --no-serve            # stop after printing the evaluation",
+        "  $ OPENAI_API_KEY=… npx jobdistill demo --model gpt-4o-mini",
+        "  $ npx jobdistill demo --teacher llama --model ./qwen2.5-1.5b-instruct-q4_k_m.gguf --threads 2",
+        "",
+        "The demo writes to the workspace (default ./.jobdistill); run it again and it reuses what is there.",
+      ].join("\n"),
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const options = parseDemoOptions(raw);
+      await withWorkspace(command, async (workspace) => {
+        const teacher = await demoTeacher(options);
+        const stop = new AbortController();
+        const onSigint = (): void => {
+          io.err("stopping: finishing the calls in flight");
+          stop.abort();
+        };
+        process.once("SIGINT", onSigint);
+        let result: Awaited<ReturnType<typeof runDemo>>;
+        try {
+          result = await runDemo(workspace, {
+            ...(teacher ? { teacher } : {}),
+            seed: options.seed,
+            signal: stop.signal,
+            log: io.out,
+            onTeacherEvent: (event) => {
+              if (event.type === "warning") io.err(`warning: ${event.message}`);
+              if (event.type === "item-failed") io.err(`failed: ${event.itemId}: ${event.message}`);
+            },
+          });
+        } finally {
+          process.off("SIGINT", onSigint);
+          await teacher?.close?.();
+        }
+        io.out("");
+        io.out(result.evaluation.markdown);
+        if (!options.serve) return;
+        await serveWorkspace(workspace, { host: options.host, port: options.port }, io).catch(
+          (cause: unknown) => {
+            if (cause instanceof JobdistillError) throw cause;
+            throw new JobdistillError(`cannot serve the page: ${String(cause)}`, { code: "serve", cause });
+          },
+        );
+      });
+    });
+}
