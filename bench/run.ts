@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: every benchmark, each in its own process (so memory figures are its own), one
+ * after the other (so they do not compete for the two cores). Each prints its figures and ratios
+ * against a baseline measured in the same run, and writes JSON under bench/out or bench/results.
+ *
+ *   npm run bench                       # everything, full size (SkillSpan benches need ../shared)
+ *   npm run bench -- --quick            # smaller grids and shorter timings
+ *   npm run bench -- --only teacher,server
+ */
+import { spawnSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const benches = [
+  { name: "align", what: "quote alignment, tokenising, segmenting, HTML to text" },
+  { name: "dataset", what: "streaming import of a large CSV, dataset build" },
+  {
+    name: "skillspan-tagger",
+    what: "span tagger on SkillSpan (strict/loose F1 beside published figures), tokens/s",
+  },
+  {
+    name: "segment-classifier",
+    what: "segment classifier vs fastText (accuracy, training time, predictions/s)",
+  },
+  { name: "skill-type", what: "hard/soft typing of ESCO-typed SkillSpan spans, phrases/s" },
+  { name: "requirements-students", what: "requirement students on the demo corpus (cross-validated)" },
+  { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
+  { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
+] as const;
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyIndex = args.indexOf("--only");
+const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? "").split(",")) : undefined;
+const unknown = only ? [...only].filter((name) => !benches.some((bench) => bench.name === name)) : [];
+if (unknown.length > 0) {
+  console.error(
+    `unknown bench: ${unknown.join(", ")} (known: ${benches.map((bench) => bench.name).join(", ")})`,
+  );
+  process.exit(2);
+}
+
+const outcomes: { name: string; seconds: number; status: number | null }[] = [];
+for (const bench of benches) {
+  if (only && !only.has(bench.name)) continue;
+  console.log(`\n=== bench ${bench.name}: ${bench.what}`);
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [join(root, "bin", "run-ts.js"), join(root, "bench", `${bench.name}.ts`), ...(quick ? ["--quick"] : [])],
+    { cwd: root, stdio: "inherit" },
+  );
+  outcomes.push({ name: bench.name, seconds: (performance.now() - started) / 1000, status: result.status });
+}
+
+console.log("\n=== summary");
+for (const outcome of outcomes) {
+  console.log(
+    `${outcome.status === 0 ? "ok  " : "FAIL"} ${outcome.name.padEnd(22)} ${outcome.seconds.toFixed(1).padStart(7)} s`,
+  );
+}
+process.exitCode = outcomes.every((outcome) => outcome.status === 0) ? 0 : 1;
