@@ -25,7 +25,13 @@ export function createProgram(io: CliIo = processIo): Command {
 /** Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = createProgram(io);
-  program.exitOverride();
+  // Commander errors anywhere in the tree come back here as exceptions instead of process.exit.
+  const overrideExit = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: io.out, writeErr: io.err });
+    command.commands.forEach(overrideExit);
+  };
+  overrideExit(program);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
