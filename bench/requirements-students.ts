@@ -16,6 +16,7 @@ import { evaluateOnDocuments } from "../src/evaluate/students/index.ts";
 import {
   highlightRequirements,
   type LabelledDocument,
+  tokenisedSegments,
   trainingDataFromDocuments,
   trainRequirementStudents,
 } from "../src/student/requirements/index.ts";
@@ -70,6 +71,10 @@ export function runRequirementStudentsBench(
     spans: demoGoldSpans(advert, advert.format === "html" ? reduce : undefined),
   }));
   const layers = [...requirementCategoryIds];
+  // As `jobdistill train` does: word clusters from every advert's text, labels unseen.
+  const unlabelledSentences = documents.flatMap((document) =>
+    tokenisedSegments(document.text).map((segment) => segment.tokens.map((token) => token.text)),
+  );
   const figures: FoldFigures[] = [];
   let lastStudents: ReturnType<typeof trainRequirementStudents> | undefined;
   for (let fold = 0; fold < folds; fold++) {
@@ -82,7 +87,7 @@ export function runRequirementStudentsBench(
       { task: "requirements", layers, labels: layers },
     );
     const cpuBefore = process.cpuUsage();
-    const students = trainRequirementStudents(data, { seed });
+    const students = trainRequirementStudents(data, { seed, unlabelledSentences });
     const cpu = process.cpuUsage(cpuBefore);
     const trainMs = (cpu.user + cpu.system) / 1000;
     const evaluation = evaluateOnDocuments(students, test, layers);

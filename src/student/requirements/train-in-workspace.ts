@@ -1,7 +1,7 @@
 import { join, relative, resolve } from "node:path";
 import type { ModelEntry, Workspace } from "../../core/workspace/index.ts";
 import { buildDataset, type DatasetReport } from "../../dataset/build/index.ts";
-
+import { labelledText } from "../../dataset/document-text.ts";
 import { saveSegmentClassifier } from "../segment-classifier/index.ts";
 import { studentModelNames } from "../student-model-names.ts";
 import { saveTagger } from "../tagger/index.ts";
@@ -11,6 +11,7 @@ import {
   type StudentTrainingReport,
   trainRequirementStudents,
 } from "./train-students.ts";
+import { tokenisedSegments } from "./training-examples.ts";
 import { writeTrainingSplits } from "./training-splits.ts";
 
 export interface WorkspaceTrainingOptions extends Omit<StudentTrainingOptions, "segmentClassifier"> {
@@ -21,6 +22,12 @@ export interface WorkspaceTrainingOptions extends Omit<StudentTrainingOptions, "
   source?: string;
   /** Registry name prefix. Default: the task (`requirements-tagger`, `requirements-segments`). */
   name?: string;
+  /**
+   * How many of the workspace's documents (in import order, labelled or not) the tagger reads to
+   * learn word clusters from; 0 turns clusters off. Default 5,000 (demo corpus, 5-fold: strict F1
+   * of the highlights +2.8 points).
+   */
+  clusterDocuments?: number;
   /** Called once the dataset is ready (built or read). */
   onDataset?: (report: DatasetReport) => void;
 }
@@ -67,6 +74,7 @@ export async function trainStudentsInWorkspace(
     name: prefix,
     seed: options.seed ?? 1,
     ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+    clusterDocuments: options.clusterDocuments ?? 5000,
   };
   const runId = workspace.runs.start({
     kind: "train",
@@ -75,9 +83,21 @@ export async function trainStudentsInWorkspace(
     itemsTotal: data.splits.train.sentences.length,
   });
   try {
+    const clusterDocuments = options.clusterDocuments ?? 5000;
+    const unlabelledSentences =
+      clusterDocuments > 0
+        ? workspace.documents
+            .list({ limit: clusterDocuments })
+            .flatMap((document) =>
+              tokenisedSegments(labelledText(document)).map((segment) =>
+                segment.tokens.map((token) => token.text),
+              ),
+            )
+        : undefined;
     const trained = trainRequirementStudents(data, {
       ...options,
       segmentClassifier: task === "requirements",
+      ...(unlabelledSentences ? { unlabelledSentences } : {}),
     });
     const names = studentModelNames(task, prefix);
     const taggerFile = join(workspace.modelsDir, `${names.tagger}.jdtg`);

@@ -15,6 +15,8 @@ export interface StudentTrainingOptions {
   classifierHashBits?: number;
   /** Phrases (e.g. ESCO labels) the tagger uses as gazetteer features. */
   lexicon?: Iterable<string>;
+  /** Tokenised unlabelled text (e.g. every advert in the workspace) the tagger learns word clusters from. */
+  unlabelledSentences?: Iterable<readonly string[]>;
   /** Train the segment classifier too (needs `labels` in the data). Default: when the data has labels. */
   segmentClassifier?: boolean;
   onProgress?: (progress: StudentTrainingProgress) => void;
@@ -104,6 +106,7 @@ export function trainRequirementStudents(
     hashBits: options.taggerHashBits ?? defaults.taggerHashBits,
     devSentences: dev.sentences,
     ...(options.lexicon ? { lexicon: options.lexicon } : {}),
+    ...(options.unlabelledSentences ? { unlabelledSentences: options.unlabelledSentences } : {}),
     onProgress: (epoch, devScore, layer) =>
       options.onProgress?.({ student: "tagger", layer, epoch, epochs: taggerEpochs, devScore }),
   });
