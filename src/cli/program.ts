@@ -3,6 +3,12 @@ import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { registerCommands } from "./commands/index.ts";
 import { type CliIo, processIo } from "./context.ts";
 
+function firstSentence(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  const end = line.search(/[.:](\s|$)/);
+  return end >= 0 ? line.slice(0, end) : line;
+}
+
 export function createProgram(io: CliIo = processIo): Command {
   const program = new Command("jobdistill")
     .description(
@@ -19,6 +25,10 @@ export function createProgram(io: CliIo = processIo): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerCommands(program, io);
+  // The command list shows one short line each; the full description stays in `<command> --help`.
+  for (const command of program.commands) {
+    if (!command.summary()) command.summary(firstSentence(command.description()));
+  }
   return program;
 }
 
