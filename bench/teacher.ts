@@ -4,8 +4,10 @@
  *    run achieves, and the 429s the client's own pacing caused (must be 0);
  * 2. overhead — a zero-latency server, one call at a time: time per call in the engine minus time
  *    in the server (median, p90), next to a bare fetch round trip for scale.
+ * For pacing the server runs in a child process, so its work and the client's share no event loop.
  * Run: `node bin/run-ts.js bench/teacher.ts [--seconds 120] [--overhead-calls 500]`.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -71,13 +73,97 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
+interface ServedRequest {
+  /** Milliseconds since the epoch (performance.timeOrigin + now), comparable across processes. */
+  receivedAt: number;
+  answeredAt: number;
+  status: number;
+}
+
+interface ServerReport {
+  requests: ServedRequest[];
+  rateLimitedCount: number;
+}
+
+interface ServerProcess {
+  url: string;
+  report(): Promise<ServerReport>;
+  close(): Promise<void>;
+}
+
+const benchRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Starts the test server in a child process (this file with --serve) and talks to it over IPC. */
+async function startServerProcess(options: {
+  latencyMs: number;
+  requestsPerMinute?: number;
+}): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(benchRoot, "bin/run-ts.js"),
+      fileURLToPath(import.meta.url),
+      "--serve",
+      String(options.latencyMs),
+      String(options.requestsPerMinute ?? 0),
+    ],
+    { stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, JOBDISTILL_BENCH_RUNNER: "1" } },
+  );
+  const nextMessage = <T>(): Promise<T> =>
+    new Promise((resolveMessage, reject) => {
+      child.once("message", (message) => resolveMessage(message as T));
+      child.once("exit", (code) => reject(new Error(`the bench server exited (${code})`)));
+    });
+  const { url } = await nextMessage<{ url: string }>();
+  return {
+    url,
+    report: () => {
+      const reply = nextMessage<ServerReport>();
+      child.send("report");
+      return reply;
+    },
+    close: async () => {
+      const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+      child.send("close");
+      await exited;
+    },
+  };
+}
+
+/** The child side: serve until told to close, report what was served when asked. */
+async function serveForBench(latencyMs: number, requestsPerMinute: number): Promise<void> {
+  const server = await startOpenAiTestServer({
+    latencyMs,
+    ...(requestsPerMinute > 0 ? { requestsPerMinute } : {}),
+    defaultBehaviour: answer,
+  });
+  const epoch = (time: number): number => performance.timeOrigin + time;
+  process.on("message", async (message) => {
+    if (message === "report") {
+      const report: ServerReport = {
+        requests: server.requests.map((request) => ({
+          receivedAt: epoch(request.receivedAt),
+          answeredAt: epoch(request.answeredAt ?? request.receivedAt),
+          status: request.status ?? 0,
+        })),
+        rateLimitedCount: server.rateLimitedCount,
+      };
+      process.send?.(report);
+    } else if (message === "close") {
+      await server.close();
+      process.disconnect?.();
+      process.exit(0);
+    }
+  });
+  process.send?.({ url: server.url });
+}
+
 async function pacingBench(
   options: Required<Omit<TeacherBenchOptions, "outputPath" | "log" | "overheadCalls">>,
 ) {
-  const server = await startOpenAiTestServer({
+  const server = await startServerProcess({
     latencyMs: options.latencyMs,
     requestsPerMinute: options.requestsPerMinute,
-    defaultBehaviour: answer,
   });
   const dir = mkdtempSync(join(tmpdir(), "jobdistill-bench-"));
   const workspace = openWorkspace(dir);
@@ -102,18 +188,19 @@ async function pacingBench(
       signal: stop.signal,
     });
     clearTimeout(timer);
-    const first = server.requests[0]?.receivedAt ?? 0;
-    const inWindow = server.requests.filter((request) => request.receivedAt - first < options.seconds * 1000);
+    const served = await server.report();
+    const first = served.requests[0]?.receivedAt ?? 0;
+    const inWindow = served.requests.filter((request) => request.receivedAt - first < options.seconds * 1000);
     const achievedPerMinute = inWindow.length / (options.seconds / 60);
     return {
       seconds: options.seconds,
       latencyMs: options.latencyMs,
       limitPerMinute: options.requestsPerMinute,
       concurrency: options.concurrency,
-      requests: server.requests.length,
+      requests: served.requests.length,
       achievedPerMinute,
       shareOfLimit: achievedPerMinute / options.requestsPerMinute,
-      serverRateLimited: server.rateLimitedCount,
+      serverRateLimited: served.rateLimitedCount,
       itemsDone: summary.done,
     };
   } finally {
@@ -123,6 +210,11 @@ async function pacingBench(
   }
 }
 
+/**
+ * The overhead run keeps the server in this process: a second process would add the operating
+ * system's scheduling delays (large on a busy machine) to every call. The server's own HTTP
+ * parsing then counts as engine time, so the figure errs on the high side.
+ */
 async function overheadBench(calls: number) {
   const server = await startOpenAiTestServer({ defaultBehaviour: answer });
   const dir = mkdtempSync(join(tmpdir(), "jobdistill-bench-"));
@@ -141,14 +233,13 @@ async function overheadBench(calls: number) {
       await response.json();
       fetchTimes.push(performance.now() - start);
     }
-    server.requests.length = 0;
 
     const warmup = makeDocuments(50, "warm");
     const documents = makeDocuments(calls, "over");
     workspace.documents.insertMany([...warmup, ...documents]);
     const model = new OpenAiLanguageModel({ model: "bench-model", apiKey: "sk-bench", baseUrl: server.url });
     await runTeacher({ workspace, task, items: warmup, model, limits: { concurrency: 1 } });
-    server.requests.length = 0;
+    const before = server.requests.length;
 
     const finishedAt: number[] = [];
     const startedAt = performance.now();
@@ -166,9 +257,9 @@ async function overheadBench(calls: number) {
     const engineTimes = finishedAt
       .slice(0, calls)
       .map((time, index) => time - (index === 0 ? startedAt : (finishedAt[index - 1] ?? 0)));
-    const serverTimes = server.requests.map(
-      (request) => (request.answeredAt ?? request.receivedAt) - request.receivedAt,
-    );
+    const serverTimes = server.requests
+      .slice(before)
+      .map((request) => (request.answeredAt ?? request.receivedAt) - request.receivedAt);
     const overheads = engineTimes.map((time, index) => time - (serverTimes[index] ?? 0));
     const bareFetchMedianMs = quantile(fetchTimes, 0.5);
     const overheadMedianMs = quantile(overheads, 0.5);
@@ -245,7 +336,10 @@ function invokedDirectly(): boolean {
   return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
 }
 
-if (invokedDirectly()) {
+if (process.argv.includes("--serve")) {
+  const at = process.argv.indexOf("--serve");
+  await serveForBench(Number(process.argv[at + 1] ?? 0), Number(process.argv[at + 2] ?? 0));
+} else if (invokedDirectly()) {
   const seconds = argument("--seconds");
   const overheadCalls = argument("--overhead-calls");
   await runTeacherBench({

@@ -48,7 +48,7 @@ class TokenBucket {
 
 /**
  * Paces calls so the client itself never exceeds a server's per-minute limits. The request
- * bucket holds a small burst (half a second's worth, so a late timer loses nothing) and refills
+ * bucket holds a small burst (a quarter second's worth, so a late timer loses nothing) and refills
  * at a rate chosen so that no 60-second window, even one shifted by network jitter, can hold
  * more than the limit: burst + rate × 60 s < limit.
  * Callers go through one FIFO line, so waits are fair and only the head of the line sleeps.
@@ -66,8 +66,9 @@ export class RateLimiter {
   ) {
     const rpm = limits.requestsPerMinute;
     if (rpm !== undefined && rpm > 0) {
-      const burst = Math.max(1, Math.floor(rpm / 120));
-      const safeRate = Math.max(rpm - burst - 1, rpm / 2) * 0.998;
+      const burst = Math.max(1, Math.floor(rpm / 240));
+      // 1% under the limit: room for a few hundred milliseconds of jitter between our clock and the server's.
+      const safeRate = Math.max(rpm - burst - 1, rpm / 2) * 0.99;
       this.requests = new TokenBucket(burst, safeRate / 60_000, now);
     }
     const tpm = limits.tokensPerMinute;
