@@ -12,12 +12,25 @@ export interface LayerWeights {
 
 type TrainingTables = Record<keyof LayerWeights, Float64Array>;
 
+/**
+ * Decoding view of a layer's weights. The small transition tables are always float64 (shared live
+ * with training, copied from saved float32 weights) so that Viterbi's loops stay monomorphic.
+ */
 export function layerScores(
-  weights: Record<keyof LayerWeights, ArrayLike<number>>,
+  weights: Record<keyof LayerWeights, Float32Array | Float64Array>,
   order: 1 | 2,
   hashBits: number,
 ): LayerScores {
-  return { order, bucketMask: 2 ** hashBits - 1, ...weights };
+  const float64 = (values: Float32Array | Float64Array): Float64Array =>
+    values instanceof Float64Array ? values : Float64Array.from(values);
+  return {
+    order,
+    bucketMask: 2 ** hashBits - 1,
+    emission: weights.emission,
+    transition: float64(weights.transition),
+    transition2: float64(weights.transition2),
+    final: float64(weights.final),
+  };
 }
 
 /** How each mistake moves the weights. */

@@ -17,6 +17,8 @@ export const taggerConfigSchema = z.object({
     seed: z.number().int(),
     minFeatureCount: z.number().int().positive(),
     averaged: z.boolean(),
+    calibrateOutside: z.boolean(),
+    ensemble: z.number().int().positive(),
     update: z.object({
       kind: z.enum(["perceptron", "passive-aggressive"]),
       aggressiveness: z.number().positive(),

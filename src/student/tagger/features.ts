@@ -134,6 +134,7 @@ export class FeatureExtractor {
     for (let position = 0; position < count; position++) {
       offsets[position] = ids.length;
       const own = padded[position + window] as Uint32Array;
+      // The bias feature: id 1, bucket 1 (train.ts calibrates its "O" weight on dev).
       ids.push(1);
       for (let index = 0; index < own.length; index++) add(100 + index, own[index] as number);
       for (let offset = -window; offset <= window; offset++) {

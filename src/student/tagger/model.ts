@@ -15,6 +15,8 @@ export interface TaggerLayer {
   /** Epoch whose averaged weights were kept, and its dev strict span F1 (undefined without dev data). */
   bestEpoch: number;
   devF1?: number;
+  /** What dev calibration added to the "O" bias weight (0 or absent: nothing). */
+  outsideShift?: number;
 }
 
 export interface TaggerParts {

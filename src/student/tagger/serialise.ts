@@ -18,6 +18,7 @@ const headerSchema = z.object({
       tags: z.array(z.string()).min(1),
       bestEpoch: z.number().int(),
       devF1: z.number().optional(),
+      outsideShift: z.number().optional(),
       /** Dense length and stored (non-zero) entry count of each weight table. */
       tables: z.array(
         z.object({ name: z.enum(weightTables), length: z.number().int(), stored: z.number().int() }),
@@ -60,6 +61,7 @@ export function serialiseTagger(model: TaggerModel): Buffer {
       tags: layer.tags,
       bestEpoch: layer.bestEpoch,
       ...(layer.devF1 === undefined ? {} : { devF1: layer.devF1 }),
+      ...(layer.outsideShift === undefined ? {} : { outsideShift: layer.outsideShift }),
       tables,
     };
   });
@@ -129,6 +131,7 @@ export function deserialiseTagger(bytes: Uint8Array, origin = "tagger model"): T
       weights: tables as LayerWeights,
       bestEpoch: layer.bestEpoch,
       ...(layer.devF1 === undefined ? {} : { devF1: layer.devF1 }),
+      ...(layer.outsideShift === undefined ? {} : { outsideShift: layer.outsideShift }),
     };
   });
   return new TaggerModel({

@@ -20,7 +20,7 @@ function allowedSequences(labels: LabelSet, length: number): Int32Array[] {
 
 describe("Viterbi decoding", () => {
   const random = createRandom(3);
-  const noise = (length: number) => Float32Array.from({ length }, () => random.next() * 4 - 2);
+  const noise = (length: number) => Float64Array.from({ length }, () => random.next() * 4 - 2);
 
   for (const order of [1, 2] as const) {
     for (const tags of [
@@ -35,12 +35,12 @@ describe("Viterbi decoding", () => {
           const scores: LayerScores = {
             order,
             bucketMask: 0,
-            emission: new Float32Array(0),
+            emission: new Float64Array(0),
             transition: noise((size + 1) * size),
-            transition2: order === 2 ? noise((size + 1) * (size + 1) * size) : new Float32Array(0),
+            transition2: order === 2 ? noise((size + 1) * (size + 1) * size) : new Float64Array(0),
             final: noise(size),
           };
-          const emission = Float64Array.from(noise(length * size));
+          const emission = noise(length * size);
           const decoded = decodeEmission(emission, scores, labels);
           const best = Math.max(
             ...allowedSequences(labels, length).map((sequence) =>

@@ -6,13 +6,13 @@ export interface LayerScores {
   order: 1 | 2;
   bucketMask: number;
   /** emission[(bucket) * size + tag]. */
-  emission: ArrayLike<number>;
+  emission: Float32Array | Float64Array;
   /** transition[previous * size + tag], previous in 0..size (size = start). */
-  transition: ArrayLike<number>;
+  transition: Float64Array;
   /** transition2[(beforePrevious * (size + 1) + previous) * size + tag], order 2 only. */
-  transition2: ArrayLike<number>;
+  transition2: Float64Array;
   /** final[tag]: the score of ending the sentence on tag. */
-  final: ArrayLike<number>;
+  final: Float64Array;
 }
 
 export function emissionScores(features: SentenceFeatures, scores: LayerScores, size: number): Float64Array {
@@ -32,9 +32,38 @@ export function emissionScores(features: SentenceFeatures, scores: LayerScores, 
   return out;
 }
 
+/**
+ * The same sum over float32 weights (saved models and averaged weights), as its own function so each
+ * call site stays monomorphic for V8 (training sums float64 weights).
+ */
+function emissionScoresFloat32(
+  features: SentenceFeatures,
+  emission: Float32Array,
+  bucketMask: number,
+  size: number,
+): Float64Array {
+  const count = features.offsets.length - 1;
+  const out = new Float64Array(count * size);
+  const { ids, offsets } = features;
+  for (let position = 0; position < count; position++) {
+    const row = position * size;
+    const end = offsets[position + 1] as number;
+    for (let index = offsets[position] as number; index < end; index++) {
+      const base = ((ids[index] as number) & bucketMask) * size;
+      for (let tag = 0; tag < size; tag++)
+        out[row + tag] = (out[row + tag] as number) + (emission[base + tag] as number);
+    }
+  }
+  return out;
+}
+
 /** The best tag sequence under the BIO constraints of `labels`. */
 export function viterbi(features: SentenceFeatures, scores: LayerScores, labels: LabelSet): Int32Array {
-  return decodeEmission(emissionScores(features, scores, labels.size), scores, labels);
+  const emission =
+    scores.emission instanceof Float32Array
+      ? emissionScoresFloat32(features, scores.emission, scores.bucketMask, labels.size)
+      : emissionScores(features, scores, labels.size);
+  return decodeEmission(emission, scores, labels);
 }
 
 /** Viterbi over precomputed emission scores (training adds its cost to them first). */
