@@ -6,10 +6,13 @@ import { registerEvalCommand } from "./eval.ts";
 import { registerFailuresCommand } from "./failures.ts";
 import { registerGoldCommand } from "./gold.ts";
 import { registerImportCommand } from "./import.ts";
+import { registerJudgeCommand } from "./judge.ts";
 import { registerLabelCommand } from "./label.ts";
+import { registerLexiconCommand } from "./lexicon.ts";
 import { registerPredictCommand } from "./predict.ts";
 import { registerRunsCommand } from "./runs.ts";
 import { registerServeCommand } from "./serve.ts";
+import { registerSkillTypeCommand } from "./skill-type.ts";
 import { registerTrainCommand } from "./train.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
@@ -17,7 +20,10 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerDemoCommand(program, io);
   registerImportCommand(program, io);
   registerGoldCommand(program, io);
+  registerLexiconCommand(program, io);
+  registerSkillTypeCommand(program, io);
   registerLabelCommand(program, io);
+  registerJudgeCommand(program, io);
   registerDatasetCommand(program, io);
   registerTrainCommand(program, io);
   registerEvalCommand(program, io);

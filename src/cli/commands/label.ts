@@ -15,6 +15,7 @@ import {
   type TeacherRunSummary,
 } from "../../teacher/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { skillsLabelTask, skillTypeLabelTask } from "./skill-type.ts";
 
 /** "60s", "500ms", "2m" or a bare number of seconds, in milliseconds. */
 export function parseDuration(text: string): number | undefined {
@@ -84,6 +85,8 @@ export type LabelTaskFactory = (options: LabelCommandOptions, workspace: Workspa
 
 /** Every task `jobdistill label --task NAME` knows. Add a task by adding an entry. */
 export const labelTasks: Record<string, LabelTaskFactory> = {
+  "skill-type": skillTypeLabelTask,
+  skills: skillsLabelTask,
   classify: (options, workspace) => {
     if (options.labels === undefined) throw new UsageError("--task classify needs --labels a,b,c");
     const labels = options.labels.split(",").map((label) => label.trim());

@@ -20,7 +20,7 @@ export {
   SKILL_TYPE_FORMAT_VERSION,
   saveSkillTypeModel,
 } from "./serialize.ts";
-export { createSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";
+export { createSkillTyper, loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";
 export { type SkillTypeExample, type SkillTypeTrainingOptions, trainSkillTypeModel } from "./train.ts";
 export {
   type TrainedSkillType,

@@ -1,7 +1,15 @@
-import type { LexiconLookup } from "../../dataset/lexicon/index.ts";
-import { skillTypeOfLexiconKind } from "../../dataset/lexicon/index.ts";
+import { isAbsolute, join } from "node:path";
+import type { Workspace } from "../../core/workspace/index.ts";
+import {
+  createLexiconLookup,
+  type LexiconLookup,
+  listLexicons,
+  loadLexicon,
+  skillTypeOfLexiconKind,
+} from "../../dataset/lexicon/index.ts";
 import type { SkillTypeRow } from "../predictors.ts";
 import type { SkillTypeModel } from "./model.ts";
+import { loadSkillTypeModel } from "./serialize.ts";
 
 /**
  * Types skill phrases: an exact lexicon match answers with the lexicon's type (source "lexicon",
@@ -41,4 +49,27 @@ export function skillTypeRowsToCsv(rows: readonly SkillTypeRow[]): string {
   for (const row of rows)
     lines.push([quote(row.skill), row.label, row.confidence.toFixed(4), row.source].join(","));
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The workspace's skill typer: the registered skill-type model `name` (default "skill-type") with
+ * the workspace lexicon `lexicon` (default "esco" when imported, else the first one, else none).
+ * Undefined when no such model is registered.
+ */
+export function loadWorkspaceSkillTyper(
+  workspace: Pick<Workspace, "dir" | "models">,
+  options: { name?: string; lexicon?: string } = {},
+): { typeSkills(skills: readonly string[]): SkillTypeRow[] } | undefined {
+  const registered = workspace.models.get(options.name ?? "skill-type");
+  if (!registered) return undefined;
+  const model = loadSkillTypeModel(
+    isAbsolute(registered.path) ? registered.path : join(workspace.dir, registered.path),
+  );
+  const lexicons = listLexicons(workspace.dir);
+  const lexiconName = options.lexicon ?? (lexicons.includes("esco") ? "esco" : lexicons[0]);
+  const lookup =
+    lexiconName === undefined
+      ? undefined
+      : createLexiconLookup(loadLexicon(workspace.dir, lexiconName).entries);
+  return createSkillTyper(model, lookup);
 }

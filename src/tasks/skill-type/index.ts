@@ -7,6 +7,7 @@ export {
 } from "./labels.ts";
 export { normaliseSkillPhrase, singularise } from "./normalise-skill.ts";
 export {
+  parseSkillList,
   SKILL_LIST_SOURCE,
   skillDocumentId,
   type UniqueSkillPhrases,

@@ -1,0 +1,232 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { z } from "zod";
+import { InputError, UsageError } from "../../core/errors.ts";
+import type { TeacherTask } from "../../core/task.ts";
+import type { Workspace } from "../../core/workspace/index.ts";
+import type { SkillTypeRow } from "../../student/predictors.ts";
+import {
+  loadWorkspaceSkillTyper,
+  skillTypeRowsToCsv,
+  type TrainedSkillType,
+  trainSkillTypeInWorkspace,
+} from "../../student/skill-type/index.ts";
+import {
+  createSkillTypeTask,
+  parseSkillList,
+  SKILL_LIST_SOURCE,
+  skillTypeBatches,
+  uniqueSkillPhrases,
+} from "../../tasks/skill-type/index.ts";
+import { createSkillsTask } from "../../tasks/skills/index.ts";
+import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "./student-options.ts";
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Skill phrases from a file (or "-" / no file: stdin), one per line or a CSV column. */
+export async function readSkillPhrases(
+  input: string | undefined,
+  column: string | undefined,
+): Promise<string[]> {
+  let text: string;
+  if (input === undefined || input === "-") {
+    if (process.stdin.isTTY) throw new UsageError("no skills: give --input FILE or pipe a list into stdin");
+    text = await readStdin();
+  } else {
+    try {
+      text = readFileSync(input, "utf8");
+    } catch (cause) {
+      throw new InputError(`cannot read --input ${input}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  return parseSkillList(text, column === undefined ? {} : { column });
+}
+
+/**
+ * Types skill phrases with the workspace's skill-type student (exact lexicon matches answered by
+ * the lexicon) and returns the rows; `jobdistill predict --task skill-type` prints them as CSV.
+ */
+export function predictSkillTypes(
+  workspace: Workspace,
+  phrases: readonly string[],
+  options: { model?: string; lexicon?: string } = {},
+): SkillTypeRow[] {
+  const typer = loadWorkspaceSkillTyper(workspace, options);
+  if (!typer) {
+    throw new UsageError(
+      `no trained skill-type student ("${options.model ?? "skill-type"}") in this workspace: run \`jobdistill skill-type train\` first`,
+    );
+  }
+  return typer.typeSkills(phrases);
+}
+
+const predictOptionsSchema = z.strictObject({
+  input: z.string().min(1).optional(),
+  column: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  lexicon: z.string().min(1).optional(),
+});
+
+const trainOptionsSchema = z.strictObject({
+  from: z.string().min(1),
+  lexicon: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  seed: z.coerce.number().int("--seed must be a whole number"),
+  seeds: z.boolean(),
+});
+
+const importOptionsSchema = z.strictObject({
+  column: z.string().min(1).optional(),
+  name: z.string().optional(),
+});
+
+/** `predict --task skill-type`'s body: reads the list, types it, prints CSV. */
+export function addSkillTypePredictOptions(command: Command, io: CliIo): Command {
+  return command
+    .option("--input <file>", "a list (one skill per line) or a CSV with --column; default stdin")
+    .option("--column <name>", "the CSV column holding the skills")
+    .option("--model <name>", "the registered skill-type student", "skill-type")
+    .option("--lexicon <name>", "workspace lexicon consulted first (default esco when imported)")
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const options = parseCommandOptions(predictOptionsSchema, raw);
+      const phrases = await readSkillPhrases(options.input, options.column);
+      await withWorkspace(command, (workspace) => {
+        const rows = predictSkillTypes(workspace, phrases, {
+          ...(options.model === undefined ? {} : { model: options.model }),
+          ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
+        });
+        io.out(skillTypeRowsToCsv(rows).trimEnd());
+      });
+    });
+}
+
+/** `train --task skill-type`'s body, for the integrator's train command and `skill-type train`. */
+export function trainSkillTypeFromCli(
+  workspace: Workspace,
+  options: { from: string; lexicon?: string; name?: string; seed?: number; seeds?: boolean },
+): TrainedSkillType {
+  return trainSkillTypeInWorkspace({
+    workspace,
+    from: options.from,
+    ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.seeds === undefined ? {} : { seedPhrases: options.seeds }),
+  });
+}
+
+export function renderSkillTypeTraining(trained: TrainedSkillType): string {
+  return (
+    `trained skill-type student "${trained.name}" in ${(trained.durationMs / 1000).toFixed(1)} s (run ${trained.runId}) ` +
+    `on ${trained.examples} phrases (${Object.entries(trained.counts)
+      .map(([label, count]) => `${label} ${count}`)
+      .join(", ")}); saved to ${trained.path}\n  next: jobdistill skill-type predict --input skills.txt`
+  );
+}
+
+/**
+ * `jobdistill skill-type import|train|predict`: a skill list into the workspace (documents with
+ * source "skill-list", one per unique phrase, for `label --task skill-type`), the student, and
+ * typing a list to CSV.
+ */
+export function registerSkillTypeCommand(program: Command, io: CliIo): void {
+  const group = program
+    .command("skill-type")
+    .description("Hard/Soft skill typing: import a skill list, train the student, type phrases to CSV");
+
+  group
+    .command("import")
+    .description(
+      "Store a skill list as documents (source skill-list), deduplicated by case, whitespace and simple plurals,\n" +
+        "so `jobdistill label --task skill-type` can type them and resume after an interruption.",
+    )
+    .argument("<file>", "one skill per line, or a CSV with --column")
+    .option("--column <name>", "the CSV column holding the skills")
+    .option("--name <list>", "a name kept with each phrase (meta.list)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ jobdistill skill-type import skills.csv --column skill\n  $ jobdistill label --task skill-type --model gpt-4o-mini",
+    )
+    .action(async (file: string, raw: Record<string, unknown>, command: Command) => {
+      const options = parseCommandOptions(importOptionsSchema, raw);
+      const phrases = await readSkillPhrases(file, options.column);
+      const { documents } = uniqueSkillPhrases(phrases, options.name);
+      await withWorkspace(command, (workspace) => {
+        const results = workspace.documents.insertMany(documents);
+        const inserted = results.filter((result) => result.status === "inserted").length;
+        io.out(
+          `imported ${phrases.length} skill phrases: ${documents.length} unique, ${inserted} new, ${documents.length - inserted} already stored`,
+        );
+      });
+    });
+
+  group
+    .command("train")
+    .description(
+      "Train the skill-type student (hashed character n-grams and words, logistic regression, seeded) and register it.\n" +
+        "  --from lexicon   the workspace lexicon's types (plus hand-written soft-skill seed phrases)\n" +
+        "  --from teacher   stored teacher labels of the skill-type task (the lexicon, if any, is a feature)\n" +
+        "  --from gold      stored gold labels; or any source name",
+    )
+    .option("--from <source>", "lexicon | teacher | gold | a source name", "lexicon")
+    .option("--lexicon <name>", "workspace lexicon (default esco)")
+    .option("--name <name>", "registry name", "skill-type")
+    .option("--seed <n>", "training seed", "1")
+    .option("--no-seeds", "leave out the hand-written soft-skill seed phrases")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ jobdistill lexicon import ../shared/data/esco/esco_skills_lexicon.csv && jobdistill skill-type train\n" +
+        "  $ jobdistill skill-type train --from teacher --name skill-type-llm",
+    )
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const options = parseCommandOptions(trainOptionsSchema, raw);
+      await withWorkspace(command, (workspace) => {
+        io.out(renderSkillTypeTraining(trainSkillTypeFromCli(workspace, options)));
+      });
+    });
+
+  addSkillTypePredictOptions(
+    group
+      .command("predict")
+      .description("Type skill phrases on CPU and write CSV: skill,label,confidence,source (lexicon|model)")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  $ jobdistill skill-type predict --input skills.txt\n  $ jobdistill skill-type predict --input jobs.csv --column skill > typed.csv\n  $ echo 'team player' | jobdistill skill-type predict",
+      ),
+    io,
+  );
+}
+
+/** The shape of a `label` task factory (label.ts's LabelTaskFactory), kept here to avoid an import cycle. */
+type LabelTaskFactory = (
+  options: { reasoning?: boolean | undefined },
+  workspace: Workspace,
+) => { task: TeacherTask<unknown, unknown>; items: unknown[]; runParams?: Record<string, unknown> };
+
+/** `label --task skill-type`: the workspace's skill-list documents, 25 per call. */
+export const skillTypeLabelTask: LabelTaskFactory = (options, workspace) => {
+  const documents = [...workspace.documents.iterate({ source: SKILL_LIST_SOURCE })];
+  if (documents.length === 0) {
+    throw new UsageError(
+      "no skill phrases in the workspace: jobdistill skill-type import skills.csv --column skill",
+    );
+  }
+  const task = createSkillTypeTask(options.reasoning === undefined ? {} : { reasoning: options.reasoning });
+  return {
+    task: task as TeacherTask<unknown, unknown>,
+    items: skillTypeBatches(documents, 25),
+    runParams: { batchSize: 25, reasoning: Boolean(options.reasoning), phrases: documents.length },
+  };
+};
+
+/** `label --task skills`: every advert (skill-list phrases left out). */
+export const skillsLabelTask: LabelTaskFactory = (_options, workspace) => ({
+  task: createSkillsTask() as TeacherTask<unknown, unknown>,
+  items: [...workspace.documents.iterate()].filter((document) => document.source !== SKILL_LIST_SOURCE),
+});
