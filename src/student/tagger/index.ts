@@ -1,4 +1,4 @@
-export type { LayerWeights } from "./averaged-perceptron.ts";
+export type { LayerWeights, UpdateRule } from "./averaged-perceptron.ts";
 export { type TaggerConfig, taggerConfigSchema } from "./config.ts";
 export { type FeatureSettings, featureSettingsSchema } from "./features.ts";
 export { type TaggerLayer, TaggerModel, type TaggerParts } from "./model.ts";
