@@ -4,6 +4,7 @@
  * server in another, and the server's resident memory after warm-up vs after 10,000 more requests.
  *
  *   node bin/run-ts.js bench/server.ts [--workspace DIR] [--duration SECONDS] [--quick]
+ *                                      [--warmup-requests N] [--memory-requests N]
  *
  * With --workspace the server loads that workspace's trained students; without, keyword-rule
  * predictors stand in (they measure the HTTP layer, not a model).
@@ -35,10 +36,12 @@ export interface ServerBenchOptions {
   durationSeconds?: number;
   /** Requests between the two memory readings (default 10,000). */
   memoryRequests?: number;
+  /** Requests before the first memory reading (default 5,000; 500 with a workspace, whose models are slower). */
+  warmupRequests?: number;
   /** Words in the advert (default 400). */
   advertWords?: number;
   quick?: boolean;
-  /** Where to write the JSON results (default bench/out/server.json). */
+  /** Where to write the JSON results (default bench/out/server-<predictors>.json). */
   outFile?: string;
 }
 
@@ -176,14 +179,18 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     });
     if (!probe.ok) throw new Error(`the server answered ${probe.status}: ${await probe.text()}`);
     // Warm-up: the JIT optimises the hot paths and V8's heap reaches its working size.
-    await autocannon(endpoint, body, ["-c", "8", "-a", "5000"]);
+    const warmupRequests = options.warmupRequests ?? (options.workspace ? 500 : 5_000);
+    console.error(`server bench: warm-up, ${warmupRequests} requests…`);
+    await autocannon(endpoint, body, ["-c", "8", "-a", String(warmupRequests)]);
     const rawAfterWarmup = await readMemory(child, false);
     const afterWarmup = await readMemory(child, true);
+    console.error(`server bench: ${memoryRequests} requests between two memory readings…`);
     const memoryRun = await autocannon(endpoint, body, ["-c", "8", "-a", String(memoryRequests)]);
     const rawAfterRequests = await readMemory(child, false);
     const afterRequests = await readMemory(child, true);
     const throughput: ThroughputFigures[] = [];
     for (const connections of [1, 8]) {
+      console.error(`server bench: concurrency ${connections} for ${durationSeconds} s…`);
       const result = await autocannon(endpoint, body, [
         "-c",
         String(connections),
@@ -220,7 +227,7 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       },
     };
     printResult(result);
-    const outFile = options.outFile ?? join(repoRoot, "bench", "out", "server.json");
+    const outFile = options.outFile ?? join(repoRoot, "bench", "out", `server-${result.predictors}.json`);
     mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${outFile}`);
@@ -269,9 +276,13 @@ if (process.argv.includes("--serve-child")) {
 } else if (invokedDirectly()) {
   const workspace = optionValue("--workspace");
   const duration = optionValue("--duration");
+  const memoryRequests = optionValue("--memory-requests");
+  const warmupRequests = optionValue("--warmup-requests");
   await runServerBench({
     ...(workspace ? { workspace } : {}),
     ...(duration ? { durationSeconds: Number(duration) } : {}),
+    ...(memoryRequests ? { memoryRequests: Number(memoryRequests) } : {}),
+    ...(warmupRequests ? { warmupRequests: Number(warmupRequests) } : {}),
     quick: process.argv.includes("--quick"),
   });
 }

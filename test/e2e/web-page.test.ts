@@ -147,6 +147,37 @@ describe.skipIf(!hasChromium)("web page in chromium", () => {
     expect(await page.textContent("#side-list")).toContain("SQL");
   });
 
+  it("reads an uploaded HTML advert as HTML: its visible text, highlighted, no script run", async () => {
+    await page.setInputFiles("#advert-file", {
+      name: "advert.html",
+      mimeType: "text/html",
+      buffer: Buffer.from(
+        "<html><body><h1>Nurse</h1><script>alert('upload')</script><p>We need Python &amp; SQL.</p>" +
+          '<img src="x" onerror="alert(3)"></body></html>',
+      ),
+    });
+    await page.waitForFunction(() =>
+      document.querySelector("#advert")?.textContent?.includes("Python & SQL"),
+    );
+    expect(await page.inputValue("#advert-format")).toBe("html");
+    expect(await page.textContent("#advert")).toBe("Nurse We need Python & SQL.");
+    expect(await page.locator('#advert mark[data-category="hard_skills"]').count()).toBe(2);
+    expect(dialogs).toEqual([]);
+  });
+
+  it("types an uploaded CSV of skills", async () => {
+    await page.setInputFiles("#skills-file", {
+      name: "skills.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from('id,skill\n1,"Python, advanced"\n2,teamwork\n'),
+    });
+    await page.waitForFunction(() => document.querySelectorAll("#skills-body tr").length === 2);
+    const labels = await page.$$eval("#skills-body tr td:nth-child(2)", (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
+    expect(labels).toEqual(["Hard", "Soft"]);
+  });
+
   it("types a pasted skill list into a hard/soft table", async () => {
     await page.fill("#skills-text", "Python\nexcellent communication skills\norigami");
     await page.click("#skills-button");
