@@ -113,6 +113,57 @@ describe("runJudge over a fake labeller and judge", () => {
     expect(all.report.gold?.judgeAgreesWithGold.estimate).toBe(1);
   });
 
+  it("judges requirement spans by category, with context, and compares with gold spans", async () => {
+    const text = "We need 5 years of Python. A degree in physics is a plus. Great team spirit.";
+    workspace.documents.insert({ id: "ad", text });
+    const span = (quote: string, label: string) => {
+      const start = text.indexOf(quote);
+      return { start, end: start + quote.length, label, text: quote };
+    };
+    workspace.annotations.insert({
+      documentId: "ad",
+      task: "requirements",
+      taskVersion: "v",
+      source: { kind: "teacher", name: "fake/labeller" },
+      callKey: "k1",
+      payload: {
+        spans: [
+          span("5 years of Python", "work_experience"),
+          span("degree in physics", "education"),
+          span("team spirit", "hard_skills"),
+        ],
+      },
+    });
+    workspace.annotations.insert({
+      documentId: "ad",
+      task: "requirements",
+      taskVersion: "gold",
+      source: { kind: "gold", name: "hand" },
+      payload: { spans: [span("degree in physics", "education"), span("team spirit", "soft_skills")] },
+    });
+    const spanJudge = new FakeLanguageModel({
+      modelId: "span-judge",
+      fallback: (request) =>
+        JSON.stringify({
+          verdicts: listIn(request).map((item) => {
+            expect(item.context).toContain(item.quote);
+            const truth = item.quote === "team spirit" ? "soft_skills" : item.label;
+            return { id: item.id, verdict: truth === item.label ? "correct" : "incorrect", label: truth };
+          }),
+        }),
+    });
+    const result = await runJudge({ workspace, judgedTask: "requirements", model: spanJudge, sample: 10 });
+    expect(result.report.judged).toBe(3);
+    expect(result.report.accuracy.perClass.map((row) => [row.label, row.correct, row.n])).toEqual([
+      ["education", 1, 1],
+      ["hard_skills", 0, 1],
+      ["work_experience", 1, 1],
+    ]);
+    expect(result.report.gold).toMatchObject({ items: 2 });
+    expect(result.report.gold?.judgeAgreesWithGold.estimate).toBe(1);
+    expect(result.report.gold?.labellerAccuracyOnGold.estimate).toBe(0.5);
+  });
+
   it("refuses when there is nothing to judge", async () => {
     await expect(runJudge({ workspace, judgedTask: "skill-type", model: judge })).rejects.toThrow(
       /no teacher labels/,
