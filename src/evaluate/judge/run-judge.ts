@@ -229,7 +229,7 @@ export function stratifiedSample<T extends { label: string }>(
   const taken = pools.map(() => 0);
   let remaining = Math.min(size, items.length);
   while (remaining > 0) {
-    const open = pools.map((pool, i) => i).filter((i) => (taken[i] as number) < (pools[i] as T[]).length);
+    const open = pools.map((_pool, i) => i).filter((i) => (taken[i] as number) < (pools[i] as T[]).length);
     const share = Math.max(1, Math.floor(remaining / open.length));
     for (const i of open) {
       if (remaining === 0) break;
