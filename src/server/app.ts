@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import type { Workspace } from "../core/workspace/index.ts";
+import type { Run, Workspace } from "../core/workspace/index.ts";
 import type { HighlightResult, Predictors, TextFormat } from "../student/predictors.ts";
 import { requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
@@ -73,7 +73,7 @@ function checkTextLength(text: string, limits: ServerLimits): void {
   }
 }
 
-function summarizeRun(workspace: Workspace, run: ReturnType<Workspace["runs"]["list"]>[number]): RunSummary {
+function summarizeRun(workspace: Workspace, run: Run): RunSummary {
   const costUsd = workspace.calls.spend(run.id).reduce((sum, row) => sum + row.costUsd, 0);
   const failures = workspace.calls.failures({ runId: run.id, finalOnly: true }).length;
   const headline = run.report === undefined ? undefined : reportCharts(run.report).headlineF1;
