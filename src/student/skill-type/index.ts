@@ -12,6 +12,7 @@ export {
   phraseVariants,
 } from "./from-lexicon.ts";
 export { SkillTypeModel, type SkillTypeModelConfig, type SkillTypePrediction } from "./model.ts";
+export { NeighbourIndex, type NeighbourVoteConfig, neighbourVoteConfigSchema } from "./neighbour-vote.ts";
 export { softSkillSeedExamples, softSkillSeedPhrases } from "./seed-phrases.ts";
 export {
   decodeSkillTypeModel,

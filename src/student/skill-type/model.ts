@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type LexiconHint, skillTypeFeatureConfigSchema, skillTypeFeatures } from "./features.ts";
+import { type NeighbourIndex, neighbourVoteConfigSchema } from "./neighbour-vote.ts";
 
 export const skillTypeModelConfigSchema = z.object({
   /** Class names in weight order, e.g. ["Hard", "Soft"]. */
@@ -12,6 +13,8 @@ export const skillTypeModelConfigSchema = z.object({
   /** Where its labels came from (lexicon, teacher, gold) and anything else worth keeping. */
   trainedFrom: z.string(),
   examples: z.number().int().nonnegative(),
+  /** Two-class models only: blend the regression with a vote of the nearest training phrases. */
+  neighbours: neighbourVoteConfigSchema.optional(),
 });
 export type SkillTypeModelConfig = z.infer<typeof skillTypeModelConfigSchema>;
 
@@ -31,6 +34,8 @@ export class SkillTypeModel {
     readonly config: SkillTypeModelConfig,
     readonly weights: Float32Array,
     readonly bias: Float32Array,
+    /** The training phrases the neighbour vote searches (present when `config.neighbours` is). */
+    readonly neighbourIndex?: NeighbourIndex,
   ) {}
 
   scores(phrase: string, hint?: LexiconHint): Float64Array {
@@ -52,6 +57,17 @@ export class SkillTypeModel {
   predict(phrase: string, hint?: LexiconHint): SkillTypePrediction {
     const scores = this.scores(phrase, hint);
     const probabilities = softmax(scores);
+    const vote = this.config.neighbours;
+    if (vote && this.neighbourIndex && this.config.labels.length === 2) {
+      const share = this.neighbourIndex.share(phrase, vote.k, vote.boost);
+      const score = vote.mix * (probabilities[1] as number) + (1 - vote.mix) * share;
+      const second = score > vote.threshold;
+      return {
+        label: this.config.labels[second ? 1 : 0] as string,
+        confidence: second ? score : 1 - score,
+        probabilities,
+      };
+    }
     let best = 0;
     let bestValue = Number.NEGATIVE_INFINITY;
     scores.forEach((score, l) => {

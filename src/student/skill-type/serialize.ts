@@ -2,12 +2,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 import { SkillTypeModel, skillTypeModelConfigSchema } from "./model.ts";
+import { NeighbourIndex } from "./neighbour-vote.ts";
 
 /**
  * File format (JSON, version 1): `{ format: "jobdistill-skill-type", version: 1, config, rows,
  * weights, bias }`. Only hash buckets with a non-zero weight are kept: `rows` is the base64 of
  * their ids (little-endian uint32), `weights` the base64 of their weights (little-endian float32,
- * one per class, row-major), `bias` one number per class. A lexicon-trained model is ~1-2 MB.
+ * one per class, row-major), `bias` one number per class; `neighbours` (optional) the phrases of
+ * the neighbour vote with a "0"/"1" class string. A lexicon-trained model is a few MB.
  */
 export const SKILL_TYPE_FORMAT_VERSION = 1;
 
@@ -18,6 +20,8 @@ const fileSchema = z.object({
   rows: z.string(),
   weights: z.string(),
   bias: z.array(z.number()),
+  /** The neighbour vote's phrases and their classes ("0"/"1" per phrase), when the model has one. */
+  neighbours: z.object({ phrases: z.array(z.string()), classes: z.string() }).optional(),
 });
 
 export function encodeSkillTypeModel(model: SkillTypeModel): string {
@@ -43,6 +47,14 @@ export function encodeSkillTypeModel(model: SkillTypeModel): string {
     rows: littleEndianBase64(ids),
     weights: littleEndianBase64(weights),
     bias: Array.from(model.bias),
+    ...(model.neighbourIndex
+      ? {
+          neighbours: {
+            phrases: model.neighbourIndex.phrases,
+            classes: Array.from(model.neighbourIndex.classes).join(""),
+          },
+        }
+      : {}),
   });
 }
 
@@ -70,7 +82,16 @@ export function decodeSkillTypeModel(text: string): SkillTypeModel {
   ids.forEach((row, i) => {
     weights.set(stored.subarray(i * labelCount, (i + 1) * labelCount), row * labelCount);
   });
-  return new SkillTypeModel(config, weights, Float32Array.from(parsed.data.bias));
+  const storedNeighbours = parsed.data.neighbours;
+  const index =
+    config.neighbours && storedNeighbours
+      ? new NeighbourIndex(
+          storedNeighbours.phrases,
+          Uint8Array.from(storedNeighbours.classes, (c) => (c === "1" ? 1 : 0)),
+          config.neighbours.prefix,
+        )
+      : undefined;
+  return new SkillTypeModel(config, weights, Float32Array.from(parsed.data.bias), index);
 }
 
 export function saveSkillTypeModel(model: SkillTypeModel, path: string): void {

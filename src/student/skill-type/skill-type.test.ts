@@ -55,6 +55,21 @@ describe("skill-type student", () => {
     expect(() => decodeSkillTypeModel("{}")).toThrow(/not a skill-type model file/);
   });
 
+  it("blends in a vote of the nearest training phrases and keeps it through the file format", () => {
+    const model = trainSkillTypeModel(examples, {
+      tuneFolds: 0,
+      labels: ["Hard", "Soft"],
+      neighbours: { k: 3, boost: 2, mix: 0.3, threshold: 0.5, prefix: 5 },
+    });
+    expect(model.predict("reliable and honest").label).toBe("Soft");
+    expect(model.predict("Python and SQL").label).toBe("Hard");
+    const decoded = decodeSkillTypeModel(encodeSkillTypeModel(model));
+    expect(decoded.config.neighbours).toEqual(model.config.neighbours);
+    for (const phrase of ["team spirit", "Kotlin", "reliable person"]) {
+      expect(decoded.predict(phrase)).toEqual(model.predict(phrase));
+    }
+  });
+
   it("answers exact lexicon matches from the lexicon and the rest from the model, as CSV", () => {
     const model = trainSkillTypeModel(examples, { tuneFolds: 0 });
     const lexicon: LexiconEntry[] = [{ label: "show initiative", altLabels: [], kind: "soft" }];

@@ -7,6 +7,7 @@ import {
   skillTypeFeatures,
 } from "./features.ts";
 import { SkillTypeModel } from "./model.ts";
+import { NeighbourIndex, type NeighbourVoteConfig } from "./neighbour-vote.ts";
 
 export interface SkillTypeExample {
   phrase: string;
@@ -36,6 +37,8 @@ export interface SkillTypeTrainingOptions {
   trainedFrom?: string;
   /** Class order; default: sorted labels seen. */
   labels?: readonly string[];
+  /** Blend in a vote of the nearest training phrases (two-class models; see neighbour-vote.ts). */
+  neighbours?: NeighbourVoteConfig;
 }
 
 interface EncodedExample {
@@ -94,10 +97,29 @@ export function trainSkillTypeModel(
       usesLexiconHint: useHint,
       trainedFrom: options.trainedFrom ?? "unspecified",
       examples: examples.length,
+      ...(options.neighbours && labels.length === 2 ? { neighbours: options.neighbours } : {}),
     },
     weights,
     bias,
+    options.neighbours && labels.length === 2
+      ? neighbourIndexOf(examples, labels, options.neighbours.prefix)
+      : undefined,
   );
+}
+
+/** Each distinct phrase once (its first label), class 1 for the second label. */
+function neighbourIndexOf(
+  examples: readonly SkillTypeExample[],
+  labels: readonly string[],
+  prefix: number,
+): NeighbourIndex {
+  const seen = new Map<string, number>();
+  for (const example of examples) {
+    if (!labels.includes(example.label)) continue;
+    const key = example.phrase.toLowerCase();
+    if (!seen.has(key)) seen.set(key, example.label === labels[1] ? 1 : 0);
+  }
+  return new NeighbourIndex([...seen.keys()], Uint8Array.from(seen.values()), prefix);
 }
 
 function encode(
