@@ -39,10 +39,10 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
   program
     .command("judge")
     .description(
-      "Audit stored labels with a second LLM (LLM-as-judge). A stratified sample of the labeller's labels\n" +
-        "(skill-type: phrase + label; requirements: quote + category) is judged correct/incorrect with the\n" +
-        "judge's own label and a reason. Calls are cached and costed like labelling (run kind judge), so a\n" +
-        "rerun resumes. Reports accuracy per class and overall with Wilson 95% intervals, Cohen's kappa between\n" +
+      "Audit stored labels with a second LLM (LLM-as-judge). A stratified sample of the labeller's labels " +
+        "(skill-type: phrase + label; requirements: quote + category) is judged correct/incorrect with the " +
+        "judge's own label and a reason. Calls are cached and costed like labelling (run kind judge), so a " +
+        "rerun resumes. Reports accuracy per class and overall with Wilson 95% intervals, Cohen's kappa between " +
         "labeller and judge, and, where gold exists, the judge's own agreement with gold.",
     )
     .requiredOption("--task <task>", judgeableTasks.join(" | "))

@@ -25,10 +25,10 @@ export function registerLexiconCommand(program: Command, io: CliIo): void {
   group
     .command("import")
     .description(
-      "Import an ESCO skills CSV: ESCO's own download (conceptUri, skillType, reuseLevel, preferredLabel,\n" +
-        "altLabels, …) or the shared lexicon (preferredLabel, esco_group_code, skillType, coarse_label, …).\n" +
-        "Kinds: coarse_label hard_knowledge/skill_competence → hard, soft → soft, language, unknown; in ESCO's\n" +
-        "download reuseLevel transversal → soft, knowledge and skill/competence → hard. Stored as\n" +
+      "Import an ESCO skills CSV: ESCO's own download (conceptUri, skillType, reuseLevel, preferredLabel, " +
+        "altLabels, …) or the shared lexicon (preferredLabel, esco_group_code, skillType, coarse_label, …). " +
+        "Kinds: coarse_label hard_knowledge/skill_competence → hard, soft → soft, language, unknown; in ESCO's " +
+        "download reuseLevel transversal → soft, knowledge and skill/competence → hard. Stored as " +
         "<workspace>/lexicons/<name>.json (an import of the same name replaces it).",
     )
     .argument("<file>", "the CSV file")
@@ -71,7 +71,7 @@ export function registerLexiconCommand(program: Command, io: CliIo): void {
   group
     .command("label")
     .description(
-      "Label the workspace's skill-list documents (jobdistill skill-type import) with a lexicon: exact, then\n" +
+      "Label the workspace's skill-list documents (jobdistill skill-type import) with a lexicon: exact, then " +
         "normalised matches become skill-type annotations with source { kind: lexicon, name }.",
     )
     .option("--name <name>", "the lexicon", "esco")

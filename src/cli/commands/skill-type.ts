@@ -143,7 +143,7 @@ export function registerSkillTypeCommand(program: Command, io: CliIo): void {
   group
     .command("import")
     .description(
-      "Store a skill list as documents (source skill-list), deduplicated by case, whitespace and simple plurals,\n" +
+      "Store a skill list as documents (source skill-list), deduplicated by case, whitespace and simple plurals, " +
         "so `jobdistill label --task skill-type` can type them and resume after an interruption.",
     )
     .argument("<file>", "one skill per line, or a CSV with --column")
