@@ -6,6 +6,12 @@ import type { TeacherTask } from "../../core/task.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
 import { createClassifyTask } from "../../tasks/classify/index.ts";
 import {
+  chunkSourceDocument,
+  REQUIREMENT_LABELS_VERSION,
+  requirementsTask,
+} from "../../tasks/requirements/index.ts";
+import { SKILL_LIST_SOURCE } from "../../tasks/skill-type/skill-list.ts";
+import {
   createLanguageModel,
   loadPrices,
   providerNames,
@@ -85,6 +91,14 @@ export type LabelTaskFactory = (options: LabelCommandOptions, workspace: Workspa
 
 /** Every task `jobdistill label --task NAME` knows. Add a task by adding an entry. */
 export const labelTasks: Record<string, LabelTaskFactory> = {
+  requirements: (_options, workspace) => ({
+    task: requirementsTask as TeacherTask<unknown, unknown>,
+    // Long adverts are cut into overlapping chunks so nothing past a context limit is ignored.
+    items: [...workspace.documents.iterate()]
+      .filter((document) => document.source !== SKILL_LIST_SOURCE)
+      .flatMap((document) => chunkSourceDocument(document)),
+    runParams: { labelsVersion: REQUIREMENT_LABELS_VERSION },
+  }),
   "skill-type": skillTypeLabelTask,
   skills: skillsLabelTask,
   classify: (options, workspace) => {
