@@ -1,39 +1,17 @@
 import { isAbsolute, join } from "node:path";
 import { JobdistillError } from "../core/errors.ts";
 import type { StoredModel, Workspace } from "../core/workspace/index.ts";
-import {
-  createLexiconLookup,
-  type LexiconLookup,
-  listLexicons,
-  loadLexicon,
-} from "../dataset/lexicon/index.ts";
 import type { LoadedModelInfo, Predictors, SkillTypeRow } from "./predictors.ts";
 import { extractSkillMentions } from "./requirements/extract-skill-mentions.ts";
 import { highlightRequirements, type RequirementStudents } from "./requirements/highlight-requirements.ts";
 import { loadSegmentClassifier } from "./segment-classifier/index.ts";
-import { createSkillTyper, loadSkillTypeModel } from "./skill-type/index.ts";
+import { loadWorkspaceSkillTyper } from "./skill-type/index.ts";
 import { type StudentTask, studentModelNames, trainCommandFor } from "./student-model-names.ts";
 import { loadTagger, type TaggerModel } from "./tagger/index.ts";
 
 /** Types skill phrases (the skill-type student, with the workspace lexicon when there is one). */
 export interface SkillTyper {
   typeSkills(skills: readonly string[]): SkillTypeRow[];
-}
-
-/**
- * The lexicon the skill-type student works with: the one its training run named, else the
- * workspace's "esco" lexicon, else none (the student alone).
- */
-function skillTypeLexicon(workspace: Workspace, model: StoredModel): LexiconLookup | undefined {
-  const named = model.runId === undefined ? undefined : workspace.runs.get(model.runId)?.params.lexicon;
-  const available = listLexicons(workspace.dir);
-  const name =
-    typeof named === "string" && available.includes(named)
-      ? named
-      : available.includes("esco")
-        ? "esco"
-        : undefined;
-  return name === undefined ? undefined : createLexiconLookup(loadLexicon(workspace.dir, name).entries);
 }
 
 export interface LoadPredictorsOptions {
@@ -43,6 +21,8 @@ export interface LoadPredictorsOptions {
   skills?: string;
   /** Name of the skill-type student. Default "skill-type". */
   skillType?: string;
+  /** Workspace lexicon the skill-type student consults first. Default "esco" when imported, else the first. */
+  lexicon?: string;
 }
 
 /** The trained students of a workspace, each present only when registered. */
@@ -114,8 +94,12 @@ export async function loadStudentModels(
   if (skills) loaded.skills = await loadFile(skills.model, skills.path, loadTagger);
   const skillType = registered(options.skillType ?? "skill-type");
   if (skillType) {
-    loaded.skillType = await loadFile(skillType.model, skillType.path, (path) =>
-      createSkillTyper(loadSkillTypeModel(path), skillTypeLexicon(workspace, skillType.model)),
+    const name = skillType.model.name;
+    loaded.skillType = await loadFile(skillType.model, skillType.path, () =>
+      loadWorkspaceSkillTyper(workspace, {
+        name,
+        ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
+      }),
     );
   }
   return loaded;

@@ -59,7 +59,7 @@ describe("predict --task skill-type", () => {
   it("trains from the lexicon and types skills: exact lexicon matches, the student for the rest", async () => {
     const trained = await run("train", "--task", "skill-type", "--source", "lexicon");
     expect(trained.code).toBe(0);
-    expect(trained.out).toMatch(/trained skill-type .* from \d+ examples/);
+    expect(trained.out).toMatch(/trained skill-type student "skill-type" .* on \d+ phrases/);
 
     const csv = await run(
       "predict",
@@ -84,6 +84,30 @@ describe("predict --task skill-type", () => {
       { skill: "SQL", label: "Hard", confidence: 1, source: "lexicon" },
       { skill: "empathy", label: "Soft", confidence: 1, source: "lexicon" },
     ]);
+  });
+
+  it("reads skills from a CSV column", async () => {
+    const file = join(dir, "skills.csv");
+    writeFileSync(file, 'id,skill\n1,Python\n2,"time management"\n');
+    const result = await run(
+      "predict",
+      "--task",
+      "skill-type",
+      "--format",
+      "csv",
+      "--file",
+      file,
+      "--column",
+      "skill",
+    );
+    expect(result.code).toBe(0);
+    expect(result.out.split("\n").slice(1)).toEqual([
+      "Python,Hard,1.0000,lexicon",
+      "time management,Soft,1.0000,lexicon",
+    ]);
+    const wrongTask = await run("predict", "--task", "requirements", "--column", "skill", "x");
+    expect(wrongTask.code).toBe(2);
+    expect(wrongTask.err).toContain("--column and --lexicon are for --task skill-type");
   });
 
   it("refuses formats and options that do not fit the task", async () => {

@@ -12,6 +12,7 @@ import type { TextFormat } from "../../student/predictors.ts";
 import { taggedConll, visibleText } from "../../student/requirements/index.ts";
 import { skillTypeRowsToCsv } from "../../student/skill-type/index.ts";
 import { studentModelNames, trainCommandFor } from "../../student/student-model-names.ts";
+import { parseSkillList } from "../../tasks/skill-type/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "./student-options.ts";
 
@@ -25,10 +26,19 @@ const predictOptionsSchema = z
     file: z.array(z.string().min(1)).optional(),
     format: z.enum(outputFormats, { error: `--format must be one of ${outputFormats.join(", ")}` }),
     html: z.boolean().optional(),
+    column: z.string().min(1).optional(),
+    lexicon: z.string().min(1).optional(),
   })
   .refine((options) => options.format !== "csv" || options.task === "skill-type", {
     message: "--format csv is for --task skill-type; requirements and skills write json or conll",
   })
+  .refine(
+    (options) =>
+      (options.column === undefined && options.lexicon === undefined) || options.task === "skill-type",
+    {
+      message: "--column and --lexicon are for --task skill-type",
+    },
+  )
   .refine((options) => options.format !== "conll" || options.task !== "skill-type", {
     message: "--format conll is for span tasks; --task skill-type writes csv or json",
   });
@@ -91,6 +101,11 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
     .option("--model <name>", "name prefix given to `train --name` (default: the task)")
     .option("--file <paths...>", "read these files, one result each (.html/.htm read as HTML)")
     .option("--html", "treat every input as HTML")
+    .option("--column <name>", "skill-type: read the skills from this column of CSV input")
+    .option(
+      "--lexicon <name>",
+      "skill-type: the workspace lexicon consulted first (default esco when imported)",
+    )
     .option(
       "--format <format>",
       "json (one object per input and line), conll (tokens and tags), csv (skill-type)",
@@ -105,6 +120,7 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
         "  $ jobdistill predict --task requirements --file advert.html --format conll",
         "  $ cat adverts/*.txt | jobdistill predict --task skills",
         "  $ jobdistill predict --task skill-type --format csv --file skills.txt",
+        "  $ jobdistill predict --task skill-type --format csv --file postings.csv --column skill",
       ].join("\n"),
     )
     .action(async (texts: string[], raw: Record<string, unknown>, command: Command) => {
@@ -116,20 +132,20 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
           ? { requirements: options.model ?? task }
           : task === "skills"
             ? { skills: options.model ?? task }
-            : { skillType: options.model ?? task };
+            : {
+                skillType: options.model ?? task,
+                ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
+              };
       await withWorkspace(command, async (workspace) => {
         const students = await loadStudentModels(workspace, names);
         const predictors = predictorsFrom(students, names);
         if (task === "skill-type") {
-          // Arguments are one skill each; files and stdin hold one skill per line.
+          // Arguments are one skill each; files and stdin hold one per line, or a CSV column (--column).
           const skills =
             texts.length > 0
               ? texts.map((text) => text.trim()).filter(Boolean)
               : inputs.flatMap((input) =>
-                  input.text
-                    .split(/\r?\n/)
-                    .map((line) => line.trim())
-                    .filter(Boolean),
+                  parseSkillList(input.text, options.column === undefined ? {} : { column: options.column }),
                 );
           const rows = predictors.typeSkills(skills);
           io.out(

@@ -9,6 +9,7 @@ import {
 } from "../../student/requirements/index.ts";
 import { trainSkillTypeInWorkspace } from "../../student/skill-type/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { renderSkillTypeTraining } from "./skill-type.ts";
 import { parseCommandOptions } from "./student-options.ts";
 
 const trainTasks = ["requirements", "skills", "skill-type"] as const;
@@ -148,12 +149,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
             ...(options.name === undefined ? {} : { name: options.name }),
             ...(options.epochs === undefined ? {} : { training: { epochs: options.epochs } }),
           });
-          const counts = Object.entries(trained.counts)
-            .map(([label, count]) => `${count} ${label}`)
-            .join(", ");
-          io.out(
-            `trained ${trained.name} in ${(trained.durationMs / 1000).toFixed(1)} s (run ${trained.runId}) from ${trained.examples} examples (${counts}): ${trained.path}`,
-          );
+          io.out(renderSkillTypeTraining(trained));
         });
         return;
       }
