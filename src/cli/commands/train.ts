@@ -65,7 +65,7 @@ export function renderTrainingSummary(
 function progressBar(io: CliIo): { update(progress: StudentTrainingProgress): void; stop(): void } {
   if (!io.interactive) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar({
-    format: "training {student} {layer} [{bar}] epoch {value}/{total} dev {dev}",
+    format: "training {student} {layer} [{bar}] epoch {value}/{total} · dev {dev}",
     hideCursor: true,
     stream: process.stderr,
   });
@@ -74,7 +74,10 @@ function progressBar(io: CliIo): { update(progress: StudentTrainingProgress): vo
     update(progress) {
       const payload = {
         student: progress.student,
-        layer: progress.layer ?? "",
+        layer:
+          progress.layer === undefined
+            ? ""
+            : `${progress.layer} (layer ${progress.layerNumber ?? "?"}/${progress.layerCount ?? "?"})`,
         dev: Number.isNaN(progress.devScore) ? "–" : progress.devScore.toFixed(3),
       };
       if (!started) {

@@ -24,8 +24,10 @@ export interface StudentTrainingOptions {
 
 export interface StudentTrainingProgress {
   student: "tagger" | "segment-classifier";
-  /** The tagger layer being trained. */
+  /** The tagger layer being trained, and its place among the layers (1-based). */
   layer?: string;
+  layerNumber?: number;
+  layerCount?: number;
   epoch: number;
   /** The most epochs this student (or layer) may run. */
   epochs: number;
@@ -108,7 +110,15 @@ export function trainRequirementStudents(
     ...(options.lexicon ? { lexicon: options.lexicon } : {}),
     ...(options.unlabelledSentences ? { unlabelledSentences: options.unlabelledSentences } : {}),
     onProgress: (epoch, devScore, layer) =>
-      options.onProgress?.({ student: "tagger", layer, epoch, epochs: taggerEpochs, devScore }),
+      options.onProgress?.({
+        student: "tagger",
+        layer,
+        layerNumber: data.layers.indexOf(layer) + 1,
+        layerCount: data.layers.length,
+        epoch,
+        epochs: taggerEpochs,
+        devScore,
+      }),
   });
   const taggerDurationMs = performance.now() - taggerStarted;
 
