@@ -53,7 +53,7 @@ function listRows(entries: readonly RunLedgerEntry[]): string[][] {
       String(run.id),
       run.kind,
       run.task ?? "",
-      run.model === undefined ? "" : `${run.provider ?? ""}/${run.model}`,
+      run.model === undefined ? "" : run.provider === undefined ? run.model : `${run.provider}/${run.model}`,
       run.status,
       String(run.itemsDone),
       String(run.itemsSkipped),
