@@ -107,7 +107,10 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
     ...lexiconTrainingExamples(entries),
     ...(options.seeds === false
       ? []
-      : softSkillSeedExamples().map((example) => ({ ...example, weight: options.seedWeight ?? 1 }))),
+      : softSkillSeedExamples().map((example) => ({
+          ...example,
+          weight: (example.weight ?? 1) * (options.seedWeight ?? 1),
+        }))),
   ];
   const trainStarted = performance.now();
   const model = trainSkillTypeModel(examples, {

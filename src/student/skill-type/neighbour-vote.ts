@@ -32,7 +32,14 @@ const stopWords = new Set([
   "as",
   "your",
   "our",
+  "skill",
 ]);
+/** "working" and "work", "motivated" and "motivate" share a stem; the prefix does the rest. */
+function withoutInflection(word: string): string {
+  const match = /^(.{4,}?)(?:ing|ed|ly)$/.exec(word);
+  return match ? (match[1] as string) : word;
+}
+
 /** Stems shared by more phrases than this say little and cost much: they are not indexed. */
 const MAX_POSTINGS = 3000;
 
@@ -80,7 +87,8 @@ export class NeighbourIndex {
 
   private stems(phrase: string): Set<string> {
     const stems = new Set<string>();
-    for (const word of phraseWords(phrase)) if (!stopWords.has(word)) stems.add(word.slice(0, this.prefix));
+    for (const word of phraseWords(phrase))
+      if (!stopWords.has(word)) stems.add(withoutInflection(word).slice(0, this.prefix));
     return stems;
   }
 

@@ -1,100 +1,66 @@
+import { phraseVariants } from "./from-lexicon.ts";
 import type { SkillTypeExample } from "./train.ts";
 
 /**
- * A hand-written list of how adverts commonly name soft skills: attitudes, traits and ways of
- * working, as found in everyday soft-skill checklists. ESCO names its soft skills as verb phrases
- * ("show determination"), adverts as adjectives and nouns ("driven", "team player"); these seeds
- * bridge that gap. Written from general knowledge, not taken from any evaluation file. Skills ESCO
- * files as knowledge (communication, languages) are deliberately absent: the lexicon decides those.
+ * The names of soft skills as an HR glossary lists them: nouns such as "teamwork" or
+ * "adaptability", where ESCO names the same skills as verb phrases ("work in teams", "adapt to
+ * change"). How it was made: rewritten from general knowledge of common soft-skill checklists,
+ * replacing an earlier list whose author had looked at the evaluation spans. Its author had read
+ * the `val` split of the typed spans (to understand error types) and never the `test` split.
+ * Kept short on purpose: the ESCO lexicon is the main signal, and the adjective forms adverts
+ * use ("adaptable", "creative") come from `phraseVariants`, the same rules applied to ESCO labels.
+ * Skills ESCO files as knowledge (communication, languages) are absent: the lexicon decides those.
  */
 export const softSkillSeedPhrases: readonly string[] = [
-  "motivated",
-  "self-motivated",
-  "highly motivated",
-  "enthusiastic",
-  "passionate",
-  "dedicated",
-  "committed",
-  "reliable",
-  "dependable",
-  "responsible",
-  "trustworthy",
-  "honest",
-  "loyal",
-  "punctual",
-  "flexible",
-  "adaptable",
-  "resilient",
-  "patient",
-  "positive attitude",
-  "can-do attitude",
-  "open-minded",
-  "curious",
-  "eager to learn",
-  "willingness to learn",
-  "proactive",
-  "self-starter",
-  "independent",
-  "autonomous",
-  "hard-working",
-  "diligent",
-  "conscientious",
-  "meticulous",
-  "detail-oriented",
-  "attention to detail",
-  "well organised",
-  "structured way of working",
-  "results-oriented",
-  "goal-oriented",
-  "ambitious",
-  "driven",
-  "energetic",
-  "confident",
-  "assertive",
-  "empathetic",
-  "friendly",
-  "polite",
-  "helpful",
-  "team player",
   "teamwork",
-  "collaborative",
-  "cooperative",
-  "team spirit",
-  "interpersonal skills",
-  "social skills",
-  "people skills",
+  "team player",
+  "collaboration",
   "leadership",
-  "leadership skills",
-  "creative",
+  "interpersonal",
   "creativity",
-  "innovative",
-  "analytical thinking",
-  "critical thinking",
+  "adaptability",
+  "flexibility",
   "problem solving",
-  "problem-solving skills",
+  "critical thinking",
+  "analytical thinking",
   "decision making",
   "time management",
-  "stress resistance",
-  "work under pressure",
-  "multitasking",
+  "self-motivation",
   "initiative",
-  "sense of responsibility",
-  "work ethic",
+  "reliability",
+  "dependability",
   "integrity",
-  "discretion",
-  "customer-oriented",
-  "service-minded",
-  "entrepreneurial",
-  "persistent",
-  "determined",
-  "calm under pressure",
+  "work ethic",
+  "resilience",
+  "patience",
+  "empathy",
   "emotional intelligence",
   "conflict resolution",
-  "openness to change",
-  "cultural awareness",
-  "outgoing",
+  "attention to detail",
+  "organisation",
+  "positive attitude",
+  "open-mindedness",
+  "curiosity",
+  "willingness to learn",
+  "stress tolerance",
+  "enthusiasm",
+  "dedication",
 ];
 
-export function softSkillSeedExamples(label = "Soft"): SkillTypeExample[] {
-  return softSkillSeedPhrases.map((phrase) => ({ phrase, label }));
+/** Each seed phrase with `label`, plus its derived forms at `variantWeight` (see `phraseVariants`). */
+export function softSkillSeedExamples(label = "Soft", variantWeight = 0.5): SkillTypeExample[] {
+  const examples: SkillTypeExample[] = [];
+  const seen = new Set<string>();
+  for (const phrase of softSkillSeedPhrases) {
+    for (const [text, weight] of [
+      [phrase, 1],
+      ...phraseVariants(phrase, true).map((variant): [string, number] => [variant, variantWeight]),
+    ] as [string, number][]) {
+      const key = text.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      examples.push(weight === 1 ? { phrase: text, label } : { phrase: text, label, weight });
+    }
+  }
+  return examples;
 }
