@@ -9,7 +9,7 @@
  * bench/out/align.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { alignQuotes, type QuoteToAlign } from "../src/align/align-quotes.ts";
 import { htmlToText, readableText } from "../src/align/html-to-text.ts";
@@ -20,6 +20,7 @@ import { createRandom, type Random } from "../src/core/random.ts";
 import { sharedPath } from "../src/core/shared-data.ts";
 import type { Span } from "../src/core/types.ts";
 import { type DemoAdvert, demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 export interface AlignBenchOptions {
   /** Fewer timing rounds. */
@@ -338,17 +339,6 @@ export function runAlignBench(options: AlignBenchOptions = {}): AlignBenchResult
   return result;
 }
 
-/**
- * Direct runs: `tsx bench/align.ts`, or `node bin/run-ts.js bench/align.ts` (which drops the
- * script from argv). An aggregate runner importing this file sets JOBDISTILL_BENCH_RUNNER=1.
- */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   runAlignBench({ quick: process.argv.includes("--quick") });
 }

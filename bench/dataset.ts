@@ -6,11 +6,12 @@
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sharedPath } from "../src/core/shared-data.ts";
 import { openWorkspace } from "../src/core/workspace/index.ts";
 import { buildDataset, importDemoGold, importDocuments, importSkillSpanGold } from "../src/dataset/index.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 export interface DatasetBenchOptions {
   /** Size of the generated CSV in MB (default 100; 10 with quick). */
@@ -146,15 +147,7 @@ export async function runDatasetBench(options: DatasetBenchOptions = {}): Promis
   }
 }
 
-/** Direct runs (`node bin/run-ts.js bench/dataset.ts`); an aggregate runner sets JOBDISTILL_BENCH_RUNNER=1. */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   const mbIndex = process.argv.indexOf("--mb");
   const mb = mbIndex >= 0 ? Number(process.argv[mbIndex + 1]) : undefined;
   await runDatasetBench({ quick: process.argv.includes("--quick"), ...(mb ? { csvMegabytes: mb } : {}) });

@@ -9,7 +9,7 @@
  * bench/out/requirements-students.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { htmlToText } from "../src/align/html-to-text.ts";
 import { evaluateOnDocuments } from "../src/evaluate/students/index.ts";
@@ -24,6 +24,7 @@ import { encodeSegmentClassifier } from "../src/student/segment-classifier/index
 import { serialiseTagger } from "../src/student/tagger/index.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
 import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 export interface RequirementStudentsBenchOptions {
   /** Folds of the cross-validation (default 5; `quick`: 2). */
@@ -184,14 +185,6 @@ export function runRequirementStudentsBench(
   return result;
 }
 
-/** Direct runs: `tsx bench/requirements-students.ts`, or through `bin/run-ts.js` (which drops the script from argv). */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   runRequirementStudentsBench({ quick: process.argv.includes("--quick") });
 }

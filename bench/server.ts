@@ -12,7 +12,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -23,6 +23,7 @@ import { advertOfWords } from "../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../src/server/keyword-predictors.ts";
 import { startServer } from "../src/server/start-server.ts";
 import { loadPredictors } from "../src/student/load-predictors.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 const benchFile = fileURLToPath(import.meta.url);
 const repoRoot = resolve(dirname(benchFile), "..");
@@ -263,17 +264,9 @@ function optionValue(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-/** Direct runs (`node bin/run-ts.js bench/server.ts`, which drops the script from argv) start the bench. */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === benchFile) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
 if (process.argv.includes("--serve-child")) {
   await serveChild(optionValue("--workspace"));
-} else if (invokedDirectly()) {
+} else if (invokedDirectly(import.meta.url)) {
   const workspace = optionValue("--workspace");
   const duration = optionValue("--duration");
   const memoryRequests = optionValue("--memory-requests");

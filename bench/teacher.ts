@@ -10,13 +10,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceDocument } from "../src/core/types.ts";
 import { openWorkspace } from "../src/core/workspace/index.ts";
 import { createClassifyTask } from "../src/tasks/classify/index.ts";
 import { OpenAiLanguageModel, runTeacher } from "../src/teacher/index.ts";
 import { type RecordedRequest, startOpenAiTestServer } from "../test/openai-test-server.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 export interface TeacherBenchOptions {
   /** Length of the pacing run (the stored figure must come from 120). */
@@ -325,21 +326,10 @@ function argument(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-/**
- * Direct runs: `tsx bench/teacher.ts`, or `node bin/run-ts.js bench/teacher.ts` (which drops the
- * script from argv). An aggregate runner importing this file sets JOBDISTILL_BENCH_RUNNER=1.
- */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
 if (process.argv.includes("--serve")) {
   const at = process.argv.indexOf("--serve");
   await serveForBench(Number(process.argv[at + 1] ?? 0), Number(process.argv[at + 2] ?? 0));
-} else if (invokedDirectly()) {
+} else if (invokedDirectly(import.meta.url)) {
   const seconds = argument("--seconds");
   const overheadCalls = argument("--overhead-calls");
   await runTeacherBench({

@@ -10,5 +10,7 @@ if (!entry) {
   process.exit(2);
 }
 process.argv.splice(2, 1);
+// Lets a script tell whether it is the entry point (bench/invoked-directly.ts).
+process.env.JOBDISTILL_ENTRY = resolve(entry);
 register();
 await import(pathToFileURL(resolve(entry)).href);
