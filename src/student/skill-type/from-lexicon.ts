@@ -144,3 +144,15 @@ export const lexiconTrainingDefaults: SkillTypeTrainingOptions = {
   tuneFolds: 0,
   neighbours: { k: 15, boost: 8, mix: 0.6, threshold: 0.2, prefix: 5 },
 };
+
+/**
+ * Training settings for labels from a teacher or gold, where soft is not rare: the lexicon's prior
+ * correction (soft neighbours ×8, soft above 0.2) would turn most phrases soft there, so both
+ * classes count alike and the vote decides at one half.
+ */
+export const labelTrainingDefaults: SkillTypeTrainingOptions = {
+  labels: ["Hard", "Soft"],
+  classWeighting: "balanced",
+  tuneFolds: 0,
+  neighbours: { k: 5, boost: 1, mix: 0.5, threshold: 0.5, prefix: 5 },
+};

@@ -7,6 +7,7 @@ export {
 export {
   defaultLexiconLabel,
   type LexiconExampleOptions,
+  labelTrainingDefaults,
   lexiconTrainingDefaults,
   lexiconTrainingExamples,
   phraseVariants,

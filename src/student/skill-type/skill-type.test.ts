@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createLexiconLookup, type LexiconEntry } from "../../dataset/lexicon/index.ts";
 import { phraseVariants } from "./from-lexicon.ts";
+import { NeighbourIndex } from "./neighbour-vote.ts";
+import { softSkillSeedExamples } from "./seed-phrases.ts";
 import { decodeSkillTypeModel, encodeSkillTypeModel } from "./serialize.ts";
 import { createSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";
 import { type SkillTypeExample, trainSkillTypeModel } from "./train.ts";
@@ -90,6 +92,26 @@ describe("skill-type student", () => {
     );
     expect(phraseVariants("Java (computer programming)", true)).toContain("Java");
     expect(phraseVariants("demonstrate loyalty", false)).toContain("loyal");
+    expect(phraseVariants("demonstrate enthusiasm", false)).toContain("enthusiastic");
+    expect(phraseVariants("collaboration", true)).toEqual(
+      expect.arrayContaining(["collaborative", "collaborated"]),
+    );
+    expect(phraseVariants("empathy", true)).toContain("empathetic");
+    expect(phraseVariants("open-mindedness", true)).toContain("open-minded");
+  });
+
+  it("matches inflected forms in the neighbour vote", () => {
+    const index = new NeighbourIndex(["work in teams", "operate forklifts"], Uint8Array.from([1, 0]), 5);
+    expect(index.share("enjoy working in a team", 1, 1)).toBe(1);
+    expect(index.share("forklift operated daily", 1, 1)).toBe(0);
+  });
+
+  it("seeds soft skills with their derived forms at a lower weight", () => {
+    const seeds = softSkillSeedExamples();
+    expect(seeds.every((example) => example.label === "Soft")).toBe(true);
+    expect(seeds).toContainEqual({ phrase: "teamwork", label: "Soft" });
+    expect(seeds).toContainEqual({ phrase: "adaptable", label: "Soft", weight: 0.5 });
+    expect(new Set(seeds.map((example) => example.phrase.toLowerCase())).size).toBe(seeds.length);
   });
 
   it("types a phrase in microseconds", () => {

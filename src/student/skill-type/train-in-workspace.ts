@@ -3,7 +3,7 @@ import { UsageError } from "../../core/errors.ts";
 import type { AnnotationQuery, Workspace } from "../../core/workspace/index.ts";
 import { createLexiconLookup, type LexiconFile, loadLexicon } from "../../dataset/lexicon/index.ts";
 import { SKILL_TYPE_TASK } from "../../tasks/skill-type/index.ts";
-import { lexiconTrainingDefaults, lexiconTrainingExamples } from "./from-lexicon.ts";
+import { labelTrainingDefaults, lexiconTrainingDefaults, lexiconTrainingExamples } from "./from-lexicon.ts";
 import { softSkillSeedExamples } from "./seed-phrases.ts";
 import { saveSkillTypeModel } from "./serialize.ts";
 import { type SkillTypeExample, type SkillTypeTrainingOptions, trainSkillTypeModel } from "./train.ts";
@@ -87,7 +87,7 @@ export function trainSkillTypeInWorkspace(options: TrainSkillTypeInWorkspaceOpti
   try {
     const model = trainSkillTypeModel(examples, {
       seed,
-      ...lexiconTrainingDefaults,
+      ...(fromLexicon ? lexiconTrainingDefaults : labelTrainingDefaults),
       useLexiconHint: !fromLexicon && lookup !== undefined,
       trainedFrom: fromLexicon ? `lexicon:${lexiconName}` : options.from,
       ...options.training,
