@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 
@@ -48,6 +49,44 @@ describe("jobdistill serve", () => {
     expect(await exit).toBe(0);
     expect(io.output.at(-1)).toBe("jobdistill: server stopped");
     expect(io.errors).toEqual([]);
+  });
+
+  it("answers with the teacher only when a request asks for it and a teacher is configured", async () => {
+    const llm = await startOpenAiTestServer({
+      defaultBehaviour: () => ({
+        kind: "json",
+        value: { spans: [{ category: "hard_skills", quote: "Python" }] },
+      }),
+    });
+    const previousKey = process.env.OPENAI_API_KEY;
+    process.env.OPENAI_API_KEY = "sk-serve-test";
+    const io = capturingIo();
+    const workspace = mkdtempSync(join(tmpdir(), "jobdistill-serve-"));
+    const args = ["--workspace", workspace, "serve", "--port", "0", "--teacher-model", "m"];
+    const exit = runCli([...args, "--teacher-base-url", llm.url], io);
+    try {
+      const url = await waitFor(() => io.output.join("\n").match(/at (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1]);
+      const ask = (body: unknown) =>
+        fetch(`${url}v1/highlight`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const taught = (await (await ask({ text: "We need Python.", teacher: true })).json()) as {
+        spans: { start: number; category: string }[];
+        source: string;
+      };
+      expect(taught).toMatchObject({ source: "teacher", spans: [{ start: 8, category: "hard_skills" }] });
+      expect(llm.requests).toHaveLength(1);
+      expect((await ask({ text: "We need Python." })).status).toBe(404);
+      expect(llm.requests).toHaveLength(1);
+    } finally {
+      process.emit("SIGINT");
+      await exit;
+      await llm.close();
+      if (previousKey === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = previousKey;
+    }
   });
 
   it("warns when the host is not loopback", async () => {

@@ -5,11 +5,17 @@ import type { Workspace } from "../../core/workspace/index.ts";
 import { createApp } from "../../server/app.ts";
 import { startServer } from "../../server/start-server.ts";
 import { loadPredictors } from "../../student/load-predictors.ts";
+import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
+import { createLanguageModel, type LanguageModel, providerNames } from "../../teacher/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 
 const serveOptionsSchema = z.strictObject({
   host: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65_535),
+  teacherProvider: z.enum(providerNames),
+  teacherModel: z.string().min(1).optional(),
+  teacherBaseUrl: z.string().url().optional(),
+  teacherThreads: z.coerce.number().int().positive().optional(),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -43,11 +49,16 @@ function untilStopSignal(): Promise<string> {
  */
 export async function serveWorkspace(
   workspace: Workspace,
-  options: { host: string; port: number },
+  options: { host: string; port: number; teacher?: LanguageModel },
   io: CliIo,
 ): Promise<void> {
   const predictors = await loadPredictors(workspace);
-  const app = createApp({ predictors, workspace });
+  const { teacher } = options;
+  const app = createApp({
+    predictors,
+    workspace,
+    ...(teacher ? { llm: (input) => highlightWithTeacher(teacher, input, { timeoutMs: 120_000 }) } : {}),
+  });
   const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
     (cause: unknown) => {
       const reason = cause instanceof Error ? cause.message : String(cause);
@@ -62,6 +73,10 @@ export async function serveWorkspace(
     `jobdistill: serving ${models.length} model${models.length === 1 ? "" : "s"}` +
       `${models.length > 0 ? ` (${models.map((model) => model.name).join(", ")})` : ""} at ${server.url}`,
   );
+  if (teacher)
+    io.out(
+      `teacher ${teacher.provider}/${teacher.modelId} answers requests that ask for it ("teacher": true)`,
+    );
   io.out("press Ctrl+C to stop");
   await untilStopSignal();
   await server.close();
@@ -82,6 +97,16 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       "127.0.0.1",
     )
     .option("--port <port>", "port to listen on (0 picks a free one)", "8787")
+    .option(
+      "--teacher-model <name>",
+      'let requests ask the teacher LLM with "teacher": true (a model name, or a GGUF path with --teacher-provider llama)',
+    )
+    .option("--teacher-provider <name>", providerNames.join(" or "), "openai")
+    .option(
+      "--teacher-base-url <url>",
+      "OpenAI-compatible endpoint (env OPENAI_BASE_URL); the key comes from OPENAI_API_KEY",
+    )
+    .option("--teacher-threads <n>", "llama: CPU threads (default 1)")
     .addHelpText(
       "after",
       "\nExamples:\n" +
@@ -93,6 +118,25 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     )
     .action(async (rawOptions: unknown, command: Command) => {
       const options = parseServeOptions(rawOptions);
-      await withWorkspace(command, (workspace) => serveWorkspace(workspace, options, io));
+      const teacher =
+        options.teacherModel === undefined
+          ? undefined
+          : await createLanguageModel({
+              provider: options.teacherProvider,
+              model: options.teacherModel,
+              ...(options.teacherBaseUrl === undefined ? {} : { baseUrl: options.teacherBaseUrl }),
+              ...(options.teacherThreads === undefined ? {} : { threads: options.teacherThreads }),
+            });
+      try {
+        await withWorkspace(command, (workspace) =>
+          serveWorkspace(
+            workspace,
+            { host: options.host, port: options.port, ...(teacher ? { teacher } : {}) },
+            io,
+          ),
+        );
+      } finally {
+        await teacher?.close?.();
+      }
     });
 }

@@ -1,5 +1,6 @@
 export { type ChunkOptions, chunkDocument, chunkSourceDocument } from "./chunk.ts";
 export * from "./demo-corpus.ts";
+export { highlightWithTeacher, type TeacherHighlight } from "./highlight-with-teacher.ts";
 export * from "./labels.ts";
 export { type MergedRequirementsPayload, mergeChunkPayloads, mergeChunkSpans } from "./merge-chunk-spans.ts";
 export {
