@@ -14,6 +14,7 @@ export {
   type QuoteMatch,
   type QuoteToAlign,
 } from "./align-quotes.ts";
+export { alignmentStatsOfPayloads, describeAlignmentStats } from "./alignment-report.ts";
 export * from "./bio.ts";
 export { type HtmlText, htmlToText, readableText, textRangeToHtml } from "./html-to-text.ts";
 export { type NormalisedText, normaliseForMatching } from "./normalise.ts";

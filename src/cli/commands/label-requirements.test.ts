@@ -37,6 +37,7 @@ describe("jobdistill label --task requirements", () => {
     const args = ["-w", dir, "label", "--task", "requirements", "--model", "test-model", "--limit", "5"];
     const code = await runCli([...args, "--base-url", server.url, "--api-key", "sk-test"], io);
     expect(code, out.join("\n")).toBe(0);
+    expect(out.join("\n")).toMatch(/alignment of this run's 5 quotes: /);
     const workspace = openWorkspace(dir);
     const taught = workspace.annotations.list({ task: "requirements", sourceKind: "teacher" });
     expect(taught).toHaveLength(5);

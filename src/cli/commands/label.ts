@@ -1,6 +1,7 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
+import { alignmentStatsOfPayloads, describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
 import type { TeacherTask } from "../../core/task.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
@@ -321,6 +322,18 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
           return;
         }
         io.out(renderSummary(summary));
+        const alignment = alignmentStatsOfPayloads(
+          workspace.annotations
+            .list({ task: setup.task.name })
+            .filter((annotation) => annotation.runId === summary.runId)
+            .map((annotation) => annotation.payload),
+        );
+        if (alignment.total > 0) {
+          io.out(`alignment of this run's ${describeAlignmentStats(alignment)}`);
+          workspace.runs.finish(summary.runId, summary.interrupted ? "interrupted" : "done", {
+            report: { ...summary, alignment },
+          });
+        }
         if (summary.interrupted) {
           throw new JobdistillError("interrupted: rerun the same command to continue", {
             code: "interrupted",
