@@ -78,7 +78,7 @@ describe("predict --task skill-type", () => {
 
     const file = join(dir, "skills.txt");
     writeFileSync(file, "SQL\n\nempathy\n");
-    const json = await run("predict", "--task", "skill-type", "--file", file);
+    const json = await run("predict", "--task", "skill-type", "--file", file, "--format", "json");
     expect(json.code).toBe(0);
     expect(json.out.split("\n").map((line) => JSON.parse(line))).toEqual([
       { skill: "SQL", label: "Hard", confidence: 1, source: "lexicon" },

@@ -24,7 +24,9 @@ const predictOptionsSchema = z
     task: z.enum(predictTasks, { error: `--task must be one of ${predictTasks.join(", ")}` }),
     model: z.string().min(1).optional(),
     file: z.array(z.string().min(1)).optional(),
-    format: z.enum(outputFormats, { error: `--format must be one of ${outputFormats.join(", ")}` }),
+    format: z
+      .enum(outputFormats, { error: `--format must be one of ${outputFormats.join(", ")}` })
+      .optional(),
     html: z.boolean().optional(),
     column: z.string().min(1).optional(),
     lexicon: z.string().min(1).optional(),
@@ -108,8 +110,7 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
     )
     .option(
       "--format <format>",
-      "json (one object per input and line), conll (tokens and tags), csv (skill-type)",
-      "json",
+      "json (one object per input and line), conll (tokens and tags), csv (skill-type) (default: csv for skill-type, else json)",
     )
     .addHelpText(
       "after",
@@ -119,12 +120,13 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
         '  $ jobdistill predict --task requirements "5+ years of Python. We offer 30 days of holiday."',
         "  $ jobdistill predict --task requirements --file advert.html --format conll",
         "  $ cat adverts/*.txt | jobdistill predict --task skills",
-        "  $ jobdistill predict --task skill-type --format csv --file skills.txt",
-        "  $ jobdistill predict --task skill-type --format csv --file postings.csv --column skill",
+        "  $ jobdistill predict --task skill-type --file skills.txt          # CSV: skill,label,confidence,source",
+        "  $ jobdistill predict --task skill-type --file postings.csv --column skill",
       ].join("\n"),
     )
     .action(async (texts: string[], raw: Record<string, unknown>, command: Command) => {
-      const options = parseCommandOptions(predictOptionsSchema, raw);
+      const parsed = parseCommandOptions(predictOptionsSchema, raw);
+      const options = { ...parsed, format: parsed.format ?? (parsed.task === "skill-type" ? "csv" : "json") };
       const inputs = await readInputs(texts, options);
       const task = options.task;
       const names: LoadPredictorsOptions =
