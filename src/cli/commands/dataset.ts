@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { UsageError } from "../../core/errors.ts";
 import {
   buildDataset,
   type DatasetReport,
@@ -8,6 +7,7 @@ import {
   datasetSplits,
 } from "../../dataset/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const numberList = z
   .string()
@@ -29,16 +29,6 @@ const buildOptionsSchema = z.strictObject({
   negativeRatio: z.coerce.number().nonnegative(),
   layers: nameList.optional(),
 });
-
-const optionFlag = (key: PropertyKey | undefined): string =>
-  `--${String(key ?? "").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-
-function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new UsageError(`${optionFlag(issue?.path[0])}: ${issue?.message ?? "invalid value"}`);
-}
 
 function summaryLines(report: DatasetReport): string[] {
   const perSplit = (pick: (split: (typeof datasetSplits)[number]) => string): string =>
@@ -91,7 +81,7 @@ export function registerDatasetCommand(program: Command, io: CliIo): void {
       ].join("\n"),
     )
     .action(async (raw: unknown, command: Command) => {
-      const options = parseOptions(buildOptionsSchema, raw);
+      const options = parseCommandOptions(buildOptionsSchema, raw);
       await withWorkspace(command, (workspace) => {
         const report = buildDataset(workspace, {
           task: options.task,

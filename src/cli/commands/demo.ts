@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { JobdistillError, UsageError } from "../../core/errors.ts";
+import { JobdistillError } from "../../core/errors.ts";
 import { runDemo } from "../../pipeline/run-demo.ts";
 import { createLanguageModel } from "../../teacher/create-language-model.ts";
 import type { LanguageModel } from "../../teacher/language-model.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 import { serveWorkspace } from "./serve.ts";
 
 const demoOptionsSchema = z.strictObject({
@@ -53,16 +54,6 @@ export async function demoTeacher(
   });
 }
 
-function parseDemoOptions(raw: unknown): DemoCommandOptions {
-  const parsed = demoOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const option = String(issue?.path[0] ?? "");
-  throw new UsageError(
-    `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? "invalid value"}`,
-  );
-}
-
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command("demo")
@@ -103,7 +94,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       ].join("\n"),
     )
     .action(async (raw: unknown, command: Command) => {
-      const options = parseDemoOptions(raw);
+      const options = parseCommandOptions(demoOptionsSchema, raw);
       await withWorkspace(command, async (workspace) => {
         const teacher = await demoTeacher(options);
         const stop = new AbortController();

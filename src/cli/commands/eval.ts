@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { evaluateStudentsInWorkspace, evaluationSplits } from "../../evaluate/students/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions } from "./student-options.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const evalTasks = ["requirements", "skills"] as const;
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { UsageError } from "../../core/errors.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const failuresOptionsSchema = z.strictObject({
   run: z.coerce.number().int().positive("--run must be a run id").optional(),
@@ -31,9 +31,7 @@ export function registerFailuresCommand(program: Command, io: CliIo): void {
       "\nExamples:\n  $ jobdistill failures --run 3 --final\n  $ jobdistill failures --task classify --json",
     )
     .action(async (raw: unknown, command: Command) => {
-      const parsed = failuresOptionsSchema.safeParse(raw);
-      if (!parsed.success) throw new UsageError(parsed.error.issues[0]?.message ?? "invalid options");
-      const options = parsed.data;
+      const options = parseCommandOptions(failuresOptionsSchema, raw);
       await withWorkspace(command, (workspace) => {
         const failures = workspace.calls.failures({
           ...(options.run === undefined ? {} : { runId: options.run }),

@@ -9,6 +9,7 @@ import {
   importSkillSpanGold,
 } from "../../dataset/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const goldFormats = ["skillspan", "label-studio", "demo"] as const;
 
@@ -24,16 +25,6 @@ const exportOptionsSchema = z.strictObject({
   task: z.string().min(1),
   source: z.string().min(1).optional(),
 });
-
-const optionFlag = (key: PropertyKey | undefined): string =>
-  `--${String(key ?? "").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-
-function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new UsageError(`${optionFlag(issue?.path[0])}: ${issue?.message ?? "invalid value"}`);
-}
 
 function importGold(
   workspace: Workspace,
@@ -83,7 +74,7 @@ function importGold(
 
 function exportAction(io: CliIo) {
   return async (out: string, raw: unknown, command: Command): Promise<void> => {
-    const options = parseOptions(exportOptionsSchema, raw);
+    const options = parseCommandOptions(exportOptionsSchema, raw);
     await withWorkspace(command, (workspace) => {
       const summary = exportLabelStudio(workspace, {
         task: options.task,
@@ -139,7 +130,7 @@ export function registerGoldCommand(program: Command, io: CliIo): void {
       ].join("\n"),
     )
     .action(async (files: string[], raw: unknown, command: Command) => {
-      const options = parseOptions(importOptionsSchema, raw);
+      const options = parseCommandOptions(importOptionsSchema, raw);
       await withWorkspace(command, (workspace) => importGold(workspace, files, options, io));
     });
   gold

@@ -1,9 +1,9 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
-import { UsageError } from "../../core/errors.ts";
 import { type ImportProgress, type ImportSummary, importDocuments } from "../../dataset/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const importOptionsSchema = z.strictObject({
   idColumn: z.string().min(1).optional(),
@@ -13,16 +13,6 @@ const importOptionsSchema = z.strictObject({
   errors: z.string().min(1).optional(),
   batchSize: z.coerce.number().int().positive().optional(),
 });
-
-const optionFlag = (key: PropertyKey | undefined): string =>
-  `--${String(key ?? "").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-
-function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new UsageError(`${optionFlag(issue?.path[0])}: ${issue?.message ?? "invalid value"}`);
-}
 
 function summaryLines(summary: ImportSummary): string[] {
   const rate = summary.rows / Math.max(summary.seconds, 0.001);
@@ -79,7 +69,7 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       ].join("\n"),
     )
     .action(async (files: string[], raw: unknown, command: Command) => {
-      const options = parseOptions(importOptionsSchema, raw);
+      const options = parseCommandOptions(importOptionsSchema, raw);
       await withWorkspace(command, async (workspace) => {
         let bar: SingleBar | undefined;
         const started = Date.now();

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type JudgeableTask, judgeableTasks, runJudge } from "../../evaluate/judge/index.ts";
 import { createLanguageModel, providerNames, type TeacherEvent } from "../../teacher/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions } from "./student-options.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const positiveInt = (option: string) =>
   z.coerce

@@ -22,6 +22,7 @@ import {
   type TeacherRunSummary,
 } from "../../teacher/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 import { skillsLabelTask, skillTypeLabelTask } from "./skill-type.ts";
 
 /** "60s", "500ms", "2m" or a bare number of seconds, in milliseconds. */
@@ -119,19 +120,6 @@ export const labelTasks: Record<string, LabelTaskFactory> = {
   },
 };
 
-function parseOptions(raw: Record<string, unknown>): LabelCommandOptions {
-  const parsed = labelOptionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const option = issue?.path[0];
-    const name =
-      typeof option === "string" ? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : "";
-    const message = issue?.message ?? "invalid options";
-    throw new UsageError(message.includes("--") ? message : `${name}: ${message}`);
-  }
-  return parsed.data;
-}
-
 /** A base URL as recorded with the run: any user:password in it is dropped. */
 function withoutCredentials(url: string): string {
   const parsed = new URL(url);
@@ -216,7 +204,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
       ].join("\n"),
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
-      const options = parseOptions(raw);
+      const options = parseCommandOptions(labelOptionsSchema, raw);
       const factory = labelTasks[options.task];
       if (factory === undefined) {
         throw new UsageError(

@@ -9,7 +9,7 @@ import {
   saveLexicon,
 } from "../../dataset/lexicon/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions } from "./student-options.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const nameOption = z.strictObject({ name: z.string().min(1) });
 

@@ -14,7 +14,7 @@ import { skillTypeRowsToCsv } from "../../student/skill-type/index.ts";
 import { studentModelNames, trainCommandFor } from "../../student/student-model-names.ts";
 import { parseSkillList } from "../../tasks/skill-type/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions } from "./student-options.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const predictTasks = ["requirements", "skills", "skill-type"] as const;
 const outputFormats = ["json", "conll", "csv"] as const;

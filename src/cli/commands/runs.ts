@@ -3,6 +3,7 @@ import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
 import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../../teacher/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 
 const listOptionsSchema = z.strictObject({
   kind: z.string().optional(),
@@ -10,12 +11,6 @@ const listOptionsSchema = z.strictObject({
   json: z.boolean().optional(),
 });
 const showOptionsSchema = z.strictObject({ json: z.boolean().optional() });
-
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues[0]?.message ?? "invalid options");
-  return parsed.data;
-}
 
 const money = (usd: number): string => `$${usd.toFixed(4)}`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -78,7 +73,7 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
       "\nExamples:\n  $ jobdistill runs\n  $ jobdistill runs --kind label --limit 5\n  $ jobdistill runs show 3",
     )
     .action(async (raw: unknown, command: Command) => {
-      const options = parse(listOptionsSchema, raw);
+      const options = parseCommandOptions(listOptionsSchema, raw);
       await withWorkspace(command, (workspace) => {
         const entries = listRunLedger(workspace, {
           ...(options.kind === undefined ? {} : { kind: options.kind }),
@@ -96,7 +91,10 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
     .action(async (id: string, raw: { json?: boolean }, command: Command) => {
       // `--json` after `show ID` may be claimed by the parent `runs`, which has the same option.
       const parentJson = command.parent?.opts<{ json?: boolean }>().json;
-      const options = parse(showOptionsSchema, { ...raw, ...(parentJson ? { json: true } : {}) });
+      const options = parseCommandOptions(showOptionsSchema, {
+        ...raw,
+        ...(parentJson ? { json: true } : {}),
+      });
       const runId = Number(id);
       if (!Number.isInteger(runId) || runId <= 0)
         throw new UsageError(`run id must be a positive whole number, not ${id}`);

@@ -20,7 +20,7 @@ import {
 } from "../../tasks/skill-type/index.ts";
 import { createSkillsTask } from "../../tasks/skills/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions } from "./student-options.ts";
+import { parseCommandOptions } from "../options.ts";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

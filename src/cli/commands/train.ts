@@ -9,8 +9,8 @@ import {
 } from "../../student/requirements/index.ts";
 import { trainSkillTypeInWorkspace } from "../../student/skill-type/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 import { renderSkillTypeTraining } from "./skill-type.ts";
-import { parseCommandOptions } from "./student-options.ts";
 
 const trainTasks = ["requirements", "skills", "skill-type"] as const;
 

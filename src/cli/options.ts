@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { UsageError } from "../../core/errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /**
  * Validates a command's options with a strict schema; the first problem becomes a `UsageError`
