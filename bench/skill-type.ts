@@ -10,7 +10,7 @@
  * Run: `node bin/run-ts.js bench/skill-type.ts [--split val|test] [--no-write]`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
@@ -24,6 +24,7 @@ import {
   softSkillSeedExamples,
   trainSkillTypeModel,
 } from "../src/student/skill-type/index.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 export interface SkillTypeBenchOptions {
   /** Which split of the typed spans to score (default test). */
@@ -273,15 +274,7 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   return result;
 }
 
-/** Run directly (tsx, or `node bin/run-ts.js bench/skill-type.ts`), not imported by bench/run.ts. */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
   const splitIndex = args.indexOf("--split");
   const split = splitIndex >= 0 && args[splitIndex + 1] === "val" ? "val" : "test";
