@@ -13,6 +13,8 @@ export const featureSettingsSchema = z.object({
   clusterDepths: z.array(z.number().int().positive()).default([4, 8, 12, 16]),
   /** Word, shape and cluster bigrams across the current token. */
   bigrams: z.boolean().default(true),
+  /** Lengths of character n-grams taken from the current word (e.g. [3, 4, 5]); none by default. */
+  charNgrams: z.array(z.number().int().min(2).max(8)).default([]),
 });
 export type FeatureSettings = z.infer<typeof featureSettingsSchema>;
 
@@ -46,6 +48,7 @@ const endPadding = "\u0000</s>";
  */
 export class FeatureExtractor {
   private readonly cache = new Map<string, Uint32Array>();
+  private readonly ngramCache = new Map<string, Uint32Array>();
   private readonly clusterSlot: number;
   private readonly atomCount: number;
   private readonly neighbourSlots: number[];
@@ -115,6 +118,22 @@ export class FeatureExtractor {
     return atoms;
   }
 
+  /** Hashed character n-grams of the normalised word, word edges marked, each length its own template. */
+  private ngrams(token: string): Uint32Array {
+    const cached = this.ngramCache.get(token);
+    if (cached) return cached;
+    const marked = `^${normaliseWord(token)}$`;
+    const hashes: number[] = [];
+    for (const length of this.settings.charNgrams) {
+      for (let start = 0; start + length <= marked.length; start++)
+        hashes.push(hashString(marked.slice(start, start + length), 80 + length));
+    }
+    const ngrams = Uint32Array.from(hashes);
+    if (this.ngramCache.size > 500_000) this.ngramCache.clear();
+    this.ngramCache.set(token, ngrams);
+    return ngrams;
+  }
+
   extract(tokens: readonly string[]): SentenceFeatures {
     const count = tokens.length;
     const { window } = this.settings;
@@ -137,6 +156,8 @@ export class FeatureExtractor {
       // The bias feature: id 1, bucket 1 (train.ts calibrates its "O" weight on dev).
       ids.push(1);
       for (let index = 0; index < own.length; index++) add(100 + index, own[index] as number);
+      if (this.settings.charNgrams.length > 0)
+        for (const ngram of this.ngrams(tokens[position] as string)) add(7000, ngram);
       for (let offset = -window; offset <= window; offset++) {
         if (offset === 0) continue;
         const other = padded[position + window + offset] as Uint32Array;

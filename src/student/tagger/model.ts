@@ -5,6 +5,7 @@ import type { TaggerConfig } from "./config.ts";
 import { FeatureExtractor } from "./features.ts";
 import { LabelSet } from "./label-set.ts";
 import { PhraseLexicon } from "./lexicon.ts";
+import { chunksToTags, refineSpanEdges, type SpanEdgeModel } from "./span-edges.ts";
 import { type LayerScores, viterbi } from "./viterbi.ts";
 
 /** What a trained layer carries besides its weights. */
@@ -17,6 +18,10 @@ export interface TaggerLayer {
   devF1?: number;
   /** What dev calibration added to the "O" bias weight (0 or absent: nothing). */
   outsideShift?: number;
+  /** What dev calibration added to the bias weight of each inside ("I") tag. */
+  insideShift?: number;
+  /** Span-edge rankers applied in order after decoding (see span-edges.ts). */
+  spanEdges?: SpanEdgeModel[];
 }
 
 export interface TaggerParts {
@@ -34,7 +39,12 @@ export class TaggerModel {
   readonly clusters: ReadonlyMap<string, string> | undefined;
   readonly lexicon: readonly string[] | undefined;
   private readonly extractor: FeatureExtractor;
-  private readonly decoders: { name: string; labels: LabelSet; scores: LayerScores }[];
+  private readonly decoders: {
+    name: string;
+    labels: LabelSet;
+    scores: LayerScores;
+    spanEdges: readonly SpanEdgeModel[];
+  }[];
 
   constructor(parts: TaggerParts) {
     this.config = parts.config;
@@ -50,6 +60,7 @@ export class TaggerModel {
       name: layer.name,
       labels: new LabelSet(layer.tags),
       scores: layerScores(layer.weights, parts.config.order, parts.config.hashBits),
+      spanEdges: layer.spanEdges ?? [],
     }));
   }
 
@@ -65,8 +76,18 @@ export class TaggerModel {
       return out;
     }
     const features = this.extractor.extract(tokens);
-    for (const { name, labels, scores } of this.decoders)
-      out[name] = labels.decode(viterbi(features, scores, labels));
+    for (const { name, labels, scores, spanEdges } of this.decoders) {
+      const tags = labels.decodeBio(viterbi(features, scores, labels));
+      if (spanEdges.length === 0) {
+        out[name] = tags;
+        continue;
+      }
+      const chunks = spanEdges.reduce(
+        (current, model) => refineSpanEdges(tokens, current, model),
+        bioToChunks(tags),
+      );
+      out[name] = chunksToTags(chunks, tokens.length);
+    }
     return out;
   }
 

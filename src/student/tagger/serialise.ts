@@ -4,6 +4,7 @@ import { errorMessage, InputError } from "../../core/errors.ts";
 import type { LayerWeights } from "./averaged-perceptron.ts";
 import { taggerConfigSchema } from "./config.ts";
 import { type TaggerLayer, TaggerModel } from "./model.ts";
+import type { SpanEdgeModel } from "./span-edges.ts";
 
 /** File magic: 8 ASCII bytes, then a uint32 (little-endian) header length. See README.md. */
 const magic = "JDTAGGER";
@@ -19,6 +20,19 @@ const headerSchema = z.object({
       bestEpoch: z.number().int(),
       devF1: z.number().optional(),
       outsideShift: z.number().optional(),
+      insideShift: z.number().optional(),
+      /** Span-edge rankers' settings, in order; their sparse weights follow the layer's tables. */
+      spanEdges: z
+        .array(
+          z.object({
+            side: z.enum(["start", "end"]),
+            hashBits: z.number().int().min(8).max(24),
+            maxLength: z.number().int().positive(),
+            margin: z.number(),
+            stored: z.number().int().nonnegative(),
+          }),
+        )
+        .optional(),
       /** Dense length and stored (non-zero) entry count of each weight table. */
       tables: z.array(
         z.object({ name: z.enum(weightTables), length: z.number().int(), stored: z.number().int() }),
@@ -46,6 +60,20 @@ function sparse(values: Float32Array): { indices: Uint32Array; weights: Float32A
   return { indices, weights };
 }
 
+/** A span-edge ranker's header entry; appends its sparse weights after the layer's tables. */
+function spanEdgeHeader(model: SpanEdgeModel, bodies: Buffer[]) {
+  const { indices, weights } = sparse(model.weights);
+  bodies.push(Buffer.from(indices.buffer, indices.byteOffset, indices.byteLength));
+  bodies.push(Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength));
+  return {
+    side: model.side,
+    hashBits: model.hashBits,
+    maxLength: model.maxLength,
+    margin: model.margin,
+    stored: indices.length,
+  };
+}
+
 /** The model as bytes: header JSON, then per layer and table the sparse (index, weight) pairs. */
 export function serialiseTagger(model: TaggerModel): Buffer {
   const bodies: Buffer[] = [];
@@ -62,6 +90,10 @@ export function serialiseTagger(model: TaggerModel): Buffer {
       bestEpoch: layer.bestEpoch,
       ...(layer.devF1 === undefined ? {} : { devF1: layer.devF1 }),
       ...(layer.outsideShift === undefined ? {} : { outsideShift: layer.outsideShift }),
+      ...(layer.insideShift === undefined ? {} : { insideShift: layer.insideShift }),
+      ...(layer.spanEdges
+        ? { spanEdges: layer.spanEdges.map((model) => spanEdgeHeader(model, bodies)) }
+        : {}),
       tables,
     };
   });
@@ -111,6 +143,20 @@ export function deserialiseTagger(bytes: Uint8Array, origin = "tagger model"): T
       }
       tables[table.name] = dense;
     }
+    const spanEdges = (layer.spanEdges ?? []).map(({ stored, ...settings }): SpanEdgeModel => {
+      const length = 2 ** settings.hashBits;
+      if (offset + stored * 8 > body.byteLength) throw new InputError(`${origin}: truncated weights`);
+      const indices = new Uint32Array(body, offset, stored);
+      const values = new Float32Array(body, offset + stored * 4, stored);
+      offset += stored * 8;
+      const weights = new Float32Array(length);
+      for (let index = 0; index < stored; index++) {
+        const position = indices[index] as number;
+        if (position >= length) throw new InputError(`${origin}: weight index out of range`);
+        weights[position] = values[index] as number;
+      }
+      return { ...settings, weights };
+    });
     const size = layer.tags.length;
     const expected = {
       emission: 2 ** header.config.hashBits * size,
@@ -132,6 +178,8 @@ export function deserialiseTagger(bytes: Uint8Array, origin = "tagger model"): T
       bestEpoch: layer.bestEpoch,
       ...(layer.devF1 === undefined ? {} : { devF1: layer.devF1 }),
       ...(layer.outsideShift === undefined ? {} : { outsideShift: layer.outsideShift }),
+      ...(layer.insideShift === undefined ? {} : { insideShift: layer.insideShift }),
+      ...(layer.spanEdges ? { spanEdges } : {}),
     };
   });
   return new TaggerModel({

@@ -9,10 +9,12 @@ import {
   loadTagger,
   saveTagger,
   serialiseTagger,
+  TaggerModel,
   type TaggerSentence,
   type TaggerTrainOptions,
   trainTagger,
 } from "./index.ts";
+import { trainSpanEdge } from "./span-edges.ts";
 
 /** A tiny corpus in SkillSpan's shape: two overlapping bare-BIO layers. */
 const training: TaggerSentence[] = [
@@ -141,6 +143,46 @@ describe("trainTagger options and errors", () => {
     const copy = deserialiseTagger(serialiseTagger(model));
     expect(copy.predict(["Be", "very", "friendly"])).toEqual(model.predict(["Be", "very", "friendly"]));
     expect(copy.lexicon).toEqual(["sql", "very friendly"]);
+  });
+
+  it("learns BILOU tags with character n-grams and still speaks BIO", () => {
+    const model = trainTagger(training, {
+      ...options,
+      encoding: "bilou",
+      features: { charNgrams: [3, 4] },
+    });
+    expect(model.layers[0]?.tags).toEqual(["O", "B", "I", "L", "U"]);
+    for (const sentence of training) expect(model.predict(sentence.tokens)).toEqual(sentence.layers);
+    const copy = deserialiseTagger(serialiseTagger(model));
+    expect(copy.config).toEqual(model.config);
+    expect(copy.config.encoding).toBe("bilou");
+    expect(copy.layers[0]?.spanEdges).toBeUndefined();
+    const tokens = ["Manage", "Docker", "and", "work", "independently"];
+    expect(copy.predict(tokens)).toEqual(model.predict(tokens));
+  });
+
+  it("saves a layer's span-edge rankers with the model and applies them when predicting", () => {
+    const base = trainTagger(training, options);
+    const skillSentences = training.map((sentence) => ({
+      tokens: sentence.tokens,
+      tags: sentence.layers.skill ?? [],
+    }));
+    const spanEdges = (["end", "start"] as const).map((side) => ({
+      ...trainSpanEdge(skillSentences, side, { hashBits: 10 }),
+      margin: 0,
+    }));
+    const model = new TaggerModel({
+      config: base.config,
+      layers: base.layers.map((layer) => (layer.name === "skill" ? { ...layer, spanEdges } : layer)),
+    });
+    const copy = deserialiseTagger(serialiseTagger(model));
+    expect(copy.layers[0]?.spanEdges?.map((edge) => edge.side)).toEqual(["end", "start"]);
+    expect(Array.from(copy.layers[0]?.spanEdges?.[1]?.weights ?? [])).toEqual(
+      Array.from(spanEdges[1]?.weights ?? []),
+    );
+    expect(copy.layers[1]?.spanEdges).toBeUndefined();
+    const tokens = ["Manage", "a", "team", "of", "testers", "with", "Git"];
+    expect(copy.predict(tokens)).toEqual(model.predict(tokens));
   });
 
   it("rejects empty input, tags of the wrong length, and broken model files", () => {

@@ -1,4 +1,4 @@
-import { type BioSentence, bioToChunks } from "../../align/bio.ts";
+import { type BioChunk, type BioSentence, bioToChunks } from "../../align/bio.ts";
 import { UsageError } from "../../core/errors.ts";
 import { createRandom, shuffled } from "../../core/random.ts";
 import {
@@ -14,9 +14,10 @@ import {
   featureSettingsSchema,
   type SentenceFeatures,
 } from "./features.ts";
-import { LabelSet } from "./label-set.ts";
+import { LabelSet, type TagEncoding } from "./label-set.ts";
 import { PhraseLexicon } from "./lexicon.ts";
 import { type TaggerLayer, TaggerModel } from "./model.ts";
+import { refineSpanEdges, type SpanEdgeModel, spanEdgeMargins, trainSpanEdge } from "./span-edges.ts";
 import { emissionScores, viterbi } from "./viterbi.ts";
 import { learnWordClusters } from "./word-clusters.ts";
 
@@ -36,8 +37,12 @@ export interface TaggerTrainOptions {
   hashBits?: number;
   /** Markov order of the tag sequence, 1 or 2. Default 2. */
   order?: 1 | 2;
+  /** Tags the model learns: "bio", or "bilou" (span ends get their own tags). Default "bio". */
+  encoding?: TagEncoding;
   /** How mistakes update the weights. Default passive-aggressive, aggressiveness 0.1, cost 1. */
   update?: Partial<UpdateRule>;
+  /** Per layer name: changes to `update` for that layer only. */
+  layerUpdates?: Readonly<Record<string, Partial<UpdateRule>>>;
   /**
    * Features (hash buckets) seen in fewer training tokens are left out of training, so their weights
    * stay 0; rare features mostly memorise. Default 1 (keep all).
@@ -47,6 +52,16 @@ export interface TaggerTrainOptions {
   averaged?: boolean;
   /** With dev sentences: shift the "O" bias to the value that maximises dev F1. Default true. */
   calibrateOutside?: boolean;
+  /**
+   * With dev sentences, after the "O" bias: shift the bias of the inside ("I") tags the same way, which
+   * lengthens or shortens spans. Default false.
+   */
+  calibrateInside?: boolean;
+  /**
+   * With dev sentences: learn span-end and span-start rankers per layer (see span-edges.ts), each kept
+   * when a margin chosen on dev improves dev F1. Default false.
+   */
+  spanEdges?: boolean;
   /** Train this many perceptrons on differently shuffled data and average them. Default 1. */
   ensemble?: number;
   /** Feature templates; see `featureSettingsSchema` for the defaults. */
@@ -69,12 +84,16 @@ export const taggerDefaults = {
   seed: 1,
   hashBits: 20,
   order: 2,
+  encoding: "bio",
   minFeatureCount: 1,
   averaged: true,
   calibrateOutside: true,
+  calibrateInside: false,
+  spanEdges: false,
   ensemble: 1,
   update: { kind: "passive-aggressive", aggressiveness: 0.1, cost: 1 },
-} as const satisfies TaggerConfig["training"] & Pick<TaggerConfig, "hashBits" | "order">;
+} as const satisfies Omit<TaggerConfig["training"], "layerUpdates"> &
+  Pick<TaggerConfig, "hashBits" | "order" | "encoding">;
 
 /** Trains one averaged structured perceptron per layer; deterministic for a given seed and input. */
 export function trainTagger(
@@ -98,6 +117,7 @@ export function trainTagger(
     version: 1,
     hashBits: options.hashBits ?? taggerDefaults.hashBits,
     order: options.order ?? taggerDefaults.order,
+    encoding: options.encoding ?? taggerDefaults.encoding,
     features: featureSettingsSchema.parse(options.features ?? {}),
     training: {
       epochs: options.epochs ?? taggerDefaults.epochs,
@@ -106,8 +126,16 @@ export function trainTagger(
       minFeatureCount: options.minFeatureCount ?? taggerDefaults.minFeatureCount,
       averaged: options.averaged ?? taggerDefaults.averaged,
       calibrateOutside: options.calibrateOutside ?? taggerDefaults.calibrateOutside,
+      calibrateInside: options.calibrateInside ?? taggerDefaults.calibrateInside,
+      spanEdges: options.spanEdges ?? taggerDefaults.spanEdges,
       ensemble: options.ensemble ?? taggerDefaults.ensemble,
       update: { ...taggerDefaults.update, ...options.update },
+      layerUpdates: Object.fromEntries(
+        Object.entries(options.layerUpdates ?? {}).map(([layer, rule]) => [
+          layer,
+          { ...taggerDefaults.update, ...options.update, ...rule },
+        ]),
+      ),
     },
   };
   const clusters =
@@ -151,12 +179,20 @@ function trainLayer(
   config: TaggerConfig,
   onProgress: TaggerTrainOptions["onProgress"],
 ): TaggerLayer {
-  const labels = LabelSet.fromTags(sentences.map((sentence) => sentence.layers[name] as string[]));
-  const gold = sentences.map((sentence) => labels.encode(sentence.layers[name] as string[]));
+  const labels = LabelSet.fromTags(
+    sentences.map((sentence) => sentence.layers[name] as string[]),
+    config.encoding,
+  );
+  const gold = sentences.map((sentence) => labels.encodeBio(sentence.layers[name] as string[]));
   // Several perceptrons that differ only in the order they see the sentences; their averaged
   // weights are averaged again, which equals decoding with the mean of their scores.
   const members = Array.from({ length: config.training.ensemble }, (_, member) => ({
-    perceptron: new AveragedPerceptron(labels, config.order, config.hashBits, config.training.update),
+    perceptron: new AveragedPerceptron(
+      labels,
+      config.order,
+      config.hashBits,
+      config.training.layerUpdates[name] ?? config.training.update,
+    ),
     random: createRandom(config.training.seed + member),
   }));
   const indices = sentences.map((_, index) => index);
@@ -188,11 +224,35 @@ function trainLayer(
     }
   }
   const kept = best as { weights: LayerWeights; epoch: number; devF1?: number };
+  const layerWeights = kept.weights;
   const calibrated =
     config.training.calibrateOutside && dev.length > 0 && kept.devF1 !== undefined
       ? calibrateOutside(kept.weights, kept.devF1, dev, devFeatures, name, labels, config)
       : undefined;
-  const devF1 = calibrated?.devF1 ?? kept.devF1;
+  let devF1 = calibrated?.devF1 ?? kept.devF1;
+  const spanEdges: SpanEdgeModel[] = [];
+  if (config.training.spanEdges && dev.length > 0 && devF1 !== undefined) {
+    const training = sentences.map((sentence) => ({
+      tokens: sentence.tokens,
+      tags: sentence.layers[name] as string[],
+    }));
+    // Ends first (the commoner error), then starts on top of the kept ends; each only if dev gains.
+    for (const side of ["end", "start"] as const) {
+      const candidate = trainSpanEdge(training, side, { seed: config.training.seed });
+      let chosen: SpanEdgeModel | undefined;
+      for (const margin of spanEdgeMargins) {
+        const trial = [...spanEdges, { ...candidate, margin }];
+        const refine = (tokens: readonly string[], chunks: BioChunk[]) =>
+          trial.reduce((current, model) => refineSpanEdges(tokens, current, model), chunks);
+        const refinedF1 = strictF1(dev, devFeatures, name, labels, layerWeights, config, refine);
+        if (refinedF1 > (devF1 as number)) {
+          devF1 = refinedF1;
+          chosen = { ...candidate, margin };
+        }
+      }
+      if (chosen) spanEdges.push(chosen);
+    }
+  }
   return {
     name,
     tags: [...labels.tags],
@@ -200,6 +260,8 @@ function trainLayer(
     bestEpoch: kept.epoch,
     ...(devF1 === undefined ? {} : { devF1 }),
     ...(calibrated ? { outsideShift: calibrated.shift } : {}),
+    ...(calibrated?.insideShift ? { insideShift: calibrated.insideShift } : {}),
+    ...(spanEdges.length > 0 ? { spanEdges } : {}),
   };
 }
 
@@ -235,7 +297,7 @@ function calibrateOutside(
   name: string,
   labels: LabelSet,
   config: TaggerConfig,
-): { shift: number; devF1: number } {
+): { shift: number; devF1: number; insideShift?: number } {
   const size = labels.size;
   const scores = layerScores(weights, config.order, config.hashBits);
   const margins: number[] = [];
@@ -258,7 +320,26 @@ function calibrateOutside(
     if (devF1 > best.devF1) best = { shift: step * unit, devF1 };
   }
   weights.emission[index] = original + best.shift;
-  return best;
+  if (!config.training.calibrateInside) return best;
+  // Spans that stop early are the commonest boundary error on long spans: let dev move the inside bias.
+  const inside = labels.tags.flatMap((tag, tagIndex) => (tag[0] === "I" ? [index + tagIndex] : []));
+  const originals = inside.map((position) => weights.emission[position] as number);
+  let insideShift = 0;
+  let insideF1 = best.devF1;
+  for (const step of [-1, -0.5, -0.25, 0.25, 0.5, 1, 1.5]) {
+    inside.forEach((position, at) => {
+      weights.emission[position] = (originals[at] as number) + step * unit;
+    });
+    const devF1 = strictF1(dev, devFeatures, name, labels, weights, config);
+    if (devF1 > insideF1) {
+      insideShift = step * unit;
+      insideF1 = devF1;
+    }
+  }
+  inside.forEach((position, at) => {
+    weights.emission[position] = (originals[at] as number) + insideShift;
+  });
+  return { ...best, devF1: insideF1, insideShift };
 }
 
 /** Strict (conlleval) span F1 of one layer, counted over all sentences. */
@@ -269,6 +350,7 @@ function strictF1(
   labels: LabelSet,
   weights: LayerWeights,
   config: TaggerConfig,
+  refine?: (tokens: readonly string[], chunks: BioChunk[]) => BioChunk[],
 ): number {
   const scores = layerScores(weights, config.order, config.hashBits);
   let goldCount = 0;
@@ -278,11 +360,12 @@ function strictF1(
     const key = (chunk: { label: string; startToken: number; endToken: number }) =>
       `${chunk.label}:${chunk.startToken}:${chunk.endToken}`;
     const goldChunks = new Set(
-      bioToChunks(labels.decode(labels.encode(sentence.layers[name] ?? []))).map(key),
+      bioToChunks(labels.decodeBio(labels.encodeBio(sentence.layers[name] ?? []))).map(key),
     );
-    const predicted = bioToChunks(
-      labels.decode(viterbi(features[index] as SentenceFeatures, scores, labels)),
+    const decoded = bioToChunks(
+      labels.decodeBio(viterbi(features[index] as SentenceFeatures, scores, labels)),
     );
+    const predicted = refine ? refine(sentence.tokens, decoded) : decoded;
     goldCount += goldChunks.size;
     predictedCount += predicted.length;
     for (const chunk of predicted) if (goldChunks.has(key(chunk))) correct++;

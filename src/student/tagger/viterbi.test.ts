@@ -3,7 +3,7 @@ import { createRandom } from "../../core/random.ts";
 import { LabelSet } from "./label-set.ts";
 import { decodeEmission, type LayerScores, sequenceScore } from "./viterbi.ts";
 
-/** Every tag sequence of a length that obeys the label set's BIO constraints. */
+/** Every tag sequence of a length that obeys the label set's BIO or BILOU constraints. */
 function allowedSequences(labels: LabelSet, length: number): Int32Array[] {
   let sequences: number[][] = [[]];
   for (let position = 0; position < length; position++) {
@@ -15,7 +15,9 @@ function allowedSequences(labels: LabelSet, length: number): Int32Array[] {
         .map((tag) => [...sequence, tag]);
     });
   }
-  return sequences.map((sequence) => Int32Array.from(sequence));
+  return sequences
+    .filter((sequence) => sequence.length === 0 || labels.allowedEnd[sequence[sequence.length - 1] as number])
+    .map((sequence) => Int32Array.from(sequence));
 }
 
 describe("Viterbi decoding", () => {
@@ -26,6 +28,7 @@ describe("Viterbi decoding", () => {
     for (const tags of [
       ["O", "B", "I"],
       ["O", "B-a", "I-a", "B-b", "I-b"],
+      ["O", "B", "I", "L", "U"],
     ]) {
       it(`finds the best allowed sequence by brute force (order ${order}, ${tags.length} tags)`, () => {
         const labels = new LabelSet(tags);

@@ -57,7 +57,7 @@ function emissionScoresFloat32(
   return out;
 }
 
-/** The best tag sequence under the BIO constraints of `labels`. */
+/** The best tag sequence under the BIO (or BILOU) constraints of `labels`. */
 export function viterbi(features: SentenceFeatures, scores: LayerScores, labels: LabelSet): Int32Array {
   const emission =
     scores.emission instanceof Float32Array
@@ -132,6 +132,7 @@ function decodeFirstOrder(emission: Float64Array, scores: LayerScores, labels: L
   let top = Number.NEGATIVE_INFINITY;
   let last = 0;
   for (let tag = 0; tag < size; tag++) {
+    if (!labels.allowedEnd[tag]) continue;
     const score = (best[tag] as number) + (final[tag] as number);
     if (score > top) {
       top = score;
@@ -193,6 +194,7 @@ function decodeSecondOrder(emission: Float64Array, scores: LayerScores, labels: 
   let top = Number.NEGATIVE_INFINITY;
   let state = 0;
   for (let candidate = 0; candidate < states; candidate++) {
+    if (!labels.allowedEnd[candidate % size]) continue;
     const score = (best[candidate] as number) + (final[candidate % size] as number);
     if (score > top) {
       top = score;
