@@ -7,7 +7,7 @@
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BioSentence, bioToChunks } from "../src/align/bio.ts";
 import { sharedPath } from "../src/core/shared-data.ts";
@@ -20,6 +20,7 @@ import {
   type TaggerTrainOptions,
   trainTagger,
 } from "../src/student/tagger/index.ts";
+import { invokedDirectly } from "./invoked-directly.ts";
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
 export const skillSpanResultsPath = join(benchFolder, "results", "skillspan-tagger.json");
@@ -232,17 +233,6 @@ export async function runSkillSpanTaggerBench(options: SkillSpanTaggerBenchOptio
   return results;
 }
 
-/**
- * Direct runs: `node bin/run-ts.js bench/skillspan-tagger.ts` (which drops the script from argv) or
- * tsx. An aggregate runner importing this file sets JOBDISTILL_BENCH_RUNNER=1.
- */
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  if (resolve(entry) === fileURLToPath(import.meta.url)) return true;
-  return basename(entry) === "run-ts.js" && process.env.JOBDISTILL_BENCH_RUNNER !== "1";
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   await runSkillSpanTaggerBench({ writeResults: process.argv.includes("--write-results") });
 }
