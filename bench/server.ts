@@ -122,7 +122,7 @@ function startServerProcess(workspace: string | undefined): Promise<{ child: Chi
   const child = spawn(
     process.execPath,
     ["--expose-gc", runTs, benchFile, "--serve-child", ...(workspace ? ["--workspace", workspace] : [])],
-    { stdio: ["ignore", "pipe", "inherit", "ipc"], env: { ...process.env, JOBDISTILL_BENCH_RUNNER: "0" } },
+    { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   return new Promise((resolveStart, reject) => {
     child.once("exit", (code) => reject(new Error(`the server process exited early (code ${code})`)));

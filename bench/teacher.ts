@@ -108,7 +108,7 @@ async function startServerProcess(options: {
       String(options.latencyMs),
       String(options.requestsPerMinute ?? 0),
     ],
-    { stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, JOBDISTILL_BENCH_RUNNER: "1" } },
+    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
   );
   const nextMessage = <T>(): Promise<T> =>
     new Promise((resolveMessage, reject) => {
