@@ -330,7 +330,8 @@ if (process.argv.includes("--serve")) {
   const at = process.argv.indexOf("--serve");
   await serveForBench(Number(process.argv[at + 1] ?? 0), Number(process.argv[at + 2] ?? 0));
 } else if (invokedDirectly(import.meta.url)) {
-  const seconds = argument("--seconds");
+  // --quick: a 20-second pacing run (the stored figure comes from the full 2 minutes).
+  const seconds = argument("--seconds") ?? (process.argv.includes("--quick") ? "20" : undefined);
   const overheadCalls = argument("--overhead-calls");
   await runTeacherBench({
     ...(seconds === undefined ? {} : { seconds: Number(seconds) }),
