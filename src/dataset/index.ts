@@ -1,6 +1,6 @@
 export * from "./build/index.ts";
 export { labelledText } from "./document-text.ts";
-export * from "./formats/skillspan.ts";
+export * from "./formats/skill-span.ts";
 export * from "./gold/index.ts";
 export * from "./import/index.ts";
 export { type AnnotationSelection, type LabelledDocument, selectAnnotations } from "./select-annotations.ts";

@@ -1,5 +1,5 @@
 import { requirementCategories } from "../tasks/requirements/labels.ts";
-import { skillSpanLayers } from "./formats/skillspan.ts";
+import { skillSpanLayers } from "./formats/skill-span.ts";
 
 /** A task's span labels as datasets and review tools show them. */
 export interface TaskLabel {

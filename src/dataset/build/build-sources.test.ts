@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
 import type { Span } from "../../core/types.ts";
 import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
-import { importSkillSpanGold } from "../gold/skillspan-gold.ts";
+import { importSkillSpanGold } from "../gold/skill-span-gold.ts";
 import { buildDataset } from "./build-dataset.ts";
 import { datasetSplits } from "./examples.ts";
 

@@ -18,4 +18,4 @@ export {
   type SkillSpanImportSummary,
   type SkillSpanOccurrence,
   skillSpanOccurrences,
-} from "./skillspan-gold.ts";
+} from "./skill-span-gold.ts";

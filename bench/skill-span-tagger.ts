@@ -3,7 +3,7 @@
  * strict F1), test scored once, strict and loose, beside published figures. Also training time,
  * single-thread tagging speed, memory and model size.
  *
- *   node bin/run-ts.js bench/skillspan-tagger.ts [--write-results]
+ *   node bin/run-ts.js bench/skill-span-tagger.ts [--write-results]
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BioSentence, bioToChunks } from "../src/align/bio.ts";
 import { sharedPath } from "../src/core/shared-data.ts";
-import { readSkillSpanJson } from "../src/dataset/formats/skillspan.ts";
+import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
 import { type SpanSet, scoreSpans } from "../src/evaluate/span-scorer.ts";
 import {
   loadTagger,
@@ -23,9 +23,9 @@ import {
 import { invokedDirectly } from "./invoked-directly.ts";
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
-export const skillSpanResultsPath = join(benchFolder, "results", "skillspan-tagger.json");
+export const skillSpanResultsPath = join(benchFolder, "results", "skill-span-tagger.json");
 
-/** The settings chosen on dev (see bench/results/skillspan-tagger.json for the figures). */
+/** The settings chosen on dev (see bench/results/skill-span-tagger.json for the figures). */
 export const skillSpanTaggerSettings: TaggerTrainOptions = {
   epochs: 80,
   patience: 10,
@@ -107,7 +107,7 @@ export function scoreLayer(model: TaggerModel, sentences: readonly BioSentence[]
 
 export interface SkillSpanTaggerBenchOptions {
   settings?: TaggerTrainOptions;
-  /** Write bench/results/skillspan-tagger.json (the committed figures). */
+  /** Write bench/results/skill-span-tagger.json (the committed figures). */
   writeResults?: boolean;
   log?: (line: string) => void;
 }
@@ -116,7 +116,7 @@ export async function runSkillSpanTaggerBench(options: SkillSpanTaggerBenchOptio
   const log = options.log ?? console.log;
   const splits = readSkillSpanSplits();
   if (!splits) {
-    log("skipped: skillspan-tagger (needs ../shared/data/skillspan/json; set JOBDISTILL_SHARED)");
+    log("skipped: skill-span-tagger (needs ../shared/data/skillspan/json; set JOBDISTILL_SHARED)");
     return undefined;
   }
   const settings = options.settings ?? skillSpanTaggerSettings;
@@ -139,7 +139,7 @@ export async function runSkillSpanTaggerBench(options: SkillSpanTaggerBenchOptio
 
   const outFolder = join(benchFolder, "out");
   mkdirSync(outFolder, { recursive: true });
-  const modelPath = join(outFolder, "skillspan-tagger.jdt");
+  const modelPath = join(outFolder, "skill-span-tagger.jdt");
   saveTagger(model, modelPath);
   const loadStarted = performance.now();
   const loadCpu = process.cpuUsage();
@@ -172,7 +172,7 @@ export async function runSkillSpanTaggerBench(options: SkillSpanTaggerBenchOptio
       },
     ]),
   );
-  // The short form that src/student/tagger/skillspan-regression.test.ts retrains (under ~90 s).
+  // The short form that src/student/tagger/skill-span-regression.test.ts retrains (under ~90 s).
   const regressionSettings = { ...settings, epochs: regressionEpochs, patience: regressionEpochs };
   const regressionStarted = performance.now();
   const regressionModel = trainTagger(splits.train, { ...regressionSettings, devSentences: splits.dev });
@@ -228,7 +228,7 @@ export async function runSkillSpanTaggerBench(options: SkillSpanTaggerBenchOptio
   log(
     `regression short form (${regressionEpochs} epochs): ${regression.trainingSeconds} s, test strict F1 skill ${regression.testStrictF1.skill}, knowledge ${regression.testStrictF1.knowledge}`,
   );
-  writeFileSync(join(outFolder, "skillspan-tagger.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outFolder, "skill-span-tagger.json"), `${JSON.stringify(results, null, 2)}\n`);
   if (options.writeResults) writeFileSync(skillSpanResultsPath, `${JSON.stringify(results, null, 2)}\n`);
   return results;
 }

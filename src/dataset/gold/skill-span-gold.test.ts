@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
 import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
-import { importSkillSpanGold, SKILLSPAN_TASK, skillSpanOccurrences } from "./skillspan-gold.ts";
+import { importSkillSpanGold, SKILLSPAN_TASK, skillSpanOccurrences } from "./skill-span-gold.ts";
 
 function countStored(workspace: Workspace): { sentences: number; spans: Record<string, number> } {
   const spans: Record<string, number> = {};

@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
-import { readSkillSpanJson } from "../../dataset/formats/skillspan.ts";
+import { readSkillSpanJson } from "../../dataset/formats/skill-span.ts";
 import { multiLabelClassificationReport } from "../../evaluate/classification-metrics.ts";
 import { type SegmentExample, trainSegmentClassifier } from "./index.ts";
 

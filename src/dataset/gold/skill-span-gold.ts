@@ -5,7 +5,7 @@ import { bioToChunks, chunksToCharSpans } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type Span, spanSchema } from "../../core/types.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
-import { readSkillSpanConll, readSkillSpanJson, skillSpanLayers } from "../formats/skillspan.ts";
+import { readSkillSpanConll, readSkillSpanJson, skillSpanLayers } from "../formats/skill-span.ts";
 
 export const SKILLSPAN_TASK = "skills";
 export const SKILLSPAN_GOLD_SOURCE = { kind: "gold", name: "skillspan" } as const;

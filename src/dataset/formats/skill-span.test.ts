@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
 import { bioToChunks } from "../../align/bio.ts";
 import { InputError } from "../../core/errors.ts";
-import { type BioSentence, readSkillSpanConll, readSkillSpanJson } from "./skillspan.ts";
+import { type BioSentence, readSkillSpanConll, readSkillSpanJson } from "./skill-span.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "skillspan-"));
 function fileWith(name: string, text: string): string {

@@ -5,11 +5,11 @@ import { z } from "zod";
 import { describeWithShared } from "../../../test/shared.ts";
 import { bioToChunks } from "../../align/bio.ts";
 import { projectRoot } from "../../core/shared-data.ts";
-import { readSkillSpanJson } from "../../dataset/formats/skillspan.ts";
+import { readSkillSpanJson } from "../../dataset/formats/skill-span.ts";
 import { type TaggerTrainOptions, trainTagger } from "./index.ts";
 
 /**
- * Retrains the SkillSpan tagger in the short form stored by bench/skillspan-tagger.ts (fewer epochs
+ * Retrains the SkillSpan tagger in the short form stored by bench/skill-span-tagger.ts (fewer epochs
  * than the full benchmark, so it fits in about a minute) and fails if test strict span F1 of either
  * layer falls more than one point below the stored figure.
  */
@@ -26,7 +26,7 @@ describeWithShared(
   (testPath) => {
     it("keeps test strict F1 within one point of the stored figures", { timeout: 180_000 }, () => {
       const stored = storedSchema.parse(
-        JSON.parse(readFileSync(join(projectRoot, "bench", "results", "skillspan-tagger.json"), "utf8")),
+        JSON.parse(readFileSync(join(projectRoot, "bench", "results", "skill-span-tagger.json"), "utf8")),
       ).regression;
       const folder = join(testPath, "..");
       const train = readSkillSpanJson(join(folder, "train.json"));
