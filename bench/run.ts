@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, each in its own process (so memory figures are its own), one
  * after the other (so they do not compete for the two cores). Each prints its figures and ratios
- * against a baseline measured in the same run, and writes JSON under bench/out or bench/results.
+ * against a baseline measured in the same run, and writes JSON under bench/out. The stored figures in
+ * bench/results change only when a bench is run by hand with --write-results.
  *
  *   npm run bench                       # everything, full size (SkillSpan benches need ../shared)
  *   npm run bench -- --quick            # smaller grids and shorter timings

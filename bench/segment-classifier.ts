@@ -37,7 +37,7 @@ interface Segment {
 export interface SegmentClassifierBenchOptions {
   /** Smaller hyperparameter grids and timing loops. */
   quick?: boolean;
-  /** Where to write the JSON figures (default bench/results/segment-classifier.json). */
+  /** Where to write the JSON figures (default bench/out/segment-classifier.json; bench/results with --write-results). */
   outputPath?: string;
   log?: (line: string) => void;
 }
@@ -475,8 +475,7 @@ export async function runSegmentClassifierBench(
   log(result.markdown.ours);
 
   const outputPath =
-    options.outputPath ??
-    resolve(dirname(fileURLToPath(import.meta.url)), "results", "segment-classifier.json");
+    options.outputPath ?? resolve(dirname(fileURLToPath(import.meta.url)), "out", "segment-classifier.json");
   mkdirSync(dirname(outputPath), { recursive: true });
   writeFileSync(outputPath, JSON.stringify(result, null, 2) + "\n");
   log(`wrote ${outputPath}`);
@@ -484,5 +483,11 @@ export async function runSegmentClassifierBench(
 }
 
 if (invokedDirectly(import.meta.url)) {
-  await runSegmentClassifierBench({ quick: process.argv.includes("--quick") });
+  // The stored figures (bench/results) change only when asked: --write-results (never with --quick).
+  const quick = process.argv.includes("--quick");
+  const stored = resolve(dirname(fileURLToPath(import.meta.url)), "results", "segment-classifier.json");
+  await runSegmentClassifierBench({
+    quick,
+    ...(process.argv.includes("--write-results") && !quick ? { outputPath: stored } : {}),
+  });
 }

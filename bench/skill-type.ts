@@ -9,7 +9,7 @@
  * Also reported: the lexicon answering the spans it names, the student the rest.
  * Run: `node bin/run-ts.js bench/skill-type.ts [--split val|test] [--no-write]`.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
@@ -29,7 +29,7 @@ import { invokedDirectly } from "./invoked-directly.ts";
 export interface SkillTypeBenchOptions {
   /** Which split of the typed spans to score (default test). */
   split?: "val" | "test";
-  /** Where to write the JSON figures (default bench/results/skill-type.json for test, nowhere for val; false = do not write). */
+  /** Where to write the JSON figures (default bench/out/skill-type.json for test (bench/results with --write-results), nowhere for val; false = do not write). */
   outputPath?: string | false;
   training?: SkillTypeTrainingOptions;
   /** Add the hand-written soft-skill seed phrases to the lexicon's labels (default true). */
@@ -267,10 +267,11 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   // Only the test split's figures are the stored result; a val run writes nothing unless told.
   const outputPath =
     options.outputPath ??
-    (split === "val"
-      ? false
-      : resolve(dirname(fileURLToPath(import.meta.url)), "results", "skill-type.json"));
-  if (outputPath !== false) writeFileSync(outputPath, `${JSON.stringify(result, null, 2)}\n`);
+    (split === "val" ? false : resolve(dirname(fileURLToPath(import.meta.url)), "out", "skill-type.json"));
+  if (outputPath !== false) {
+    mkdirSync(dirname(outputPath), { recursive: true });
+    writeFileSync(outputPath, `${JSON.stringify(result, null, 2)}\n`);
+  }
   return result;
 }
 
@@ -278,5 +279,11 @@ if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
   const splitIndex = args.indexOf("--split");
   const split = splitIndex >= 0 && args[splitIndex + 1] === "val" ? "val" : "test";
-  runSkillTypeBench({ split, ...(args.includes("--no-write") ? { outputPath: false } : {}) });
+  // The stored figures (bench/results) change only when asked: --write-results.
+  const stored = resolve(dirname(fileURLToPath(import.meta.url)), "results", "skill-type.json");
+  runSkillTypeBench({
+    split,
+    ...(args.includes("--no-write") ? { outputPath: false } : {}),
+    ...(args.includes("--write-results") && split === "test" ? { outputPath: stored } : {}),
+  });
 }
