@@ -131,7 +131,14 @@ export class LlamaLanguageModel implements LanguageModel {
     } catch (error) {
       if (request.signal?.aborted) throw new InterruptedError();
       if (timeout?.aborted) throw timeoutError(request.timeoutMs ?? 0);
-      throw new JobdistillError(`local model failed: ${errorMessage(error)}`, {
+      const prompt = request.messages.map((message) => message.content).join("\n");
+      const promptTokens = this.countTokens(prompt);
+      const contextSize = this.context.contextSize;
+      const hint =
+        promptTokens >= contextSize * 0.9
+          ? ` (the prompt is about ${promptTokens} tokens and the model's context ${contextSize}: use a model with a longer context)`
+          : "";
+      throw new JobdistillError(`local model failed: ${errorMessage(error)}${hint}`, {
         code: "llama",
         cause: error,
       });
