@@ -78,6 +78,24 @@ export interface SpendRow {
   costUsd: number;
 }
 
+/** A WHERE clause for the usual filters of calls and failures: by run, by task, plus fixed conditions. */
+function runAndTaskFilter(
+  options: { runId?: number; task?: string },
+  fixed: readonly string[] = [],
+): { where: string; values: (string | number)[] } {
+  const clauses = [...fixed];
+  const values: (string | number)[] = [];
+  if (options.runId !== undefined) {
+    clauses.push("run_id = ?");
+    values.push(options.runId);
+  }
+  if (options.task !== undefined) {
+    clauses.push("task = ?");
+    values.push(options.task);
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", values };
+}
+
 export class CallsStore {
   private readonly getOutput: Database.Statement;
   private readonly insertCall: Database.Statement;
@@ -166,18 +184,7 @@ export class CallsStore {
   failures(
     options: { runId?: number; task?: string; finalOnly?: boolean; limit?: number } = {},
   ): StoredCallFailure[] {
-    const clauses: string[] = [];
-    const values: (string | number)[] = [];
-    if (options.runId !== undefined) {
-      clauses.push("run_id = ?");
-      values.push(options.runId);
-    }
-    if (options.task !== undefined) {
-      clauses.push("task = ?");
-      values.push(options.task);
-    }
-    if (options.finalOnly) clauses.push("final = 1");
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
+    const { where, values } = runAndTaskFilter(options, options.finalOnly ? ["final = 1"] : []);
     const rows = this.db
       .prepare(`SELECT * FROM call_failures ${where} ORDER BY id DESC LIMIT ?`)
       .all(...values, options.limit ?? -1);
@@ -236,17 +243,7 @@ export class CallsStore {
   }
 
   count(options: { runId?: number; task?: string } = {}): number {
-    const clauses: string[] = [];
-    const values: (string | number)[] = [];
-    if (options.runId !== undefined) {
-      clauses.push("run_id = ?");
-      values.push(options.runId);
-    }
-    if (options.task !== undefined) {
-      clauses.push("task = ?");
-      values.push(options.task);
-    }
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
+    const { where, values } = runAndTaskFilter(options);
     return (this.db.prepare(`SELECT count(*) AS n FROM calls ${where}`).get(...values) as { n: number }).n;
   }
 }
