@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureIo } from "../../../test/capture-io.ts";
 import {
   type OpenAiTestServer,
   type RecordedRequest,
@@ -10,22 +11,9 @@ import {
 } from "../../../test/openai-test-server.ts";
 import { describeWithShared } from "../../../test/shared.ts";
 import { openWorkspace } from "../../core/workspace/index.ts";
-import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    interactive: false,
-  };
-}
 
 /** Documents whose right label can be read off the text: "cat" or "dog". */
 function seedWorkspace(dir: string, count: number): void {
@@ -99,7 +87,7 @@ describe("jobdistill label", () => {
   it("labels every document, prints a summary, and a rerun only reads the cache", async () => {
     const dir = tempDir();
     seedWorkspace(dir, 30);
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(labelArgs(dir, server.url), io)).toBe(0);
     expect(io.stdout.join("\n")).toMatch(/finished run 1: 30 labelled, 0 cached, 0 failed of 30/);
     const stored = storedLabels(dir);
@@ -107,7 +95,7 @@ describe("jobdistill label", () => {
     expect(stored.byDocument.get("doc-3")).toEqual(["cat"]);
     expect(stored.byDocument.get("doc-4")).toEqual(["dog"]);
 
-    const again = capture();
+    const again = captureIo();
     expect(await runCli(labelArgs(dir, server.url), again)).toBe(0);
     expect(again.stdout.join("\n")).toMatch(/0 labelled, 30 cached/);
     expect(server.requests).toHaveLength(30);
@@ -116,7 +104,7 @@ describe("jobdistill label", () => {
   it("--dry-run prints items, cache hits, tokens and cost, and calls nothing", async () => {
     const dir = tempDir();
     seedWorkspace(dir, 10);
-    const io = capture();
+    const io = captureIo();
     const args = labelArgs(dir, server.url, "--dry-run", "--limit", "4").map((arg) =>
       arg === "test-model" ? "gpt-4o-mini" : arg,
     );
@@ -131,12 +119,12 @@ describe("jobdistill label", () => {
   it("--sample draws reproducibly", async () => {
     const dir = tempDir();
     seedWorkspace(dir, 20);
-    expect(await runCli(labelArgs(dir, server.url, "--sample", "5", "--seed", "3"), capture())).toBe(0);
+    expect(await runCli(labelArgs(dir, server.url, "--sample", "5", "--seed", "3"), captureIo())).toBe(0);
     const first = [...storedLabels(dir).byDocument.keys()].sort();
     expect(first).toHaveLength(5);
     const other = tempDir();
     seedWorkspace(other, 20);
-    expect(await runCli(labelArgs(other, server.url, "--sample", "5", "--seed", "3"), capture())).toBe(0);
+    expect(await runCli(labelArgs(other, server.url, "--sample", "5", "--seed", "3"), captureIo())).toBe(0);
     expect([...storedLabels(other).byDocument.keys()].sort()).toEqual(first);
   });
 
@@ -152,7 +140,7 @@ describe("jobdistill label", () => {
       [labelArgs(tempDir(), server.url), /nothing to label/],
     ];
     for (const [args, message] of cases) {
-      const io = capture();
+      const io = captureIo();
       expect(await runCli(args, io)).toBe(2);
       expect(io.stderr.join("\n")).toMatch(message);
     }
@@ -164,7 +152,7 @@ describe("jobdistill label", () => {
     const saved = process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_API_KEY;
     try {
-      const io = capture();
+      const io = captureIo();
       const args = labelArgs(dir, server.url).filter((arg) => arg !== "--api-key" && arg !== "sk-test");
       expect(await runCli(args, io)).toBe(2);
       expect(io.stderr.join("\n")).toMatch(/--api-key option or the OPENAI_API_KEY environment variable/);
@@ -186,7 +174,7 @@ describe("jobdistill label", () => {
       if (served % 3 === 1) return { kind: "error", status: 500, message: `upstream failed for ${echo}` };
       return { kind: "text", content: `not json, but your key is ${echo}` };
     });
-    const io = capture();
+    const io = captureIo();
     const code = await runCli(
       labelArgs(dir, server.url, "--max-retries", "1", "--max-repairs", "1").map((arg) =>
         arg === "sk-test" ? secret : arg,
@@ -256,13 +244,13 @@ describe("jobdistill label, interrupted", () => {
     expect(partial.rows).toBeGreaterThan(0);
     expect(partial.rows).toBeLessThan(150);
 
-    const resumed = capture();
+    const resumed = captureIo();
     expect(await runCli(labelArgs(killed, server.url), resumed)).toBe(0);
     expect(resumed.stdout.join("\n")).toContain(`${150 - partial.rows} labelled, ${partial.rows} cached`);
 
     const reference = tempDir();
     seedWorkspace(reference, 150);
-    expect(await runCli(labelArgs(reference, server.url), capture())).toBe(0);
+    expect(await runCli(labelArgs(reference, server.url), captureIo())).toBe(0);
 
     const final = storedLabels(killed);
     const expected = storedLabels(reference);
@@ -320,7 +308,7 @@ describeWithShared("jobdistill label --provider llama", "fixtures/stories260K.gg
   it("stores schema-valid annotations made by a local GGUF model", async () => {
     const dir = tempDir();
     seedWorkspace(dir, 4);
-    const io = capture();
+    const io = captureIo();
     const code = await runCli(
       [
         "--workspace",

@@ -2,22 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIo } from "../../../test/capture-io.ts";
 import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { openWorkspace } from "../../core/workspace/index.ts";
-import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    interactive: false,
-  };
-}
 
 let dir: string;
 let server: OpenAiTestServer;
@@ -29,7 +17,7 @@ beforeAll(async () => {
     Array.from({ length: 6 }, (_, index) => ({ id: `doc-${index}`, text: `document number ${index}` })),
   );
   workspace.close();
-  const io = capture();
+  const io = captureIo();
   // doc-5 is always answered with nonsense: it fails after its repairs.
   server = await startOpenAiTestServer({
     defaultBehaviour: (request) =>
@@ -69,7 +57,7 @@ afterAll(async () => {
 
 describe("jobdistill runs", () => {
   it("lists runs with items, tokens, cost and duration", async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(["--workspace", dir, "runs"], io)).toBe(0);
     const [header, row] = io.stdout.join("\n").split("\n");
     expect(header).toMatch(
@@ -81,13 +69,13 @@ describe("jobdistill runs", () => {
   });
 
   it("shows one run with its spend per model, and as JSON", async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(["--workspace", dir, "runs", "show", "1"], io)).toBe(0);
     const text = io.stdout.join("\n");
     expect(text).toContain("run 1: label classify — done");
     expect(text).toContain("failed attempts: 2 (1 final)");
     expect(text).toMatch(/openai\s+gpt-4o-mini\s+5\s+\d+\s+\d+\s+\$0\.\d{4}/);
-    const json = capture();
+    const json = captureIo();
     expect(await runCli(["--workspace", dir, "runs", "show", "1", "--json"], json)).toBe(0);
     const detail = JSON.parse(json.stdout.join("\n"));
     expect(detail).toMatchObject({ run: { id: 1, itemsDone: 5, itemsFailed: 1 }, finalFailures: 1 });
@@ -96,7 +84,7 @@ describe("jobdistill runs", () => {
   });
 
   it("says clearly when a run does not exist", async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(["--workspace", dir, "runs", "show", "99"], io)).toBe(2);
     expect(io.stderr.join("\n")).toContain("there is no run 99");
   });
@@ -104,13 +92,13 @@ describe("jobdistill runs", () => {
 
 describe("jobdistill failures", () => {
   it("lists failed attempts with their evidence, filtered by run, task and finality", async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(["--workspace", dir, "failures", "--run", "1", "--final"], io)).toBe(0);
     const text = io.stdout.join("\n");
     expect(text).toMatch(/run 1 classify item doc-5 attempt 2 \(final\) — no-object/);
     expect(text).toContain("issue: label: Invalid option");
     expect(text).toContain('raw: "{\\"label\\": \\"neither\\"}"');
-    const json = capture();
+    const json = captureIo();
     expect(await runCli(["--workspace", dir, "failures", "--task", "classify", "--json"], json)).toBe(0);
     const failures = JSON.parse(json.stdout.join("\n"));
     expect(failures).toHaveLength(2);
@@ -119,7 +107,7 @@ describe("jobdistill failures", () => {
       finishReason: "stop",
       rawText: '{"label": "neither"}',
     });
-    const none = capture();
+    const none = captureIo();
     expect(await runCli(["--workspace", dir, "failures", "--task", "other"], none)).toBe(0);
     expect(none.stdout.join("\n")).toBe("no failures");
   });

@@ -2,26 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIo } from "../../../test/capture-io.ts";
 import {
   lastUserMessage,
   type OpenAiTestServer,
   startOpenAiTestServer,
 } from "../../../test/openai-test-server.ts";
 import { openWorkspace } from "../../core/workspace/index.ts";
-import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    interactive: false,
-  };
-}
 
 const lexiconCsv = [
   "preferredLabel,esco_group_code,skillType,coarse_label",
@@ -86,7 +74,7 @@ describe("lexicon, skill-type and judge commands", () => {
   });
 
   const run = async (...args: string[]) => {
-    const io = capture();
+    const io = captureIo();
     const code = await runCli(["--workspace", join(dir, "ws"), ...args], io);
     return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
   };
