@@ -33,8 +33,32 @@ export function emissionScores(features: SentenceFeatures, scores: LayerScores, 
 }
 
 /**
+ * Scratch arrays reused across calls (decoding is synchronous, so one set serves every layer): the
+ * per-sentence allocations were a measurable part of prediction time. Grown to the longest sentence.
+ */
+const scratch = {
+  emission: new Float64Array(0),
+  best: new Float64Array(0),
+  next: new Float64Array(0),
+  back: new Int32Array(0),
+};
+
+function scratchFloat64(name: "emission" | "best" | "next", length: number): Float64Array {
+  if (scratch[name].length < length)
+    scratch[name] = new Float64Array(Math.max(length, 2 * scratch[name].length));
+  return scratch[name];
+}
+
+function scratchBack(length: number): Int32Array {
+  if (scratch.back.length < length) scratch.back = new Int32Array(Math.max(length, 2 * scratch.back.length));
+  return scratch.back;
+}
+
+/**
  * The same sum over float32 weights (saved models and averaged weights), as its own function so each
- * call site stays monomorphic for V8 (training sums float64 weights).
+ * call site stays monomorphic for V8 (training sums float64 weights). Writes into the scratch array:
+ * only `viterbi` uses it, and it decodes before the next call. Each (token, tag) sum starts at 0 and
+ * adds the features in order, exactly as `emissionScores` does, so decoding sees the same values.
  */
 function emissionScoresFloat32(
   features: SentenceFeatures,
@@ -43,7 +67,8 @@ function emissionScoresFloat32(
   size: number,
 ): Float64Array {
   const count = features.offsets.length - 1;
-  const out = new Float64Array(count * size);
+  const out = scratchFloat64("emission", count * size);
+  out.fill(0, 0, count * size);
   const { ids, offsets } = features;
   for (let position = 0; position < count; position++) {
     const row = position * size;
@@ -63,14 +88,19 @@ export function viterbi(features: SentenceFeatures, scores: LayerScores, labels:
     scores.emission instanceof Float32Array
       ? emissionScoresFloat32(features, scores.emission, scores.bucketMask, labels.size)
       : emissionScores(features, scores, labels.size);
-  return decodeEmission(emission, scores, labels);
+  return decodeEmission(emission, scores, labels, features.offsets.length - 1);
 }
 
 /** Viterbi over precomputed emission scores (training adds its cost to them first). */
-export function decodeEmission(emission: Float64Array, scores: LayerScores, labels: LabelSet): Int32Array {
+export function decodeEmission(
+  emission: Float64Array,
+  scores: LayerScores,
+  labels: LabelSet,
+  count = emission.length / labels.size,
+): Int32Array {
   return scores.order === 1
-    ? decodeFirstOrder(emission, scores, labels)
-    : decodeSecondOrder(emission, scores, labels);
+    ? decodeFirstOrder(emission, scores, labels, count)
+    : decodeSecondOrder(emission, scores, labels, count);
 }
 
 /** The score of one tag sequence: emissions plus transitions, as Viterbi adds them. */
@@ -97,9 +127,13 @@ export function sequenceScore(
   return last === undefined ? total : total + (scores.final[last] as number);
 }
 
-function decodeFirstOrder(emission: Float64Array, scores: LayerScores, labels: LabelSet): Int32Array {
+function decodeFirstOrder(
+  emission: Float64Array,
+  scores: LayerScores,
+  labels: LabelSet,
+  count: number,
+): Int32Array {
   const size = labels.size;
-  const count = emission.length / size;
   const result = new Int32Array(count);
   if (count === 0) return result;
   const { transition, final } = scores;
@@ -146,34 +180,85 @@ function decodeFirstOrder(emission: Float64Array, scores: LayerScores, labels: L
   return result;
 }
 
-/** States are (previous tag, tag) pairs; previous = size marks the sentence start. */
-function decodeSecondOrder(emission: Float64Array, scores: LayerScores, labels: LabelSet): Int32Array {
+/**
+ * Which transitions the BIO/BILOU constraints allow, as lists, so the second-order loops visit only
+ * those: for each previous tag, the tags that may follow it and the tags (or the start) it may follow.
+ * Lists keep ascending order, so ties break exactly as a full scan with the same skips would.
+ */
+interface TransitionLists {
+  /** followers[previous]: tags allowed after previous (previous in 0..size-1). */
+  followers: Int32Array[];
+  /** predecessors[previous]: beforePrevious in 0..size (size = start) allowed before previous. */
+  predecessors: Int32Array[];
+  /** The tags allowed at the sentence start. */
+  starters: Int32Array;
+}
+
+const transitionListCache = new WeakMap<LabelSet, TransitionLists>();
+
+function transitionLists(labels: LabelSet): TransitionLists {
+  const cached = transitionListCache.get(labels);
+  if (cached) return cached;
+  const { size, allowed, start } = labels;
+  const where = (count: number, keep: (index: number) => boolean): Int32Array => {
+    const out: number[] = [];
+    for (let index = 0; index < count; index++) if (keep(index)) out.push(index);
+    return Int32Array.from(out);
+  };
+  const lists: TransitionLists = {
+    followers: Array.from({ length: size }, (_, previous) =>
+      where(size, (tag) => allowed[previous * size + tag] === 1),
+    ),
+    predecessors: Array.from({ length: size }, (_, previous) =>
+      where(size + 1, (beforePrevious) => allowed[beforePrevious * size + previous] === 1),
+    ),
+    starters: where(size, (tag) => allowed[start * size + tag] === 1),
+  };
+  transitionListCache.set(labels, lists);
+  return lists;
+}
+
+/**
+ * States are (previous tag, tag) pairs; previous = size marks the sentence start. A state that a
+ * constraint forbids is never written, so it keeps −∞ and skipping it (via the transition lists)
+ * changes no score; reachable states still skip −∞ predecessors as before.
+ */
+function decodeSecondOrder(
+  emission: Float64Array,
+  scores: LayerScores,
+  labels: LabelSet,
+  count: number,
+): Int32Array {
   const size = labels.size;
   const width = size + 1;
   const states = width * size;
-  const count = emission.length / size;
   const result = new Int32Array(count);
   if (count === 0) return result;
   const { transition, transition2, final } = scores;
-  const { allowed, start } = labels;
-  let best = new Float64Array(states).fill(Number.NEGATIVE_INFINITY);
-  let next = new Float64Array(states);
-  const back = new Int32Array(count * states);
-  for (let tag = 0; tag < size; tag++) {
-    if (!allowed[start * size + tag]) continue;
+  const { start } = labels;
+  const { followers, predecessors, starters } = transitionLists(labels);
+  let best = scratchFloat64("best", states).fill(Number.NEGATIVE_INFINITY, 0, states);
+  let next = scratchFloat64("next", states);
+  const back = scratchBack(count * states);
+  for (const tag of starters) {
     best[start * size + tag] =
       (emission[tag] as number) +
       (transition[start * size + tag] as number) +
       (transition2[(start * width + start) * size + tag] as number);
   }
   for (let position = 1; position < count; position++) {
-    next.fill(Number.NEGATIVE_INFINITY);
+    next.fill(Number.NEGATIVE_INFINITY, 0, states);
+    const row = position * size;
+    const backRow = position * states;
     for (let previous = 0; previous < size; previous++) {
-      for (let tag = 0; tag < size; tag++) {
-        if (!allowed[previous * size + tag]) continue;
+      const allowedTags = followers[previous] as Int32Array;
+      const allowedBefore = predecessors[previous] as Int32Array;
+      for (let tagIndex = 0; tagIndex < allowedTags.length; tagIndex++) {
+        const tag = allowedTags[tagIndex] as number;
         let top = Number.NEGATIVE_INFINITY;
         let from = 0;
-        for (let beforePrevious = 0; beforePrevious <= size; beforePrevious++) {
+        for (let beforeIndex = 0; beforeIndex < allowedBefore.length; beforeIndex++) {
+          const beforePrevious = allowedBefore[beforeIndex] as number;
           const state = beforePrevious * size + previous;
           const prior = best[state] as number;
           if (prior === Number.NEGATIVE_INFINITY) continue;
@@ -184,9 +269,8 @@ function decodeSecondOrder(emission: Float64Array, scores: LayerScores, labels: 
           }
         }
         const state = previous * size + tag;
-        next[state] =
-          top + (transition[previous * size + tag] as number) + (emission[position * size + tag] as number);
-        back[position * states + state] = from;
+        next[state] = top + (transition[previous * size + tag] as number) + (emission[row + tag] as number);
+        back[backRow + state] = from;
       }
     }
     [best, next] = [next, best];
