@@ -20,12 +20,19 @@ export class LabelSet {
   /** allowedEnd[tag]: whether a sentence may end on tag (BILOU: not inside an open span). */
   readonly allowedEnd: Uint8Array;
   private readonly index: Map<string, number>;
+  /** Each tag as BIO (L → I, U → B), spelled once so decoding builds no strings. */
+  private readonly bioTags: readonly string[];
 
   constructor(readonly tags: readonly string[]) {
     this.size = tags.length;
     this.start = tags.length;
     this.encoding = tags.some((tag) => tag[0] === "L" || tag[0] === "U") ? "bilou" : "bio";
     this.index = new Map(tags.map((tag, position) => [tag, position]));
+    this.bioTags = tags.map((tag) => {
+      if (tag[0] === "L") return `I${tag.slice(1)}`;
+      if (tag[0] === "U") return `B${tag.slice(1)}`;
+      return tag;
+    });
     this.allowed = new Uint8Array((this.size + 1) * this.size);
     const follows = this.encoding === "bilou" ? canFollowBilou : canFollowBio;
     for (let previous = 0; previous <= this.size; previous++) {
@@ -87,12 +94,10 @@ export class LabelSet {
 
   /** BIO tags of decoded ids: L reads as I and U as B. */
   decodeBio(ids: ArrayLike<number>): string[] {
-    return Array.from(ids, (id) => {
-      const tag = this.tags[id] as string;
-      if (tag[0] === "L") return `I${tag.slice(1)}`;
-      if (tag[0] === "U") return `B${tag.slice(1)}`;
-      return tag;
-    });
+    const out = new Array<string>(ids.length);
+    for (let position = 0; position < ids.length; position++)
+      out[position] = this.bioTags[ids[position] as number] as string;
+    return out;
   }
 }
 

@@ -82,10 +82,8 @@ export class TaggerModel {
         out[name] = tags;
         continue;
       }
-      const chunks = spanEdges.reduce(
-        (current, model) => refineSpanEdges(tokens, current, model),
-        bioToChunks(tags),
-      );
+      let chunks = bioToChunks(tags);
+      for (const model of spanEdges) chunks = refineSpanEdges(tokens, chunks, model);
       out[name] = chunksToTags(chunks, tokens.length);
     }
     return out;

@@ -78,50 +78,62 @@ const outside: TokenAtoms = {
   punctuation: false,
 };
 
+function atomAt(atoms: readonly TokenAtoms[], index: number): TokenAtoms {
+  return atoms[index] ?? outside;
+}
+
+function pair(template: number, left: number, right: number): number {
+  return combineHash(combineHash(template, left), right);
+}
+
+/** How many features `candidateFeatures` writes. */
+const candidateFeatureCount = 15;
+
+/**
+ * The hashed features of one candidate span, written into `into` (prediction reuses one array, as
+ * scoring thousands of candidates per second made the per-candidate arrays show up in profiles).
+ */
 function candidateFeatures(
   atoms: readonly TokenAtoms[],
   start: number,
   end: number,
   model: SpanEdgeModel,
-): number[] {
-  const at = (index: number) => atoms[index] ?? outside;
+  into: Uint32Array = new Uint32Array(candidateFeatureCount),
+): Uint32Array {
   const length = Math.min(end - start, model.maxLength);
   let punctuation = 0;
-  for (let index = start; index < end; index++) if (at(index).punctuation) punctuation++;
+  for (let index = start; index < end; index++) if (atomAt(atoms, index).punctuation) punctuation++;
   // Seen from the moving edge: its word, the words beyond it, and the fixed edge's word.
-  const towardsOutside = model.side === "end" ? 1 : -1;
-  const edgeIndex = model.side === "end" ? end - 1 : start;
-  const edge = at(edgeIndex);
-  const fixed = at(model.side === "end" ? start : end - 1).core;
-  const outer = at(edgeIndex + towardsOutside);
-  const beyond = at(edgeIndex + 2 * towardsOutside).core;
-  const pair = (template: number, left: number, right: number) =>
-    combineHash(combineHash(template, left), right);
-  const values = [
-    1,
-    combineHash(2, edge.core),
-    combineHash(3, outer.core),
-    pair(4, edge.core, outer.core),
-    pair(5, outer.core, beyond),
-    combineHash(6, beyond),
-    combineHash(7, length),
-    pair(8, fixed, length),
-    pair(9, fixed, edge.core),
-    pair(10, length, outer.core),
-    combineHash(11, model.side === "end" ? edge.suffix : edge.prefix),
-    combineHash(12, edge.shape),
-    combineHash(13, outer.shape),
-    combineHash(14, model.side === "end" ? edge.trailing : edge.leading),
-    combineHash(15, Math.min(punctuation, 3)),
-  ];
+  const isEnd = model.side === "end";
+  const towardsOutside = isEnd ? 1 : -1;
+  const edgeIndex = isEnd ? end - 1 : start;
+  const edge = atomAt(atoms, edgeIndex);
+  const fixed = atomAt(atoms, isEnd ? start : end - 1).core;
+  const outer = atomAt(atoms, edgeIndex + towardsOutside);
+  const beyond = atomAt(atoms, edgeIndex + 2 * towardsOutside).core;
   const mask = 2 ** model.hashBits - 1;
-  const salt = model.side === "end" ? 0 : 0x5bd1e995;
-  return values.map((value) => (value ^ salt) & mask);
+  const salt = isEnd ? 0 : 0x5bd1e995;
+  into[0] = (1 ^ salt) & mask;
+  into[1] = (combineHash(2, edge.core) ^ salt) & mask;
+  into[2] = (combineHash(3, outer.core) ^ salt) & mask;
+  into[3] = (pair(4, edge.core, outer.core) ^ salt) & mask;
+  into[4] = (pair(5, outer.core, beyond) ^ salt) & mask;
+  into[5] = (combineHash(6, beyond) ^ salt) & mask;
+  into[6] = (combineHash(7, length) ^ salt) & mask;
+  into[7] = (pair(8, fixed, length) ^ salt) & mask;
+  into[8] = (pair(9, fixed, edge.core) ^ salt) & mask;
+  into[9] = (pair(10, length, outer.core) ^ salt) & mask;
+  into[10] = (combineHash(11, isEnd ? edge.suffix : edge.prefix) ^ salt) & mask;
+  into[11] = (combineHash(12, edge.shape) ^ salt) & mask;
+  into[12] = (combineHash(13, outer.shape) ^ salt) & mask;
+  into[13] = (combineHash(14, isEnd ? edge.trailing : edge.leading) ^ salt) & mask;
+  into[14] = (combineHash(15, Math.min(punctuation, 3)) ^ salt) & mask;
+  return into;
 }
 
-function score(features: readonly number[], weights: Float32Array | Float64Array): number {
+function score(features: ArrayLike<number>, weights: Float32Array | Float64Array): number {
   let total = 0;
-  for (const id of features) total += weights[id] as number;
+  for (let index = 0; index < features.length; index++) total += weights[features[index] as number] as number;
   return total;
 }
 
@@ -160,7 +172,7 @@ export function trainSpanEdge(
         spans.push({ atoms, start: chunk.startToken, end: chunk.endToken });
     }
   }
-  const bump = (features: number[], amount: number, step: number) => {
+  const bump = (features: Uint32Array, amount: number, step: number) => {
     for (const id of features) {
       weights[id] = (weights[id] as number) + amount;
       sums[id] = (sums[id] as number) + amount * step;
@@ -194,6 +206,9 @@ export function trainSpanEdge(
   return model;
 }
 
+/** Reused by `refineSpanEdges` for each candidate's features. */
+const candidateScratch = new Uint32Array(candidateFeatureCount);
+
 /** The chunks with one edge moved where the model is surer by `margin`; never into a neighbour. */
 export function refineSpanEdges(
   tokens: readonly string[],
@@ -203,7 +218,10 @@ export function refineSpanEdges(
 ): BioChunk[] {
   if (chunks.length === 0) return [];
   const atoms = tokens.map(tokenAtoms);
-  return chunks.map((chunk, index) => {
+  const { weights } = model;
+  const refined: BioChunk[] = [];
+  for (let index = 0; index < chunks.length; index++) {
+    const chunk = chunks[index] as BioChunk;
     const { startToken: start, endToken: end } = chunk;
     const low = Math.max(0, end - model.maxLength, chunks[index - 1]?.endToken ?? 0);
     const high = Math.min(
@@ -211,24 +229,36 @@ export function refineSpanEdges(
       start + model.maxLength,
       chunks[index + 1]?.startToken ?? tokens.length,
     );
-    let best: [number, number] = [start, end];
-    let top = score(candidateFeatures(atoms, start, end, model), model.weights) + margin;
-    for (const candidate of candidates(model.side, start, end, low, high)) {
-      const value = score(candidateFeatures(atoms, candidate[0], candidate[1], model), model.weights);
+    let bestStart = start;
+    let bestEnd = end;
+    let top = score(candidateFeatures(atoms, start, end, model, candidateScratch), weights) + margin;
+    // The candidates of `candidates()`, in the same order, without building the list.
+    const first = model.side === "end" ? start + 1 : end - 1;
+    const last = model.side === "end" ? high : low;
+    const step = model.side === "end" ? 1 : -1;
+    for (let edge = first; step * edge <= step * last; edge += step) {
+      const candidateStart = model.side === "end" ? start : edge;
+      const candidateEnd = model.side === "end" ? edge : end;
+      const value = score(
+        candidateFeatures(atoms, candidateStart, candidateEnd, model, candidateScratch),
+        weights,
+      );
       if (value > top) {
         top = value;
-        best = candidate;
+        bestStart = candidateStart;
+        bestEnd = candidateEnd;
       }
     }
-    return best[0] === start && best[1] === end
-      ? chunk
-      : { ...chunk, startToken: best[0], endToken: best[1] };
-  });
+    refined.push(
+      bestStart === start && bestEnd === end ? chunk : { ...chunk, startToken: bestStart, endToken: bestEnd },
+    );
+  }
+  return refined;
 }
 
 /** BIO tags of chunks over `count` tokens (bare or typed, as the chunk labels say). */
 export function chunksToTags(chunks: readonly BioChunk[], count: number): string[] {
-  const tags = Array.from({ length: count }, () => "O");
+  const tags = new Array<string>(count).fill("O");
   for (const chunk of chunks) {
     const suffix = chunk.label === "" ? "" : `-${chunk.label}`;
     for (let position = chunk.startToken; position < chunk.endToken; position++)
