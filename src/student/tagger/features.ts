@@ -40,6 +40,9 @@ const slot = {
 
 const beginPadding = "\u0000<s>";
 const endPadding = "\u0000</s>";
+const firstHash = hashString("first");
+const secondHash = hashString("second");
+const laterHash = hashString("later");
 
 /**
  * Turns tokens into hashed feature ids. Everything that depends on one token alone (its forms,
@@ -52,6 +55,8 @@ export class FeatureExtractor {
   private readonly clusterSlot: number;
   private readonly atomCount: number;
   private readonly neighbourSlots: number[];
+  /** Atoms paired across the token: core, short shape and the second cluster depth. */
+  private readonly bigramSlots: number[];
 
   constructor(
     readonly settings: FeatureSettings,
@@ -69,6 +74,7 @@ export class FeatureExtractor {
       slot.placeholder,
       ...clusterSlots,
     ];
+    this.bigramSlots = [slot.core, slot.shortShape, ...clusterSlots.slice(1, 2)];
   }
 
   private atoms(token: string): Uint32Array {
@@ -134,64 +140,81 @@ export class FeatureExtractor {
     return ngrams;
   }
 
+  /**
+   * Ids are written into one growing buffer through a method rather than a closure and a number[]
+   * per sentence: those allocations were a visible share of prediction time. The ids and their order
+   * are what they always were (the model's weights depend on them).
+   */
+  private buffer = new Uint32Array(4096);
+  private length = 0;
+
+  private push(id: number): void {
+    if (this.length === this.buffer.length) {
+      const grown = new Uint32Array(this.buffer.length * 2);
+      grown.set(this.buffer);
+      this.buffer = grown;
+    }
+    this.buffer[this.length++] = id;
+  }
+
+  private add(template: number, value: number): void {
+    if (value !== 0) this.push(combineHash(template, value));
+  }
+
   extract(tokens: readonly string[]): SentenceFeatures {
     const count = tokens.length;
-    const { window } = this.settings;
+    const { window, bigrams, charNgrams } = this.settings;
     const padded: Uint32Array[] = [];
     for (let offset = window; offset > 0; offset--) padded.push(this.atoms(beginPadding));
     for (const token of tokens) padded.push(this.atoms(token));
     for (let offset = 0; offset < window; offset++) padded.push(this.atoms(endPadding));
     const marks = this.lexicon ? this.lexicon.mark(tokens.map(normaliseWord)) : undefined;
-    const ids: number[] = [];
     const offsets = new Uint32Array(count + 1);
-    const add = (template: number, value: number): void => {
-      if (value !== 0) ids.push(combineHash(template, value));
-    };
-    const clusterSlots = this.clusters
-      ? this.settings.clusterDepths.map((_, index) => this.clusterSlot + index)
-      : [];
+    const { neighbourSlots, bigramSlots } = this;
+    this.length = 0;
     for (let position = 0; position < count; position++) {
-      offsets[position] = ids.length;
+      offsets[position] = this.length;
       const own = padded[position + window] as Uint32Array;
       // The bias feature: id 1, bucket 1 (train.ts calibrates its "O" weight on dev).
-      ids.push(1);
-      for (let index = 0; index < own.length; index++) add(100 + index, own[index] as number);
-      if (this.settings.charNgrams.length > 0)
-        for (const ngram of this.ngrams(tokens[position] as string)) add(7000, ngram);
+      this.push(1);
+      for (let index = 0; index < own.length; index++) this.add(100 + index, own[index] as number);
+      if (charNgrams.length > 0)
+        for (const ngram of this.ngrams(tokens[position] as string)) this.add(7000, ngram);
       for (let offset = -window; offset <= window; offset++) {
         if (offset === 0) continue;
         const other = padded[position + window + offset] as Uint32Array;
-        for (const index of this.neighbourSlots)
-          add(1000 + (offset + 8) * 100 + index, other[index] as number);
-        if (Math.abs(offset) === 1) add(3000 + offset, other[slot.lower] as number);
+        for (let slotIndex = 0; slotIndex < neighbourSlots.length; slotIndex++) {
+          const index = neighbourSlots[slotIndex] as number;
+          this.add(1000 + (offset + 8) * 100 + index, other[index] as number);
+        }
+        if (offset === 1 || offset === -1) this.add(3000 + offset, other[slot.lower] as number);
       }
-      if (this.settings.bigrams) {
+      if (bigrams) {
         const previous = padded[position + window - 1] ?? own;
         const next = padded[position + window + 1] ?? own;
-        const pairs: [number, Uint32Array, Uint32Array][] = [
-          [0, previous, own],
-          [1, own, next],
-        ];
-        for (const [side, left, right] of pairs) {
-          for (const index of [slot.core, slot.shortShape, ...clusterSlots.slice(1, 2)]) {
-            add(4000 + side * 100 + index, combineHash(left[index] as number, right[index] as number));
+        for (let side = 0; side < 2; side++) {
+          const left = side === 0 ? previous : own;
+          const right = side === 0 ? own : next;
+          for (let slotIndex = 0; slotIndex < bigramSlots.length; slotIndex++) {
+            const index = bigramSlots[slotIndex] as number;
+            this.add(4000 + side * 100 + index, combineHash(left[index] as number, right[index] as number));
           }
         }
-        add(4500, combineHash(previous[slot.core] as number, next[slot.core] as number));
+        this.add(4500, combineHash(previous[slot.core] as number, next[slot.core] as number));
       }
-      add(5000, hashString(position === 0 ? "first" : position === 1 ? "second" : "later"));
-      add(5001, position === count - 1 ? 1 : 2);
-      add(5002, 1 + Math.floor((5 * position) / count));
-      add(5003, count < 5 ? 1 : count < 10 ? 2 : count < 20 ? 3 : count < 40 ? 4 : 5);
+      this.add(5000, position === 0 ? firstHash : position === 1 ? secondHash : laterHash);
+      this.add(5001, position === count - 1 ? 1 : 2);
+      this.add(5002, 1 + Math.floor((5 * position) / count));
+      this.add(5003, count < 5 ? 1 : count < 10 ? 2 : count < 20 ? 3 : count < 40 ? 4 : 5);
       if (marks) {
         const mark = marks[position] as number;
-        add(6000, mark + 1);
-        add(6001, ((marks[position - 1] ?? 3) as number) + 1);
-        add(6002, ((marks[position + 1] ?? 3) as number) + 1);
-        if (mark !== 0) add(6003 + mark, own[slot.core] as number);
+        this.add(6000, mark + 1);
+        this.add(6001, ((marks[position - 1] ?? 3) as number) + 1);
+        this.add(6002, ((marks[position + 1] ?? 3) as number) + 1);
+        if (mark !== 0) this.add(6003 + mark, own[slot.core] as number);
       }
     }
-    offsets[count] = ids.length;
-    return { ids: Uint32Array.from(ids), offsets };
+    offsets[count] = this.length;
+    return { ids: this.buffer.slice(0, this.length), offsets };
   }
 }
