@@ -3,10 +3,11 @@ import type { LayerWeights } from "./averaged-perceptron.ts";
 import { layerScores } from "./averaged-perceptron.ts";
 import type { TaggerConfig } from "./config.ts";
 import { FeatureExtractor } from "./features.ts";
+import { FusedEmission } from "./fused-emission.ts";
 import { LabelSet } from "./label-set.ts";
 import { PhraseLexicon } from "./lexicon.ts";
 import { chunksToTags, refineSpanEdges, type SpanEdgeModel } from "./span-edges.ts";
-import { type LayerScores, viterbi } from "./viterbi.ts";
+import { decodeEmission, type LayerScores, viterbi } from "./viterbi.ts";
 
 /** What a trained layer carries besides its weights. */
 export interface TaggerLayer {
@@ -45,6 +46,8 @@ export class TaggerModel {
     scores: LayerScores;
     spanEdges: readonly SpanEdgeModel[];
   }[];
+  /** All layers' emission weights side by side, when there are several (see fused-emission.ts). */
+  private fusedEmission: FusedEmission | undefined;
 
   constructor(parts: TaggerParts) {
     this.config = parts.config;
@@ -64,6 +67,22 @@ export class TaggerModel {
     }));
   }
 
+  /**
+   * Built on the first prediction, not on load: it is a second copy of the emission weights
+   * (4 bytes × 2^hashBits × all layers' tags), which training and saving do not need. The copy is
+   * taken once, so weights changed after the first prediction would not be seen (nothing does that).
+   */
+  private fused(): FusedEmission | undefined {
+    if (this.fusedEmission === undefined && this.layers.length > 1) {
+      this.fusedEmission = new FusedEmission(
+        this.layers.map((layer) => layer.weights.emission),
+        this.layers.map((layer) => layer.tags.length),
+        2 ** this.config.hashBits - 1,
+      );
+    }
+    return this.fusedEmission;
+  }
+
   get layerNames(): string[] {
     return this.layers.map((layer) => layer.name);
   }
@@ -76,8 +95,15 @@ export class TaggerModel {
       return out;
     }
     const features = this.extractor.extract(tokens);
-    for (const { name, labels, scores, spanEdges } of this.decoders) {
-      const tags = labels.decodeBio(viterbi(features, scores, labels));
+    const emissions = this.fused()?.scores(features);
+    for (let layer = 0; layer < this.decoders.length; layer++) {
+      const { name, labels, scores, spanEdges } = this.decoders[layer] as (typeof this.decoders)[number];
+      const emission = emissions?.[layer];
+      const ids =
+        emission === undefined
+          ? viterbi(features, scores, labels)
+          : decodeEmission(emission, scores, labels, tokens.length);
+      const tags = labels.decodeBio(ids);
       if (spanEdges.length === 0) {
         out[name] = tags;
         continue;

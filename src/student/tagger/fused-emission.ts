@@ -1,0 +1,79 @@
+import type { SentenceFeatures } from "./features.ts";
+
+/**
+ * The emission weights of several layers interleaved per hash bucket ([layer 0 tags, layer 1 tags, …]),
+ * so that summing a token's features for all layers touches one cache line per feature instead of one
+ * per layer: with 2^20 buckets the tables are tens of megabytes and these lookups are cache misses,
+ * the largest cost of prediction. Each (token, layer, tag) sum still starts at 0 and adds the features
+ * in order, so the scores equal those of `emissionScores` bit for bit.
+ */
+export class FusedEmission {
+  private readonly table: Float32Array;
+  private readonly width: number;
+  private readonly layerOffsets: number[];
+  private sums = new Float64Array(0);
+  private readonly layerSums: Float64Array[];
+
+  constructor(
+    emissions: readonly Float32Array[],
+    private readonly sizes: readonly number[],
+    private readonly bucketMask: number,
+  ) {
+    const buckets = bucketMask + 1;
+    this.width = sizes.reduce((total, size) => total + size, 0);
+    this.layerOffsets = [];
+    let offset = 0;
+    for (const size of sizes) {
+      this.layerOffsets.push(offset);
+      offset += size;
+    }
+    this.table = new Float32Array(buckets * this.width);
+    const { table, width } = this;
+    emissions.forEach((emission, layer) => {
+      const size = sizes[layer] as number;
+      const layerOffset = this.layerOffsets[layer] as number;
+      for (let bucket = 0; bucket < buckets; bucket++) {
+        for (let tag = 0; tag < size; tag++)
+          table[bucket * width + layerOffset + tag] = emission[bucket * size + tag] as number;
+      }
+    });
+    this.layerSums = sizes.map(() => new Float64Array(0));
+  }
+
+  /**
+   * Per layer, emission[position * size + tag] for the sentence (arrays reused by the next call and
+   * possibly longer than count × size).
+   */
+  scores(features: SentenceFeatures): readonly Float64Array[] {
+    const count = features.offsets.length - 1;
+    const { width, table, bucketMask } = this;
+    if (this.sums.length < count * width) this.sums = new Float64Array(2 * count * width);
+    const sums = this.sums;
+    sums.fill(0, 0, count * width);
+    const { ids, offsets } = features;
+    for (let position = 0; position < count; position++) {
+      const row = position * width;
+      const end = offsets[position + 1] as number;
+      for (let index = offsets[position] as number; index < end; index++) {
+        const base = ((ids[index] as number) & bucketMask) * width;
+        for (let column = 0; column < width; column++)
+          sums[row + column] = (sums[row + column] as number) + (table[base + column] as number);
+      }
+    }
+    for (let layer = 0; layer < this.sizes.length; layer++) {
+      const size = this.sizes[layer] as number;
+      const layerOffset = this.layerOffsets[layer] as number;
+      let out = this.layerSums[layer] as Float64Array;
+      if (out.length < count * size) {
+        out = new Float64Array(2 * count * size);
+        this.layerSums[layer] = out;
+      }
+      for (let position = 0; position < count; position++)
+        out.set(
+          sums.subarray(position * width + layerOffset, position * width + layerOffset + size),
+          position * size,
+        );
+    }
+    return this.layerSums;
+  }
+}
