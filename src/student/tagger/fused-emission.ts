@@ -12,6 +12,8 @@ export class FusedEmission {
   private readonly width: number;
   private readonly layerOffsets: number[];
   private sums = new Float64Array(0);
+  /** Sum of the weights `warm` read: meaningless, kept so that the reads have an effect. */
+  lastWarmed = 0;
   private readonly layerSums: Float64Array[];
 
   constructor(
@@ -41,6 +43,22 @@ export class FusedEmission {
   }
 
   /**
+   * Reads the first and last weight of every feature's row before summing. This loop is so short
+   * that the processor keeps many of its cache misses in flight at once, whereas the summing loop
+   * stalls on them nearly one at a time; it made prediction about a fifth faster. `lastWarmed` only
+   * keeps the compiler from dropping the reads.
+   */
+  private warm(ids: Uint32Array, length: number): void {
+    const { table, width, bucketMask } = this;
+    let total = 0;
+    for (let index = 0; index < length; index++) {
+      const base = ((ids[index] as number) & bucketMask) * width;
+      total += (table[base] as number) + (table[base + width - 1] as number);
+    }
+    this.lastWarmed = total;
+  }
+
+  /**
    * Per layer, emission[position * size + tag] for the sentence (arrays reused by the next call and
    * possibly longer than count × size).
    */
@@ -51,6 +69,7 @@ export class FusedEmission {
     const sums = this.sums;
     sums.fill(0, 0, count * width);
     const { ids, offsets } = features;
+    this.warm(ids, offsets[count] as number);
     for (let position = 0; position < count; position++) {
       const row = position * width;
       const end = offsets[position + 1] as number;
