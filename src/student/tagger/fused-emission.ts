@@ -11,7 +11,8 @@ export class FusedEmission {
   private readonly table: Float32Array;
   private readonly width: number;
   private readonly layerOffsets: number[];
-  private sums = new Float64Array(0);
+  /** Row offsets in `table` of the current token's features. */
+  private bases = new Int32Array(256);
   /** Sum of the weights `warm` read: meaningless, kept so that the reads have an effect. */
   lastWarmed = 0;
   private readonly layerSums: Float64Array[];
@@ -64,34 +65,36 @@ export class FusedEmission {
    */
   scores(features: SentenceFeatures): readonly Float64Array[] {
     const count = features.offsets.length - 1;
-    const { width, table, bucketMask } = this;
-    if (this.sums.length < count * width) this.sums = new Float64Array(2 * count * width);
-    const sums = this.sums;
-    sums.fill(0, 0, count * width);
+    const { width, table, bucketMask, sizes, layerOffsets, layerSums } = this;
     const { ids, offsets } = features;
     this.warm(ids, offsets[count] as number);
-    for (let position = 0; position < count; position++) {
-      const row = position * width;
-      const end = offsets[position + 1] as number;
-      for (let index = offsets[position] as number; index < end; index++) {
-        const base = ((ids[index] as number) & bucketMask) * width;
-        for (let column = 0; column < width; column++)
-          sums[row + column] = (sums[row + column] as number) + (table[base + column] as number);
-      }
+    for (let layer = 0; layer < sizes.length; layer++) {
+      const size = sizes[layer] as number;
+      if ((layerSums[layer] as Float64Array).length < count * size)
+        layerSums[layer] = new Float64Array(2 * count * size);
     }
-    for (let layer = 0; layer < this.sizes.length; layer++) {
-      const size = this.sizes[layer] as number;
-      const layerOffset = this.layerOffsets[layer] as number;
-      let out = this.layerSums[layer] as Float64Array;
-      if (out.length < count * size) {
-        out = new Float64Array(2 * count * size);
-        this.layerSums[layer] = out;
+    let bases = this.bases;
+    for (let position = 0; position < count; position++) {
+      const first = offsets[position] as number;
+      const featureCount = (offsets[position + 1] as number) - first;
+      if (bases.length < featureCount) {
+        bases = new Int32Array(2 * featureCount);
+        this.bases = bases;
       }
-      for (let position = 0; position < count; position++)
-        out.set(
-          sums.subarray(position * width + layerOffset, position * width + layerOffset + size),
-          position * size,
-        );
+      for (let index = 0; index < featureCount; index++)
+        bases[index] = ((ids[first + index] as number) & bucketMask) * width;
+      for (let layer = 0; layer < sizes.length; layer++) {
+        const size = sizes[layer] as number;
+        const layerOffset = layerOffsets[layer] as number;
+        const out = layerSums[layer] as Float64Array;
+        for (let tag = 0; tag < size; tag++) {
+          const column = layerOffset + tag;
+          let sum = 0;
+          for (let index = 0; index < featureCount; index++)
+            sum += table[(bases[index] as number) + column] as number;
+          out[position * size + tag] = sum;
+        }
+      }
     }
     return this.layerSums;
   }
