@@ -20,6 +20,10 @@ const benches = [
     what: "span tagger on SkillSpan (strict/loose F1 beside published figures), tokens/s",
   },
   {
+    name: "tagger-speed",
+    what: "tagger prediction speed on the model the bench above trained, predictions hashed",
+  },
+  {
     name: "segment-classifier",
     what: "segment classifier vs fastText (accuracy, training time, predictions/s)",
   },

@@ -3,7 +3,7 @@
  * layers, span-edge rankers included), a few repetitions on one thread, with a fingerprint of every
  * prediction on train, dev and test so speed work can prove it changed no output.
  *
- *   node bin/run-ts.js bench/tagger-speed.ts [--model bench/out/skillspan-tagger.jdt] [--repetitions 5]
+ *   node bin/run-ts.js bench/tagger-speed.ts [--model bench/out/skill-span-tagger.jdt] [--repetitions 5]
  *     [--save-reference]   write bench/out/tagger-speed-reference.json (the predictions to compare with)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -44,7 +44,12 @@ export function runTaggerSpeedBench(options: TaggerSpeedOptions = {}): TaggerSpe
     console.log("tagger-speed: shared SkillSpan data not found, skipped");
     return undefined;
   }
-  const model = loadTagger(options.modelPath ?? join(benchFolder, "out", "skillspan-tagger.jdt"));
+  const modelPath = options.modelPath ?? join(benchFolder, "out", "skill-span-tagger.jdt");
+  if (!existsSync(modelPath)) {
+    console.log(`tagger-speed: no model at ${modelPath} (bench/skill-span-tagger.ts makes it), skipped`);
+    return undefined;
+  }
+  const model = loadTagger(modelPath);
   const test = readSkillSpanJson(join(folder, "test.json")).map((sentence) => sentence.tokens);
   const tokens = test.reduce((total, sentence) => total + sentence.length, 0);
   const rates: number[] = [];
