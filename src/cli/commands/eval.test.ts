@@ -2,19 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../context.ts";
-import { runCli } from "../program.ts";
+import { runCaptured } from "../../../test/capture-io.ts";
 
 // The full train → eval flow, with figures, is in train.test.ts; these are the failure paths.
 describe("eval without trained students", () => {
   let dir: string;
-  const run = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
-    const code = await runCli(["--workspace", dir, ...args], io);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+  const run = (...args: string[]) => runCaptured(["--workspace", dir, ...args]);
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "jobdistill-eval-"));

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCaptured } from "../../../test/capture-io.ts";
 import type { LexiconEntry } from "../../dataset/lexicon/index.ts";
 import { saveLexicon } from "../../dataset/lexicon/index.ts";
-import type { CliIo } from "../context.ts";
-import { runCli } from "../program.ts";
 
 const hard = [
   "Python",
@@ -33,13 +32,7 @@ function entry(label: string, kind: LexiconEntry["kind"]): LexiconEntry {
 
 describe("predict --task skill-type", () => {
   let dir: string;
-  const run = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
-    const code = await runCli(["--workspace", dir, ...args], io);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+  const run = (...args: string[]) => runCaptured(["--workspace", dir, ...args]);
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "jobdistill-predict-"));
