@@ -312,8 +312,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         io.out(renderSummary(summary));
         const alignment = alignmentStatsOfPayloads(
           workspace.annotations
-            .list({ task: setup.task.name })
-            .filter((annotation) => annotation.runId === summary.runId)
+            .list({ task: setup.task.name, runId: summary.runId })
             .map((annotation) => annotation.payload),
         );
         if (alignment.total > 0) {

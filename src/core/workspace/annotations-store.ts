@@ -23,6 +23,8 @@ export interface AnnotationQuery {
   sourceKind?: AnnotationSource["kind"];
   sourceName?: string;
   documentId?: string;
+  /** Only what one run stored. */
+  runId?: number;
 }
 
 const annotationRowSchema = z.object({
@@ -124,7 +126,7 @@ export class AnnotationsStore {
 
   list(query: AnnotationQuery = {}): Annotation[] {
     const clauses: string[] = [];
-    const values: string[] = [];
+    const values: (string | number)[] = [];
     if (query.task !== undefined) {
       clauses.push("task = ?");
       values.push(query.task);
@@ -140,6 +142,10 @@ export class AnnotationsStore {
     if (query.documentId !== undefined) {
       clauses.push("document_id = ?");
       values.push(query.documentId);
+    }
+    if (query.runId !== undefined) {
+      clauses.push("run_id = ?");
+      values.push(query.runId);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
     return this.db
