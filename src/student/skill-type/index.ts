@@ -1,4 +1,12 @@
 export {
+  type ConceptAlias,
+  type ConceptLinkConfig,
+  ConceptLinker,
+  conceptLinkConfigSchema,
+  conceptStems,
+  lightStem,
+} from "./concept-linker.ts";
+export {
   defaultSkillTypeFeatureConfig,
   type LexiconHint,
   type SkillTypeFeatureConfig,
@@ -23,7 +31,12 @@ export {
   saveSkillTypeModel,
 } from "./serialize.ts";
 export { createSkillTyper, loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";
-export { type SkillTypeExample, type SkillTypeTrainingOptions, trainSkillTypeModel } from "./train.ts";
+export {
+  conceptLinkerOf,
+  type SkillTypeExample,
+  type SkillTypeTrainingOptions,
+  trainSkillTypeModel,
+} from "./train.ts";
 export {
   type TrainedSkillType,
   type TrainSkillTypeInWorkspaceOptions,

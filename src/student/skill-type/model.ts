@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ConceptLinker, conceptLinkConfigSchema } from "./concept-linker.ts";
 import { type LexiconHint, skillTypeFeatureConfigSchema, skillTypeFeatures } from "./features.ts";
 import { type NeighbourIndex, neighbourVoteConfigSchema } from "./neighbour-vote.ts";
 
@@ -15,6 +16,8 @@ export const skillTypeModelConfigSchema = z.object({
   examples: z.number().int().nonnegative(),
   /** Two-class models only: blend the regression with a vote of the nearest training phrases. */
   neighbours: neighbourVoteConfigSchema.optional(),
+  /** Two-class models only: the nearest concepts decide; the regression answers what links to none. */
+  linker: conceptLinkConfigSchema.optional(),
 });
 export type SkillTypeModelConfig = z.infer<typeof skillTypeModelConfigSchema>;
 
@@ -36,6 +39,8 @@ export class SkillTypeModel {
     readonly bias: Float32Array,
     /** The training phrases the neighbour vote searches (present when `config.neighbours` is). */
     readonly neighbourIndex?: NeighbourIndex,
+    /** The concepts the linker searches (present when `config.linker` is). */
+    readonly conceptLinker?: ConceptLinker,
   ) {}
 
   scores(phrase: string, hint?: LexiconHint): Float64Array {
@@ -57,6 +62,18 @@ export class SkillTypeModel {
   predict(phrase: string, hint?: LexiconHint): SkillTypePrediction {
     const scores = this.scores(phrase, hint);
     const probabilities = softmax(scores);
+    const link = this.config.linker;
+    if (link && this.conceptLinker && this.config.labels.length === 2) {
+      const share = this.conceptLinker.share(phrase);
+      if (share !== undefined) {
+        const second = share > link.threshold;
+        return {
+          label: this.config.labels[second ? 1 : 0] as string,
+          confidence: second ? share : 1 - share,
+          probabilities,
+        };
+      }
+    }
     const vote = this.config.neighbours;
     if (vote && this.neighbourIndex && this.config.labels.length === 2) {
       const share = this.neighbourIndex.share(phrase, vote.k, vote.boost);

@@ -15,7 +15,8 @@ export const neighbourVoteConfigSchema = z.object({
 });
 export type NeighbourVoteConfig = z.infer<typeof neighbourVoteConfigSchema>;
 
-const stopWords = new Set([
+/** Words that name no skill; the concept linker (concept-linker.ts) adds words of degree to them. */
+export const phraseStopWords: readonly string[] = [
   "and",
   "or",
   "of",
@@ -33,7 +34,8 @@ const stopWords = new Set([
   "your",
   "our",
   "skill",
-]);
+];
+const stopWords = new Set(phraseStopWords);
 /** "working" and "work", "motivated" and "motivate" share a stem; the prefix does the rest. */
 function withoutInflection(word: string): string {
   const match = /^(.{4,}?)(?:ing|ed|ly)$/.exec(word);

@@ -51,7 +51,8 @@ export const softSkillSeedPhrases: readonly string[] = [
 export function softSkillSeedExamples(label = "Soft", variantWeight = 0.5): SkillTypeExample[] {
   const examples: SkillTypeExample[] = [];
   const seen = new Set<string>();
-  for (const phrase of softSkillSeedPhrases) {
+  for (const [index, phrase] of softSkillSeedPhrases.entries()) {
+    const concept = `seed:${index}`;
     for (const [text, weight] of [
       [phrase, 1],
       ...phraseVariants(phrase, true).map((variant): [string, number] => [variant, variantWeight]),
@@ -59,7 +60,9 @@ export function softSkillSeedExamples(label = "Soft", variantWeight = 0.5): Skil
       const key = text.toLowerCase();
       if (seen.has(key)) continue;
       seen.add(key);
-      examples.push(weight === 1 ? { phrase: text, label } : { phrase: text, label, weight });
+      examples.push(
+        weight === 1 ? { phrase: text, label, concept } : { phrase: text, label, weight, concept },
+      );
     }
   }
   return examples;

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
-import { SkillTypeModel, skillTypeModelConfigSchema } from "./model.ts";
+import { ConceptLinker } from "./concept-linker.ts";
+import { SkillTypeModel, type SkillTypeModelConfig, skillTypeModelConfigSchema } from "./model.ts";
 import { NeighbourIndex } from "./neighbour-vote.ts";
 
 /**
@@ -9,7 +10,9 @@ import { NeighbourIndex } from "./neighbour-vote.ts";
  * weights, bias }`. Only hash buckets with a non-zero weight are kept: `rows` is the base64 of
  * their ids (little-endian uint32), `weights` the base64 of their weights (little-endian float32,
  * one per class, row-major), `bias` one number per class; `neighbours` (optional) the phrases of
- * the neighbour vote with a "0"/"1" class string. A lexicon-trained model is a few MB.
+ * the neighbour vote with a "0"/"1" class string; `linker` (optional) the concept linker's names,
+ * the concept of each name (base64 uint32), which names are derived ("0"/"1" per name) and each
+ * concept's class ("0"/"1" per concept). A lexicon-trained model is a few MB.
  */
 export const SKILL_TYPE_FORMAT_VERSION = 1;
 
@@ -22,6 +25,15 @@ const fileSchema = z.object({
   bias: z.array(z.number()),
   /** The neighbour vote's phrases and their classes ("0"/"1" per phrase), when the model has one. */
   neighbours: z.object({ phrases: z.array(z.string()), classes: z.string() }).optional(),
+  /** The concept linker's names, their concepts, which are derived, and each concept's class. */
+  linker: z
+    .object({
+      phrases: z.array(z.string()),
+      concepts: z.string(),
+      derived: z.string(),
+      classes: z.string(),
+    })
+    .optional(),
 });
 
 export function encodeSkillTypeModel(model: SkillTypeModel): string {
@@ -52,6 +64,18 @@ export function encodeSkillTypeModel(model: SkillTypeModel): string {
           neighbours: {
             phrases: model.neighbourIndex.phrases,
             classes: Array.from(model.neighbourIndex.classes).join(""),
+          },
+        }
+      : {}),
+    ...(model.conceptLinker
+      ? {
+          linker: {
+            phrases: model.conceptLinker.aliases.map((alias) => alias.phrase),
+            concepts: littleEndianBase64(
+              Uint32Array.from(model.conceptLinker.aliases, (alias) => alias.concept),
+            ),
+            derived: model.conceptLinker.aliases.map((alias) => (alias.derived ? "1" : "0")).join(""),
+            classes: Array.from(model.conceptLinker.conceptClasses).join(""),
           },
         }
       : {}),
@@ -91,7 +115,38 @@ export function decodeSkillTypeModel(text: string): SkillTypeModel {
           config.neighbours.prefix,
         )
       : undefined;
-  return new SkillTypeModel(config, weights, Float32Array.from(parsed.data.bias), index);
+  return new SkillTypeModel(
+    config,
+    weights,
+    Float32Array.from(parsed.data.bias),
+    index,
+    decodeLinker(config.linker, parsed.data.linker),
+  );
+}
+
+function decodeLinker(
+  config: SkillTypeModelConfig["linker"],
+  stored: z.infer<typeof fileSchema>["linker"],
+): ConceptLinker | undefined {
+  if (!config || !stored) return undefined;
+  const concepts = new Uint32Array(fromBase64(stored.concepts, 4));
+  const classCount = stored.classes.length;
+  if (
+    concepts.length !== stored.phrases.length ||
+    stored.derived.length !== stored.phrases.length ||
+    concepts.some((concept) => concept >= classCount)
+  ) {
+    throw new InputError("skill-type model file is damaged: the linker's names and concepts do not match");
+  }
+  return new ConceptLinker(
+    stored.phrases.map((phrase, i) => ({
+      phrase,
+      concept: concepts[i] as number,
+      derived: stored.derived[i] === "1",
+    })),
+    Uint8Array.from(stored.classes, (c) => (c === "1" ? 1 : 0)),
+    config,
+  );
 }
 
 export function saveSkillTypeModel(model: SkillTypeModel, path: string): void {

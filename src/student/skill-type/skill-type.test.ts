@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createLexiconLookup, type LexiconEntry } from "../../dataset/lexicon/index.ts";
 import { phraseVariants } from "./from-lexicon.ts";
+import type { SkillTypeModel } from "./model.ts";
 import { NeighbourIndex } from "./neighbour-vote.ts";
 import { softSkillSeedExamples } from "./seed-phrases.ts";
 import { decodeSkillTypeModel, encodeSkillTypeModel } from "./serialize.ts";
 import { createSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";
-import { type SkillTypeExample, trainSkillTypeModel } from "./train.ts";
+import { conceptLinkerOf, type SkillTypeExample, trainSkillTypeModel } from "./train.ts";
 
 const hard = [
   "Python",
@@ -33,6 +34,16 @@ const examples: SkillTypeExample[] = [
   ...hard.map((phrase) => ({ phrase, label: "Hard" })),
   ...soft.map((phrase) => ({ phrase, label: "Soft" })),
 ];
+
+/** Encodes and decodes `model`, checks the copy predicts `phrases` alike, and returns the copy. */
+function expectSamePredictionsAfterRoundTrip(
+  model: SkillTypeModel,
+  phrases: readonly string[],
+): SkillTypeModel {
+  const decoded = decodeSkillTypeModel(encodeSkillTypeModel(model));
+  for (const phrase of phrases) expect(decoded.predict(phrase)).toEqual(model.predict(phrase));
+  return decoded;
+}
 
 describe("skill-type student", () => {
   it("learns its training phrases and is deterministic for a seed", () => {
@@ -65,11 +76,8 @@ describe("skill-type student", () => {
     });
     expect(model.predict("reliable and honest").label).toBe("Soft");
     expect(model.predict("Python and SQL").label).toBe("Hard");
-    const decoded = decodeSkillTypeModel(encodeSkillTypeModel(model));
+    const decoded = expectSamePredictionsAfterRoundTrip(model, ["team spirit", "Kotlin", "reliable person"]);
     expect(decoded.config.neighbours).toEqual(model.config.neighbours);
-    for (const phrase of ["team spirit", "Kotlin", "reliable person"]) {
-      expect(decoded.predict(phrase)).toEqual(model.predict(phrase));
-    }
   });
 
   it("answers exact lexicon matches from the lexicon and the rest from the model, as CSV", () => {
@@ -106,11 +114,71 @@ describe("skill-type student", () => {
     expect(index.share("forklift operated daily", 1, 1)).toBe(0);
   });
 
+  it("links a phrase to its nearest concepts, which vote with the soft prior", () => {
+    const concepts: SkillTypeExample[] = [
+      { phrase: "work in teams", label: "Soft", concept: "teams" },
+      { phrase: "working in teams", label: "Soft", concept: "teams", weight: 0.5 },
+      { phrase: "operate forklifts", label: "Hard", concept: "forklifts" },
+      { phrase: "plan teamwork", label: "Hard", concept: "plan" },
+      { phrase: "Python", label: "Hard" },
+    ];
+    const config = { k: 2, prior: 1, power: 4, threshold: 0.5, variantScore: 0.7 };
+    const linker = conceptLinkerOf(concepts, ["Hard", "Soft"], config);
+    // Four concepts: a concept's names count once, a phrase without a key is its own concept.
+    expect(linker.conceptClasses.length).toBe(4);
+    expect(linker.share("enjoy working in a team")).toBe(1);
+    expect(linker.share("forklift operated daily")).toBe(0);
+    expect(linker.share("Kubernetes")).toBeUndefined();
+    const nearest = linker.nearest("teams", 5);
+    expect(nearest[0]?.score).toBeGreaterThan(nearest[1]?.score ?? 0);
+    // A tie (equally near a soft and a hard concept) goes to soft only when the prior boosts it.
+    const tie: SkillTypeExample[] = [
+      { phrase: "adapt quickly", label: "Soft" },
+      { phrase: "adapt machinery", label: "Hard" },
+      { phrase: "weld pipes", label: "Hard" },
+      { phrase: "bake bread", label: "Hard" },
+    ];
+    expect(conceptLinkerOf(tie, ["Hard", "Soft"], { ...config, prior: 1.5 }).share("adapt")).toBeGreaterThan(
+      0.5,
+    );
+    expect(conceptLinkerOf(tie, ["Hard", "Soft"], { ...config, prior: 0.8 }).share("adapt")).toBeLessThan(
+      0.5,
+    );
+  });
+
+  it("decides by the linker, falls back to the regression, and keeps both through the file format", () => {
+    const keyed = examples.map((example, i) => ({ ...example, concept: `c${i}` }));
+    const model = trainSkillTypeModel(keyed, {
+      tuneFolds: 0,
+      labels: ["Hard", "Soft"],
+      linker: { k: 3, prior: 1, power: 4, threshold: 0.5, variantScore: 0.7 },
+    });
+    expect(model.predict("a reliable colleague").label).toBe("Soft");
+    expect(model.predict("SQL databases").label).toBe("Hard");
+    // No stem in common with any concept: the regression types it.
+    expect(model.conceptLinker?.share("Kubernetes")).toBeUndefined();
+    const fallback = model.predict("Kubernetes");
+    expect(fallback.confidence).toBe(Math.max(...fallback.probabilities));
+    const decoded = expectSamePredictionsAfterRoundTrip(model, [
+      "team spirit",
+      "Kotlin",
+      "reliable person",
+      "honest and patient",
+    ]);
+    expect(decoded.config.linker).toEqual(model.config.linker);
+    expect(decoded.conceptLinker?.aliases).toEqual(model.conceptLinker?.aliases);
+  });
+
   it("seeds soft skills with their derived forms at a lower weight", () => {
     const seeds = softSkillSeedExamples();
     expect(seeds.every((example) => example.label === "Soft")).toBe(true);
-    expect(seeds).toContainEqual({ phrase: "teamwork", label: "Soft" });
-    expect(seeds).toContainEqual({ phrase: "adaptable", label: "Soft", weight: 0.5 });
+    expect(seeds).toContainEqual(expect.objectContaining({ phrase: "teamwork", label: "Soft" }));
+    expect(seeds).toContainEqual(
+      expect.objectContaining({ phrase: "adaptable", label: "Soft", weight: 0.5 }),
+    );
+    // A seed and its derived forms are names of one concept.
+    const adaptability = seeds.find((example) => example.phrase === "adaptability");
+    expect(seeds.find((example) => example.phrase === "adaptable")?.concept).toBe(adaptability?.concept);
     expect(new Set(seeds.map((example) => example.phrase.toLowerCase())).size).toBe(seeds.length);
   });
 

@@ -1,5 +1,6 @@
 import { UsageError } from "../../core/errors.ts";
 import { createRandom, shuffled } from "../../core/random.ts";
+import { type ConceptAlias, type ConceptLinkConfig, ConceptLinker } from "./concept-linker.ts";
 import {
   defaultSkillTypeFeatureConfig,
   type LexiconHint,
@@ -15,6 +16,11 @@ export interface SkillTypeExample {
   /** Relative weight of this example (default 1): augmented variants count less than labels. */
   weight?: number;
   hint?: LexiconHint;
+  /**
+   * Examples with the same key are names of one concept (an ESCO skill's label, alt labels and
+   * derived variants) for the concept linker; without a key each phrase is its own concept.
+   */
+  concept?: string;
 }
 
 export interface SkillTypeTrainingOptions {
@@ -39,6 +45,12 @@ export interface SkillTypeTrainingOptions {
   labels?: readonly string[];
   /** Blend in a vote of the nearest training phrases (two-class models; see neighbour-vote.ts). */
   neighbours?: NeighbourVoteConfig;
+  /**
+   * Two-class models: the class comes from the nearest concepts (see concept-linker.ts); the
+   * regression answers only phrases that share no stem with any concept. Takes precedence over
+   * `neighbours`.
+   */
+  linker?: ConceptLinkConfig;
 }
 
 interface EncodedExample {
@@ -89,6 +101,7 @@ export function trainSkillTypeModel(
     offsets = tuneOffsets(scored, labels.length);
   }
   const { weights, bias } = fitWeights(encoded, labels.length, features.hashBits, seed, options);
+  const twoClasses = labels.length === 2;
   return new SkillTypeModel(
     {
       labels,
@@ -97,14 +110,46 @@ export function trainSkillTypeModel(
       usesLexiconHint: useHint,
       trainedFrom: options.trainedFrom ?? "unspecified",
       examples: examples.length,
-      ...(options.neighbours && labels.length === 2 ? { neighbours: options.neighbours } : {}),
+      ...(options.neighbours && twoClasses ? { neighbours: options.neighbours } : {}),
+      ...(options.linker && twoClasses ? { linker: options.linker } : {}),
     },
     weights,
     bias,
-    options.neighbours && labels.length === 2
+    options.neighbours && twoClasses
       ? neighbourIndexOf(examples, labels, options.neighbours.prefix)
       : undefined,
+    options.linker && twoClasses ? conceptLinkerOf(examples, labels, options.linker) : undefined,
   );
+}
+
+/**
+ * Concepts from the examples' keys (a phrase without a key is a concept of its own); a concept
+ * takes the class of its first example. Examples weighted below 1 are derived variants.
+ */
+export function conceptLinkerOf(
+  examples: readonly SkillTypeExample[],
+  labels: readonly string[],
+  config: ConceptLinkConfig,
+): ConceptLinker {
+  const conceptIds = new Map<string, number>();
+  const classes: number[] = [];
+  const aliases: ConceptAlias[] = [];
+  const seen = new Set<string>();
+  for (const example of examples) {
+    if (!labels.includes(example.label)) continue;
+    const key = example.concept ?? `phrase:${example.label}\u0000${example.phrase.toLowerCase()}`;
+    let concept = conceptIds.get(key);
+    if (concept === undefined) {
+      concept = classes.length;
+      conceptIds.set(key, concept);
+      classes.push(example.label === labels[1] ? 1 : 0);
+    }
+    const aliasKey = `${concept}\u0000${example.phrase.toLowerCase()}`;
+    if (seen.has(aliasKey)) continue;
+    seen.add(aliasKey);
+    aliases.push({ phrase: example.phrase, concept, derived: (example.weight ?? 1) < 1 });
+  }
+  return new ConceptLinker(aliases, Uint8Array.from(classes), config);
 }
 
 /** Each distinct phrase once (its first label), class 1 for the second label. */
