@@ -14,9 +14,12 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+import { bioToChunks } from "../src/align/bio.ts";
 import { sharedPath } from "../src/core/shared-data.ts";
+import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
 import { createLexiconLookup, readEscoSkillsCsv } from "../src/dataset/lexicon/index.ts";
 import {
+  type ConceptLinkConfig,
   lexiconTrainingDefaults,
   lexiconTrainingExamples,
   type NeighbourVoteConfig,
@@ -69,6 +72,15 @@ export interface SkillTypeBenchResult {
   };
   anchor: { correct: number; total: number; hardCorrect: number; softCorrect: number };
   neighbours: NeighbourVoteConfig | undefined;
+  linker: ConceptLinkConfig | undefined;
+  /**
+   * Unlabelled for hard/soft, but real and outside the typed spans: SkillSpan's train split.
+   * Knowledge components are hard by SkillSpan's definition, so the share typed Soft is an error
+   * rate; the share of skill components typed Soft is what the soft prior was matched to.
+   */
+  skillSpanTrain:
+    | { knowledgeSpans: number; knowledgeTypedSoft: number; skillSpans: number; skillTypedSoft: number }
+    | undefined;
   seedPhrases: boolean;
   trainSeconds: number;
   studentPhrasesPerSecond: number;
@@ -167,6 +179,28 @@ function score(
   };
 }
 
+/** Knowledge and skill spans of SkillSpan's train split typed by `predict` (undefined without the data). */
+function skillSpanTrainFigures(predict: (phrase: string) => string): SkillTypeBenchResult["skillSpanTrain"] {
+  const path = sharedPath("data", "skillspan", "json", "train.json");
+  if (!path) return undefined;
+  const figures = { knowledgeSpans: 0, knowledgeTypedSoft: 0, skillSpans: 0, skillTypedSoft: 0 };
+  for (const sentence of readSkillSpanJson(path)) {
+    for (const layer of ["knowledge", "skill"] as const) {
+      for (const chunk of bioToChunks(sentence.layers[layer] ?? [])) {
+        const soft = predict(sentence.tokens.slice(chunk.startToken, chunk.endToken).join(" ")) === "Soft";
+        if (layer === "knowledge") {
+          figures.knowledgeSpans++;
+          if (soft) figures.knowledgeTypedSoft++;
+        } else {
+          figures.skillSpans++;
+          if (soft) figures.skillTypedSoft++;
+        }
+      }
+    }
+  }
+  return figures;
+}
+
 export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTypeBenchResult | undefined {
   const log = options.log ?? console.log;
   const lexiconPath = sharedPath("data", "esco", "esco_skills_lexicon.csv");
@@ -228,6 +262,8 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
     },
     anchor: { correct: 72, total: 100, hardCorrect: 49, softCorrect: 23 },
     neighbours: model.config.neighbours,
+    linker: model.config.linker,
+    skillSpanTrain: skillSpanTrainFigures((phrase) => model.predict(phrase).label),
     seedPhrases: options.seeds !== false,
     trainSeconds,
     studentPhrasesPerSecond:
@@ -258,6 +294,12 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   log(`  lexicon named ${result.lexiconThenStudent.answeredByLexicon} of the ${rows.length} rows`);
   log("");
   log(`  language spans typed Hard: ${student.languageHard}/${student.languageSpans}`);
+  const skillSpan = result.skillSpanTrain;
+  if (skillSpan) {
+    log(
+      `  SkillSpan train (no hard/soft labels): knowledge spans typed Soft ${percent(skillSpan.knowledgeTypedSoft / skillSpan.knowledgeSpans)} of ${skillSpan.knowledgeSpans} (an error rate); skill spans typed Soft ${percent(skillSpan.skillTypedSoft / skillSpan.skillSpans)} of ${skillSpan.skillSpans}`,
+    );
+  }
   log(`  student: ${Math.round(result.studentPhrasesPerSecond).toLocaleString("en")} phrases/s (CPU time)`);
   log(
     `  lexicon lookup: ${Math.round(result.lexiconLookupsPerSecond).toLocaleString("en")} phrases/s (CPU time)`,
