@@ -14,6 +14,8 @@ export interface ProviderOptions {
   baseUrl?: string;
   /** llama only: CPU threads (default 1). */
   threads?: number;
+  /** llama only: context window in tokens (default: as much as fits, up to 16,384). */
+  contextSize?: number;
   /** Where to look for OPENAI_API_KEY and OPENAI_BASE_URL (default process.env). */
   env?: Record<string, string | undefined>;
   onDowngrade?: (from: StructuredOutputMode, to: StructuredOutputMode, reason: string) => void;
@@ -57,7 +59,11 @@ export async function createLanguageModel(options: ProviderOptions): Promise<Lan
       value: options.model,
       flag: "--model",
     });
-    return LlamaLanguageModel.load({ model, threads: options.threads ?? 1 });
+    return LlamaLanguageModel.load({
+      model,
+      threads: options.threads ?? 1,
+      ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+    });
   }
   throw new UsageError(
     `unknown provider ${String(options.provider)}: use one of ${providerNames.join(", ")}`,

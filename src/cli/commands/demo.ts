@@ -14,6 +14,7 @@ const demoOptionsSchema = z.strictObject({
   model: z.string().min(1).optional(),
   baseUrl: z.string().url().optional(),
   threads: z.coerce.number().int().positive().optional(),
+  contextSize: z.coerce.number().int().positive().optional(),
   seed: z.coerce.number().int().nonnegative(),
   host: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65_535),
@@ -44,6 +45,7 @@ export async function demoTeacher(
       provider: "llama",
       ...(model === undefined ? {} : { model }),
       ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
     });
   }
   return createLanguageModel({
@@ -77,6 +79,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       "OpenAI-compatible endpoint (env OPENAI_BASE_URL); the key comes from OPENAI_API_KEY",
     )
     .option("--threads <n>", "llama: CPU threads (default 1)")
+    .option("--context-size <n>", "llama: context window in tokens (default: as much as fits, up to 16384)")
     .option("--seed <n>", "seed for the split and the training", "13")
     .option("--host <host>", "where to serve the page", "127.0.0.1")
     .option("--port <port>", "port to serve on (0 picks a free one)", "8787")

@@ -23,6 +23,7 @@ const judgeOptionsSchema = z.strictObject({
   baseUrl: z.string().url("--base-url must be a URL").optional(),
   apiKey: z.string().optional(),
   threads: positiveInt("--threads").optional(),
+  contextSize: positiveInt("--context-size").optional(),
   labeller: z.string().min(1).optional(),
   batchSize: positiveInt("--batch-size"),
   concurrency: positiveInt("--concurrency"),
@@ -58,6 +59,7 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
     .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
     .option("--api-key <key>", "API key (env OPENAI_API_KEY)")
     .option("--threads <n>", "llama: CPU threads")
+    .option("--context-size <n>", "llama: context window in tokens (default: as much as fits, up to 16384)")
     .option("--labeller <source>", "whose labels (provider/model); default the teacher with most labels")
     .option("--batch-size <n>", "items per judge call", "10")
     .option("--concurrency <n>", "calls in flight", "4")
@@ -80,6 +82,7 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
         ...(options.threads === undefined ? {} : { threads: options.threads }),
+        ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
       });
       let bar: SingleBar | undefined;
       const onEvent = (event: TeacherEvent): void => {

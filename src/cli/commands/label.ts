@@ -51,6 +51,7 @@ const labelOptionsSchema = z.strictObject({
   baseUrl: z.string().url("--base-url must be a URL").optional(),
   apiKey: z.string().optional(),
   threads: positiveInt("--threads").optional(),
+  contextSize: positiveInt("--context-size").optional(),
   concurrency: positiveInt("--concurrency"),
   rpm: positiveInt("--rpm").optional(),
   tpm: positiveInt("--tpm").optional(),
@@ -175,6 +176,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
     .option("--api-key <key>", "API key (env OPENAI_API_KEY); never stored")
     .option("--threads <n>", "llama: CPU threads (default 1)")
+    .option("--context-size <n>", "llama: context window in tokens (default: as much as fits, up to 16384)")
     .option("--concurrency <n>", "calls in flight", "4")
     .option("--rpm <n>", "requests-per-minute limit of the endpoint")
     .option("--tpm <n>", "tokens-per-minute limit of the endpoint")
@@ -230,6 +232,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
           ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
           ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
           ...(options.threads === undefined ? {} : { threads: options.threads }),
+          ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
           onDowngrade: (from, to) => io.err(`the endpoint rejected ${from} output: using ${to} for this run`),
         });
         const interrupts = interruptHandlers(io);

@@ -16,6 +16,7 @@ const serveOptionsSchema = z.strictObject({
   teacherModel: z.string().min(1).optional(),
   teacherBaseUrl: z.string().url().optional(),
   teacherThreads: z.coerce.number().int().positive().optional(),
+  teacherContextSize: z.coerce.number().int().positive().optional(),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -107,6 +108,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       "OpenAI-compatible endpoint (env OPENAI_BASE_URL); the key comes from OPENAI_API_KEY",
     )
     .option("--teacher-threads <n>", "llama: CPU threads (default 1)")
+    .option(
+      "--teacher-context-size <n>",
+      "llama: context window in tokens (default: as much as fits, up to 16384)",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n" +
@@ -126,6 +131,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
               model: options.teacherModel,
               ...(options.teacherBaseUrl === undefined ? {} : { baseUrl: options.teacherBaseUrl }),
               ...(options.teacherThreads === undefined ? {} : { threads: options.teacherThreads }),
+              ...(options.teacherContextSize === undefined
+                ? {}
+                : { contextSize: options.teacherContextSize }),
             });
       try {
         await withWorkspace(command, (workspace) =>

@@ -46,6 +46,18 @@ describeWithShared("LlamaLanguageModel", "fixtures/stories260K.gguf", (modelPath
     expect(schema.safeParse(JSON.parse(result.text)).success).toBe(true);
   });
 
+  it("sizes its context: by default the model's training context (within 4,096–16,384), else as asked", async () => {
+    // The fixture was trained on 2,048 tokens: the default takes all of it.
+    expect(model.contextSize).toBe(2048);
+    const small = await LlamaLanguageModel.load({ model: modelPath, threads: 1, contextSize: 512 });
+    try {
+      expect(small.contextSize).toBeGreaterThanOrEqual(512);
+      expect(small.contextSize).toBeLessThan(1024);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("counts tokens with the model's tokenizer", () => {
     expect(model.countTokens("hello world")).toBeGreaterThan(1);
     expect(model.countTokens("")).toBe(0);

@@ -18,9 +18,15 @@ export interface LlamaLanguageModelOptions {
   model: string;
   /** CPU threads. Set explicitly: the library default is pathological on small machines. */
   threads: number;
-  /** Context window in tokens (default: the model's training context, at most 4096). */
+  /**
+   * Context window in tokens. Default: as large as memory allows, up to the model's training
+   * context and at most 16,384 (at least 4,096 where the model has that much): the requirements
+   * prompt alone is about 4,800 tokens, so a fixed 4,096 failed every item.
+   */
   contextSize?: number;
 }
+
+const MAX_DEFAULT_CONTEXT = 16_384;
 
 type GrammarFor = Awaited<ReturnType<Llama["createGrammarForJsonSchema"]>>;
 
@@ -53,7 +59,10 @@ export class LlamaLanguageModel implements LanguageModel {
       const model = await llama.loadModel({ modelPath });
       const context = await model.createContext({
         threads: options.threads,
-        contextSize: options.contextSize ?? Math.min(4096, model.trainContextSize),
+        contextSize: options.contextSize ?? {
+          min: Math.min(4096, model.trainContextSize),
+          max: Math.min(MAX_DEFAULT_CONTEXT, model.trainContextSize),
+        },
       });
       const modelId = options.model.startsWith("hf:") ? options.model : basename(options.model);
       return new LlamaLanguageModel(llama, model, context, context.getSequence(), modelId);
@@ -63,6 +72,11 @@ export class LlamaLanguageModel implements LanguageModel {
         cause,
       });
     }
+  }
+
+  /** The context window the model was given, in tokens. */
+  get contextSize(): number {
+    return this.context.contextSize;
   }
 
   countTokens(text: string): number {
@@ -136,7 +150,7 @@ export class LlamaLanguageModel implements LanguageModel {
       const contextSize = this.context.contextSize;
       const hint =
         promptTokens >= contextSize * 0.9
-          ? ` (the prompt is about ${promptTokens} tokens and the model's context ${contextSize}: use a model with a longer context)`
+          ? ` (the prompt is about ${promptTokens} tokens and the model's context ${contextSize}: raise --context-size if the model was trained on more, or use a model with a longer context)`
           : "";
       throw new JobdistillError(`local model failed: ${errorMessage(error)}${hint}`, {
         code: "llama",
