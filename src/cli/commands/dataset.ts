@@ -5,6 +5,7 @@ import {
   type DatasetReport,
   DEFAULT_DATASET_SEED,
   datasetSplits,
+  splitByChoices,
 } from "../../dataset/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
@@ -26,6 +27,7 @@ const buildOptionsSchema = z.strictObject({
   out: z.string().min(1).optional(),
   seed: z.coerce.number().int().nonnegative(),
   split: numberList,
+  splitBy: z.enum(splitByChoices, { error: `--split-by must be one of ${splitByChoices.join(", ")}` }),
   negativeRatio: z.coerce.number().nonnegative(),
   layers: nameList.optional(),
 });
@@ -38,6 +40,9 @@ function summaryLines(report: DatasetReport): string[] {
     alignment.total === 0 ? "–" : `${((100 * part) / alignment.total).toFixed(1)}%`;
   return [
     `dataset for "${report.task}" from ${report.source.kind} "${report.source.name}" written to ${report.dir}`,
+    report.options.splitBy === "given"
+      ? "  split: as the documents give it (their own train/dev/test)"
+      : `  split: at random by document, ${report.options.split.join("/")} with seed ${report.options.seed}`,
     `  documents: ${perSplit((split) => String(report.documents[split]))}`,
     `  segments:  ${perSplit((split) => String(report.segments[split]))}`,
     `  pairs:     ${perSplit((split) => `${report.pairs[split].positive}+/${report.pairs[split].negative}-`)}`,
@@ -61,7 +66,12 @@ export function registerDatasetCommand(program: Command, io: CliIo): void {
     )
     .option("--out <dir>", "output folder (default: <workspace>/datasets/<task>-<timestamp>)")
     .option("--seed <n>", "seed for the split and the negatives", String(DEFAULT_DATASET_SEED))
-    .option("--split <fractions>", "train,dev,test fractions of the documents", "0.8,0.1,0.1")
+    .option("--split <fractions>", "train,dev,test fractions of the documents (random split)", "0.8,0.1,0.1")
+    .option(
+      "--split-by <how>",
+      "given: each document's own split (SkillSpan's official ones); random: --split and --seed; auto: given when every document has one",
+      "auto",
+    )
     .option("--negative-ratio <r>", "negative pairs per positive pair, per category", "1")
     .option("--layers <ids>", "CoNLL layers (comma-separated category ids; default: all)")
     .addHelpText(
@@ -77,7 +87,8 @@ export function registerDatasetCommand(program: Command, io: CliIo): void {
         "Examples:",
         "  $ jobdistill gold import --format demo && jobdistill dataset build --task requirements --source gold",
         "  $ jobdistill dataset build --task requirements --negative-ratio 2 --seed 7 --out data/req",
-        "  $ jobdistill dataset build --task skills --source skillspan --layers skill",
+        "  $ jobdistill dataset build --task skills --source skillspan --layers skill   # SkillSpan's own splits",
+        "  $ jobdistill dataset build --task skills --split-by random --split 0.7,0.15,0.15",
       ].join("\n"),
     )
     .action(async (raw: unknown, command: Command) => {
@@ -87,6 +98,7 @@ export function registerDatasetCommand(program: Command, io: CliIo): void {
           task: options.task,
           seed: options.seed,
           split: options.split,
+          splitBy: options.splitBy,
           negativeRatio: options.negativeRatio,
           ...(options.source === undefined ? {} : { source: options.source }),
           ...(options.out === undefined ? {} : { out: options.out }),

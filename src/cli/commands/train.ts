@@ -170,7 +170,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
             ...(options.name === undefined ? {} : { name: options.name }),
             onDataset: (report) =>
               io.err(
-                `dataset ${report.dir}: ${report.documents.train}/${report.documents.dev}/${report.documents.test} documents (train/dev/test) from ${report.source.kind} "${report.source.name}"`,
+                `dataset ${report.dir}: ${report.documents.train}/${report.documents.dev}/${report.documents.test} documents (train/dev/test${report.options.splitBy === "given" ? ", as the documents give them" : ", at random by document"}) from ${report.source.kind} "${report.source.name}"`,
               ),
             onProgress: (progress) => bar.update(progress),
           });

@@ -17,7 +17,7 @@ import {
 } from "./examples.ts";
 import { type CategoryCounts, type DatasetReport, reportMarkdown } from "./report.ts";
 import { overlapLength, segmentLabels } from "./segment-labels.ts";
-import { emptyBySplit, splitDocuments, validateSplitFractions } from "./split-documents.ts";
+import { assignSplits, emptyBySplit, type SplitBy, validateSplitFractions } from "./split-documents.ts";
 import { type TableColumn, writeCsv, writeJsonl, writeParquet } from "./write-tables.ts";
 
 export interface BuildDatasetOptions {
@@ -28,8 +28,14 @@ export interface BuildDatasetOptions {
   out?: string;
   /** Seed for the split and the negatives. Default 13. */
   seed?: number;
-  /** Train/dev/test fractions of the documents. Default [0.8, 0.1, 0.1]. */
+  /** Train/dev/test fractions of the documents, when split at random. Default [0.8, 0.1, 0.1]. */
   split?: readonly number[];
+  /**
+   * How documents get their split: "given" by their metadata (`meta.split`, as SkillSpan's import
+   * records its official splits), "random" by `split` and `seed`, "auto" (default) given when
+   * every document names one, else random.
+   */
+  splitBy?: SplitBy;
   /** Negative pairs per positive pair, per category. Default 1. */
   negativeRatio?: number;
   /** CoNLL layers (category ids), in column order. Default: every category of the task. */
@@ -124,8 +130,9 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
     unknownLabelSpans += entry.spans.length - known.length;
     return { ...entry, spans: known };
   });
-  const assignment = splitDocuments(
-    documents.map((entry) => entry.document.id),
+  const { assignment, splitBy } = assignSplits(
+    documents.map((entry) => entry.document),
+    options.splitBy ?? "auto",
     fractions,
     seed,
   );
@@ -134,7 +141,7 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
     source: selection.source,
     createdAt: now.toISOString(),
     dir,
-    options: { seed, split: [...fractions], negativeRatio, layers, segmentRule },
+    options: { seed, split: [...fractions], splitBy, negativeRatio, layers, segmentRule },
     documents: emptyBySplit(() => 0),
     segments: emptyBySplit(() => 0),
     unlabelledSegments: emptyBySplit(() => 0),

@@ -132,9 +132,68 @@ describe("buildDataset for SkillSpan gold (task skills)", () => {
       "Strong\tB-Skill\tO\nC++\tI-Skill\tB-Knowledge\nskills.\tI-Skill\tO\n\nTeam\tO\tO\n\n",
     );
     importSkillSpanGold(workspace, [path]);
-    buildDataset(workspace, { task: "skills", out: join(dir, "skills"), split: [1, 0, 0] });
+    buildDataset(workspace, {
+      task: "skills",
+      out: join(dir, "skills"),
+      split: [1, 0, 0],
+      splitBy: "random",
+    });
     const conll = readFileSync(join(dir, "skills", "conll", "train.conll"), "utf8");
     expect(conll).toContain("Strong\tB-skill\tO\nC++\tI-skill\tB-knowledge\nskills.\tI-skill\tO\n\n");
+  });
+});
+
+describe("splits a dataset as its documents give it (SkillSpan's official splits)", () => {
+  const sentence = (word: string): string => `${word}\tB-Skill\tO\nskills\tI-Skill\tO\n\n`;
+  it("keeps each file's split by default, and splits at random only when told", () => {
+    const files = {
+      "skillspan_house_train.conll": ["Teamwork", "Patience"],
+      "dev.json": [],
+      "test.json": [],
+    };
+    writeFileSync(
+      join(dir, "skillspan_house_train.conll"),
+      files["skillspan_house_train.conll"].map(sentence).join(""),
+    );
+    writeFileSync(join(dir, "skillspan_tech_dev.conll"), sentence("Python"));
+    writeFileSync(join(dir, "skillspan_tech_test.conll"), sentence("Welding") + sentence("Payroll"));
+    importSkillSpanGold(
+      workspace,
+      ["train", "dev", "test"].map((split) =>
+        join(dir, `skillspan_${split === "train" ? "house" : "tech"}_${split}.conll`),
+      ),
+    );
+    const given = buildDataset(workspace, { task: "skills", out: join(dir, "given") });
+    expect(given.options.splitBy).toBe("given");
+    expect(given.documents).toEqual({ train: 2, dev: 1, test: 2 });
+    expect(readFileSync(join(dir, "given", "conll", "dev.conll"), "utf8")).toContain("Python\tB-skill");
+    const random = buildDataset(workspace, {
+      task: "skills",
+      out: join(dir, "random"),
+      splitBy: "random",
+      split: [1, 0, 0],
+    });
+    expect(random.options.splitBy).toBe("random");
+    expect(random.documents).toEqual({ train: 5, dev: 0, test: 0 });
+  });
+
+  it("falls back to a random split when some document names none, and refuses 'given' then", () => {
+    writeFileSync(join(dir, "skillspan_tech_dev.conll"), sentence("Python"));
+    importSkillSpanGold(workspace, [join(dir, "skillspan_tech_dev.conll")]);
+    const text = "Teamwork matters.";
+    workspace.documents.insert({ id: "advert-1", text, source: "test" });
+    workspace.annotations.insert({
+      documentId: "advert-1",
+      task: "skills",
+      taskVersion: "1",
+      source: { kind: "gold", name: "skillspan" },
+      payload: { spans: [{ start: 0, end: 8, label: "skill", text: "Teamwork" }] },
+    });
+    const auto = buildDataset(workspace, { task: "skills", out: join(dir, "auto"), split: [1, 0, 0] });
+    expect(auto.options.splitBy).toBe("random");
+    expect(() => buildDataset(workspace, { task: "skills", out: join(dir, "g"), splitBy: "given" })).toThrow(
+      /1 of 2 do not/,
+    );
   });
 });
 

@@ -17,4 +17,11 @@ export {
 export { type DatasetSplits, readDatasetSplits } from "./read-dataset.ts";
 export { type CategoryCounts, type DatasetReport, datasetReportSchema, reportMarkdown } from "./report.ts";
 export { segmentLabels } from "./segment-labels.ts";
-export { splitDocuments, validateSplitFractions } from "./split-documents.ts";
+export {
+  assignSplits,
+  givenSplit,
+  type SplitBy,
+  splitByChoices,
+  splitDocuments,
+  validateSplitFractions,
+} from "./split-documents.ts";

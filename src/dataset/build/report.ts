@@ -19,6 +19,8 @@ export const datasetReportSchema = z.object({
   options: z.object({
     seed: z.number(),
     split: z.array(z.number()),
+    /** "given": each document's own split (its metadata); "random": `split` fractions with `seed`. */
+    splitBy: z.enum(["given", "random"]).optional(),
     negativeRatio: z.number(),
     layers: z.array(z.string()),
     segmentRule: z.string(),
@@ -68,7 +70,7 @@ export function reportMarkdown(report: DatasetReport): string {
   const lines = [
     `# Dataset: ${report.task}`,
     "",
-    `Source: ${report.source.kind} "${report.source.name}". Built ${report.createdAt}, seed ${report.options.seed}, split ${report.options.split.join("/")}, ${report.options.negativeRatio} negative(s) per positive.`,
+    `Source: ${report.source.kind} "${report.source.name}". Built ${report.createdAt}, seed ${report.options.seed}, ${report.options.splitBy === "given" ? "splits as the documents give them" : `split ${report.options.split.join("/")} at random by document`}, ${report.options.negativeRatio} negative(s) per positive.`,
     "",
     `Segment labels: ${report.options.segmentRule}`,
     "",
