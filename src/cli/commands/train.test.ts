@@ -76,7 +76,9 @@ describe("train, predict and eval on the demo corpus", () => {
       "--epochs",
       "8",
     );
-    expect(result.err.join("\n")).toMatch(/dataset .*documents \(train\/dev\/test, at random by document\) from gold "demo"/);
+    expect(result.err.join("\n")).toMatch(
+      /dataset .*documents \(train\/dev\/test, at random by document\) from gold "demo"/,
+    );
     expect(result.code).toBe(0);
     expect(result.out.join("\n")).toMatch(
       /trained requirements students .*requirements-tagger, requirements-segments/,
