@@ -31,6 +31,10 @@ const benches = [
   { name: "requirements-students", what: "requirement students on the demo corpus (cross-validated)" },
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
   { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
+  {
+    name: "server-threads",
+    what: "highlight with the demo's students: prediction worker threads vs the server's own thread",
+  },
 ] as const;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

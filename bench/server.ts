@@ -21,6 +21,7 @@ import { openWorkspace } from "../src/core/workspace/index.ts";
 import { createApp } from "../src/server/app.ts";
 import { advertOfWords } from "../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../src/server/keyword-predictors.ts";
+import { createPredictorPool } from "../src/server/predictor-pool.ts";
 import { startServer } from "../src/server/start-server.ts";
 import { loadPredictors } from "../src/student/load-predictors.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
@@ -86,7 +87,7 @@ const autocannonSchema = z.looseObject({
 
 const run = promisify(execFile);
 
-async function autocannon(
+export async function autocannon(
   url: string,
   body: string,
   args: readonly string[],
@@ -117,11 +118,25 @@ function readMemory(child: ChildProcess, collect: boolean): Promise<MemoryReadin
   });
 }
 
-/** Starts the server in its own process and resolves with its URL once it listens. */
-function startServerProcess(workspace: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+/**
+ * Starts the server in its own process and resolves with its URL once it listens. With `threads`
+ * above 0 (and a workspace) the students predict on that many worker threads.
+ */
+export function startServerProcess(
+  workspace: string | undefined,
+  threads = 0,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ["--expose-gc", runTs, benchFile, "--serve-child", ...(workspace ? ["--workspace", workspace] : [])],
+    [
+      "--expose-gc",
+      runTs,
+      benchFile,
+      "--serve-child",
+      ...(workspace ? ["--workspace", workspace] : []),
+      "--threads",
+      String(threads),
+    ],
     { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   return new Promise((resolveStart, reject) => {
@@ -134,9 +149,10 @@ function startServerProcess(workspace: string | undefined): Promise<{ child: Chi
   });
 }
 
-async function serveChild(workspaceDir: string | undefined): Promise<void> {
+async function serveChild(workspaceDir: string | undefined, threads: number): Promise<void> {
   const workspace = workspaceDir ? openWorkspace(workspaceDir) : undefined;
-  const predictors = workspace ? await loadPredictors(workspace) : createKeywordPredictors();
+  const pool = workspaceDir && threads > 0 ? await createPredictorPool({ workspaceDir, threads }) : undefined;
+  const predictors = pool ?? (workspace ? await loadPredictors(workspace) : createKeywordPredictors());
   const app = createApp({ predictors, ...(workspace ? { workspace } : {}) });
   const server = await startServer({ app, port: 0 });
   process.stdout.write(`listening ${server.url}\n`);
@@ -158,7 +174,8 @@ async function serveChild(workspaceDir: string | undefined): Promise<void> {
     collectRound();
   });
   process.once("SIGTERM", () => {
-    void server.close().then(() => {
+    void server.close().then(async () => {
+      await pool?.close();
       workspace?.close();
       process.exit(0);
     });
@@ -265,7 +282,7 @@ function optionValue(name: string): string | undefined {
 }
 
 if (process.argv.includes("--serve-child")) {
-  await serveChild(optionValue("--workspace"));
+  await serveChild(optionValue("--workspace"), Number(optionValue("--threads") ?? "0"));
 } else if (invokedDirectly(import.meta.url)) {
   const workspace = optionValue("--workspace");
   const duration = optionValue("--duration");

@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import type { Run, Workspace } from "../core/workspace/index.ts";
-import type { HighlightResult, Predictors, TextFormat } from "../student/predictors.ts";
+import type { HighlightResult, TextFormat } from "../student/predictors.ts";
 import { requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
 import {
@@ -14,14 +14,15 @@ import {
 import { errorToResponse, HttpError, validationError } from "./http-errors.ts";
 import { defaultServerLimits, type ServerLimits } from "./limits.ts";
 import { openApiDocument } from "./openapi.ts";
+import type { ServerPredictors } from "./predictor-pool.ts";
 import { reportCharts } from "./report-charts.ts";
 
 /** Labels an advert with the teacher LLM; called only when a request asks for it explicitly. */
 export type TeacherHighlighter = (input: { text: string; format: TextFormat }) => Promise<HighlightResult>;
 
 export interface CreateAppOptions {
-  /** Loaded once by the caller; every request is served from them. */
-  predictors: Predictors;
+  /** Loaded once by the caller; every request is served from them (in this thread or a worker pool). */
+  predictors: ServerPredictors;
   /** Source of runs, spend and registered models; without it `/v1/runs` answers 404. */
   workspace?: Workspace;
   llm?: TeacherHighlighter;
@@ -172,7 +173,7 @@ export function createApp(options: CreateAppOptions): Hono {
       }
       return c.json({ ...(await llm({ text: request.text, format })), source: "teacher" });
     }
-    return c.json({ ...predictors.highlight({ text: request.text, format }), source: "student" });
+    return c.json({ ...(await predictors.highlight({ text: request.text, format })), source: "student" });
   });
 
   app.post("/v1/skills/type", async (c) => {
@@ -184,13 +185,13 @@ export function createApp(options: CreateAppOptions): Hono {
         `${request.skills.length} skills in one request; this server accepts at most ${limits.maxSkills}`,
       );
     }
-    return c.json({ rows: predictors.typeSkills(request.skills) });
+    return c.json({ rows: await predictors.typeSkills(request.skills) });
   });
 
   app.post("/v1/skills/extract", async (c) => {
     const request = await readJsonBody(c, extractSkillsRequestSchema);
     checkTextLength(request.text, limits);
-    return c.json(predictors.extractSkills({ text: request.text, format: request.format ?? "text" }));
+    return c.json(await predictors.extractSkills({ text: request.text, format: request.format ?? "text" }));
   });
 
   app.get("/v1/models", (c) => {

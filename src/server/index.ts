@@ -3,5 +3,12 @@ export { type CreateAppOptions, createApp, type TeacherHighlighter } from "./app
 export { type ErrorBody, errorToResponse, HttpError } from "./http-errors.ts";
 export { defaultServerLimits, type ServerLimits } from "./limits.ts";
 export { openApiDocument } from "./openapi.ts";
+export {
+  createPredictorPool,
+  defaultPredictionThreads,
+  type PredictorPool,
+  type PredictorPoolOptions,
+  type ServerPredictors,
+} from "./predictor-pool.ts";
 export { type ReportCharts, reportCharts } from "./report-charts.ts";
 export { isLoopbackHost, type RunningServer, type StartServerOptions, startServer } from "./start-server.ts";

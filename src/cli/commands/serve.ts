@@ -3,6 +3,12 @@ import { z } from "zod";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
 import { createApp } from "../../server/app.ts";
+import {
+  createPredictorPool,
+  defaultPredictionThreads,
+  type PredictorPool,
+  type ServerPredictors,
+} from "../../server/predictor-pool.ts";
 import { startServer } from "../../server/start-server.ts";
 import { loadPredictors } from "../../student/load-predictors.ts";
 import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
@@ -17,6 +23,7 @@ const serveOptionsSchema = z.strictObject({
   teacherBaseUrl: z.string().url().optional(),
   teacherThreads: z.coerce.number().int().positive().optional(),
   teacherContextSize: z.coerce.number().int().positive().optional(),
+  threads: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -27,7 +34,9 @@ function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
   throw new UsageError(
     option === "port"
       ? `--port must be a whole number from 0 to 65535 (got ${JSON.stringify((raw as { port?: unknown }).port)})`
-      : `invalid option${option === undefined ? "" : ` --${String(option)}`}: ${issue?.message ?? "unknown"}`,
+      : option === "threads"
+        ? `--threads must be a whole number from 0 to 64 (got ${JSON.stringify((raw as { threads?: unknown }).threads)})`
+        : `invalid option${option === undefined ? "" : ` --${String(option)}`}: ${issue?.message ?? "unknown"}`,
   );
 }
 
@@ -46,14 +55,35 @@ function untilStopSignal(): Promise<string> {
 
 /**
  * Loads the workspace's students once and serves the page and API until Ctrl+C or SIGTERM
- * (`jobdistill serve`, and the end of `jobdistill demo`).
+ * (`jobdistill serve`, and the end of `jobdistill demo`). Predictions run on worker threads (one
+ * per CPU, at most 4, each with its own copy of the students) so requests that arrive together use
+ * every core; `threads: 0`, or a workspace with no trained student, predicts on this thread.
  */
 export async function serveWorkspace(
   workspace: Workspace,
+  options: { host: string; port: number; teacher?: LanguageModel; threads?: number },
+  io: CliIo,
+): Promise<void> {
+  const threads = options.threads ?? defaultPredictionThreads();
+  const pool: PredictorPool | undefined =
+    threads > 0 && workspace.models.list().length > 0
+      ? await createPredictorPool({ workspaceDir: workspace.dir, threads })
+      : undefined;
+  try {
+    await serveWith(workspace, pool ?? (await loadPredictors(workspace)), pool?.threads ?? 0, options, io);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function serveWith(
+  workspace: Workspace,
+  predictors: ServerPredictors,
+  /** Worker threads predicting (0: this thread). */
+  threads: number,
   options: { host: string; port: number; teacher?: LanguageModel },
   io: CliIo,
 ): Promise<void> {
-  const predictors = await loadPredictors(workspace);
   const { teacher } = options;
   const app = createApp({
     predictors,
@@ -74,6 +104,7 @@ export async function serveWorkspace(
     `jobdistill: serving ${models.length} model${models.length === 1 ? "" : "s"}` +
       `${models.length > 0 ? ` (${models.map((model) => model.name).join(", ")})` : ""} at ${server.url}`,
   );
+  if (threads > 0) io.out(`predicting on ${threads} worker thread${threads === 1 ? "" : "s"}`);
   if (teacher)
     io.out(
       `teacher ${teacher.provider}/${teacher.modelId} answers requests that ask for it ("teacher": true)`,
@@ -98,6 +129,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       "127.0.0.1",
     )
     .option("--port <port>", "port to listen on (0 picks a free one)", "8787")
+    .option(
+      "--threads <n>",
+      "prediction worker threads, each with its own copy of the models (0: predict on the server's own thread; default: one per CPU, at most 4)",
+    )
     .option(
       "--teacher-model <name>",
       'let requests ask the teacher LLM with "teacher": true (a model name, or a GGUF path with --teacher-provider llama)',
@@ -139,7 +174,12 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         await withWorkspace(command, (workspace) =>
           serveWorkspace(
             workspace,
-            { host: options.host, port: options.port, ...(teacher ? { teacher } : {}) },
+            {
+              host: options.host,
+              port: options.port,
+              ...(teacher ? { teacher } : {}),
+              ...(options.threads === undefined ? {} : { threads: options.threads }),
+            },
             io,
           ),
         );
