@@ -21,9 +21,8 @@ import { openWorkspace } from "../src/core/workspace/index.ts";
 import { createApp } from "../src/server/app.ts";
 import { advertOfWords } from "../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../src/server/keyword-predictors.ts";
-import { createPredictorPool } from "../src/server/predictor-pool.ts";
+import { loadServerStudents } from "../src/server/predictor-pool.ts";
 import { startServer } from "../src/server/start-server.ts";
-import { loadPredictors } from "../src/student/load-predictors.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 
 const benchFile = fileURLToPath(import.meta.url);
@@ -151,8 +150,8 @@ export function startServerProcess(
 
 async function serveChild(workspaceDir: string | undefined, threads: number): Promise<void> {
   const workspace = workspaceDir ? openWorkspace(workspaceDir) : undefined;
-  const pool = workspaceDir && threads > 0 ? await createPredictorPool({ workspaceDir, threads }) : undefined;
-  const predictors = pool ?? (workspace ? await loadPredictors(workspace) : createKeywordPredictors());
+  const students = workspace ? await loadServerStudents(workspace, { threads }) : undefined;
+  const predictors = students?.predictors ?? createKeywordPredictors();
   const app = createApp({ predictors, ...(workspace ? { workspace } : {}) });
   const server = await startServer({ app, port: 0 });
   process.stdout.write(`listening ${server.url}\n`);
@@ -175,7 +174,7 @@ async function serveChild(workspaceDir: string | undefined, threads: number): Pr
   });
   process.once("SIGTERM", () => {
     void server.close().then(async () => {
-      await pool?.close();
+      await students?.close();
       workspace?.close();
       process.exit(0);
     });

@@ -6,9 +6,11 @@ export { openApiDocument } from "./openapi.ts";
 export {
   createPredictorPool,
   defaultPredictionThreads,
+  loadServerStudents,
   type PredictorPool,
   type PredictorPoolOptions,
   type ServerPredictors,
+  type ServerStudents,
 } from "./predictor-pool.ts";
 export { type ReportCharts, reportCharts } from "./report-charts.ts";
 export { isLoopbackHost, type RunningServer, type StartServerOptions, startServer } from "./start-server.ts";

@@ -9,7 +9,7 @@ import { loadPredictors, modelPath } from "../student/load-predictors.ts";
 import { trainStudentsInWorkspace } from "../student/requirements/index.ts";
 import { createApp } from "./app.ts";
 import { advertOfWords } from "./fixtures.ts";
-import { createPredictorPool } from "./predictor-pool.ts";
+import { createPredictorPool, loadServerStudents } from "./predictor-pool.ts";
 
 describe("prediction worker pool", () => {
   let dir: string;
@@ -57,6 +57,26 @@ describe("prediction worker pool", () => {
       expect(await served.json()).toEqual({ ...(answers[2] as object), source: "student" });
     } finally {
       await pool.close();
+    }
+  }, 60_000);
+
+  it("puts a server's students on worker threads, or on its own thread when told or when there is no model", async () => {
+    const workspace = openWorkspace(dir);
+    const empty = openWorkspace(mkdtempSync(join(tmpdir(), "jobdistill-pool-empty-")));
+    try {
+      const pooled = await loadServerStudents(workspace, { threads: 1 });
+      expect(pooled.threads).toBe(1);
+      await pooled.close();
+      const own = await loadServerStudents(workspace, { threads: 0 });
+      expect(own.threads).toBe(0);
+      expect(own.predictors.models().length).toBe(2);
+      const none = await loadServerStudents(empty);
+      expect(none.threads).toBe(0);
+      expect(none.predictors.models()).toEqual([]);
+    } finally {
+      workspace.close();
+      empty.close();
+      rmSync(empty.dir, { recursive: true, force: true });
     }
   }, 60_000);
 

@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { JobdistillError } from "../core/errors.ts";
-import type { LoadPredictorsOptions } from "../student/load-predictors.ts";
+import type { Workspace } from "../core/workspace/index.ts";
+import { type LoadPredictorsOptions, loadPredictors } from "../student/load-predictors.ts";
 import type {
   HighlightResult,
   LoadedModelInfo,
@@ -111,4 +112,30 @@ export async function createPredictorPool(options: PredictorPoolOptions): Promis
       await pool.destroy();
     },
   };
+}
+
+/** A server's students, ready to answer, and how they were placed. */
+export interface ServerStudents {
+  predictors: ServerPredictors;
+  /** Worker threads predicting (0: the server's own thread). */
+  threads: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The students a server answers with: on `threads` worker threads (default one per CPU, at most
+ * 4), or on the server's own thread with `threads: 0` or when the workspace has no trained model
+ * (a pool would only hold empty workers).
+ */
+export async function loadServerStudents(
+  workspace: Workspace,
+  options: LoadPredictorsOptions & { threads?: number } = {},
+): Promise<ServerStudents> {
+  const { threads: requested, ...loadOptions } = options;
+  const threads = requested ?? defaultPredictionThreads();
+  if (threads > 0 && workspace.models.list().length > 0) {
+    const pool = await createPredictorPool({ ...loadOptions, workspaceDir: workspace.dir, threads });
+    return { predictors: pool, threads: pool.threads, close: () => pool.close() };
+  }
+  return { predictors: await loadPredictors(workspace, loadOptions), threads: 0, close: async () => {} };
 }

@@ -3,14 +3,8 @@ import { z } from "zod";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
 import { createApp } from "../../server/app.ts";
-import {
-  createPredictorPool,
-  defaultPredictionThreads,
-  type PredictorPool,
-  type ServerPredictors,
-} from "../../server/predictor-pool.ts";
+import { loadServerStudents, type ServerPredictors } from "../../server/predictor-pool.ts";
 import { startServer } from "../../server/start-server.ts";
-import { loadPredictors } from "../../student/load-predictors.ts";
 import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
 import { createLanguageModel, type LanguageModel, providerNames } from "../../teacher/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
@@ -64,15 +58,14 @@ export async function serveWorkspace(
   options: { host: string; port: number; teacher?: LanguageModel; threads?: number },
   io: CliIo,
 ): Promise<void> {
-  const threads = options.threads ?? defaultPredictionThreads();
-  const pool: PredictorPool | undefined =
-    threads > 0 && workspace.models.list().length > 0
-      ? await createPredictorPool({ workspaceDir: workspace.dir, threads })
-      : undefined;
+  const students = await loadServerStudents(
+    workspace,
+    options.threads === undefined ? {} : { threads: options.threads },
+  );
   try {
-    await serveWith(workspace, pool ?? (await loadPredictors(workspace)), pool?.threads ?? 0, options, io);
+    await serveWith(workspace, students.predictors, students.threads, options, io);
   } finally {
-    await pool?.close();
+    await students.close();
   }
 }
 
