@@ -267,18 +267,14 @@ function exactCandidates(text: string, quote: string): Candidate[] {
   return candidates;
 }
 
+/** Exact matches in the normalised text, mapped back to offsets in the source. */
 function normalisedCandidates(source: AlignmentSource, quote: string): Candidate[] {
   const { text, starts, ends } = source.normalised;
-  const candidates: Candidate[] = [];
-  const firstIsWord = isWordChar(quote.charAt(0));
-  const lastIsWord = isWordChar(quote.charAt(quote.length - 1));
-  for (let at = text.indexOf(quote); at !== -1; at = text.indexOf(quote, at + 1)) {
-    const end = at + quote.length;
-    const onWordBoundary =
-      !(firstIsWord && isWordChar(text.charAt(at - 1))) && !(lastIsWord && isWordChar(text.charAt(end)));
-    candidates.push({ start: starts[at] ?? 0, end: ends[end - 1] ?? 0, similarity: 1, onWordBoundary });
-  }
-  return candidates;
+  return exactCandidates(text, quote).map((candidate) => ({
+    ...candidate,
+    start: starts[candidate.start] ?? 0,
+    end: ends[candidate.end - 1] ?? 0,
+  }));
 }
 
 /** An ellipsis a teacher put where it left words out: "...", "…", "[...]", "(...)". */

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { type AlignmentStats, mergeAlignmentStats } from "../align/index.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Annotation, AnnotationSource, SourceDocument, Span } from "../core/types.ts";
 import type { Workspace } from "../core/workspace/index.ts";
+import { alignmentStatsSchema } from "../tasks/requirements/schema.ts";
 import { labelledText } from "./document-text.ts";
 
 const sourceKinds: readonly AnnotationSource["kind"][] = ["teacher", "gold", "human", "lexicon", "student"];
@@ -18,14 +20,6 @@ export interface LabelledDocument {
   alignmentStats?: AlignmentStats;
 }
 
-const alignmentStatsSchema = z.object({
-  exact: z.number(),
-  normalised: z.number(),
-  fuzzy: z.number(),
-  unaligned: z.number(),
-  total: z.number(),
-});
-export type AlignmentStats = z.infer<typeof alignmentStatsSchema>;
 const dataWithStatsSchema = z.looseObject({ stats: alignmentStatsSchema });
 
 export interface AnnotationSelection {
@@ -130,16 +124,7 @@ export function selectAnnotations(
       unaligned += annotation.payload.unaligned?.length ?? 0;
       const stats = dataWithStatsSchema.safeParse(annotation.payload.data);
       if (stats.success) {
-        const sum: AlignmentStats = alignmentStats ?? {
-          exact: 0,
-          normalised: 0,
-          fuzzy: 0,
-          unaligned: 0,
-          total: 0,
-        };
-        for (const key of ["exact", "normalised", "fuzzy", "unaligned", "total"] as const)
-          sum[key] += stats.data.stats[key];
-        alignmentStats = sum;
+        alignmentStats = mergeAlignmentStats(...(alignmentStats ? [alignmentStats] : []), stats.data.stats);
       }
       for (const span of annotation.payload.spans ?? []) {
         if (text.slice(span.start, span.end) !== span.text || span.end <= span.start) {

@@ -38,14 +38,19 @@ export interface TeacherGenerationParams {
   truncationRetryMaxOutputTokens?: number;
 }
 
-export interface TeacherProgress {
+/** Item and token counts of a labelling run, as it goes and at its end. */
+export interface TeacherCounts {
   total: number;
   done: number;
+  /** Already answered in an earlier run (or a repeat of another item's input). */
   skipped: number;
   failed: number;
   tokensIn: number;
   tokensOut: number;
   costUsd: number;
+}
+
+export interface TeacherProgress extends TeacherCounts {
   elapsedMs: number;
 }
 
@@ -87,17 +92,9 @@ export interface RunTeacherOptions<I, O> {
   runParams?: Record<string, unknown>;
 }
 
-export interface TeacherRunSummary {
+export interface TeacherRunSummary extends TeacherCounts {
   /** 0 for a dry run (no run is recorded). */
   runId: number;
-  total: number;
-  done: number;
-  /** Already answered in an earlier run (or a repeat of another item's input). */
-  skipped: number;
-  failed: number;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
   durationMs: number;
   interrupted: boolean;
   /** Items neither done, skipped nor failed (an interrupted run leaves them for the next). */

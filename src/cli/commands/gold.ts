@@ -133,31 +133,22 @@ export function registerGoldCommand(program: Command, io: CliIo): void {
       const options = parseCommandOptions(importOptionsSchema, raw);
       await withWorkspace(command, (workspace) => importGold(workspace, files, options, io));
     });
-  gold
-    .command("export")
-    .description("Export stored annotations for review in Label Studio (import format with predictions).")
-    .argument("<out>", "tasks JSON file to write")
-    .option("--format <format>", "export format", "label-studio")
-    .requiredOption("--task <task>", "task whose annotations to export")
-    .option(
-      "--source <source>",
-      "teacher, gold, human, or a source name (default: teacher if present, else gold)",
-    )
-    .addHelpText("after", exportHelp)
-    .action(exportAction(io));
+  // The same export under two names: `gold export` and `export label-studio`.
+  const labelStudioExport = (command: Command): Command =>
+    command
+      .description("Export stored annotations for review in Label Studio (import format with predictions).")
+      .argument("<out>", "tasks JSON file to write")
+      .requiredOption("--task <task>", "task whose annotations to export")
+      .option(
+        "--source <source>",
+        "teacher, gold, human, or a source name (default: teacher if present, else gold)",
+      )
+      .addHelpText("after", exportHelp)
+      .action(exportAction(io));
+  labelStudioExport(gold.command("export").option("--format <format>", "export format", "label-studio"));
 
   const existing = program.commands.find((command) => command.name() === "export");
   const exportCommand =
     existing ?? program.command("export").description("Export stored data for other tools.");
-  exportCommand
-    .command("label-studio")
-    .description("Export stored annotations for review in Label Studio (import format with predictions).")
-    .argument("<out>", "tasks JSON file to write")
-    .requiredOption("--task <task>", "task whose annotations to export")
-    .option(
-      "--source <source>",
-      "teacher, gold, human, or a source name (default: teacher if present, else gold)",
-    )
-    .addHelpText("after", exportHelp)
-    .action(exportAction(io));
+  labelStudioExport(exportCommand.command("label-studio"));
 }

@@ -2,21 +2,13 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import {
   type Annotation,
-  type AnnotationPayload,
   type AnnotationSource,
   annotationPayloadSchema,
   annotationSourceKinds,
 } from "../types.ts";
 
-export interface NewAnnotation {
-  documentId: string;
-  task: string;
-  taskVersion: string;
-  source: AnnotationSource;
-  payload: AnnotationPayload;
-  callKey?: string;
-  runId?: number;
-}
+/** An annotation as written: the store assigns `id` and `createdAt`. */
+export type NewAnnotation = Omit<Annotation, "id" | "createdAt">;
 
 export interface AnnotationQuery {
   task?: string;
@@ -25,6 +17,27 @@ export interface AnnotationQuery {
   documentId?: string;
   /** Only what one run stored. */
   runId?: number;
+}
+
+/** The column each query field filters on. */
+const queryColumns = {
+  task: "task",
+  sourceKind: "source_kind",
+  sourceName: "source_name",
+  documentId: "document_id",
+  runId: "run_id",
+} as const satisfies Record<keyof AnnotationQuery, string>;
+
+function whereClause(query: AnnotationQuery): { where: string; values: (string | number)[] } {
+  const clauses: string[] = [];
+  const values: (string | number)[] = [];
+  for (const field of Object.keys(queryColumns) as (keyof AnnotationQuery)[]) {
+    const value = query[field];
+    if (value === undefined) continue;
+    clauses.push(`${queryColumns[field]} = ?`);
+    values.push(value);
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", values };
 }
 
 const annotationRowSchema = z.object({
@@ -125,29 +138,7 @@ export class AnnotationsStore {
   }
 
   list(query: AnnotationQuery = {}): Annotation[] {
-    const clauses: string[] = [];
-    const values: (string | number)[] = [];
-    if (query.task !== undefined) {
-      clauses.push("task = ?");
-      values.push(query.task);
-    }
-    if (query.sourceKind !== undefined) {
-      clauses.push("source_kind = ?");
-      values.push(query.sourceKind);
-    }
-    if (query.sourceName !== undefined) {
-      clauses.push("source_name = ?");
-      values.push(query.sourceName);
-    }
-    if (query.documentId !== undefined) {
-      clauses.push("document_id = ?");
-      values.push(query.documentId);
-    }
-    if (query.runId !== undefined) {
-      clauses.push("run_id = ?");
-      values.push(query.runId);
-    }
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
+    const { where, values } = whereClause(query);
     return this.db
       .prepare(`SELECT * FROM annotations ${where} ORDER BY id`)
       .all(...values)
@@ -155,7 +146,9 @@ export class AnnotationsStore {
   }
 
   count(query: AnnotationQuery = {}): number {
-    return this.list(query).length;
+    const { where, values } = whereClause(query);
+    const row = this.db.prepare(`SELECT count(*) AS count FROM annotations ${where}`).get(...values);
+    return z.object({ count: z.number() }).parse(row).count;
   }
 
   /** Which sources have annotated a task, with counts: for choosing a teacher or a gold set. */

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { segmentText } from "../../align/index.ts";
+import { mergeAlignmentStats, segmentText } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { createRandom } from "../../core/random.ts";
 import type { Span } from "../../core/types.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
-import { type AlignmentStats, type LabelledDocument, selectAnnotations } from "../select-annotations.ts";
+import { type LabelledDocument, selectAnnotations } from "../select-annotations.ts";
 import { taskLabels } from "../task-labels.ts";
 import { conllBlock, documentTokens, givenTokens } from "./conll.ts";
 import {
@@ -298,16 +298,7 @@ function alignmentCounts(documents: readonly LabelledDocument[]): DatasetReport[
     counts.unaligned += entry.unaligned;
     counts.total += entry.spans.length + entry.unaligned;
     if (entry.alignmentStats) {
-      const sum: AlignmentStats = teacherStats ?? {
-        exact: 0,
-        normalised: 0,
-        fuzzy: 0,
-        unaligned: 0,
-        total: 0,
-      };
-      for (const key of ["exact", "normalised", "fuzzy", "unaligned", "total"] as const)
-        sum[key] += entry.alignmentStats[key];
-      teacherStats = sum;
+      teacherStats = mergeAlignmentStats(...(teacherStats ? [teacherStats] : []), entry.alignmentStats);
     }
   }
   return { ...counts, teacherStats };

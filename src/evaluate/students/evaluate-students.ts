@@ -6,7 +6,7 @@ import {
 } from "../../student/requirements/highlight-requirements.ts";
 import { tagSegments } from "../../student/requirements/tag-text.ts";
 import type { LabelledSpan } from "../../student/requirements/training-examples.ts";
-import { multiLabelClassificationReport } from "../classification-metrics.ts";
+import { type LabelMetrics, multiLabelClassificationReport } from "../classification-metrics.ts";
 import { type MatchScores, type ScoredSpan, scoreSpans } from "../span-scorer.ts";
 import { type ConfusionMatrix, segmentConfusion } from "./segment-confusion.ts";
 
@@ -18,16 +18,10 @@ export interface EvaluationDocument {
 }
 
 /** One row of a per-label table, in the shape the runs page plots. */
-export interface LabelScoreRow {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Reference spans (or segments) carrying the label. */
-  support: number;
-  /** Predicted spans (or segments) carrying the label. */
-  predicted: number;
-}
+export type LabelScoreRow = Pick<
+  LabelMetrics,
+  "label" | "precision" | "recall" | "f1" | "support" | "predicted"
+>;
 
 export interface Averages {
   precision: number;
