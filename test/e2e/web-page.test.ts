@@ -1,26 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { openWorkspace, type Workspace } from "../../src/core/workspace/index.ts";
 import { createApp } from "../../src/server/app.ts";
 import { sampleAdvert, seedSampleRuns } from "../../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../../src/server/keyword-predictors.ts";
 import { type RunningServer, startServer } from "../../src/server/start-server.ts";
+import { chromiumPath, describeWithBrowser } from "../shared.ts";
 
 /**
  * The web page in a real browser (Debian's chromium, driven by playwright-core) against a server
  * on a random loopback port with keyword predictors standing in for trained students.
  */
-const chromiumPath = process.env.JOBDISTILL_CHROMIUM ?? "/usr/bin/chromium";
 const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) {
-  console.log(`skipped: web page browser tests (no chromium at ${chromiumPath}; apt-get install chromium)`);
-}
 
-describe.skipIf(!hasChromium)("web page in chromium", () => {
+describeWithBrowser("web page in chromium", () => {
   let browser: Browser;
   let server: RunningServer;
   let workspace: Workspace;
