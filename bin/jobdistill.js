@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the package works from a checkout with no build step.
-import { register } from "tsx/esm/api";
+// The CLI, from the compiled package (dist/, built by `npm run build`, which `npm ci` runs).
+// JOBDISTILL_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (a checkout's tests do).
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/cli/main.ts");
+const compiled = new URL("../dist/cli/main.js", import.meta.url);
+if (process.env.JOBDISTILL_FROM_SOURCE === "1") {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli/main.ts");
+} else if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  console.error("jobdistill: the package is not built (no dist/); run `npm run build` in its folder");
+  process.exit(1);
+}

@@ -50,12 +50,21 @@ export function defaultPredictionThreads(): number {
  * queueing behind one another on the event loop. Each worker loads the workspace's students once;
  * this resolves when they all have (a missing or damaged model fails here, not on a request).
  */
+/**
+ * The worker's entry: the compiled module when this file is compiled JavaScript (the package), or a
+ * small entry that registers tsx first when it runs from the TypeScript sources (tests, a checkout).
+ */
+function predictWorkerUrl(): string {
+  const compiled = import.meta.url.endsWith(".js");
+  return new URL(compiled ? "./predict-worker.js" : "./predict-worker-entry.mjs", import.meta.url).href;
+}
+
 export async function createPredictorPool(options: PredictorPoolOptions): Promise<PredictorPool> {
   const { workspaceDir, threads: requested, ...loadOptions } = options;
   const threads = requested ?? defaultPredictionThreads();
   const workerData: PredictWorkerData = { workspaceDir, options: loadOptions };
   const pool = new Piscina<PredictTask, PredictAnswer>({
-    filename: new URL("./predict-worker-entry.mjs", import.meta.url).href,
+    filename: predictWorkerUrl(),
     minThreads: threads,
     maxThreads: threads,
     // Keep requests waiting rather than refusing them; the HTTP layer bounds each request's size.

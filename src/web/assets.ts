@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
 
 /** A file the web page needs, ready to send. */
 export interface WebAsset {
@@ -12,9 +12,9 @@ export interface WebAsset {
 const webDir = dirname(fileURLToPath(import.meta.url));
 
 /** The pages' scripts are TypeScript (type-checked with the rest), bundled into one module each. */
-const scriptEntries = {
-  "/assets/advert-page.js": join(webDir, "client", "advert-page.ts"),
-  "/assets/runs-page.js": join(webDir, "client", "runs-page.ts"),
+export const webScriptEntries = {
+  "advert-page.js": "advert-page.ts",
+  "runs-page.js": "runs-page.ts",
 } as const;
 
 const staticFiles = {
@@ -23,31 +23,49 @@ const staticFiles = {
   "/assets/style.css": { file: "style.css", contentType: "text/css; charset=utf-8" },
 } as const;
 
-let cached: ReadonlyMap<string, WebAsset> | undefined;
+interface EsbuildLike {
+  buildSync(options: Record<string, unknown>): { outputFiles?: { text: string }[] };
+}
 
 /**
- * Every page, stylesheet and script by URL path. Built once per process (esbuild takes a few tens
- * of milliseconds) and kept in memory, so serving a page never touches the disk.
+ * One page script as a browser module. The package ships them prebuilt (`npm run build` bundles them
+ * into `web/assets/` beside this file); from the TypeScript sources they are bundled here, once, with
+ * esbuild (a development dependency, loaded only then).
  */
+function pageScript(name: keyof typeof webScriptEntries): string {
+  const prebuilt = join(webDir, "assets", name);
+  if (existsSync(prebuilt)) return readFileSync(prebuilt, "utf8");
+  const esbuild = createRequire(import.meta.url)("esbuild") as EsbuildLike;
+  const result = esbuild.buildSync(webScriptBuildOptions(join(webDir, "client", webScriptEntries[name])));
+  const output = result.outputFiles?.[0];
+  if (!output) throw new Error(`esbuild produced nothing for ${name}`);
+  return output.text;
+}
+
+/** esbuild's options for a page script, shared with the package build. */
+export function webScriptBuildOptions(entry: string): Record<string, unknown> {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    platform: "browser",
+    write: false,
+    legalComments: "none",
+  };
+}
+
+let cached: ReadonlyMap<string, WebAsset> | undefined;
+
+/** Every page, stylesheet and script by URL path, read once per process and kept in memory. */
 export function webAssets(): ReadonlyMap<string, WebAsset> {
   if (cached) return cached;
   const assets = new Map<string, WebAsset>();
   for (const [path, { file, contentType }] of Object.entries(staticFiles)) {
     assets.set(path, { contentType, body: readFileSync(join(webDir, "static", file), "utf8") });
   }
-  for (const [path, entry] of Object.entries(scriptEntries)) {
-    const result = buildSync({
-      entryPoints: [entry],
-      bundle: true,
-      format: "esm",
-      target: "es2022",
-      platform: "browser",
-      write: false,
-      legalComments: "none",
-    });
-    const output = result.outputFiles[0];
-    if (!output) throw new Error(`esbuild produced nothing for ${entry}`);
-    assets.set(path, { contentType: "text/javascript; charset=utf-8", body: output.text });
+  for (const name of Object.keys(webScriptEntries) as (keyof typeof webScriptEntries)[]) {
+    assets.set(`/assets/${name}`, { contentType: "text/javascript; charset=utf-8", body: pageScript(name) });
   }
   cached = assets;
   return assets;

@@ -201,7 +201,10 @@ describe("jobdistill label", () => {
   });
 });
 
-/** Starts `node bin/jobdistill.js …` and resolves with its exit code and signal once it ends. */
+/**
+ * Starts `node bin/jobdistill.js …` on the TypeScript sources (so the test sees the code under test,
+ * not a build) and resolves with its exit code and signal once it ends.
+ */
 function spawnCli(args: string[]): {
   child: ReturnType<typeof spawn>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
@@ -209,6 +212,7 @@ function spawnCli(args: string[]): {
   const child = spawn(process.execPath, [join(repoRoot, "bin/jobdistill.js"), ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, JOBDISTILL_FROM_SOURCE: "1" },
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

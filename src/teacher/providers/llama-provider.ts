@@ -1,14 +1,5 @@
 import { basename } from "node:path";
-import {
-  getLlama,
-  type Llama,
-  LlamaChatSession,
-  type LlamaContext,
-  type LlamaContextSequence,
-  LlamaLogLevel,
-  type LlamaModel,
-  resolveModelFile,
-} from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { errorMessage, JobdistillError } from "../../core/errors.ts";
 import { InterruptedError, timeoutError } from "../errors.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../language-model.ts";
@@ -29,6 +20,22 @@ export interface LlamaLanguageModelOptions {
 const MAX_DEFAULT_CONTEXT = 16_384;
 
 type GrammarFor = Awaited<ReturnType<Llama["createGrammarForJsonSchema"]>>;
+type NodeLlamaCpp = typeof import("node-llama-cpp");
+
+/**
+ * node-llama-cpp is an optional dependency, loaded only when the llama provider is used: it is large,
+ * and a user who never runs a local model need not install it.
+ */
+async function importNodeLlamaCpp(): Promise<NodeLlamaCpp> {
+  try {
+    return await import("node-llama-cpp");
+  } catch (cause) {
+    throw new JobdistillError(
+      "the llama provider needs node-llama-cpp, an optional dependency that is not installed: run `npm install node-llama-cpp@3.21.1`",
+      { code: "model-load", cause },
+    );
+  }
+}
 
 /**
  * A local GGUF model through node-llama-cpp, its output constrained by a grammar built from the
@@ -41,6 +48,7 @@ export class LlamaLanguageModel implements LanguageModel {
   private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
+    private readonly library: NodeLlamaCpp,
     private readonly llama: Llama,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
@@ -51,6 +59,8 @@ export class LlamaLanguageModel implements LanguageModel {
   }
 
   static async load(options: LlamaLanguageModelOptions): Promise<LlamaLanguageModel> {
+    const library = await importNodeLlamaCpp();
+    const { getLlama, LlamaLogLevel, resolveModelFile } = library;
     try {
       const modelPath = options.model.startsWith("hf:")
         ? await resolveModelFile(options.model, { cli: false })
@@ -65,7 +75,7 @@ export class LlamaLanguageModel implements LanguageModel {
         },
       });
       const modelId = options.model.startsWith("hf:") ? options.model : basename(options.model);
-      return new LlamaLanguageModel(llama, model, context, context.getSequence(), modelId);
+      return new LlamaLanguageModel(library, llama, model, context, context.getSequence(), modelId);
     } catch (cause) {
       throw new JobdistillError(`cannot load the local model ${options.model}: ${errorMessage(cause)}`, {
         code: "model-load",
@@ -110,7 +120,7 @@ export class LlamaLanguageModel implements LanguageModel {
     const system = request.messages.filter((m) => m.role === "system").map((m) => m.content);
     const conversation = request.messages.filter((m) => m.role !== "system");
     const last = conversation.at(-1);
-    const session = new LlamaChatSession({
+    const session = new this.library.LlamaChatSession({
       contextSequence: this.sequence,
       ...(system.length > 0 ? { systemPrompt: system.join("\n\n") } : {}),
     });

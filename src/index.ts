@@ -1,0 +1,42 @@
+/**
+ * jobdistill as a library: the same steps the CLI runs, typed.
+ *
+ * ```js
+ * import { openWorkspace, importDemoGold, train, predict } from "jobdistill";
+ * const workspace = openWorkspace("./.jobdistill");
+ * importDemoGold(workspace);
+ * await train(workspace, { task: "requirements", source: "gold" });
+ * const students = await predict(workspace);
+ * students.highlight({ text: "5+ years of Python; a driving licence is a must." });
+ * ```
+ */
+export type { SourceDocument, Span } from "./core/types.ts";
+export { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "./core/workspace/index.ts";
+export { importDemoGold, importSkillSpanGold } from "./dataset/gold/index.ts";
+export {
+  type ImportOptions,
+  type ImportSummary,
+  importDocuments,
+} from "./dataset/import/import-documents.ts";
+export {
+  evaluateStudentsInWorkspace as evaluate,
+  type WorkspaceEvaluation,
+  type WorkspaceEvaluationOptions,
+} from "./evaluate/students/index.ts";
+export { type DemoOptions, type DemoResult, runDemo } from "./pipeline/run-demo.ts";
+export { type LoadPredictorsOptions, loadPredictors as predict } from "./student/load-predictors.ts";
+export type {
+  HighlightResult,
+  HighlightSpan,
+  Predictors,
+  SkillMention,
+  SkillTypeRow,
+} from "./student/predictors.ts";
+export {
+  trainStudentsInWorkspace as train,
+  type WorkspaceTrainingOptions,
+  type WorkspaceTrainingResult,
+} from "./student/requirements/index.ts";
+export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
+export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
+export { runTeacher as label } from "./teacher/index.ts";
