@@ -320,6 +320,19 @@ describe("runTeacher's loop", () => {
     expect(summary.durationMs).toBeGreaterThanOrEqual(progress.at(-1)?.elapsedMs ?? Number.NaN);
   });
 
+  it("marks the run failed, with the error, when reporting progress throws", async () => {
+    const items = documents(2);
+    const failing = label(items, teacher(), {
+      onEvent: (event) => {
+        if (event.type === "progress") throw new Error("the terminal went away");
+      },
+    });
+    await expect(failing).rejects.toThrow("the terminal went away");
+    const [run] = workspace.runs.list();
+    expect(run).toMatchObject({ status: "failed", error: "the terminal went away" });
+    expect(run?.endedAt).toBeDefined();
+  });
+
   it("records the run: kind, task, model, settings with the task version, and marks a dead run interrupted", async () => {
     const items = documents(1);
     const dead = workspace.runs.start({ kind: "label", task: "double", itemsTotal: 1 });
