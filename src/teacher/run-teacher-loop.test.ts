@@ -9,7 +9,7 @@ import { openWorkspace, type Workspace } from "../core/workspace/index.ts";
 import { ApiCallError, InterruptedError } from "./errors.ts";
 import { FakeLanguageModel, type FakeResponse } from "./fake-language-model.ts";
 import type { GenerateRequest } from "./language-model.ts";
-import { type RunTeacherOptions, runTeacher, type TeacherEvent } from "./run-teacher.ts";
+import { type RunTeacherOptions, runTeacher, type TeacherEvent, teacherCallKey } from "./run-teacher.ts";
 
 /** The number in the document, doubled: the right answer can be read off the request. */
 const doubleTask: TeacherTask<SourceDocument, { value: number }> = {
@@ -405,6 +405,102 @@ describe("runTeacher's loop", () => {
   });
 });
 
+describe("runTeacher's records, on a fake clock", () => {
+  it("stores each success with its evidence, timings and annotations, under the call's key", async () => {
+    const items = documents(2);
+    let repaired = false;
+    const model = new FakeLanguageModel({
+      fallback: () => async (request: GenerateRequest) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (documentOf(request) === "number 1" && !repaired) {
+          repaired = true;
+          return { text: '{"value": "two"}', usage: { inputTokens: 30, outputTokens: 3 } };
+        }
+        return { text: answer(request), usage: { inputTokens: 20, outputTokens: 4 } };
+      },
+    });
+    const events: TeacherEvent[] = [];
+    const prices = { "fake-model": { input: 1_000, output: 2_000 } };
+    const summary = await onFakeClock(async () => {
+      vi.advanceTimersByTime(1_000);
+      return label(items, model, {
+        limits: { concurrency: 1 },
+        prices,
+        onEvent: (event) => events.push(event),
+      });
+    });
+    const elapsed = events.flatMap((event) => (event.type === "progress" ? [event.progress.elapsedMs] : []));
+    expect(elapsed).toEqual([100, 300, 300]);
+    expect(summary).toMatchObject({ durationMs: 300, tokensIn: 70, tokensOut: 11 });
+    expect(summary.costUsd).toBeCloseTo((70 * 1_000 + 11 * 2_000) / 1e6, 12);
+
+    const rows = workspace.db
+      .prepare(
+        `SELECT key, run_id AS runId, task, task_version AS taskVersion, provider, model, item_id AS itemId, output,
+         raw_text AS rawText, finish_reason AS finishReason, tokens_in AS tokensIn, tokens_out AS tokensOut,
+         cost_usd AS costUsd, attempts, latency_ms AS latencyMs FROM calls ORDER BY item_id`,
+      )
+      .all();
+    const common = {
+      runId: summary.runId,
+      task: "double",
+      taskVersion: "1",
+      provider: "fake",
+      model: "fake-model",
+    };
+    expect(rows).toEqual([
+      {
+        ...common,
+        key: teacherCallKey(model, doubleTask, {}, items[0] as SourceDocument),
+        itemId: "doc-0",
+        output: '{"value":0}',
+        rawText: '{"value":0}',
+        finishReason: "stop",
+        tokensIn: 20,
+        tokensOut: 4,
+        costUsd: expect.closeTo((20 * 1_000 + 4 * 2_000) / 1e6, 12),
+        attempts: 1,
+        latencyMs: 100,
+      },
+      {
+        ...common,
+        key: teacherCallKey(model, doubleTask, {}, items[1] as SourceDocument),
+        itemId: "doc-1",
+        output: '{"value":2}',
+        rawText: '{"value":2}',
+        finishReason: "stop",
+        tokensIn: 20,
+        tokensOut: 4,
+        costUsd: expect.closeTo((20 * 1_000 + 4 * 2_000) / 1e6, 12),
+        attempts: 2,
+        latencyMs: 200,
+      },
+    ]);
+    const annotations = workspace.annotations.list({ task: "double" });
+    expect(
+      annotations.map(({ documentId, task, taskVersion, source, payload, runId, callKey }) => ({
+        documentId,
+        task,
+        taskVersion,
+        source,
+        payload,
+        runId,
+        callKey,
+      })),
+    ).toEqual(
+      [0, 1].map((index) => ({
+        documentId: `doc-${index}`,
+        task: "double",
+        taskVersion: "1",
+        source: { kind: "teacher", name: "fake/fake-model", version: "1" },
+        payload: { data: index * 2 },
+        runId: summary.runId,
+        callKey: teacherCallKey(model, doubleTask, {}, items[index] as SourceDocument),
+      })),
+    );
+  });
+});
+
 describe("runTeacher's dry run", () => {
   it("estimates what is left to do, from the prompt's length and the expected answer, and stores nothing", async () => {
     const items = documents(3);
@@ -440,6 +536,9 @@ describe("runTeacher's dry run", () => {
       params: { maxOutputTokens: 40 },
     });
     expect(taskEstimate.estimate).toMatchObject({ outputTokens: 24 });
+    // The messages are counted joined by newlines: "Double the number.\nnumber 100" is 29 characters, 8 tokens.
+    const joined = await label([{ id: "doc-100", text: "number 100" }], model, { dryRun: true });
+    expect(joined.estimate?.inputTokens).toBe(8);
     expect(workspace.runs.list()).toHaveLength(runsBefore);
   });
 });
