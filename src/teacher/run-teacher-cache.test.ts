@@ -225,7 +225,16 @@ describe("runTeacher's call cache", () => {
     const repeat = store([{ id: "doc-repeat", text: "number 4" }]);
     const model = teacher();
     const events: TeacherEvent[] = [];
-    const summary = await label([...items, ...repeat], { model, onEvent: (event) => events.push(event) });
+    let skippedAtStart: number | undefined;
+    const summary = await label([...items, ...repeat], {
+      model,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === "start") skippedAtStart = workspace.runs.get(event.runId)?.itemsSkipped;
+      },
+    });
+    // The run row shows what was skipped before any call is made.
+    expect(skippedAtStart).toBe(3);
     expect(model.calls).toHaveLength(3);
     expect(events.find((event) => event.type === "start")).toMatchObject({
       type: "start",

@@ -599,6 +599,47 @@ describe("runTeacher's pacing on a fake clock", () => {
     ]);
   });
 
+  it("on a graceful stop, lets the calls in flight finish but cancels the waits and takes no new work", async () => {
+    const stop = new AbortController();
+    const { model, sent } = timedTeacher((text, request) => {
+      if (text === "number 0") return new ApiCallError("HTTP 503: busy", retryable(10_000));
+      // A call that a hard stop would cancel: it must still finish here.
+      return () =>
+        new Promise<FakeResponse>((resolve, reject) => {
+          const timer = setTimeout(() => resolve(answer(request)), 50);
+          request.signal?.addEventListener("abort", () => {
+            clearTimeout(timer);
+            reject(new InterruptedError());
+          });
+        });
+    });
+    const summary = await onFakeClock(() => {
+      setTimeout(() => stop.abort(), 20);
+      return label(documents(4), model, { limits: { concurrency: 2 }, signal: stop.signal });
+    });
+    expect(sent).toEqual([
+      { text: "number 0", at: 0 },
+      { text: "number 1", at: 0 },
+    ]);
+    expect(summary).toMatchObject({ done: 1, failed: 0, remaining: 3, interrupted: true, durationMs: 50 });
+    expect(workspace.annotations.list({ task: "double" }).map((a) => a.documentId)).toEqual(["doc-1"]);
+    expect(workspace.calls.failures({ runId: summary.runId, finalOnly: true })).toEqual([]);
+  });
+
+  it("on a graceful stop, lets the callers waiting for the rate limiter go", async () => {
+    const stop = new AbortController();
+    const { model, sent } = timedTeacher();
+    const summary = await onFakeClock(() => {
+      setTimeout(() => stop.abort(), 150);
+      return label(documents(10), model, {
+        limits: { concurrency: 10, requestsPerMinute: 600 },
+        signal: stop.signal,
+      });
+    });
+    expect(sent.map((request) => request.at)).toEqual([0, 0, 102]);
+    expect(summary).toMatchObject({ done: 3, failed: 0, remaining: 7, interrupted: true, durationMs: 150 });
+  });
+
   it("paces requests within a requests-per-minute limit", async () => {
     const { model, sent } = timedTeacher();
     const summary = await onFakeClock(() =>
