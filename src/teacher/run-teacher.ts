@@ -416,7 +416,11 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     const workers = Math.max(1, Math.min(limits.concurrency, toDo.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } catch (error) {
-    reportProgress(true);
+    try {
+      reportProgress(true);
+    } catch {
+      // Reporting may be what failed (an onEvent that throws, the run row): the run is still marked failed.
+    }
     workspace.runs.finish(runId, "failed", { error: errorMessage(error) });
     throw error;
   } finally {
