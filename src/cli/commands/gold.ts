@@ -6,12 +6,13 @@ import {
   exportLabelStudio,
   importDemoGold,
   importLabelStudio,
+  importRequirementsCorpusGold,
   importSkillSpanGold,
 } from "../../dataset/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
-const goldFormats = ["skillspan", "label-studio", "demo"] as const;
+const goldFormats = ["skillspan", "label-studio", "demo", "requirements-corpus"] as const;
 
 const importOptionsSchema = z.strictObject({
   format: z.enum(goldFormats),
@@ -37,6 +38,20 @@ function importGold(
     const summary = importDemoGold(workspace);
     io.out(
       `demo corpus: ${summary.adverts} adverts (${summary.documentsInserted} new), ${summary.spans} gold spans for task "requirements" (source gold "demo")`,
+    );
+    return;
+  }
+  if (options.format === "requirements-corpus") {
+    if (files.length > 1)
+      throw new UsageError(
+        "--format requirements-corpus takes at most one file (default: the shipped corpus)",
+      );
+    const summary = importRequirementsCorpusGold(workspace, files[0]);
+    const splits = Object.entries(summary.bySplit)
+      .map(([split, count]) => `${count} ${split}`)
+      .join(", ");
+    io.out(
+      `requirements corpus: ${summary.postings} real postings (${splits}; ${summary.documentsInserted} new), ${summary.spans} gold spans for task "requirements" (source gold "requirements-corpus")`,
     );
     return;
   }
@@ -107,7 +122,10 @@ export function registerGoldCommand(program: Command, io: CliIo): void {
   gold
     .command("import")
     .description("Import gold annotations with their documents: SkillSpan, Label Studio, or the demo corpus.")
-    .argument("[files...]", "files to import (none for --format demo)")
+    .argument(
+      "[files...]",
+      "files to import (none for --format demo; requirements-corpus defaults to the shipped corpus)",
+    )
     .requiredOption("--format <format>", `one of ${goldFormats.join(", ")}`)
     .option("--task <task>", 'task of Label Studio annotations (default "requirements")')
     .option("--source-kind <kind>", "Label Studio annotations are gold or human", "gold")
@@ -125,6 +143,7 @@ export function registerGoldCommand(program: Command, io: CliIo): void {
         "",
         "Examples:",
         "  $ jobdistill gold import --format demo",
+        "  $ jobdistill gold import --format requirements-corpus",
         "  $ jobdistill gold import --format skillspan ../shared/data/skillspan/json/dev.json",
         "  $ jobdistill gold import --format label-studio --task requirements reviewed.json",
       ].join("\n"),

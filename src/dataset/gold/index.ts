@@ -12,6 +12,13 @@ export {
   type LabelStudioImportSummary,
 } from "./label-studio-import.ts";
 export {
+  type CorpusImportSummary,
+  type CorpusPosting,
+  importRequirementsCorpusGold,
+  loadRequirementsCorpus,
+  REQUIREMENTS_CORPUS_GOLD_SOURCE,
+} from "./requirements-corpus.ts";
+export {
   importSkillSpanGold,
   SKILLSPAN_GOLD_SOURCE,
   SKILLSPAN_TASK,
