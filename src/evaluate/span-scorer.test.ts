@@ -260,4 +260,29 @@ describe("scoreSpans exact figures", () => {
     expect(strict.perLabel.a).toEqual({ ...none, gold: 1 });
     expect(strict.micro).toEqual({ ...none, gold: 1 });
   });
+
+  it("leaves requested labels that never occur out of the macro average", () => {
+    const scores = scoreSpans([[{ label: "a", start: 0, end: 1 }]], [[{ label: "a", start: 0, end: 1 }]], {
+      labels: ["a", "never"],
+    });
+    expect(Object.keys(scores.strict.perLabel)).toEqual(["a", "never"]);
+    expect(scores.strict.macro).toEqual({ precision: 1, recall: 1, f1: 1 });
+    expect(scores.loose.macro).toEqual({ precision: 1, recall: 1, f1: 1 });
+    // Seen only in prediction or only in gold, a label counts (with F1 0).
+    const halves = scoreSpans([[{ label: "a", start: 0, end: 1 }]], [[{ label: "b", start: 0, end: 1 }]], {
+      labels: ["a", "b", "never"],
+    });
+    expect(halves.strict.macro).toEqual({ precision: 0, recall: 0, f1: 0 });
+    const mixed = scoreSpans(
+      [[{ label: "a", start: 0, end: 1 }]],
+      [
+        [
+          { label: "a", start: 0, end: 1 },
+          { label: "b", start: 0, end: 1 },
+        ],
+      ],
+      { labels: ["a", "b", "never"] },
+    );
+    expect(mixed.strict.macro).toEqual({ precision: 0.5, recall: 0.5, f1: 0.5 });
+  });
 });
