@@ -224,7 +224,25 @@ describe("confusionTable", () => {
   });
 });
 
+describe("cohensKappa on a ragged table", () => {
+  it("reads cells a short table lacks as 0", () => {
+    // Only [yes, yes] = 20 and [yes, no] = 5 are given: po = 20/25, pe = 1·0.8 → κ = 0.
+    expect(cohensKappa({ labels: ["yes", "no"], counts: [[20, 5]] })).toBe(0);
+    expect(cohensKappa({ labels: ["yes", "no"], counts: [[20], [0, 5]] })).toBe(1);
+  });
+});
+
 describe("accuracyByClass exact figures", () => {
+  it("lists classes in alphabetical order whatever order they come in", () => {
+    const items = ["c", "b", "a", "d", "b"].map((label) => ({ label, correct: true }));
+    expect(accuracyByClass(items).perClass.map((row) => [row.label, row.n])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 1],
+      ["d", 1],
+    ]);
+  });
+
   it("sorts classes, counts correct items and passes z through", () => {
     const items = [
       { label: "soft", correct: true },
