@@ -412,6 +412,55 @@ describe("alignQuote at its boundaries", () => {
     expect(alignQuote("Go an, Go and", "Go", { contextAfter: "and" })).toMatchObject({ start: 7 });
     expect(alignQuote("Go an, Go and", "Go", { contextAfter: "an,", after: 7 })).toMatchObject({ start: 0 });
   });
+
+  it("counts no context beyond either end of the text", () => {
+    // "xin" agrees three times before the second "Go", only twice ("in") before the first, where the
+    // text begins; likewise "anx" twice after each "Go", where the second meets the text's end.
+    expect(alignQuote("in Go, xin Go", "Go", { contextBefore: "xin" })).toMatchObject({ start: 11 });
+    expect(alignQuote("Go and, Go an", "Go", { contextAfter: "anx" })).toMatchObject({ start: 0 });
+  });
+
+  it("skips one space between the quote and its context, and nothing else", () => {
+    // ", and" agrees in full after the second "Go" only because the comma is not skipped.
+    expect(alignQuote("Go, an Go, and", "Go", { contextAfter: ", and" })).toMatchObject({ start: 7 });
+  });
+
+  it("looks only after the quote for a lone contextAfter hint", () => {
+    // Whatever comes before the first "Go" ("Nice!") must not count: "and" agrees more after the second.
+    expect(alignQuote("Nice! Go an, Go and", "Go", { contextAfter: "and" })).toMatchObject({ start: 13 });
+  });
+
+  it("matches a quote without letters or digits only exactly, never folded", () => {
+    expect(alignQuote("wait –?! ok", "—?!")).toEqual({ ok: false, reason: "quote has no letters or digits" });
+    expect(alignQuote("wait –?! ok", "–?!")).toMatchObject({
+      ok: true,
+      start: 5,
+      end: 8,
+      alignment: "exact",
+    });
+  });
+
+  it("judges the word edge before a quote that opens with a non-ASCII mark by that mark alone", () => {
+    // "“" is no letter, so the "a" before the first occurrence does not cut a word.
+    expect(alignQuote("a“clean” and “clean”", "“clean”")).toMatchObject({ start: 1, end: 8 });
+  });
+
+  it("takes along the brackets a fuzzy quote opens and closes with only where the text has them", () => {
+    const quote = "(Kafka, RabbitMQ or NATS)";
+    expect(alignQuote("Message queues (Kafka, RabitMQ or NATS) are used.", quote)).toEqual({
+      ok: true,
+      start: 15,
+      end: 39,
+      text: "(Kafka, RabitMQ or NATS)",
+      alignment: "fuzzy",
+      similarity: 1 - 0.35 / 4,
+    });
+    expect(alignQuote("Message queues Kafka, RabitMQ or NATS are used.", quote)).toMatchObject({
+      start: 15,
+      end: 37,
+      text: "Kafka, RabitMQ or NATS",
+    });
+  });
 });
 
 describe("alignQuote with an ellipsis", () => {
@@ -519,6 +568,35 @@ describe("alignQuotes bookkeeping", () => {
       { start: 0, end: 11, label: "b", text: "Python 3.12", alignment: "exact" },
     ]);
     expect(result.unaligned).toStrictEqual([]);
+  });
+
+  it("sorts spans on the same range by label whatever order the quotes came in", () => {
+    const orders = [
+      ["a", "b", "c"],
+      ["a", "c", "b"],
+      ["b", "a", "c"],
+      ["b", "c", "a"],
+      ["c", "a", "b"],
+      ["c", "b", "a"],
+    ];
+    for (const order of orders) {
+      const result = alignQuotes(
+        "Python 3.12",
+        order.map((label) => ({ label, quote: "Python 3.12" })),
+      );
+      expect(result.spans.map((s) => s.label)).toEqual(["a", "b", "c"]);
+    }
+  });
+
+  it("adds a second span of a label that ends where the first ends but starts elsewhere", () => {
+    const result = alignQuotes("Python 3.12 is a plus", [
+      { label: "a", quote: "Python 3.12" },
+      { label: "a", quote: "3.12" },
+    ]);
+    expect(result.spans.map((s) => [s.start, s.end])).toEqual([
+      [0, 11],
+      [7, 11],
+    ]);
   });
 
   it("prefers occurrences after the label's previous quote over those after any label's", () => {
