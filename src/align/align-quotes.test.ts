@@ -497,6 +497,20 @@ describe("alignQuote with an ellipsis", () => {
     });
   });
 
+  it("passes over an occurrence of a middle piece that is too far from the next piece", () => {
+    // The first "beta" follows "alpha" at once but lies 528 characters before "gamma"; the second
+    // lies 246 characters after "alpha" and 281 before "gamma".
+    const source = `alpha beta${" x".repeat(120)} beta${" y".repeat(140)} gamma`;
+    expect(alignQuote(source, "alpha … beta … gamma")).toEqual({
+      ok: true,
+      start: 0,
+      end: source.length,
+      text: source,
+      alignment: "fuzzy",
+      similarity: 14 / source.length,
+    });
+  });
+
   // A threshold no word window can reach: only the pieces can match.
   const piecesOnly = { fuzzyThreshold: 2 };
 
