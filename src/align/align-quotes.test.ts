@@ -276,6 +276,384 @@ describe("alignQuotes", () => {
   });
 });
 
+describe("alignQuote at its boundaries", () => {
+  const cloud = "experience with cloud computing";
+  const paraphrase = "experience with cloud platforms";
+
+  it("accepts a fuzzy window whose similarity equals the threshold, and not one just below it", () => {
+    // One substituted word of four: 1 - 1/4 = 0.75, exactly representable.
+    expect(alignQuote(cloud, paraphrase, { fuzzyThreshold: 0.75 })).toEqual({
+      ok: true,
+      start: 0,
+      end: 31,
+      text: cloud,
+      alignment: "fuzzy",
+      similarity: 0.75,
+    });
+    expect(alignQuote(cloud, paraphrase, { fuzzyThreshold: 0.75 + Number.EPSILON })).toEqual({
+      ok: false,
+      reason: "not found in the text (closest words are 0.75 similar, below 0.7500000000000002)",
+    });
+    expect(alignQuote(cloud, paraphrase)).toEqual({
+      ok: false,
+      reason: "not found in the text (closest words are 0.75 similar, below 0.8)",
+    });
+  });
+
+  it("takes a changed last word as a substitution, not as a missing word, when both score the same", () => {
+    // "… cloud computing" (one substitution) and "… cloud" (one missing word) are both 0.75.
+    expect(alignQuote(cloud, paraphrase, { fuzzyThreshold: 0.7 })).toMatchObject({ start: 0, end: 31 });
+  });
+
+  it("says why a quote is not found", () => {
+    expect(alignQuote("abc", "fluent Mandarin")).toEqual({ ok: false, reason: "not found in the text" });
+    expect(alignQuote("abc", "—?!")).toEqual({ ok: false, reason: "quote has no letters or digits" });
+    expect(alignQuote(cloud, paraphrase, { fuzzy: false })).toEqual({
+      ok: false,
+      reason: "not found in the text",
+    });
+    expect(alignQuote(cloud, "   ")).toEqual({ ok: false, reason: "empty quote" });
+  });
+
+  it("prefers occurrences starting exactly at `after` or `weakAfter`, not only after them", () => {
+    const second = advert.indexOf("Python is a must");
+    const third = advert.indexOf("Python 3.12");
+    expect(alignQuote(advert, "Python", { after: second })).toMatchObject({ start: second });
+    expect(alignQuote(advert, "Python", { after: second + 1 })).toMatchObject({ start: third });
+    expect(alignQuote(advert, "Python", { weakAfter: second })).toMatchObject({ start: second });
+    expect(alignQuote(advert, "Python", { weakAfter: second + 1 })).toMatchObject({ start: third });
+  });
+
+  it("treats a taken range that only touches an occurrence as free, and a one-character overlap as taken", () => {
+    const source = "Python Python";
+    // The second occurrence [7, 13) starts where the taken range ends.
+    expect(alignQuote(source, "Python", { taken: [{ start: 0, end: 7 }] })).toMatchObject({ start: 7 });
+    // Overlapping by one character, both are taken: the first wins as if nothing were taken.
+    expect(alignQuote(source, "Python", { taken: [{ start: 0, end: 8 }] })).toMatchObject({ start: 0 });
+    // The first occurrence [0, 6) ends where the taken range starts: free, so it beats `after`.
+    expect(alignQuote(source, "Python", { after: 7, taken: [{ start: 6, end: 13 }] })).toMatchObject({
+      start: 0,
+    });
+    expect(alignQuote(source, "Python", { after: 7, taken: [{ start: 5, end: 13 }] })).toMatchObject({
+      start: 7,
+    });
+  });
+
+  it("lets repeated quotes of a label claim touching occurrences", () => {
+    const result = alignQuotes("5+5+", [
+      { label: "years", quote: "5+" },
+      { label: "years", quote: "5+" },
+    ]);
+    expect(result.spans).toStrictEqual([
+      { start: 0, end: 2, label: "years", text: "5+", alignment: "exact" },
+      { start: 2, end: 4, label: "years", text: "5+", alignment: "exact" },
+    ]);
+  });
+
+  it("judges word edges only where the quote itself begins or ends with a letter or digit", () => {
+    // ".NET" may follow a letter ("ASP.NET"); "C++" may precede a digit ("C++11").
+    expect(alignQuote("ASP.NET or .NET", ".NET")).toMatchObject({ start: 3, alignment: "exact" });
+    expect(alignQuote("C++11 and C++", "C++")).toMatchObject({ start: 0, alignment: "exact" });
+    // "Java" inside "JavaScript" and "Script" inside it are cut words; the whole word wins even taken.
+    expect(alignQuote("JavaScript Java", "Java", { taken: [{ start: 11, end: 15 }] })).toMatchObject({
+      start: 11,
+    });
+    expect(alignQuote("JavaScript, Script", "Script")).toMatchObject({ start: 12 });
+  });
+
+  it("keeps an exact match inside a word over a folded one inside a word, but not over a whole folded word", () => {
+    expect(alignQuote("excellent Excellent", "excel")).toEqual({
+      ok: true,
+      start: 0,
+      end: 5,
+      text: "excel",
+      alignment: "exact",
+      similarity: 1,
+    });
+    expect(alignQuote("Excellent", "EXCEL")).toMatchObject({ start: 0, end: 5, alignment: "normalised" });
+    expect(alignQuote("excellent Excel", "excel")).toMatchObject({ start: 10, alignment: "normalised" });
+  });
+
+  it("ranks free occurrences above more similar ones, and similarity above context", () => {
+    const source = "Strong SQL skills. Strong SQL skill.";
+    expect(alignQuote(source, "strong sql skills!")).toEqual({
+      ok: true,
+      start: 0,
+      end: 17,
+      text: "Strong SQL skills",
+      alignment: "fuzzy",
+      similarity: 1,
+    });
+    expect(alignQuote(source, "strong sql skills!", { taken: [{ start: 0, end: 17 }] })).toEqual({
+      ok: true,
+      start: 19,
+      end: 35,
+      text: "Strong SQL skill",
+      alignment: "fuzzy",
+      similarity: 1 - 0.35 / 3,
+    });
+    expect(alignQuote(source, "strong sql skills!", { contextBefore: "skills." })).toMatchObject({
+      start: 0,
+    });
+  });
+
+  it("ranks context above `after`, and counts agreeing context characters up to the first difference", () => {
+    const second = advert.indexOf("Python is a must");
+    const third = advert.indexOf("Python 3.12");
+    expect(alignQuote(advert, "Python", { contextAfter: "is a must", after: third })).toMatchObject({
+      start: second,
+    });
+    // "in" agrees twice before the first "Go" (back to the text's first character), once before
+    // the second ("an"): two beats one, whatever `after` says.
+    expect(alignQuote("in Go, an Go", "Go", { contextBefore: "in", after: 4 })).toMatchObject({ start: 3 });
+    expect(alignQuote("in Go, an Go", "Go", { contextBefore: "xn", after: 4 })).toMatchObject({ start: 10 });
+    // After the quote: "and" agrees three times after the second "Go" (up to the text's end), twice
+    // after the first; "an," three times after the first, twice after the second.
+    expect(alignQuote("Go an, Go and", "Go", { contextAfter: "and" })).toMatchObject({ start: 7 });
+    expect(alignQuote("Go an, Go and", "Go", { contextAfter: "an,", after: 7 })).toMatchObject({ start: 0 });
+  });
+
+  it("counts no context beyond either end of the text", () => {
+    // "xin" agrees three times before the second "Go", only twice ("in") before the first, where the
+    // text begins; likewise "anx" twice after each "Go", where the second meets the text's end.
+    expect(alignQuote("in Go, xin Go", "Go", { contextBefore: "xin" })).toMatchObject({ start: 11 });
+    expect(alignQuote("Go and, Go an", "Go", { contextAfter: "anx" })).toMatchObject({ start: 0 });
+  });
+
+  it("skips one space between the quote and its context, and nothing else", () => {
+    // ", and" agrees in full after the second "Go" only because the comma is not skipped.
+    expect(alignQuote("Go, an Go, and", "Go", { contextAfter: ", and" })).toMatchObject({ start: 7 });
+  });
+
+  it("looks only after the quote for a lone contextAfter hint", () => {
+    // Whatever comes before the first "Go" ("Nice!") must not count: "and" agrees more after the second.
+    expect(alignQuote("Nice! Go an, Go and", "Go", { contextAfter: "and" })).toMatchObject({ start: 13 });
+  });
+
+  it("matches a quote without letters or digits only exactly, never folded", () => {
+    expect(alignQuote("wait –?! ok", "—?!")).toEqual({ ok: false, reason: "quote has no letters or digits" });
+    expect(alignQuote("wait –?! ok", "–?!")).toMatchObject({
+      ok: true,
+      start: 5,
+      end: 8,
+      alignment: "exact",
+    });
+  });
+
+  it("judges the word edge before a quote that opens with a non-ASCII mark by that mark alone", () => {
+    // "“" is no letter, so the "a" before the first occurrence does not cut a word.
+    expect(alignQuote("a“clean” and “clean”", "“clean”")).toMatchObject({ start: 1, end: 8 });
+  });
+
+  it("takes along the brackets a fuzzy quote opens and closes with only where the text has them", () => {
+    const quote = "(Kafka, RabbitMQ or NATS)";
+    expect(alignQuote("Message queues (Kafka, RabitMQ or NATS) are used.", quote)).toEqual({
+      ok: true,
+      start: 15,
+      end: 39,
+      text: "(Kafka, RabitMQ or NATS)",
+      alignment: "fuzzy",
+      similarity: 1 - 0.35 / 4,
+    });
+    expect(alignQuote("Message queues Kafka, RabitMQ or NATS are used.", quote)).toMatchObject({
+      start: 15,
+      end: 37,
+      text: "Kafka, RabitMQ or NATS",
+    });
+  });
+});
+
+describe("alignQuote with an ellipsis", () => {
+  const quote = "design pipelines … in Python";
+  /** "design pipelines", `gap` characters of other words, "in Python". */
+  const withGap = (gap: number): string =>
+    `design pipelines${" lorem".repeat(60).slice(0, gap - 1)} in Python`;
+
+  it("accepts pieces up to 300 characters apart, and not 301", () => {
+    const near = withGap(300);
+    expect(near.indexOf("in Python") - "design pipelines".length).toBe(300);
+    // Similarity is the share of the span the pieces cover: (16 + 9) / 325.
+    expect(alignQuote(near, quote)).toEqual({
+      ok: true,
+      start: 0,
+      end: 325,
+      text: near,
+      alignment: "fuzzy",
+      similarity: 25 / 325,
+    });
+    expect(alignQuote(withGap(301), quote)).toEqual({
+      ok: false,
+      reason: "not found in the text (closest words are 0.50 similar, below 0.8)",
+    });
+  });
+
+  it("measures each gap from the piece before, not from the first", () => {
+    const source = `alpha${" x".repeat(100)} beta${" y".repeat(100)} gamma`;
+    expect(alignQuote(source, "alpha … beta … gamma")).toMatchObject({
+      ok: true,
+      start: 0,
+      end: source.length,
+      similarity: 14 / source.length,
+    });
+  });
+
+  it("passes over an occurrence of a middle piece that is too far from the next piece", () => {
+    // The first "beta" follows "alpha" at once but lies 528 characters before "gamma"; the second
+    // lies 246 characters after "alpha" and 281 before "gamma".
+    const source = `alpha beta${" x".repeat(120)} beta${" y".repeat(140)} gamma`;
+    expect(alignQuote(source, "alpha … beta … gamma")).toEqual({
+      ok: true,
+      start: 0,
+      end: source.length,
+      text: source,
+      alignment: "fuzzy",
+      similarity: 14 / source.length,
+    });
+  });
+
+  // A threshold no word window can reach: only the pieces can match.
+  const piecesOnly = { fuzzyThreshold: 2 };
+
+  it("lets a piece start where the one before ends, but not inside it", () => {
+    expect(alignQuote("Python,SQL", "Python … ,SQL", piecesOnly)).toMatchObject({
+      ok: true,
+      start: 0,
+      end: 10,
+      similarity: 1,
+    });
+    expect(alignQuote("Python SQL", "Python … thon SQL", piecesOnly)).toMatchObject({ ok: false });
+  });
+
+  it.each([
+    "Python ... SQL",
+    "Python … SQL",
+    "Python...SQL",
+    "Python ..... SQL",
+    "Python [...] SQL",
+    "Python […] SQL",
+    "Python [ … ] SQL",
+    "Python (...) SQL",
+    "Python ( ... ) SQL",
+    "Python … ! … SQL",
+  ])("reads %j as pieces around an ellipsis, ignoring pieces without letters", (elided) => {
+    expect(alignQuote("Python and SQL", elided, piecesOnly)).toEqual({
+      ok: true,
+      start: 0,
+      end: 14,
+      text: "Python and SQL",
+      alignment: "fuzzy",
+      similarity: 9 / 14,
+    });
+  });
+
+  it("does not read two dots or a lone piece as an ellipsis", () => {
+    expect(alignQuote("Python and SQL", "Python .. SQL", piecesOnly)).toMatchObject({ ok: false });
+    expect(alignQuote("Python and SQL", "… and SQL", piecesOnly)).toMatchObject({ ok: false });
+  });
+
+  it("takes each piece's first occurrence in text order, exact or folded", () => {
+    expect(alignQuote("design pipelines in PYTHON and in Python", quote)).toMatchObject({
+      start: 0,
+      end: 26,
+      text: "design pipelines in PYTHON",
+      similarity: 25 / 26,
+    });
+  });
+
+  it("prefers pieces on word edges at both ends", () => {
+    const source = "design pipelines in Pythonic code; design pipelines in Python";
+    expect(alignQuote(source, "design … Python")).toMatchObject({ start: 35, end: 61, similarity: 12 / 26 });
+    expect(
+      alignQuote("xdesign pipelines in Python; design pipelines in Python", "design … Python"),
+    ).toMatchObject({ start: 29 });
+  });
+});
+
+describe("alignQuotes bookkeeping", () => {
+  it("sorts spans by start, then end, then label, without attrs they were not given", () => {
+    const result = alignQuotes("Python 3.12 is a plus", [
+      { label: "b", quote: "Python 3.12" },
+      { label: "a", quote: "Python 3.12" },
+      { label: "a", quote: "Python" },
+    ]);
+    expect(result.spans).toStrictEqual([
+      { start: 0, end: 6, label: "a", text: "Python", alignment: "exact" },
+      { start: 0, end: 11, label: "a", text: "Python 3.12", alignment: "exact" },
+      { start: 0, end: 11, label: "b", text: "Python 3.12", alignment: "exact" },
+    ]);
+    expect(result.unaligned).toStrictEqual([]);
+  });
+
+  it("sorts spans on the same range by label whatever order the quotes came in", () => {
+    const orders = [
+      ["a", "b", "c"],
+      ["a", "c", "b"],
+      ["b", "a", "c"],
+      ["b", "c", "a"],
+      ["c", "a", "b"],
+      ["c", "b", "a"],
+    ];
+    for (const order of orders) {
+      const result = alignQuotes(
+        "Python 3.12",
+        order.map((label) => ({ label, quote: "Python 3.12" })),
+      );
+      expect(result.spans.map((s) => s.label)).toEqual(["a", "b", "c"]);
+    }
+  });
+
+  it("adds a second span of a label that ends where the first ends but starts elsewhere", () => {
+    const result = alignQuotes("Python 3.12 is a plus", [
+      { label: "a", quote: "Python 3.12" },
+      { label: "a", quote: "3.12" },
+    ]);
+    expect(result.spans.map((s) => [s.start, s.end])).toEqual([
+      [0, 11],
+      [7, 11],
+    ]);
+  });
+
+  it("prefers occurrences after the label's previous quote over those after any label's", () => {
+    // hard_skills last quoted the third "Python"; soft_skills quoted "JavaScript" since. The third is
+    // taken, so hard_skills gets the fourth, not the second (which is only after "JavaScript").
+    const result = alignQuotes(advert, [
+      { label: "hard_skills", quote: "Python 3.12" },
+      { label: "soft_skills", quote: "JavaScript" },
+      { label: "hard_skills", quote: "Python" },
+    ]);
+    expect(result.spans.filter((s) => s.label === "hard_skills").map((s) => s.start)).toEqual([
+      advert.indexOf("Python 3.12"),
+      advert.indexOf("Python and craft"),
+    ]);
+  });
+
+  it("does not let an unaligned quote move the preference for later quotes", () => {
+    const result = alignQuotes(advert, [
+      { label: "soft_skills", quote: "You know JavaScript" },
+      { label: "hard_skills", quote: "COBOL" },
+      { label: "hard_skills", quote: "Python" },
+    ]);
+    expect(result.spans.find((s) => s.label === "hard_skills")?.start).toBe(
+      advert.indexOf("Python is a must"),
+    );
+    expect(result.stats).toEqual({ exact: 2, normalised: 0, fuzzy: 0, unaligned: 1, total: 3 });
+  });
+
+  it("uses per-quote contextAfter hints and counts each alignment kind", () => {
+    const result = alignQuotes(advert, [
+      { label: "hard_skills", quote: "python", contextAfter: "3.12" },
+      { label: "hard_skills", quote: "Java" },
+      { label: "hard_skills", quote: "experience with cloud platforms like AWS or Azure" },
+    ]);
+    expect(result.spans.map((s) => [s.start, s.alignment])).toEqual([
+      [advert.indexOf("Experience with cloud"), "fuzzy"],
+      [advert.indexOf("Java."), "exact"],
+      [advert.indexOf("Python 3.12"), "normalised"],
+    ]);
+    expect(result.stats).toEqual({ exact: 1, normalised: 1, fuzzy: 1, unaligned: 0, total: 3 });
+  });
+});
+
 /** A random perturbation a teacher might apply when copying `quote`. */
 function perturb(quote: string, random: Random): string {
   switch (random.int(6)) {

@@ -302,13 +302,26 @@ function elidedCandidates(source: AlignmentSource, quote: string): Candidate[] {
     .filter((piece) => /[\p{L}\p{N}]/u.test(piece));
   if (pieces.length < 2) return [];
   const occurrences = pieces.map((piece) => literalCandidates(source, piece));
+  const follows = (earlier: Candidate, later: Candidate): boolean =>
+    later.start >= earlier.end && later.start <= earlier.end + maxElidedGap;
+  // Which occurrences of the middle pieces lead on to the last piece, worked out from the end: an
+  // early occurrence that leads nowhere ("beta" too far before "gamma") gives way to a later one.
+  const leadsOn = occurrences.map((list) => list.map(() => true));
+  for (let index = occurrences.length - 2; index >= 1; index--) {
+    const next = occurrences[index + 1] ?? [];
+    const nextLeadsOn = leadsOn[index + 1] ?? [];
+    leadsOn[index] = (occurrences[index] ?? []).map((occurrence) =>
+      next.some((later, at) => nextLeadsOn[at] === true && follows(occurrence, later)),
+    );
+  }
   const candidates: Candidate[] = [];
   for (const first of occurrences[0] ?? []) {
     let last = first;
     let covered = first.end - first.start;
-    for (const later of occurrences.slice(1)) {
-      const next = later.find(
-        (candidate) => candidate.start >= last.end && candidate.start <= last.end + maxElidedGap,
+    for (let index = 1; index < occurrences.length; index++) {
+      const usable = leadsOn[index] ?? [];
+      const next = occurrences[index]?.find(
+        (candidate, at) => usable[at] === true && follows(last, candidate),
       );
       if (!next) {
         covered = -1;

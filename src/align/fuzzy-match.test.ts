@@ -68,6 +68,21 @@ describe("findFuzzyWindows", () => {
     expect(windows[1]?.similarity).toBeCloseTo(1 - 0.35 / 3, 10);
   });
 
+  it("keeps a window whose similarity equals the threshold, and drops it just above", () => {
+    const cloud = words("experience with cloud computing");
+    const paraphrase = words("experience with cloud platforms");
+    // One substitution over four words: 0.75. The window without "computing" (one missing word,
+    // also 0.75) overlaps it and loses the tie: its length is further from the quote's.
+    expect(findFuzzyWindows(paraphrase, cloud, 0.75)).toEqual({
+      windows: [{ firstToken: 0, endToken: 4, similarity: 0.75 }],
+      bestSimilarity: 0.75,
+    });
+    expect(findFuzzyWindows(paraphrase, cloud, 0.75 + Number.EPSILON)).toEqual({
+      windows: [],
+      bestSimilarity: 0.75,
+    });
+  });
+
   it("handles empty inputs", () => {
     expect(findFuzzyWindows([], source, 0.8)).toEqual({ windows: [], bestSimilarity: 0 });
     expect(findFuzzyWindows(["x"], [], 0.8)).toEqual({ windows: [], bestSimilarity: 0 });

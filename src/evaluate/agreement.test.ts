@@ -78,3 +78,198 @@ describe("accuracyByClass", () => {
     ]);
   });
 });
+
+describe("wilsonInterval against published and hand-derived values", () => {
+  // Newcombe (1998), "Two-sided confidence intervals for the single proportion: comparison of seven
+  // methods", Statistics in Medicine 17:857-872, worked examples, method 3 (Wilson score, no continuity
+  // correction), to 4 places: 81/263 → 0.2553–0.3662, 15/148 → 0.0624–0.1605, 0/20 → 0–0.1611,
+  // 1/29 → 0.0061–0.1718. The 10-place figures are the same formula evaluated in double precision:
+  // centre (p + z²/2n) / (1 + z²/n), half-width z·sqrt(p(1 − p)/n + z²/4n²) / (1 + z²/n).
+  it.each([
+    [81, 263, 0.2552876131, 0.3662106841],
+    [15, 148, 0.0623858451, 0.1604885187],
+    [0, 20, 0, 0.1611301255],
+    [1, 29, 0.0061130566, 0.1717589106],
+    [72, 100, 0.6251178764, 0.7986044083],
+  ])("%i/%i gives [%f, %f]", (successes, n, low, high) => {
+    const interval = wilsonInterval(successes, n);
+    expect(interval.estimate).toBe(successes / n);
+    expect(interval.low).toBeCloseTo(low, 10);
+    expect(interval.high).toBeCloseTo(high, 10);
+  });
+
+  it("widens with z: 72/100 at z = 2.5758 (99%)", () => {
+    // z² = 6.63474564; centre (0.72 + 0.0331737282) / 1.0663474564 = 0.7063117408;
+    // half-width 2.5758·sqrt(0.002016 + 0.000165868641) / 1.0663474564 = 0.1128308089.
+    const interval = wilsonInterval(72, 100, 2.5758);
+    expect(interval.low).toBeCloseTo(0.5934809319, 10);
+    expect(interval.high).toBeCloseTo(0.8191425497, 10);
+  });
+
+  it("keeps all-successes and no-successes inside [0, 1], and treats n ≤ 0 as knowing nothing", () => {
+    expect(wilsonInterval(20, 20)).toEqual({ estimate: 1, low: expect.closeTo(0.8388698745, 10), high: 1 });
+    expect(wilsonInterval(0, 20).low).toBe(0);
+    expect(wilsonInterval(0, -1)).toEqual({ estimate: 0, low: 0, high: 1 });
+  });
+});
+
+describe("cohensKappa against published examples", () => {
+  // Wikipedia, "Cohen's kappa", simple example: 50 applications, both yes 20, both no 15, A yes and
+  // B no 5, A no and B yes 10. po = 35/50 = 0.7; A says yes 25/50, B 30/50:
+  // pe = 0.5·0.6 + 0.5·0.4 = 0.5; κ = (0.7 − 0.5) / (1 − 0.5) = 0.4.
+  const wikipedia = {
+    labels: ["yes", "no"],
+    counts: [
+      [20, 5],
+      [10, 15],
+    ],
+  };
+
+  it("gives 0.4 for the 50-item 2x2 example, from the table and from the pairs", () => {
+    expect(cohensKappa(wikipedia)).toBeCloseTo(0.4, 12);
+    const pairs: [string, string][] = [
+      ...Array.from({ length: 20 }, (): [string, string] => ["yes", "yes"]),
+      ...Array.from({ length: 5 }, (): [string, string] => ["yes", "no"]),
+      ...Array.from({ length: 10 }, (): [string, string] => ["no", "yes"]),
+      ...Array.from({ length: 15 }, (): [string, string] => ["no", "no"]),
+    ];
+    expect(cohensKappa(pairs)).toBeCloseTo(0.4, 12);
+  });
+
+  it("gives 0.1304 and 0.2593 for the same observed agreement with different marginals", () => {
+    // Wikipedia, "Same percentages but different numbers": both tables have po = 60/100.
+    // First: A yes 60, B yes 70 → pe = 0.6·0.7 + 0.4·0.3 = 0.54 → κ = 0.06 / 0.46 = 0.130435.
+    expect(
+      cohensKappa({
+        labels: ["yes", "no"],
+        counts: [
+          [45, 15],
+          [25, 15],
+        ],
+      }),
+    ).toBeCloseTo(0.06 / 0.46, 12);
+    // Second: A yes 60, B yes 30 → pe = 0.6·0.3 + 0.4·0.7 = 0.46 → κ = 0.14 / 0.54 = 0.259259.
+    expect(
+      cohensKappa({
+        labels: ["yes", "no"],
+        counts: [
+          [25, 35],
+          [5, 35],
+        ],
+      }),
+    ).toBeCloseTo(0.14 / 0.54, 12);
+  });
+
+  it("is −1 for systematic disagreement, 0 for chance-level agreement and for an empty table", () => {
+    // po = 0, pe = 0.5·0.5 + 0.5·0.5 = 0.5 → κ = −0.5 / 0.5 = −1.
+    expect(
+      cohensKappa({
+        labels: ["a", "b"],
+        counts: [
+          [0, 5],
+          [5, 0],
+        ],
+      }),
+    ).toBe(-1);
+    // po = 0.5 = pe.
+    expect(
+      cohensKappa({
+        labels: ["a", "b"],
+        counts: [
+          [5, 5],
+          [5, 5],
+        ],
+      }),
+    ).toBe(0);
+    expect(cohensKappa([])).toBe(0);
+    expect(cohensKappa({ labels: ["a"], counts: [[0]] })).toBe(0);
+  });
+});
+
+describe("confusionTable", () => {
+  it("orders seen labels alphabetically and counts rows (first rater) by columns (second rater)", () => {
+    expect(
+      confusionTable([
+        ["b", "a"],
+        ["a", "a"],
+        ["a", "b"],
+        ["a", "b"],
+      ]),
+    ).toEqual({
+      labels: ["a", "b"],
+      counts: [
+        [1, 2],
+        [1, 0],
+      ],
+    });
+  });
+
+  it("puts given labels first, in their order, then unseen ones as they come", () => {
+    expect(
+      confusionTable(
+        [
+          ["c", "a"],
+          ["a", "a"],
+        ],
+        ["b", "a"],
+      ),
+    ).toEqual({
+      labels: ["b", "a", "c"],
+      counts: [
+        [0, 0, 0],
+        [0, 1, 0],
+        [0, 1, 0],
+      ],
+    });
+  });
+});
+
+describe("cohensKappa on a ragged table", () => {
+  it("reads cells a short table lacks as 0", () => {
+    // Only [yes, yes] = 20 and [yes, no] = 5 are given: po = 20/25, pe = 1·0.8 → κ = 0.
+    expect(cohensKappa({ labels: ["yes", "no"], counts: [[20, 5]] })).toBe(0);
+    expect(cohensKappa({ labels: ["yes", "no"], counts: [[20], [0, 5]] })).toBe(1);
+  });
+});
+
+describe("accuracyByClass exact figures", () => {
+  it("lists classes in alphabetical order whatever order they come in", () => {
+    const items = ["c", "b", "a", "d", "b"].map((label) => ({ label, correct: true }));
+    expect(accuracyByClass(items).perClass.map((row) => [row.label, row.n])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 1],
+      ["d", 1],
+    ]);
+  });
+
+  it("sorts classes, counts correct items and passes z through", () => {
+    const items = [
+      { label: "soft", correct: true },
+      { label: "hard", correct: false },
+      { label: "soft", correct: false },
+      { label: "hard", correct: true },
+      { label: "hard", correct: true },
+    ];
+    const report = accuracyByClass(items, 2.5758);
+    expect(report.overall).toEqual({
+      label: "all",
+      correct: 3,
+      n: 5,
+      accuracy: wilsonInterval(3, 5, 2.5758),
+    });
+    expect(report.perClass).toEqual([
+      { label: "hard", correct: 2, n: 3, accuracy: wilsonInterval(2, 3, 2.5758) },
+      { label: "soft", correct: 1, n: 2, accuracy: wilsonInterval(1, 2, 2.5758) },
+    ]);
+    // 1/2 at z = 2.5758: z²/n = 3.31737282, centre (0.5 + 1.65868641) / 4.31737282 = 0.5,
+    // half-width 2.5758·sqrt(0.125 + 0.4146716025) / 4.31737282 = 0.4382857683.
+    expect(report.perClass[1]?.accuracy.low).toBeCloseTo(0.5 - 0.4382857683, 10);
+    expect(report.perClass[1]?.accuracy.high).toBeCloseTo(0.5 + 0.4382857683, 10);
+    expect(accuracyByClass(items).overall.accuracy).toEqual(wilsonInterval(3, 5));
+    expect(accuracyByClass([])).toEqual({
+      overall: { label: "all", correct: 0, n: 0, accuracy: { estimate: 0, low: 0, high: 1 } },
+      perClass: [],
+    });
+  });
+});

@@ -27,7 +27,7 @@ export interface SpanCounts extends PrecisionRecallF1 {
 export interface MatchScores {
   perLabel: Record<string, SpanCounts>;
   micro: SpanCounts;
-  /** Unweighted mean over labels seen in gold or prediction. */
+  /** Unweighted mean over labels seen in gold or prediction (a requested label never seen is left out). */
   macro: PrecisionRecallF1;
 }
 
@@ -156,7 +156,10 @@ function summarise(table: Map<string, MutableCounts>): MatchScores {
     total.correctPredicted += counts.correctPredicted;
     total.foundGold += counts.foundGold;
   }
-  const rates = labels.map((label) => perLabel[label] as SpanCounts);
+  // Labels asked for but never seen have no defined F1: they stay listed, out of the mean.
+  const rates = labels
+    .map((label) => perLabel[label] as SpanCounts)
+    .filter((counts) => counts.gold + counts.predicted > 0);
   const mean = (pick: (value: SpanCounts) => number): number =>
     rates.length === 0 ? 0 : rates.reduce((sum, value) => sum + pick(value), 0) / rates.length;
   return {
