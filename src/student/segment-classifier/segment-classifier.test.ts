@@ -110,6 +110,48 @@ describe("trainSegmentClassifier", () => {
     expect(model.score("contact", "a generous bonus")).toBeCloseTo(0.0277911112, 9);
   });
 
+  it("takes Adagrad's first two steps as derived by hand", () => {
+    // One example "alpha beta" (two unigrams, scaled by 1/√2) labelled "yes" of ["yes", "no"], weights
+    // from zero, no L2. Epoch 1: p = 0.5 for both labels, so g = −0.5 ("yes") and +0.5 ("no"); Adagrad
+    // moves each touched weight and the bias by −lr·g/√(g² + ε), i.e. by ±lr whatever g's size.
+    // Epoch 2: margin m₁ = 2·lr/√2 + lr, g₂ = σ(m₁) − 1, and the step is lr·|g₂|/√(g₁² + g₂²)
+    // (the weights' gradients are the bias's divided by √2, so they take the same step).
+    const lr = 0.2;
+    const options = {
+      labelSet: ["yes", "no"],
+      hashBits: 16,
+      wordNgrams: 1,
+      charNgrams: false,
+      learningRate: lr,
+      l2: 0,
+    } as const;
+    const extractor = new FeatureExtractor({ hashBits: 16, wordNgrams: 1, charNgrams: false });
+    const alphaBeta = Array.from(extractor.indices.subarray(0, extractor.extract("alpha beta")));
+    const gamma = Array.from(extractor.indices.subarray(0, extractor.extract("gamma")));
+    expect(new Set([...alphaBeta, ...gamma]).size).toBe(3);
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    const example = [{ text: "alpha beta", labels: ["yes"] }];
+
+    const once = trainSegmentClassifier(example, { ...options, epochs: 1 });
+    const touched = Array.from(once.weights).filter((weight) => weight !== 0);
+    expect(touched).toHaveLength(4);
+    for (const weight of touched) expect(Math.abs(weight)).toBeCloseTo(lr, 6);
+    expect(once.bias[0]).toBeCloseTo(lr, 6);
+    expect(once.bias[1]).toBeCloseTo(-lr, 6);
+    const m1 = (2 * lr) / Math.SQRT2 + lr;
+    expect(once.score("yes", "alpha beta")).toBeCloseTo(sigmoid(m1), 6);
+    expect(once.score("no", "alpha beta")).toBeCloseTo(sigmoid(-m1), 6);
+    // A text with no trained feature is scored by the bias alone.
+    expect(once.score("yes", "gamma")).toBeCloseTo(sigmoid(lr), 6);
+
+    const twice = trainSegmentClassifier(example, { ...options, epochs: 2 });
+    const g1 = 0.5;
+    const g2 = 1 - sigmoid(m1);
+    const w2 = lr + (lr * g2) / Math.sqrt(g1 * g1 + g2 * g2);
+    expect(twice.bias[0]).toBeCloseTo(w2, 6);
+    expect(twice.score("yes", "alpha beta")).toBeCloseTo(sigmoid((2 * w2) / Math.SQRT2 + w2), 6);
+  });
+
   it("supports single-label multi-class training with softmax scores", () => {
     const examples = toy.filter((example) => example.labels.length === 1);
     const model = trainSegmentClassifier(examples, { ...smallOptions, mode: "multi-class" });
