@@ -65,7 +65,9 @@ describe("FeatureExtractor", () => {
   it("grows its buffers for long texts and keeps every index inside the table", () => {
     const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(" ");
     const count = extractor.extract(long, ["source=tech"]);
-    expect(count).toBeGreaterThan(1024);
+    // 400 unigrams, 399 bigrams, one extra feature, and 3·L character 2- to 4-grams of each "<word>"
+    // of L letters: 10 words of 5 letters, 90 of 6, 300 of 7. Far past the first 1,024-entry buffer.
+    expect(count).toBe(400 + 399 + 1 + 3 * (10 * 5 + 90 * 6 + 300 * 7));
     const indices = extractor.indices.subarray(0, count);
     expect(indices.every((index) => index >= 0 && index < 2 ** 16)).toBe(true);
   });
