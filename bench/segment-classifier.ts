@@ -26,10 +26,10 @@ import {
 } from "../src/student/segment-classifier/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 
-const labelSet = ["none", "skill", "knowledge", "both"] as const;
+export const labelSet = ["none", "skill", "knowledge", "both"] as const;
 type SentenceLabel = (typeof labelSet)[number];
 
-interface Segment {
+export interface Segment {
   text: string;
   label: SentenceLabel;
 }
@@ -42,7 +42,7 @@ export interface SegmentClassifierBenchOptions {
   log?: (line: string) => void;
 }
 
-function readSegments(path: string): Segment[] {
+export function readSegments(path: string): Segment[] {
   return readSkillSpanJson(path).map((sentence) => {
     const hasSkill = (sentence.layers.skill ?? []).some((tag) => tag !== "O");
     const hasKnowledge = (sentence.layers.knowledge ?? []).some((tag) => tag !== "O");
@@ -57,7 +57,7 @@ function readSegments(path: string): Segment[] {
   });
 }
 
-function toExamples(segments: readonly Segment[]): SegmentExample[] {
+export function toExamples(segments: readonly Segment[]): SegmentExample[] {
   return segments.map((segment) => ({ text: segment.text, labels: [segment.label] }));
 }
 
@@ -271,7 +271,7 @@ function measureModelFile(model: SegmentClassifier): { bytes: number; loadMs: nu
 }
 
 /** Multi-class over the four labels, up to 20 epochs with early stopping and calibration on dev. */
-function oursTrainingBase(dev: readonly Segment[]): SegmentClassifierTrainingOptions {
+export function oursTrainingBase(dev: readonly Segment[]): SegmentClassifierTrainingOptions {
   return { labelSet: [...labelSet], mode: "multi-class", epochs: 20, dev: toExamples(dev) };
 }
 

@@ -13,11 +13,13 @@ describe("webAssets", () => {
 
   it("links every page to assets it serves", () => {
     const assets = webAssets();
-    for (const page of ["/", "/runs"]) {
-      const html = assets.get(page)?.body ?? "";
-      for (const [, href] of html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)) {
-        expect(assets.has(href ?? ""), `${page} links ${href}`).toBe(true);
-      }
-    }
+    const links = (page: string) =>
+      [...(assets.get(page)?.body ?? "").matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(
+        (match) => match[1] ?? "",
+      );
+    // Each page links its stylesheet and its own script; a page that linked nothing would pass below.
+    expect(links("/")).toEqual(["/assets/style.css", "/assets/advert-page.js"]);
+    expect(links("/runs")).toEqual(["/assets/style.css", "/assets/runs-page.js"]);
+    for (const href of [...links("/"), ...links("/runs")]) expect(assets.has(href), href).toBe(true);
   });
 });

@@ -138,9 +138,23 @@ describe("lexicon, skill-type and judge commands", () => {
     expect(readFileSync(join(dir, "report.md"), "utf8")).toContain("Cohen's kappa");
     const workspace = openWorkspace(join(dir, "ws"));
     try {
-      for (const annotation of workspace.annotations.list({ task: "skill-type", sourceKind: "teacher" })) {
-        expect(["Hard", "Soft", "Unknown"]).toContain(annotation.payload.labels?.[0]);
-      }
+      // The fake labeller answers "technical" (Hard) for every phrase but "motivated" ("behavioural",
+      // Soft): one teacher label per unique phrase, synonyms normalised.
+      const taught = workspace.annotations
+        .list({ task: "skill-type", sourceKind: "teacher" })
+        .map((annotation) => [
+          workspace.documents.get(annotation.documentId)?.text,
+          annotation.payload.labels,
+        ]);
+      expect(taught).toEqual([
+        ["Python", ["Hard"]],
+        ["team player", ["Hard"]],
+        ["SQL", ["Hard"]],
+        ["motivated", ["Soft"]],
+        ["show initiative", ["Hard"]],
+        ["Excel", ["Hard"]],
+        ["reliable", ["Hard"]],
+      ]);
       const run = workspace.runs.list({ kind: "judge" })[0];
       expect(run?.report).toMatchObject({ judge: { judgedTask: "skill-type", judged: 6 } });
     } finally {

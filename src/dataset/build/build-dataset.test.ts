@@ -9,6 +9,7 @@ import { UsageError } from "../../core/errors.ts";
 import { createRandom } from "../../core/random.ts";
 import type { Span } from "../../core/types.ts";
 import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { requirementCategoryIds } from "../../tasks/requirements/labels.ts";
 import { labelledText } from "../document-text.ts";
 import { importDemoGold } from "../gold/demo-gold.ts";
 import { buildDataset } from "./build-dataset.ts";
@@ -55,6 +56,12 @@ function conllChunkCounts(path: string, layers: readonly string[]): Record<strin
 function expectDatasetInvariants(workspace: Workspace, out: string, report: DatasetReport): void {
   const dataset = readDatasetSplits(out);
   expect(dataset.report).toEqual(report);
+  // The checks below loop over categories, segments and pairs: none of them may be empty.
+  expect(report.categories.map((category) => category.id)).toEqual([...requirementCategoryIds]);
+  for (const split of datasetSplits) {
+    expect(dataset.segments[split].length, `${split} segments`).toBeGreaterThan(0);
+    expect(dataset.pairs[split].length, `${split} pairs`).toBeGreaterThan(0);
+  }
   const texts = new Map<string, string>();
   const textOf = (id: string): string => {
     const document = workspace.documents.get(id);

@@ -138,8 +138,80 @@ describe("buildDataset for SkillSpan gold (task skills)", () => {
       split: [1, 0, 0],
       splitBy: "random",
     });
-    const conll = readFileSync(join(dir, "skills", "conll", "train.conll"), "utf8");
-    expect(conll).toContain("Strong\tB-skill\tO\nC++\tI-skill\tB-knowledge\nskills.\tI-skill\tO\n\n");
+    // The whole file, written by hand from the input above: each sentence is its own document.
+    expect(readFileSync(join(dir, "skills", "conll", "train.conll"), "utf8")).toBe(
+      [
+        "-DOCSTART-\tO\tO",
+        "",
+        "Strong\tB-skill\tO",
+        "C++\tI-skill\tB-knowledge",
+        "skills.\tI-skill\tO",
+        "",
+        "-DOCSTART-\tO\tO",
+        "",
+        "Team\tO\tO",
+        "",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("CoNLL export of a hand-made advert", () => {
+  it("writes the BIO file a reader would write by hand: one column per layer, B after B for adjacent spans", () => {
+    const text = "We need Python, machine learning and Go Rust.\nFree lunch every day.";
+    workspace.documents.insert({ id: "advert", text });
+    const given = (quote: string, label: string) => span(text, quote, label, "given");
+    workspace.annotations.insert({
+      documentId: "advert",
+      task: "requirements",
+      taskVersion: "1",
+      source: { kind: "gold", name: "hand" },
+      payload: {
+        spans: [
+          given("Python", "hard_skills"),
+          given("machine learning", "hard_skills"),
+          given("Go", "hard_skills"),
+          given("Rust", "hard_skills"),
+          given("Free lunch", "benefits"),
+        ],
+      },
+    });
+    const out = join(dir, "hand");
+    const report = buildDataset(workspace, {
+      task: "requirements",
+      out,
+      split: [1, 0, 0],
+      layers: ["hard_skills", "benefits"],
+    });
+    expect(readFileSync(join(out, "conll", "train.conll"), "utf8")).toBe(
+      [
+        "-DOCSTART-\tO\tO",
+        "",
+        "We\tO\tO",
+        "need\tO\tO",
+        "Python\tB-hard_skills\tO",
+        ",\tO\tO",
+        "machine\tB-hard_skills\tO",
+        "learning\tI-hard_skills\tO",
+        "and\tO\tO",
+        "Go\tB-hard_skills\tO",
+        "Rust\tB-hard_skills\tO",
+        ".\tO\tO",
+        "",
+        "Free\tO\tB-benefits",
+        "lunch\tO\tI-benefits",
+        "every\tO\tO",
+        "day\tO\tO",
+        ".\tO\tO",
+        "",
+        "",
+      ].join("\n"),
+    );
+    expect(readFileSync(join(out, "conll", "dev.conll"), "utf8")).toBe("");
+    const chunks = (id: string) => report.categories.find((category) => category.id === id)?.bySplit.train;
+    expect(chunks("hard_skills")?.conllChunks).toBe(4);
+    expect(chunks("benefits")?.conllChunks).toBe(1);
   });
 });
 
@@ -206,6 +278,11 @@ describeWithShared("SkillSpan dev as a dataset", "data/skillspan/json/dev.json",
       for (const entry of annotation.payload.spans ?? [])
         stored[entry.label] = (stored[entry.label] ?? 0) + 1;
     }
+    // SkillSpan dev's 1,070 skill and 1,093 knowledge spans, less the 4 knowledge spans of sentences
+    // that repeat an earlier one (identical sentences share a document); the loop below must see
+    // both layers.
+    expect(stored).toEqual({ skill: 1070, knowledge: 1089 });
+    expect(report.categories.map((category) => category.id).sort()).toEqual(["knowledge", "skill"]);
     for (const category of report.categories) {
       let spans = 0;
       for (const split of datasetSplits) {

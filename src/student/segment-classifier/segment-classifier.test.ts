@@ -65,7 +65,9 @@ describe("FeatureExtractor", () => {
   it("grows its buffers for long texts and keeps every index inside the table", () => {
     const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(" ");
     const count = extractor.extract(long, ["source=tech"]);
-    expect(count).toBeGreaterThan(1024);
+    // 400 unigrams, 399 bigrams, one extra feature, and 3·L character 2- to 4-grams of each "<word>"
+    // of L letters: 10 words of 5 letters, 90 of 6, 300 of 7. Far past the first 1,024-entry buffer.
+    expect(count).toBe(400 + 399 + 1 + 3 * (10 * 5 + 90 * 6 + 300 * 7));
     const indices = extractor.indices.subarray(0, count);
     expect(indices.every((index) => index >= 0 && index < 2 ** 16)).toBe(true);
   });
@@ -108,6 +110,48 @@ describe("trainSegmentClassifier", () => {
     expect(checksum(model)).toBe("e9b0f88fa58b326f3dde51c00c5da766279e08978ebe6ded402903d2aa232c1f");
     expect(model.score("benefits", "a generous bonus")).toBeCloseTo(0.9348201445, 9);
     expect(model.score("contact", "a generous bonus")).toBeCloseTo(0.0277911112, 9);
+  });
+
+  it("takes Adagrad's first two steps as derived by hand", () => {
+    // One example "alpha beta" (two unigrams, scaled by 1/√2) labelled "yes" of ["yes", "no"], weights
+    // from zero, no L2. Epoch 1: p = 0.5 for both labels, so g = −0.5 ("yes") and +0.5 ("no"); Adagrad
+    // moves each touched weight and the bias by −lr·g/√(g² + ε), i.e. by ±lr whatever g's size.
+    // Epoch 2: margin m₁ = 2·lr/√2 + lr, g₂ = σ(m₁) − 1, and the step is lr·|g₂|/√(g₁² + g₂²)
+    // (the weights' gradients are the bias's divided by √2, so they take the same step).
+    const lr = 0.2;
+    const options = {
+      labelSet: ["yes", "no"],
+      hashBits: 16,
+      wordNgrams: 1,
+      charNgrams: false,
+      learningRate: lr,
+      l2: 0,
+    } as const;
+    const extractor = new FeatureExtractor({ hashBits: 16, wordNgrams: 1, charNgrams: false });
+    const alphaBeta = Array.from(extractor.indices.subarray(0, extractor.extract("alpha beta")));
+    const gamma = Array.from(extractor.indices.subarray(0, extractor.extract("gamma")));
+    expect(new Set([...alphaBeta, ...gamma]).size).toBe(3);
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    const example = [{ text: "alpha beta", labels: ["yes"] }];
+
+    const once = trainSegmentClassifier(example, { ...options, epochs: 1 });
+    const touched = Array.from(once.weights).filter((weight) => weight !== 0);
+    expect(touched).toHaveLength(4);
+    for (const weight of touched) expect(Math.abs(weight)).toBeCloseTo(lr, 6);
+    expect(once.bias[0]).toBeCloseTo(lr, 6);
+    expect(once.bias[1]).toBeCloseTo(-lr, 6);
+    const m1 = (2 * lr) / Math.SQRT2 + lr;
+    expect(once.score("yes", "alpha beta")).toBeCloseTo(sigmoid(m1), 6);
+    expect(once.score("no", "alpha beta")).toBeCloseTo(sigmoid(-m1), 6);
+    // A text with no trained feature is scored by the bias alone.
+    expect(once.score("yes", "gamma")).toBeCloseTo(sigmoid(lr), 6);
+
+    const twice = trainSegmentClassifier(example, { ...options, epochs: 2 });
+    const g1 = 0.5;
+    const g2 = 1 - sigmoid(m1);
+    const w2 = lr + (lr * g2) / Math.sqrt(g1 * g1 + g2 * g2);
+    expect(twice.bias[0]).toBeCloseTo(w2, 6);
+    expect(twice.score("yes", "alpha beta")).toBeCloseTo(sigmoid((2 * w2) / Math.SQRT2 + w2), 6);
   });
 
   it("supports single-label multi-class training with softmax scores", () => {

@@ -1,25 +1,60 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { z } from "zod";
 import { runSkillTypeBench } from "../../../bench/skill-type.ts";
 import { describeWithShared } from "../../../test/shared.ts";
 import { projectRoot } from "../../core/shared-data.ts";
+
+const classFigures = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number(),
+});
+const perClass = z.object({ Hard: classFigures, Soft: classFigures });
+const storedSchema = z.object({
+  spans: z.number(),
+  accuracy: z.number(),
+  macroF1: z.number(),
+  perClass,
+  lexiconThenStudent: z.object({ accuracy: z.number(), macroF1: z.number(), perClass }),
+});
+
+/**
+ * Training is seeded and deterministic, so on the same Node the bench reproduces the stored figures
+ * exactly. The slack covers the few of the 1,157 test spans that floating-point differences between
+ * platforms could flip: one span is 0.09 points of accuracy, and one of the 203 soft spans moves
+ * Soft F1 by about 0.6 points (macro-F1 by 0.3).
+ */
+const tolerance = { accuracy: 0.003, f1: 0.01 };
 
 describeWithShared(
   "skill-type student on ESCO-typed SkillSpan spans",
   "data/esco-typed-spans/house_tech_spans.csv",
   () => {
-    it("keeps its accuracy within a point of the stored figure", { timeout: 90_000 }, () => {
-      const stored = JSON.parse(
-        readFileSync(join(projectRoot, "bench", "results", "skill-type.json"), "utf8"),
-      ) as {
-        accuracy: number;
-        perClass: { Soft: { recall: number } };
-      };
+    it("keeps accuracy, macro-F1 and per-class F1 at the stored figures", { timeout: 90_000 }, () => {
+      const stored = storedSchema.parse(
+        JSON.parse(readFileSync(join(projectRoot, "bench", "results", "skill-type.json"), "utf8")),
+      );
       const result = runSkillTypeBench({ outputPath: false, log: () => undefined, throughputMs: 0 });
-      expect(result).toBeDefined();
-      expect(result?.accuracy ?? 0).toBeGreaterThanOrEqual(stored.accuracy - 0.01);
-      expect(result?.perClass.Soft.recall ?? 0).toBeGreaterThanOrEqual(stored.perClass.Soft.recall - 0.02);
+      if (!result) throw new Error("the bench found no data, though the shared spans file exists");
+      // The same spans as the stored run, so the figures below compare like with like.
+      expect(result.spans).toBe(stored.spans);
+      expect(result.perClass.Hard.support).toBe(stored.perClass.Hard.support);
+      expect(result.perClass.Soft.support).toBe(stored.perClass.Soft.support);
+      expect(result.accuracy).toBeGreaterThanOrEqual(stored.accuracy - tolerance.accuracy);
+      expect(result.macroF1).toBeGreaterThanOrEqual(stored.macroF1 - tolerance.f1);
+      for (const label of ["Hard", "Soft"] as const) {
+        expect(result.perClass[label].f1, `${label} F1`).toBeGreaterThanOrEqual(
+          stored.perClass[label].f1 - tolerance.f1,
+        );
+      }
+      const combined = result.lexiconThenStudent;
+      expect(combined.accuracy).toBeGreaterThanOrEqual(
+        stored.lexiconThenStudent.accuracy - tolerance.accuracy,
+      );
+      expect(combined.macroF1).toBeGreaterThanOrEqual(stored.lexiconThenStudent.macroF1 - tolerance.f1);
     });
   },
 );

@@ -182,11 +182,23 @@ describe("skill-type student", () => {
     expect(new Set(seeds.map((example) => example.phrase.toLowerCase())).size).toBe(seeds.length);
   });
 
-  it("types a phrase in microseconds", () => {
-    const model = trainSkillTypeModel(examples, { tuneFolds: 0 });
-    const started = performance.now();
-    for (let i = 0; i < 20_000; i++) model.predict(i % 2 ? "strong communication skills" : "Kubernetes");
-    const microseconds = ((performance.now() - started) * 1000) / 20_000;
-    expect(microseconds).toBeLessThan(200);
+  // How fast it types is bench/skill-type.ts's business (studentPhrasesPerSecond), not a unit test's.
+  it("gives each phrase the same answer however many others came between (vote buffers are reused)", () => {
+    const keyed = examples.map((example, i) => ({ ...example, concept: `c${i}` }));
+    const model = trainSkillTypeModel(keyed, {
+      tuneFolds: 0,
+      labels: ["Hard", "Soft"],
+      neighbours: { k: 3, boost: 2, mix: 0.3, threshold: 0.5, prefix: 5 },
+      linker: { k: 3, prior: 1, power: 4, threshold: 0.5, variantScore: 0.7 },
+    });
+    const phrases = ["a reliable colleague", "SQL databases", "Kubernetes", "honest and patient", "Python"];
+    const first = phrases.map((phrase) => model.predict(phrase));
+    expect(first.map((prediction) => prediction.label)).toEqual(["Soft", "Hard", "Hard", "Soft", "Hard"]);
+    for (const prediction of first) {
+      expect(prediction.probabilities.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 9);
+    }
+    for (let round = 0; round < 20; round++) {
+      expect(phrases.map((phrase) => model.predict(phrase))).toEqual(first);
+    }
   });
 });

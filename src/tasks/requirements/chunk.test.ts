@@ -28,7 +28,7 @@ describe("chunkDocument", () => {
   it("covers a long text without gaps, with overlap, within the size limit, offsets exact", () => {
     const text = longAdvert(1, 400);
     const chunks = chunkDocument("doc", text, { maxChars: 2000, overlapChars: 300 });
-    expect(chunks.length).toBeGreaterThan(5);
+    expect(chunks).toHaveLength(17);
     let covered = 0;
     chunks.forEach((chunk, index) => {
       expect(chunk.chunkIndex).toBe(index);
@@ -49,7 +49,9 @@ describe("chunkDocument", () => {
 
   it("cuts between lines, not inside them", () => {
     const text = longAdvert(2, 200);
-    for (const chunk of chunkDocument("doc", text, { maxChars: 1500, overlapChars: 200 })) {
+    const chunks = chunkDocument("doc", text, { maxChars: 1500, overlapChars: 200 });
+    expect(chunks).toHaveLength(11);
+    for (const chunk of chunks) {
       const end = chunk.offset + chunk.text.length;
       if (end < text.length) expect(text.charAt(end - 1)).toBe("\n");
       if (chunk.offset > 0) expect(text.charAt(chunk.offset - 1)).toMatch(/\n| /);
@@ -59,7 +61,10 @@ describe("chunkDocument", () => {
   it("falls back to spaces, then to a hard cut, when there are no segment boundaries", () => {
     const words = "word ".repeat(1000);
     const byWords = chunkDocument("doc", words, { maxChars: 333, overlapChars: 0 });
-    for (const chunk of byWords.slice(0, -1)) expect(chunk.text.endsWith(" ")).toBe(true);
+    // 66 five-character words fit in 333 characters: 1000 words are 15 such chunks and 10 words.
+    expect(byWords.map((chunk) => chunk.text.length)).toEqual([...Array<number>(15).fill(330), 50]);
+    for (const chunk of byWords) expect(chunk.text.endsWith(" ")).toBe(true);
+    expect(byWords.map((chunk) => chunk.text).join("")).toBe(words);
     const solid = "x".repeat(1000);
     const hard = chunkDocument("doc", solid, { maxChars: 300, overlapChars: 50 });
     expect(hard.map((chunk) => chunk.text.length)).toEqual([300, 300, 300, 100]);
