@@ -16,7 +16,7 @@ describeWithShared(
         accuracy: number;
         perClass: { Soft: { recall: number } };
       };
-      const result = runSkillTypeBench({ outputPath: false, log: () => undefined, throughputMs: 0 });
+      const result = runSkillTypeBench({ write: false, log: () => undefined, throughputMs: 0 });
       expect(result).toBeDefined();
       expect(result?.accuracy ?? 0).toBeGreaterThanOrEqual(stored.accuracy - 0.01);
       expect(result?.perClass.Soft.recall ?? 0).toBeGreaterThanOrEqual(stored.perClass.Soft.recall - 0.02);
