@@ -6,7 +6,7 @@
  * one (bench/results/tagger-predictions.json): speed work may change no output, so a run whose
  * predictions (or model) differ from the committed reference fails and stores nothing.
  *
- *   node bin/run-ts.js bench/tagger-speed.ts [--model bench/out/skill-span-tagger.jdt] [--repetitions 5]
+ *   node bin/run-ts.js bench/tagger-speed.ts [--model bench/out/skill-span-tagger.jdt] [--repetitions 11]
  *     [--baseline REF]    the tagger code to compare with (default: the first version); --no-baseline skips it
  *     [--write-results]   write bench/results/tagger-speed.json
  *     [--save-reference]  make these predictions the committed reference (only after a deliberate change)
@@ -40,7 +40,7 @@ const splits = ["train", "dev", "test"] as const;
 export interface TaggerSpeedOptions {
   /** @default bench/out/skill-span-tagger.jdt */
   modelPath?: string | undefined;
-  /** Timed passes over SkillSpan test, after one untimed warm-up pass. @default 5 */
+  /** Timed passes over SkillSpan test, after one untimed warm-up pass. @default 11 */
   repetitions?: number | undefined;
   /** Git commit whose tagger code is timed alternately with this one; false: none. @default firstVersionCommit */
   baseline?: string | false | undefined;
@@ -108,6 +108,24 @@ async function loadTaggerAtCommit(
   }
 }
 
+/** The committed reference, if it was made with this model; throws otherwise. */
+function readReference(modelSha256: string, relativeModel: string): z.infer<typeof referenceSchema> {
+  if (!existsSync(referencePath)) {
+    throw new Error(
+      `tagger-speed: no committed reference at ${referencePath} (make one with --save-reference)`,
+    );
+  }
+  const reference = referenceSchema.parse(JSON.parse(readFileSync(referencePath, "utf8")));
+  if (reference.modelSha256 !== modelSha256) {
+    throw new Error(
+      `tagger-speed: the model ${relativeModel} (sha256 ${modelSha256}) is not the one the committed ` +
+        `reference was made with (${reference.modelSha256}): retrain it with bench/skill-span-tagger.ts, or, ` +
+        "if the model changed on purpose, run with --save-reference and commit bench/results/tagger-predictions.json",
+    );
+  }
+  return reference;
+}
+
 /** Tokens per CPU second of one pass over the sentences. */
 function timePass(tagger: Predictor, sentences: readonly string[][], tokens: number): number {
   const before = process.cpuUsage();
@@ -155,6 +173,9 @@ export async function runTaggerSpeedBench(options: TaggerSpeedOptions = {}) {
     return undefined;
   }
   const modelSha256 = sha256(readFileSync(modelPath));
+  const relativeModel = relative(repoRoot, modelPath);
+  // Checked before the timing, so a wrong model fails at once rather than after a minute.
+  const reference = options.saveReference ? undefined : readReference(modelSha256, relativeModel);
   const sentences = Object.fromEntries(
     splits.map((split) => [
       split,
@@ -163,7 +184,7 @@ export async function runTaggerSpeedBench(options: TaggerSpeedOptions = {}) {
   );
   const test = sentences.test ?? [];
   const tokens = test.reduce((total, sentence) => total + sentence.length, 0);
-  const repetitions = options.repetitions ?? 5;
+  const repetitions = options.repetitions ?? 11;
 
   const current = loadTagger(modelPath);
   const baselineCommit = options.baseline === undefined ? firstVersionCommit : options.baseline;
@@ -193,7 +214,6 @@ export async function runTaggerSpeedBench(options: TaggerSpeedOptions = {}) {
       );
     }
 
-    const relativeModel = relative(repoRoot, modelPath);
     if (options.saveReference) {
       const paths = recordBench("tagger-predictions", {
         measure: "none (a hash of predictions, no timing)",
@@ -209,26 +229,14 @@ export async function runTaggerSpeedBench(options: TaggerSpeedOptions = {}) {
       writeFileSync(localPredictionsPath, serialised);
       log(`tagger-speed: reference predictions saved (${paths.join(", ")}, ${localPredictionsPath})`);
     }
-    if (!existsSync(referencePath)) {
-      throw new Error(
-        `tagger-speed: no committed reference at ${referencePath} (make one with --save-reference)`,
-      );
-    }
-    const reference = referenceSchema.parse(JSON.parse(readFileSync(referencePath, "utf8")));
-    if (reference.modelSha256 !== modelSha256) {
-      throw new Error(
-        `tagger-speed: the model ${relativeModel} (sha256 ${modelSha256}) is not the one the committed ` +
-          `reference was made with (${reference.modelSha256}): retrain it with bench/skill-span-tagger.ts, or, ` +
-          "if the model changed on purpose, run with --save-reference and commit bench/results/tagger-predictions.json",
-      );
-    }
-    if (reference.predictionSha256 !== predictionSha256) {
+    const committed = reference ?? readReference(modelSha256, relativeModel);
+    if (committed.predictionSha256 !== predictionSha256) {
       const where = existsSync(localPredictionsPath)
         ? ` (${describeDifference(readFileSync(localPredictionsPath, "utf8"), serialised)})`
         : "";
       throw new Error(
         `tagger-speed: PREDICTIONS CHANGED: sha256 ${predictionSha256}, committed reference ` +
-          `${reference.predictionSha256}${where}`,
+          `${committed.predictionSha256}${where}`,
       );
     }
 
