@@ -112,8 +112,8 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "tagger.speed.ratio",
     file: "tagger-speed",
-    phrase: "{}–{}× the first version's",
-    fields: ["firstVersion.speedRatioMin", "firstVersion.speedRatioMax"],
+    phrase: "{}× the first version's code (pass by pass {}–{}×",
+    fields: ["firstVersion.speedRatioMedian", "firstVersion.speedRatioMin", "firstVersion.speedRatioMax"],
     format: "decimals:1",
   },
   {
@@ -264,9 +264,16 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     format: "decimals:2",
   },
   {
+    key: "teacher.cpu",
+    file: "teacher",
+    phrase: "{} ms of CPU per call",
+    fields: ["overhead.processCpuMsPerCall"],
+    format: "decimals:2",
+  },
+  {
     key: "server-threads.setting",
     file: "server-threads",
-    phrase: "({}-word advert",
+    phrase: "{}-word advert",
     fields: ["settings.advertWords"],
     format: "round:1",
   },
@@ -287,7 +294,14 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "server-threads.runs",
     file: "server-threads",
-    phrase: "in the same run ({} runs",
+    phrase: "bench/server-threads.ts --runs {} --write-results",
+    fields: ["settings.runs"],
+    format: "round:1",
+  },
+  {
+    key: "server-threads.runs.prose",
+    file: "server-threads",
+    phrase: "in the same run, over {} runs",
     fields: ["settings.runs"],
     format: "round:1",
   },
@@ -337,7 +351,7 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "requirements.folds",
     file: "requirements-students",
-    phrase: "({}-fold cross-validation)",
+    phrase: "{}-fold cross-validation",
     fields: ["settings.folds"],
     format: "round:1",
   },
