@@ -6,7 +6,8 @@
  *
  * A phrase is README text with `{}` where each number stands (one field per `{}`, in order) and `…`
  * for any text within a line; whitespace matches any whitespace, line breaks included. A phrase with
- * no `{}` states a fact (`equals` gives the value each of its fields must have).
+ * no `{}` states a fact (`equals` gives the value each of its fields must have). Beside these, the
+ * test asks the README to name each file's command with the load it ran at (`provenance`).
  */
 
 export type StoredResultsName =
@@ -261,6 +262,20 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     file: "teacher",
     phrase: "engine overhead per call {} ms median",
     fields: ["overhead.overheadMedianMs"],
+    format: "decimals:2",
+  },
+  {
+    key: "teacher.bare-fetch",
+    file: "teacher",
+    phrase: "a bare HTTP round trip to the same server takes {} ms",
+    fields: ["overhead.bareFetchMedianMs"],
+    format: "decimals:2",
+  },
+  {
+    key: "teacher.beyond-fetch",
+    file: "teacher",
+    phrase: "so the engine adds {} ms beyond it",
+    fields: ["overhead.overheadBeyondFetchMedianMs"],
     format: "decimals:2",
   },
   {

@@ -28,6 +28,11 @@ export interface BenchProvenance {
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
   /** os.loadavg() (1, 5 and 15 minutes) when the bench started and when it ended. */
   loadAverage: { atStart: number[]; atEnd: number[] };
+  /**
+   * The load over the run: of the averages read at its end, the one whose window (1, 5 or 15 minutes)
+   * is nearest the run's length. Above `machine.cpus`, other work competed for the cores.
+   */
+  loadAverageDuringRun: number;
   /** How the speeds (if any) were measured, and what the wall-clock figures are worth. */
   measure: string;
 }
@@ -74,6 +79,11 @@ export function recordBench(name: StoredResultsName, options: BenchRecordOptions
   const command = options.command ?? runningCommand();
   return {
     write(figures) {
+      const runSeconds = (performance.now() - startedAt) / 1000;
+      const loadAtEnd = roundLoad(loadavg());
+      // The 1-, 5- or 15-minute average, whichever window is nearest the run's length (the
+      // boundaries are the geometric midpoints, √(60·300) and √(300·900) seconds).
+      const window = runSeconds < 134 ? 0 : runSeconds < 520 ? 1 : 2;
       const changes = (git(["status", "--porcelain", "--untracked-files=no"]) ?? "")
         .split("\n")
         .map((line) => line.slice(3).trim())
@@ -81,7 +91,7 @@ export function recordBench(name: StoredResultsName, options: BenchRecordOptions
       const provenance: BenchProvenance = {
         form: options.quick ? "quick" : "full",
         measuredAt: new Date().toISOString(),
-        runSeconds: Math.round((performance.now() - startedAt) / 100) / 10,
+        runSeconds: Math.round(runSeconds * 10) / 10,
         gitCommit: git(["rev-parse", "HEAD"])?.trim() ?? "unknown",
         uncommittedChanges: changes,
         machine: {
@@ -90,7 +100,8 @@ export function recordBench(name: StoredResultsName, options: BenchRecordOptions
           node: process.version,
           platform: `${process.platform}-${process.arch}`,
         },
-        loadAverage: { atStart: loadAtStart, atEnd: roundLoad(loadavg()) },
+        loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd },
+        loadAverageDuringRun: loadAtEnd[window] ?? 0,
         measure: options.measure,
       };
       const text = `${JSON.stringify(
