@@ -5,12 +5,10 @@
  *    the highlights, segment micro F1 of the classifier;
  *  - training time per fold, highlight speed (adverts/minute, characters/s, one thread), model size.
  * The corpus is tiny, so the F1 figures are rough; their spread over folds is printed beside them.
- * Speeds are CPU time of this process. Run: `node bin/run-ts.js bench/requirements-students.ts [--quick]`; writes
- * bench/out/requirements-students.json.
+ * Speeds are CPU time of this process. Run: `node bin/run-ts.js bench/requirements-students.ts [--quick]
+ * [--write-results]`; writes bench/out/requirements-students.json, and with --write-results
+ * bench/results/requirements-students.json.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { htmlToText } from "../src/align/html-to-text.ts";
 import { evaluateOnDocuments } from "../src/evaluate/students/index.ts";
 import {
@@ -25,6 +23,7 @@ import { serialiseTagger } from "../src/student/tagger/index.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
 import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
+import { recordBench } from "./results-file.ts";
 
 export interface RequirementStudentsBenchOptions {
   /** Folds of the cross-validation (default 5; `quick`: 2). */
@@ -32,8 +31,8 @@ export interface RequirementStudentsBenchOptions {
   /** Fewer folds and timing rounds. */
   quick?: boolean;
   seed?: number;
-  /** Where to write the JSON figures (default bench/out/requirements-students.json; false = do not write). */
-  outputPath?: string | false;
+  /** Write the JSON figures: bench/out/requirements-students.json, and "results" bench/results too. @default "out" */
+  write?: "out" | "results" | false;
   log?: (line: string) => void;
 }
 
@@ -49,6 +48,7 @@ interface FoldFigures {
 
 export interface RequirementStudentsBenchResult {
   adverts: number;
+  settings: { folds: number; seed: number; devEvery: number; timingRounds: number };
   folds: FoldFigures[];
   mean: Omit<FoldFigures, "testAdverts">;
   spread: { highlightLooseF1: [number, number]; segmentMicroF1: [number, number] };
@@ -65,6 +65,13 @@ export function runRequirementStudentsBench(
   const log = options.log ?? ((line: string) => console.log(line));
   const folds = options.folds ?? (options.quick ? 2 : 5);
   const seed = options.seed ?? 1;
+  const record = recordBench("requirements-students", {
+    measure:
+      "training and highlight speed in CPU seconds (user + system) of this process, one thread; F1 from the " +
+      "folds' test adverts (no timing)",
+    quick: folds !== 5 || Boolean(options.quick),
+    writeResults: options.write === "results",
+  });
   const reduce = (html: string): string => htmlToText(html).text;
   const documents: LabelledDocument[] = loadDemoCorpus().map((advert) => ({
     id: advert.id,
@@ -77,12 +84,13 @@ export function runRequirementStudentsBench(
     tokenisedSegments(document.text).map((segment) => segment.tokens.map((token) => token.text)),
   );
   const figures: FoldFigures[] = [];
+  const devEvery = 8;
   let lastStudents: ReturnType<typeof trainRequirementStudents> | undefined;
   for (let fold = 0; fold < folds; fold++) {
     const test = documents.filter((_, index) => index % folds === fold);
     const rest = documents.filter((_, index) => index % folds !== fold);
-    const dev = rest.filter((_, index) => index % 8 === 0);
-    const train = rest.filter((_, index) => index % 8 !== 0);
+    const dev = rest.filter((_, index) => index % devEvery === 0);
+    const train = rest.filter((_, index) => index % devEvery !== 0);
     const data = trainingDataFromDocuments(
       { train, dev, test },
       { task: "requirements", layers, labels: layers },
@@ -131,6 +139,7 @@ export function runRequirementStudentsBench(
   ];
   const result: RequirementStudentsBenchResult = {
     adverts: documents.length,
+    settings: { folds, seed, devEvery, timingRounds: rounds },
     folds: figures,
     mean: {
       trainMs: pick("trainMs"),
@@ -175,16 +184,13 @@ export function runRequirementStudentsBench(
   log(
     `  model files       tagger ${(result.modelBytes.tagger / 1e6).toFixed(1)} MB, segment classifier ${(result.modelBytes.segmentClassifier / 1e6).toFixed(1)} MB`,
   );
-  const outputPath =
-    options.outputPath ??
-    resolve(dirname(fileURLToPath(import.meta.url)), "out", "requirements-students.json");
-  if (outputPath !== false) {
-    mkdirSync(dirname(outputPath), { recursive: true });
-    writeFileSync(outputPath, `${JSON.stringify(result, null, 2)}\n`);
-  }
+  if (options.write !== false) log(`  written to ${record.write(result).join(", ")}`);
   return result;
 }
 
 if (invokedDirectly(import.meta.url)) {
-  runRequirementStudentsBench({ quick: process.argv.includes("--quick") });
+  runRequirementStudentsBench({
+    quick: process.argv.includes("--quick"),
+    write: process.argv.includes("--write-results") ? "results" : "out",
+  });
 }

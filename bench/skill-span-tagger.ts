@@ -4,8 +4,11 @@
  * single-thread tagging speed, memory and model size.
  *
  *   node bin/run-ts.js bench/skill-span-tagger.ts [--write-results]
+ *
+ * Writes bench/out/skill-span-tagger.json (and the model, skill-span-tagger.jdt, which
+ * bench/tagger-speed.ts times); with --write-results also bench/results/skill-span-tagger.json.
  */
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,9 +24,9 @@ import {
   trainTagger,
 } from "../src/student/tagger/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
+import { recordBench } from "./results-file.ts";
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
-export const skillSpanResultsPath = join(benchFolder, "results", "skill-span-tagger.json");
 
 /** The settings chosen on dev (see bench/results/skill-span-tagger.json for the figures). */
 export const skillSpanTaggerSettings: TaggerTrainOptions = {
@@ -114,6 +117,13 @@ export interface SkillSpanTaggerBenchOptions {
 
 export async function runSkillSpanTaggerBench(options: SkillSpanTaggerBenchOptions = {}) {
   const log = options.log ?? console.log;
+  const record = recordBench("skill-span-tagger", {
+    measure:
+      "training and tagging timed in CPU seconds of this process (user + system, JavaScript on one thread; " +
+      "garbage-collector threads count too) and in wall seconds beside them; model load in CPU ms right after " +
+      "saving; the machine was shared, so wall figures depend on the load average",
+    writeResults: options.writeResults,
+  });
   const splits = readSkillSpanSplits();
   if (!splits) {
     log("skipped: skill-span-tagger (needs ../shared/data/skillspan/json; set JOBDISTILL_SHARED)");
@@ -234,8 +244,7 @@ export async function runSkillSpanTaggerBench(options: SkillSpanTaggerBenchOptio
   log(
     `regression short form (${regressionEpochs} epochs): ${regression.trainingSeconds} s, test strict F1 skill ${regression.testStrictF1.skill}, knowledge ${regression.testStrictF1.knowledge}; loose skill ${regression.testLooseF1.skill}, knowledge ${regression.testLooseF1.knowledge}`,
   );
-  writeFileSync(join(outFolder, "skill-span-tagger.json"), `${JSON.stringify(results, null, 2)}\n`);
-  if (options.writeResults) writeFileSync(skillSpanResultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  log(`written to ${record.write(results).join(", ")}`);
   return results;
 }
 

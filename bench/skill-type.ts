@@ -7,11 +7,10 @@
  * `unknown` spans are left out (they have no type to check). No span is used for training; the
  * settings (`lexiconTrainingDefaults`) were chosen on the `val` split, and `test` is only scored.
  * Also reported: the lexicon answering the spans it names, the student the rest.
- * Run: `node bin/run-ts.js bench/skill-type.ts [--split val|test] [--no-write]`.
+ * Run: `node bin/run-ts.js bench/skill-type.ts [--split val|test] [--no-write] [--write-results]`; a test
+ * run writes bench/out/skill-type.json, and with --write-results bench/results/skill-type.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { bioToChunks } from "../src/align/bio.ts";
@@ -28,12 +27,16 @@ import {
   trainSkillTypeModel,
 } from "../src/student/skill-type/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
+import { recordBench } from "./results-file.ts";
 
 export interface SkillTypeBenchOptions {
   /** Which split of the typed spans to score (default test). */
   split?: "val" | "test";
-  /** Where to write the JSON figures (default bench/out/skill-type.json for test (bench/results with --write-results), nowhere for val; false = do not write). */
-  outputPath?: string | false;
+  /**
+   * Write the JSON figures: "out" bench/out/skill-type.json, "results" bench/results/skill-type.json too.
+   * A val run never writes. @default "out"
+   */
+  write?: "out" | "results" | false;
   training?: SkillTypeTrainingOptions;
   /** Add the hand-written soft-skill seed phrases to the lexicon's labels (default true). */
   seeds?: boolean;
@@ -210,6 +213,13 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
     return undefined;
   }
   const split = options.split ?? "test";
+  const write = split === "val" ? false : (options.write ?? "out");
+  const record = recordBench("skill-type", {
+    measure:
+      "phrases/s in CPU seconds (user + system) of this process, one thread, over the test phrases repeated " +
+      "for at least throughputMs of wall time; trainSeconds is wall time",
+    writeResults: write === "results",
+  });
   const entries = readEscoSkillsCsv(lexiconPath);
   const examples = [
     ...lexiconTrainingExamples(entries),
@@ -306,14 +316,8 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   );
   if (process.env.SKILL_TYPE_BENCH_MISTAKES) for (const line of mistakes) log(`    ${line}`);
 
-  // Only the test split's figures are the stored result; a val run writes nothing unless told.
-  const outputPath =
-    options.outputPath ??
-    (split === "val" ? false : resolve(dirname(fileURLToPath(import.meta.url)), "out", "skill-type.json"));
-  if (outputPath !== false) {
-    mkdirSync(dirname(outputPath), { recursive: true });
-    writeFileSync(outputPath, `${JSON.stringify(result, null, 2)}\n`);
-  }
+  // Only the test split's figures are stored; a val run writes nothing.
+  if (write !== false) log(`written to ${record.write({ throughputMs: timing, ...result }).join(", ")}`);
   return result;
 }
 
@@ -322,10 +326,8 @@ if (invokedDirectly(import.meta.url)) {
   const splitIndex = args.indexOf("--split");
   const split = splitIndex >= 0 && args[splitIndex + 1] === "val" ? "val" : "test";
   // The stored figures (bench/results) change only when asked: --write-results.
-  const stored = resolve(dirname(fileURLToPath(import.meta.url)), "results", "skill-type.json");
   runSkillTypeBench({
     split,
-    ...(args.includes("--no-write") ? { outputPath: false } : {}),
-    ...(args.includes("--write-results") && split === "test" ? { outputPath: stored } : {}),
+    write: args.includes("--no-write") ? false : args.includes("--write-results") ? "results" : "out",
   });
 }

@@ -5,10 +5,13 @@
  * 2. overhead — a zero-latency server, one call at a time: time per call in the engine minus time
  *    in the server (median, p90), next to a bare fetch round trip for scale.
  * For pacing the server runs in a child process, so its work and the client's share no event loop.
- * Run: `node bin/run-ts.js bench/teacher.ts [--seconds 120] [--overhead-calls 500]`.
+ * Both are wall-clock figures (pacing is about time; the overhead is a latency), so the results file
+ * keeps the load average beside them, and the overhead run's CPU time per call as a load-proof measure.
+ * Run: `node bin/run-ts.js bench/teacher.ts [--seconds 120] [--overhead-calls 500] [--quick] [--write-results]`;
+ * writes bench/out/teacher.json, and with --write-results bench/results/teacher.json.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +21,7 @@ import { createClassifyTask } from "../src/tasks/classify/index.ts";
 import { OpenAiLanguageModel, runTeacher } from "../src/teacher/index.ts";
 import { type RecordedRequest, startOpenAiTestServer } from "../test/openai-test-server.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
+import { recordBench } from "./results-file.ts";
 
 export interface TeacherBenchOptions {
   /** Length of the pacing run (the stored figure must come from 120). */
@@ -26,7 +30,8 @@ export interface TeacherBenchOptions {
   requestsPerMinute?: number;
   concurrency?: number;
   overheadCalls?: number;
-  outputPath?: string;
+  /** Write bench/results/teacher.json as well as bench/out/teacher.json. @default false */
+  writeResults?: boolean;
   log?: (line: string) => void;
 }
 
@@ -51,6 +56,8 @@ export interface TeacherBenchResult {
     overheadMedianMs: number;
     overheadP90Ms: number;
     overheadBeyondFetchMedianMs: number;
+    /** CPU time of this process (engine, HTTP client and the in-process server) per call. */
+    processCpuMsPerCall: number;
   };
 }
 
@@ -160,7 +167,7 @@ async function serveForBench(latencyMs: number, requestsPerMinute: number): Prom
 }
 
 async function pacingBench(
-  options: Required<Omit<TeacherBenchOptions, "outputPath" | "log" | "overheadCalls">>,
+  options: Required<Omit<TeacherBenchOptions, "writeResults" | "log" | "overheadCalls">>,
 ) {
   const server = await startServerProcess({
     latencyMs: options.latencyMs,
@@ -243,6 +250,7 @@ async function overheadBench(calls: number) {
     const before = server.requests.length;
 
     const finishedAt: number[] = [];
+    const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     await runTeacher({
       workspace,
@@ -254,6 +262,7 @@ async function overheadBench(calls: number) {
         if (event.type === "progress") finishedAt.push(performance.now());
       },
     });
+    const cpu = process.cpuUsage(cpuBefore);
     // With one call at a time, an item's time is the gap between consecutive completions.
     const engineTimes = finishedAt
       .slice(0, calls)
@@ -273,6 +282,7 @@ async function overheadBench(calls: number) {
       overheadMedianMs,
       overheadP90Ms: quantile(overheads, 0.9),
       overheadBeyondFetchMedianMs: overheadMedianMs - bareFetchMedianMs,
+      processCpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls,
     };
   } finally {
     workspace.close();
@@ -284,6 +294,16 @@ async function overheadBench(calls: number) {
 export async function runTeacherBench(options: TeacherBenchOptions = {}): Promise<TeacherBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const seconds = options.seconds ?? 120;
+  const overheadCalls = options.overheadCalls ?? 500;
+  const record = recordBench("teacher", {
+    measure:
+      "wall clock: pacing counts requests the server received in the first `seconds` of the run; overhead is " +
+      "the median per-call time in the engine minus the time in the server, one call at a time (the server in " +
+      "this process, so its HTTP parsing counts as engine time); processCpuMsPerCall is CPU time instead. The " +
+      "machine was shared: see the load average",
+    quick: seconds !== 120 || overheadCalls !== 500,
+    writeResults: options.writeResults,
+  });
   log(`teacher pacing: ${seconds} s against 200 ms latency and a 600/min server limit…`);
   const pacing = await pacingBench({
     seconds,
@@ -295,29 +315,18 @@ export async function runTeacherBench(options: TeacherBenchOptions = {}): Promis
     `  ${pacing.requests} requests, ${pacing.achievedPerMinute.toFixed(1)}/min = ${(pacing.shareOfLimit * 100).toFixed(1)}% ` +
       `of the limit (target ≥ 95%); 429s from the server: ${pacing.serverRateLimited} (target 0); items done ${pacing.itemsDone}`,
   );
-  const overhead = await overheadBench(options.overheadCalls ?? 500);
+  const overhead = await overheadBench(overheadCalls);
   log(
     `teacher overhead per call (zero-latency server, ${overhead.calls} calls, one at a time): ` +
       `median ${overhead.overheadMedianMs.toFixed(2)} ms, p90 ${overhead.overheadP90Ms.toFixed(2)} ms (target median ≤ 2 ms)`,
   );
   log(
     `  per call: engine ${overhead.engineMedianMs.toFixed(2)} ms, of it in the server ${overhead.serverMedianMs.toFixed(3)} ms; ` +
-      `a bare fetch round trip ${overhead.bareFetchMedianMs.toFixed(2)} ms, so beyond HTTP ${overhead.overheadBeyondFetchMedianMs.toFixed(2)} ms`,
+      `a bare fetch round trip ${overhead.bareFetchMedianMs.toFixed(2)} ms, so beyond HTTP ${overhead.overheadBeyondFetchMedianMs.toFixed(2)} ms; ` +
+      `${overhead.processCpuMsPerCall.toFixed(2)} ms of CPU per call (engine, client and server)`,
   );
   const result: TeacherBenchResult = { pacing, overhead };
-  const outputPath =
-    options.outputPath ??
-    resolve(
-      dirname(fileURLToPath(import.meta.url)),
-      "out",
-      `teacher${seconds === 120 ? "" : `-${seconds}s`}.json`,
-    );
-  mkdirSync(dirname(outputPath), { recursive: true });
-  writeFileSync(
-    outputPath,
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), ...result }, null, 2)}\n`,
-  );
-  log(`  written to ${outputPath}`);
+  log(`  written to ${record.write(result).join(", ")}`);
   return result;
 }
 
@@ -336,5 +345,6 @@ if (process.argv.includes("--serve")) {
   await runTeacherBench({
     ...(seconds === undefined ? {} : { seconds: Number(seconds) }),
     ...(overheadCalls === undefined ? {} : { overheadCalls: Number(overheadCalls) }),
+    writeResults: process.argv.includes("--write-results"),
   });
 }

@@ -37,7 +37,7 @@ describeWithShared(
       const stored = storedSchema.parse(
         JSON.parse(readFileSync(join(projectRoot, "bench", "results", "skill-type.json"), "utf8")),
       );
-      const result = runSkillTypeBench({ outputPath: false, log: () => undefined, throughputMs: 0 });
+      const result = runSkillTypeBench({ write: false, log: () => undefined, throughputMs: 0 });
       if (!result) throw new Error("the bench found no data, though the shared spans file exists");
       // The same spans as the stored run, so the figures below compare like with like.
       expect(result.spans).toBe(stored.spans);

@@ -1,0 +1,403 @@
+/**
+ * Every figure in the README's "Measured" section, with the stored results file and field it comes
+ * from. Benches copy their entries into the files they write (`readmeFigures`), and
+ * test/readme-figures.test.ts finds each phrase in the README and checks that its numbers equal the
+ * stored fields, rounded as `format` says, so a README figure cannot drift from its evidence.
+ *
+ * A phrase is README text with `{}` where each number stands (one field per `{}`, in order) and `…`
+ * for any text within a line; whitespace matches any whitespace, line breaks included. A phrase with
+ * no `{}` states a fact (`equals` gives the value each of its fields must have). Beside these, the
+ * test asks the README to name each file's command with the load it ran at (`provenance`).
+ */
+
+export type StoredResultsName =
+  | "skill-span-tagger"
+  | "tagger-speed"
+  | "tagger-predictions"
+  | "segment-classifier"
+  | "skill-type"
+  | "teacher"
+  | "server-threads"
+  | "requirements-students";
+
+/**
+ * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N
+ * decimals), `round:STEP` (to the nearest STEP, with thousands separators).
+ */
+export type FigureFormat = `decimals:${number}` | `percent:${number}` | `round:${number}`;
+
+export interface ReadmeFigure {
+  /** A stable name for the figure. */
+  key: string;
+  file: StoredResultsName;
+  phrase: string;
+  /** Dotted paths into the results file (array items by index), one per `{}`, or the facts checked. */
+  fields: string[];
+  format?: FigureFormat;
+  /** For a phrase without numbers: the value every field must have. */
+  equals?: unknown;
+}
+
+const tagger = "skill-span-tagger";
+const published = (index: number, ...keys: string[]) => keys.map((key) => `published.${index}.${key}`);
+
+export const readmeFigures: readonly ReadmeFigure[] = [
+  {
+    key: "machine.cpus",
+    file: tagger,
+    phrase: "On a {}-core machine",
+    fields: ["provenance.machine.cpus"],
+    format: "round:1",
+  },
+  {
+    key: "tagger.f1",
+    file: tagger,
+    phrase: "| **jobdistill tagger** … | **{}** | **{}** | **{}** | **{}** |",
+    fields: [
+      "layers.skill.test.strict.f1",
+      "layers.knowledge.test.strict.f1",
+      "layers.skill.test.loose.f1",
+      "layers.knowledge.test.loose.f1",
+    ],
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.published.linear-svc",
+    file: tagger,
+    phrase: "| token LinearSVC with tag history (published baseline) | {} | {} | {} | {} |",
+    fields: published(4, "skill", "knowledge", "skillLoose", "knowledgeLoose"),
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.published.perceptron",
+    file: tagger,
+    phrase: "| 2nd-order averaged perceptron (published baseline) | – | {} | – | {} |",
+    fields: published(3, "knowledge", "knowledgeLoose"),
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.published.gliner",
+    file: tagger,
+    phrase: "| GLiNER fine-tuned, 166M | {} | {} |",
+    fields: published(2, "skill", "knowledge"),
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.published.llama",
+    file: tagger,
+    phrase: "| LoRA LLaMA-3-8B | {} | {} |",
+    fields: published(1, "skill", "knowledge"),
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.published.jobspanbert",
+    file: tagger,
+    phrase: "| JobSpanBERT | {} | {} |",
+    fields: published(0, "skill", "knowledge"),
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.speed",
+    file: "tagger-speed",
+    phrase: "{} tokens per CPU second on one thread",
+    fields: ["medianTokensPerCpuSecond"],
+    format: "round:1000",
+  },
+  {
+    key: "tagger.speed.passes",
+    file: "tagger-speed",
+    phrase: "median of {} passes over SkillSpan test",
+    fields: ["settings.repetitions"],
+    format: "round:1",
+  },
+  {
+    key: "tagger.speed.ratio",
+    file: "tagger-speed",
+    phrase: "{}× the first version's code (pass by pass {}–{}×",
+    fields: ["firstVersion.speedRatioMedian", "firstVersion.speedRatioMin", "firstVersion.speedRatioMax"],
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.predictions.identical",
+    file: "tagger-speed",
+    phrase: "predictions identical to the first version's and to the committed hash",
+    fields: ["firstVersion.identicalPredictions", "predictions.matchesCommittedReference"],
+    equals: true,
+  },
+  {
+    key: "tagger.training",
+    file: tagger,
+    phrase: "training {} CPU-s",
+    fields: ["trainingCpuSeconds"],
+    format: "decimals:0",
+  },
+  {
+    key: "tagger.model-size",
+    file: tagger,
+    phrase: "model {} MB",
+    fields: ["modelFileMB"],
+    format: "decimals:1",
+  },
+  {
+    key: "tagger.model-load",
+    file: tagger,
+    phrase: "loads in {} ms of CPU",
+    fields: ["loadCpuMilliseconds"],
+    format: "round:10",
+  },
+  {
+    key: "segments.accuracy",
+    file: "segment-classifier",
+    phrase: "accuracy {} vs {}",
+    fields: ["ours.testAccuracy", "fastText.testAccuracy"],
+    format: "percent:2",
+  },
+  {
+    key: "segments.macro-f1",
+    file: "segment-classifier",
+    phrase: "macro-F1 {} vs {}",
+    fields: ["ours.testMacroF1", "fastText.testMacroF1"],
+    format: "percent:2",
+  },
+  {
+    key: "segments.speed",
+    file: "segment-classifier",
+    phrase: "{} vs {} predictions per CPU second",
+    fields: ["ours.predictionsPerCpuSecond", "fastText.predictionsPerCpuSecond"],
+    format: "round:1",
+  },
+  {
+    key: "segments.speed.ratio",
+    file: "segment-classifier",
+    phrase: "predictions per CPU second ({}×)",
+    fields: ["comparison.throughputCpu"],
+    format: "decimals:1",
+  },
+  {
+    key: "segments.training",
+    file: "segment-classifier",
+    phrase: "training {} vs {} CPU-s",
+    fields: ["ours.trainCpuSeconds", "fastText.trainCpuSeconds"],
+    format: "decimals:1",
+  },
+  {
+    key: "skill-type.spans",
+    file: "skill-type",
+    phrase: "typing** of {} ESCO-typed SkillSpan test spans",
+    fields: ["spans"],
+    format: "round:1",
+  },
+  {
+    key: "skill-type.accuracy",
+    file: "skill-type",
+    phrase: "accuracy {}%, macro-F1 {},",
+    fields: ["accuracy", "macroF1"],
+    format: "percent:1",
+  },
+  {
+    key: "skill-type.per-class",
+    file: "skill-type",
+    phrase: "soft recall {}% / precision {}%, hard recall {}%",
+    fields: ["perClass.Soft.recall", "perClass.Soft.precision", "perClass.Hard.recall"],
+    format: "percent:1",
+  },
+  {
+    key: "skill-type.language",
+    file: "skill-type",
+    phrase: "language spans: {}/{} typed Hard",
+    fields: ["language.typedHard", "language.spans"],
+    format: "round:1",
+  },
+  {
+    key: "skill-type.anchor",
+    file: "skill-type",
+    phrase: "an 8B LLM judged by a stronger one: {}/{}",
+    fields: ["anchor.correct", "anchor.total"],
+    format: "round:1",
+  },
+  {
+    key: "skill-type.speed",
+    file: "skill-type",
+    phrase: "~{} phrases per CPU second",
+    fields: ["studentPhrasesPerSecond"],
+    format: "round:1000",
+  },
+  {
+    key: "skill-type.lexicon-speed",
+    file: "skill-type",
+    phrase: "lexicon lookup ~{}",
+    fields: ["lexiconLookupsPerSecond"],
+    format: "round:10000",
+  },
+  {
+    key: "teacher.server",
+    file: "teacher",
+    phrase: "a server with {} ms latency and a {} requests/minute limit",
+    fields: ["pacing.latencyMs", "pacing.limitPerMinute"],
+    format: "round:1",
+  },
+  {
+    key: "teacher.pacing.seconds",
+    file: "teacher",
+    phrase: "a {}-second run",
+    fields: ["pacing.seconds"],
+    format: "round:1",
+  },
+  {
+    key: "teacher.pacing.share",
+    file: "teacher",
+    phrase: "reached {}% of the limit",
+    fields: ["pacing.shareOfLimit"],
+    format: "percent:1",
+  },
+  {
+    key: "teacher.no-429",
+    file: "teacher",
+    phrase: "with no 429 caused by the client",
+    fields: ["pacing.serverRateLimited"],
+    equals: 0,
+  },
+  {
+    key: "teacher.overhead",
+    file: "teacher",
+    phrase: "engine overhead per call {} ms median",
+    fields: ["overhead.overheadMedianMs"],
+    format: "decimals:2",
+  },
+  {
+    key: "teacher.bare-fetch",
+    file: "teacher",
+    phrase: "a bare HTTP round trip to the same server takes {} ms",
+    fields: ["overhead.bareFetchMedianMs"],
+    format: "decimals:2",
+  },
+  {
+    key: "teacher.beyond-fetch",
+    file: "teacher",
+    phrase: "so the engine adds {} ms beyond it",
+    fields: ["overhead.overheadBeyondFetchMedianMs"],
+    format: "decimals:2",
+  },
+  {
+    key: "teacher.cpu",
+    file: "teacher",
+    phrase: "{} ms of CPU per call",
+    fields: ["overhead.processCpuMsPerCall"],
+    format: "decimals:2",
+  },
+  {
+    key: "server-threads.setting",
+    file: "server-threads",
+    phrase: "{}-word advert",
+    fields: ["settings.advertWords"],
+    format: "round:1",
+  },
+  {
+    key: "server-threads.threads",
+    file: "server-threads",
+    phrase: "at concurrency 8, {} worker threads answered",
+    fields: ["settings.workerThreads"],
+    format: "round:1",
+  },
+  {
+    key: "server-threads.concurrency-8.ratio",
+    file: "server-threads",
+    phrase: "worker threads answered ×{}–{} the requests/s",
+    fields: ["ranges.concurrency8.ratio.0", "ranges.concurrency8.ratio.1"],
+    format: "decimals:2",
+  },
+  {
+    key: "server-threads.runs",
+    file: "server-threads",
+    phrase: "bench/server-threads.ts --runs {} --write-results",
+    fields: ["settings.runs"],
+    format: "round:1",
+  },
+  {
+    key: "server-threads.runs.prose",
+    file: "server-threads",
+    phrase: "in the same run, over {} runs",
+    fields: ["settings.runs"],
+    format: "round:1",
+  },
+  {
+    key: "server-threads.concurrency-8.requests",
+    file: "server-threads",
+    phrase: "{}–{} against {}–{} req/s",
+    fields: [
+      "ranges.concurrency8.poolRequestsPerSecond.0",
+      "ranges.concurrency8.poolRequestsPerSecond.1",
+      "ranges.concurrency8.ownThreadRequestsPerSecond.0",
+      "ranges.concurrency8.ownThreadRequestsPerSecond.1",
+    ],
+    format: "round:1",
+  },
+  {
+    key: "server-threads.concurrency-8.p99",
+    file: "server-threads",
+    phrase: "p99 {}–{} against {}–{} ms",
+    fields: [
+      "ranges.concurrency8.poolP99Ms.0",
+      "ranges.concurrency8.poolP99Ms.1",
+      "ranges.concurrency8.ownThreadP99Ms.0",
+      "ranges.concurrency8.ownThreadP99Ms.1",
+    ],
+    format: "round:1",
+  },
+  {
+    key: "server-threads.concurrency-1.ratio",
+    file: "server-threads",
+    phrase: "At concurrency 1 the ratio ranged ×{}–{}",
+    fields: ["ranges.concurrency1.ratio.0", "ranges.concurrency1.ratio.1"],
+    format: "decimals:2",
+  },
+  {
+    key: "server-threads.concurrency-1.p50",
+    file: "server-threads",
+    phrase: "p50 {}–{} against {}–{} ms",
+    fields: [
+      "ranges.concurrency1.poolP50Ms.0",
+      "ranges.concurrency1.poolP50Ms.1",
+      "ranges.concurrency1.ownThreadP50Ms.0",
+      "ranges.concurrency1.ownThreadP50Ms.1",
+    ],
+    format: "round:1",
+  },
+  {
+    key: "requirements.folds",
+    file: "requirements-students",
+    phrase: "{}-fold cross-validation",
+    fields: ["settings.folds"],
+    format: "round:1",
+  },
+  {
+    key: "requirements.highlights",
+    file: "requirements-students",
+    phrase: "highlights strict / loose span F1 {} / {}; segments micro F1 {}",
+    fields: ["mean.highlightStrictF1", "mean.highlightLooseF1", "mean.segmentMicroF1"],
+    format: "percent:1",
+  },
+  {
+    key: "requirements.adverts",
+    file: "requirements-students",
+    phrase: "The demo corpus is small ({} adverts)",
+    fields: ["adverts"],
+    format: "round:1",
+  },
+];
+
+/** What a results file lists as the README figures it backs. */
+export function readmeFiguresOf(file: StoredResultsName) {
+  return readmeFigures
+    .filter((figure) => figure.file === file)
+    .map((figure) => ({ key: figure.key, readme: figure.phrase, fields: figure.fields }));
+}
+
+/** A value as the README shows it. */
+export function formatFigure(value: number, format: FigureFormat): string {
+  const [kind, parameter] = format.split(":") as [string, string];
+  const amount = Number(parameter);
+  if (kind === "decimals") return value.toFixed(amount);
+  if (kind === "percent") return (value * 100).toFixed(amount);
+  return (Math.round(value / amount) * amount).toLocaleString("en");
+}
