@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -46,7 +46,14 @@ describe("jobdistill dataset build", () => {
       negativeRatio: 2,
       layers: ["hard_skills"],
     });
-    expect(dataset.segments.train.length).toBeGreaterThan(0);
+    // 40 demo adverts split 0.6/0.2/0.2 by document.
+    expect(dataset.report.documents).toEqual({ train: 24, dev: 8, test: 8 });
+    expect(dataset.segments.train.length).toBe(dataset.report.segments.train);
+    expect(dataset.report.segments.train).toBeGreaterThan(dataset.report.segments.dev);
+    // One CoNLL column for the one layer asked for.
+    const conll = readFileSync(dataset.conll.train, "utf8").split("\n");
+    expect(conll[0]).toBe("-DOCSTART-\tO");
+    expect(conll[2]?.split("\t")).toHaveLength(2);
     expect(existsSync(join(out, "pairs.parquet"))).toBe(true);
   });
 

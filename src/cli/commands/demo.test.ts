@@ -31,7 +31,12 @@ describe("jobdistill demo", () => {
     expect(text).toMatch(/1\/5 import: 40 built-in demo adverts/);
     expect(text).toMatch(/Highlights, loose/);
     const workspace = openWorkspace(dir);
-    expect(workspace.runs.list().map((run) => run.kind)).toEqual(expect.arrayContaining(["train", "eval"]));
+    // Newest first: training the requirement students, then the skill typer, then the evaluation.
+    expect(workspace.runs.list().map((run) => [run.kind, run.task, run.status])).toEqual([
+      ["eval", "requirements", "done"],
+      ["train", "skill-type", "done"],
+      ["train", "requirements", "done"],
+    ]);
     workspace.close();
   }, 90_000);
 

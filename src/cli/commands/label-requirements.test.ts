@@ -8,6 +8,7 @@ import {
   startOpenAiTestServer,
 } from "../../../test/openai-test-server.ts";
 import { openWorkspace } from "../../core/workspace/index.ts";
+import { labelledText } from "../../dataset/document-text.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 
@@ -43,9 +44,16 @@ describe("jobdistill label --task requirements", () => {
     expect(taught).toHaveLength(5);
     for (const annotation of taught) {
       const document = workspace.documents.get(annotation.documentId);
+      if (!document) throw new Error(`no document ${annotation.documentId}`);
+      // One quote per advert: its first line, upper-cased by the fake teacher, found again in the
+      // text the spans point into (the visible text of an HTML advert).
+      expect(annotation.payload.spans).toHaveLength(1);
       const [span] = annotation.payload.spans ?? [];
+      expect(span?.label).toBe("breadtext");
       expect(["exact", "normalised"]).toContain(span?.alignment);
-      if (document?.format !== "html") expect(document?.text.slice(span?.start, span?.end)).toBe(span?.text);
+      const text = labelledText(document);
+      expect(text.slice(span?.start, span?.end)).toBe(span?.text);
+      expect(span?.text.toUpperCase()).toBe((text.split("\n")[0] ?? "").toUpperCase());
     }
     workspace.close();
   });

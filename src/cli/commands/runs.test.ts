@@ -79,7 +79,9 @@ describe("jobdistill runs", () => {
     expect(await runCli(["--workspace", dir, "runs", "show", "1", "--json"], json)).toBe(0);
     const detail = JSON.parse(json.stdout.join("\n"));
     expect(detail).toMatchObject({ run: { id: 1, itemsDone: 5, itemsFailed: 1 }, finalFailures: 1 });
-    expect(detail.costUsd).toBeGreaterThan(0);
+    // gpt-4o-mini's published price: $0.15 per million input tokens, $0.60 per million output.
+    expect(detail.tokensIn).toBeGreaterThan(0);
+    expect(detail.costUsd).toBeCloseTo((detail.tokensIn * 0.15 + detail.tokensOut * 0.6) / 1e6, 12);
     expect(detail.run.params).not.toHaveProperty("apiKey");
   });
 

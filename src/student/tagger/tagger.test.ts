@@ -122,8 +122,9 @@ describe("trainTagger options and errors", () => {
       devSentences: training.slice(0, 2),
       onProgress: (epoch, devScore, layer) => seen.push(`${layer}:${epoch}:${devScore >= 0}`),
     });
-    expect(seen[0]).toBe("knowledge:1:true");
-    expect(model.layers[0]?.devF1).toBeGreaterThan(0);
+    expect(seen).toEqual(Array.from({ length: options.epochs ?? 0 }, (_, i) => `knowledge:${i + 1}:true`));
+    // The dev sentences are training sentences, which it learns perfectly.
+    expect(model.layers[0]?.devF1).toBe(1);
     expect(Object.keys(model.predict(["Java"]))).toEqual(["knowledge"]);
   });
 
