@@ -65,7 +65,9 @@ describe("runDemo", () => {
   });
   afterAll(async () => server.close());
 
-  it("labels the demo corpus over the OpenAI wire protocol and recovers the hand-annotated spans", async () => {
+  it("labels the demo corpus over the OpenAI wire protocol and recovers the hand-annotated spans", {
+    timeout: 120_000,
+  }, async () => {
     const workspace = openWorkspace(mkdtempSync(join(tmpdir(), "jobdistill-demo-llm-")));
     const model = await createLanguageModel({
       provider: "openai",

@@ -178,7 +178,8 @@ describeWithBrowser("web page in chromium", () => {
   it("types a pasted skill list into a hard/soft table", async () => {
     await page.fill("#skills-text", "Python\nexcellent communication skills\norigami");
     await page.click("#skills-button");
-    await page.waitForSelector("#skills-result:not([hidden])");
+    // The table of the previous test is still shown: wait for this answer's three rows.
+    await page.waitForFunction(() => document.querySelectorAll("#skills-body tr").length === 3);
     const rows = await page.$$eval("#skills-body tr", (trs) =>
       trs.map((tr) => [...tr.querySelectorAll("td")].slice(0, 2).map((td) => td.textContent)),
     );

@@ -33,7 +33,7 @@ describeWithShared(
   "data/skillspan/json/test.json",
   (testPath) => {
     it("keeps test strict and loose span F1 of both layers at the stored figures", {
-      timeout: 180_000,
+      timeout: 600_000,
     }, () => {
       const stored = storedSchema.parse(
         JSON.parse(readFileSync(join(projectRoot, "bench", "results", "skill-span-tagger.json"), "utf8")),
