@@ -66,7 +66,8 @@ describe("layering", () => {
         imports++;
         const target = resolve(file, "..", match[1] as string);
         const targetRelative = relative(srcRoot, target).split(sep).join("/");
-        if (targetRelative === packageEntry) violations.push(`${relative(srcRoot, file)} → the package entry`);
+        if (targetRelative === packageEntry)
+          violations.push(`${relative(srcRoot, file)} → the package entry`);
         if (leafModules.has(targetRelative)) continue;
         const to = layerOf(target);
         if (from >= 0 && to > from) violations.push(`${relative(srcRoot, file)} → ${targetRelative}`);

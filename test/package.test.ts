@@ -63,7 +63,7 @@ describe.skipIf(!enabled)("the packed package under plain node", () => {
   it("ships built files only: no sources, tests or benches", () => {
     const installed = join(folder, "node_modules", "jobdistill");
     const top = readdirSync(installed).sort();
-    expect(top).toEqual(["README.md", "bin", "data", "demo", "dist", "package.json"]);
+    expect(top).toEqual(["README.md", "bin", "corpus", "demo", "dist", "package.json"]);
     const files = readdirSync(join(installed, "dist"), { recursive: true }).map(String);
     expect(files.some((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toBe(false);
     expect(files.some((file) => file.includes(".test."))).toBe(false);

@@ -9,13 +9,13 @@ import { REQUIREMENT_LABELS_VERSION, requirementCategoryIds } from "../../tasks/
 
 /**
  * The real-advert requirements corpus: SkillSpan's 263 postings rebuilt as whole adverts and
- * annotated by hand in the ten requirement categories (see data/requirements-corpus/README.md).
+ * annotated by hand in the ten requirement categories (see corpus/README.md).
  * One posting per line: its text, its SkillSpan split, and the gold spans as
  * `[category, start, end, quote]` with `quote === text.slice(start, end)`. Postings annotated twice
  * also keep both independent annotations (`annotations.first`, `annotations.second`, without
  * quotes), from which the agreement figures are computed.
  */
-export const defaultRequirementsCorpusPath = join(projectRoot, "data", "requirements-corpus", "corpus.jsonl");
+export const defaultRequirementsCorpusPath = join(projectRoot, "corpus", "requirements.jsonl");
 
 export const REQUIREMENTS_CORPUS_GOLD_SOURCE = { kind: "gold", name: "requirements-corpus" } as const;
 

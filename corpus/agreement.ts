@@ -1,7 +1,7 @@
 /**
- * The corpus's agreement figures, from corpus.jsonl alone (and SkillSpan for the consistency check):
+ * The corpus's agreement figures, from requirements.jsonl alone (and SkillSpan for the consistency check):
  *
- *   node bin/run-ts.js data/requirements-corpus/agreement.ts [--write]
+ *   node bin/run-ts.js corpus/agreement.ts [--write]
  *
  * Prints, per category, the span F1 (strict and loose) and token-level Cohen's kappa between the
  * two independent annotations of the doubly annotated postings, each annotation against the
@@ -11,12 +11,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { sharedPath } from "../../src/core/shared-data.ts";
-import { readSkillSpanJson } from "../../src/dataset/formats/skill-span.ts";
-import { skillSpanPostings } from "../../src/dataset/formats/skill-span-postings.ts";
-import { type CorpusSpan, loadRequirementsCorpus } from "../../src/dataset/gold/requirements-corpus.ts";
-import { type AnnotatorAgreement, annotatorAgreement } from "../../src/evaluate/annotator-agreement.ts";
-import { requirementCategoryIds } from "../../src/tasks/requirements/labels.ts";
+import { sharedPath } from "../src/core/shared-data.ts";
+import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
+import { skillSpanPostings } from "../src/dataset/formats/skill-span-postings.ts";
+import { type CorpusSpan, loadRequirementsCorpus } from "../src/dataset/gold/requirements-corpus.ts";
+import { type AnnotatorAgreement, annotatorAgreement } from "../src/evaluate/annotator-agreement.ts";
+import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
 
 const scored = (spans: readonly (CorpusSpan | [string, number, number, string])[]) =>
   spans.map(([label, start, end]) => ({ label, start, end }));
@@ -108,7 +108,7 @@ function main(): void {
       path,
       `${JSON.stringify(
         {
-          command: "node bin/run-ts.js data/requirements-corpus/agreement.ts --write",
+          command: "node bin/run-ts.js corpus/agreement.ts --write",
           betweenAnnotators: between,
           firstVsGold: { micro: firstVsGold.micro, macro: firstVsGold.macro },
           secondVsGold: { micro: secondVsGold.micro, macro: secondVsGold.macro },

@@ -1,7 +1,7 @@
 /**
- * How corpus.jsonl was made (kept for the record and for re-annotation rounds; needs ../shared):
+ * How requirements.jsonl was made (kept for the record and for re-annotation rounds; needs ../shared):
  *
- *   node bin/run-ts.js data/requirements-corpus/build.ts --annotations DIR [--out data/requirements-corpus/corpus.jsonl]
+ *   node bin/run-ts.js corpus/build.ts --annotations DIR [--out corpus/requirements.jsonl]
  *
  * DIR holds the annotators' files, one `<posting id>.jsonl` per posting with one span a line,
  * `{"label", "line", "quote", "occurrence"?}` (a 1-based line of the posting, the quote as written on
@@ -17,11 +17,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { sharedPath } from "../../src/core/shared-data.ts";
-import { readSkillSpanJson } from "../../src/dataset/formats/skill-span.ts";
-import { type SkillSpanPosting, skillSpanPostings } from "../../src/dataset/formats/skill-span-postings.ts";
-import type { CorpusPosting, CorpusSpan } from "../../src/dataset/gold/requirements-corpus.ts";
-import { requirementCategoryIds } from "../../src/tasks/requirements/labels.ts";
+import { sharedPath } from "../src/core/shared-data.ts";
+import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
+import { type SkillSpanPosting, skillSpanPostings } from "../src/dataset/formats/skill-span-postings.ts";
+import type { CorpusPosting, CorpusSpan } from "../src/dataset/gold/requirements-corpus.ts";
+import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
 
 const annotationRowSchema = z.strictObject({
   label: z.enum(requirementCategoryIds),
@@ -85,7 +85,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       annotations: { type: "string" },
-      out: { type: "string", default: resolve(import.meta.dirname, "corpus.jsonl") },
+      out: { type: "string", default: resolve(import.meta.dirname, "requirements.jsonl") },
     },
   });
   if (!values.annotations) throw new Error("--annotations DIR is required");
