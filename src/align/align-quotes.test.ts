@@ -425,6 +425,31 @@ describe("alignQuote at its boundaries", () => {
     expect(alignQuote("Go, an Go, and", "Go", { contextAfter: ", and" })).toMatchObject({ start: 7 });
   });
 
+  it("skips one space between its context and the quote, and nothing else", () => {
+    // "and(" agrees in full before the second "Go" only because the bracket is not skipped.
+    expect(alignQuote("Go, and(Go", "Go", { contextBefore: "and(" })).toMatchObject({ start: 8 });
+  });
+
+  it("weighs context before and after together, even when both hints are as long", () => {
+    const fourth = advert.indexOf("Python and craft");
+    expect(alignQuote(advert, "Python", { contextBefore: "values", contextAfter: "and cr" })).toMatchObject({
+      start: fourth,
+    });
+  });
+
+  it("ignores a context hint that folds to nothing", () => {
+    const second = advert.indexOf("Python is a must");
+    // A soft hyphen is not whitespace, but folding drops it: no context, so `after` decides.
+    expect(alignQuote(advert, "Python", { contextBefore: "\u00ad", after: second })).toMatchObject({
+      start: second,
+    });
+  });
+
+  it("looks only before the quote for a lone contextBefore hint", () => {
+    // "in" agrees twice before each "Go"; what follows the second ("stays") must not count.
+    expect(alignQuote("in Go, in Go stays", "Go", { contextBefore: "in" })).toMatchObject({ start: 3 });
+  });
+
   it("looks only after the quote for a lone contextAfter hint", () => {
     // Whatever comes before the first "Go" ("Nice!") must not count: "and" agrees more after the second.
     expect(alignQuote("Nice! Go an, Go and", "Go", { contextAfter: "and" })).toMatchObject({ start: 13 });
@@ -443,6 +468,18 @@ describe("alignQuote at its boundaries", () => {
   it("judges the word edge before a quote that opens with a non-ASCII mark by that mark alone", () => {
     // "“" is no letter, so the "a" before the first occurrence does not cut a word.
     expect(alignQuote("a“clean” and “clean”", "“clean”")).toMatchObject({ start: 1, end: 8 });
+  });
+
+  it("takes along every mark a fuzzy quote opens and closes with, and only those at its ends", () => {
+    expect(
+      alignQuote('Brokers ("Kafka, RabitMQ or NATS") are used.', '("Kafka, RabbitMQ or NATS")'),
+    ).toMatchObject({
+      start: 8,
+      end: 34,
+      text: '("Kafka, RabitMQ or NATS")',
+    });
+    // The comma inside the quote is no opening mark, though the text has one before "Kafka".
+    expect(alignQuote("Tools,Kafka, RabitMQ", "Kafka, RabbitMQ")).toMatchObject({ start: 6, end: 20 });
   });
 
   it("takes along the brackets a fuzzy quote opens and closes with only where the text has them", () => {
@@ -508,6 +545,28 @@ describe("alignQuote with an ellipsis", () => {
       text: source,
       alignment: "fuzzy",
       similarity: 14 / source.length,
+    });
+  });
+
+  it("passes over a middle occurrence whose only way on is through a dead end", () => {
+    // beta@6 → gamma@91 only, and gamma@91 is too far from delta; beta@237 → gamma@342 → delta.
+    const source = `alpha beta${" x".repeat(40)} gamma${" y".repeat(70)} beta${" z".repeat(50)} gamma${" w".repeat(100)} delta`;
+    expect(source.indexOf("beta", 10)).toBe(237);
+    expect(alignQuote(source, "alpha … beta … gamma … delta")).toMatchObject({
+      ok: true,
+      start: 0,
+      end: source.length,
+      similarity: 19 / source.length,
+    });
+  });
+
+  it("needs only one way on from a middle occurrence, not every one", () => {
+    // The "gamma" before "alpha" cannot follow either "beta"; the last one can follow the second.
+    const source = `gamma; alpha beta${" x".repeat(120)} beta${" y".repeat(140)} gamma`;
+    expect(alignQuote(source, "alpha … beta … gamma")).toMatchObject({
+      ok: true,
+      start: 7,
+      end: source.length,
     });
   });
 
