@@ -250,7 +250,7 @@ describe("alignQuotes", () => {
     });
   });
 
-  it("aligns 20 quotes in a 600-word advert within a couple of milliseconds", () => {
+  it("aligns 20 quotes in a 600-word advert, the same way every time (its speed: bench/align.ts)", () => {
     const random = createRandom(3);
     const vocabulary =
       "python sql docker team agile experience with strong skills in the of and years cloud".split(" ");
@@ -263,16 +263,9 @@ describe("alignQuotes", () => {
       const quote = i % 3 === 0 ? slice : i % 3 === 1 ? slice.toUpperCase() : `${slice} zebra`;
       return { label: `label${i % 4}`, quote };
     });
-    alignQuotes(text, quotes);
-    // The best of several batches: other processes on a busy machine only ever add time.
-    let perAdvert = Number.POSITIVE_INFINITY;
-    for (let batch = 0; batch < 8; batch++) {
-      const started = performance.now();
-      for (let i = 0; i < 10; i++) alignQuotes(text, quotes);
-      perAdvert = Math.min(perAdvert, (performance.now() - started) / 10);
-    }
-    // About half a millisecond on an idle machine (see bench/align.ts); the bound allows for load.
-    expect(perAdvert).toBeLessThan(10);
+    const first = alignQuotes(text, quotes);
+    expect(first.spans.length).toBeGreaterThan(0);
+    expect(alignQuotes(text, quotes)).toEqual(first);
   });
 });
 
