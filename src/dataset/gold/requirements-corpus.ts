@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
+import { readJsonLinesFile } from "../../core/json-lines.ts";
 import { projectRoot } from "../../core/shared-data.ts";
 import type { SourceDocument, Span } from "../../core/types.ts";
 import type { Workspace } from "../../core/workspace/index.ts";
@@ -42,30 +42,13 @@ export type CorpusSpan = z.infer<typeof bareSpanSchema>;
 
 /** Reads and checks the corpus: every span inside its posting, every quote equal to the text it covers. */
 export function loadRequirementsCorpus(path: string = defaultRequirementsCorpusPath): CorpusPosting[] {
-  let content: string;
-  try {
-    content = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new InputError(`cannot read the requirements corpus at ${path}`, { cause, data: { path } });
-  }
   const postings: CorpusPosting[] = [];
   const ids = new Set<string>();
-  content.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
-    const where = `${path}:${index + 1}`;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (cause) {
-      throw new InputError(`${where}: not valid JSON`, { cause, data: { path, line: index + 1 } });
-    }
-    const parsed = corpusPostingSchema.safeParse(row);
-    if (!parsed.success) {
-      throw new InputError(`${where}: not a corpus posting: ${z.prettifyError(parsed.error)}`, {
-        data: { path, line: index + 1 },
-      });
-    }
-    const posting = parsed.data;
+  for (const { row: posting, line } of readJsonLinesFile(path, corpusPostingSchema, {
+    file: "the requirements corpus",
+    row: "a corpus posting",
+  })) {
+    const where = `${path}:${line}`;
     if (ids.has(posting.id)) throw new InputError(`${where}: posting ${posting.id} appears twice`);
     ids.add(posting.id);
     const spanSets = [posting.spans, posting.annotations?.first ?? [], posting.annotations?.second ?? []];
@@ -86,7 +69,7 @@ export function loadRequirementsCorpus(path: string = defaultRequirementsCorpusP
       }
     }
     postings.push(posting);
-  });
+  }
   return postings;
 }
 

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
+import { readJsonLinesFile } from "../../core/json-lines.ts";
 import { projectRoot } from "../../core/shared-data.ts";
 import type { SourceDocument, Span } from "../../core/types.ts";
 import { requirementCategoryIds } from "./labels.ts";
@@ -33,31 +33,9 @@ export type DemoAdvert = z.infer<typeof demoAdvertSchema>;
 
 /** Reads and validates the demo corpus, one advert per line; a bad line names the file and line. */
 export function loadDemoCorpus(path: string = defaultDemoCorpusPath): DemoAdvert[] {
-  let content: string;
-  try {
-    content = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new InputError(`Cannot read the demo corpus at ${path}`, { cause, data: { path } });
-  }
-  const adverts: DemoAdvert[] = [];
-  content.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
-    const where = `${path}:${index + 1}`;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (cause) {
-      throw new InputError(`${where}: not valid JSON`, { cause, data: { path, line: index + 1 } });
-    }
-    const parsed = demoAdvertSchema.safeParse(row);
-    if (!parsed.success) {
-      throw new InputError(`${where}: not a demo advert: ${z.prettifyError(parsed.error)}`, {
-        data: { path, line: index + 1, issues: parsed.error.issues },
-      });
-    }
-    adverts.push(parsed.data);
-  });
-  return adverts;
+  return readJsonLinesFile(path, demoAdvertSchema, { file: "the demo corpus", row: "a demo advert" }).map(
+    ({ row }) => row,
+  );
 }
 
 /**
