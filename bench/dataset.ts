@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sharedPath } from "../src/core/shared-data.ts";
-import { openWorkspace } from "../src/core/workspace/index.ts";
 import { buildDataset, importDemoGold, importDocuments, importSkillSpanGold } from "../src/dataset/index.ts";
+import { openWorkspace } from "../src/store/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 
 export interface DatasetBenchOptions {

@@ -13,10 +13,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openWorkspace } from "../src/core/workspace/index.ts";
 import { runDemo } from "../src/pipeline/run-demo.ts";
 import { advertOfWords } from "../src/server/fixtures.ts";
 import { defaultPredictionThreads } from "../src/server/predictor-pool.ts";
+import { openWorkspace } from "../src/store/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 import { autocannon, startServerProcess } from "./server.ts";

@@ -17,12 +17,12 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { z } from "zod";
-import { openWorkspace } from "../src/core/workspace/index.ts";
 import { createApp } from "../src/server/app.ts";
 import { advertOfWords } from "../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../src/server/keyword-predictors.ts";
 import { loadServerStudents } from "../src/server/predictor-pool.ts";
 import { startServer } from "../src/server/start-server.ts";
+import { openWorkspace } from "../src/store/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 
 const benchFile = fileURLToPath(import.meta.url);

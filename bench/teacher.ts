@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceDocument } from "../src/core/types.ts";
-import { openWorkspace } from "../src/core/workspace/index.ts";
+import { openWorkspace } from "../src/store/index.ts";
 import { createClassifyTask } from "../src/tasks/classify/index.ts";
 import { OpenAiLanguageModel, runTeacher } from "../src/teacher/index.ts";
 import { type RecordedRequest, startOpenAiTestServer } from "../test/openai-test-server.ts";

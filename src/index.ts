@@ -11,7 +11,6 @@
  * ```
  */
 export type { SourceDocument, Span } from "./core/types.ts";
-export { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "./core/workspace/index.ts";
 export { importDemoGold, importSkillSpanGold } from "./dataset/gold/index.ts";
 export {
   type ImportOptions,
@@ -24,6 +23,7 @@ export {
   type WorkspaceEvaluationOptions,
 } from "./evaluate/students/index.ts";
 export { type DemoOptions, type DemoResult, runDemo } from "./pipeline/run-demo.ts";
+export { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "./store/index.ts";
 export { type LoadPredictorsOptions, loadPredictors as predict } from "./student/load-predictors.ts";
 export type {
   HighlightResult,

@@ -9,12 +9,14 @@ import { describe, expect, it } from "vitest";
  */
 const layerOrder = [
   ["core"],
+  ["store"],
   ["align"],
   ["teacher"],
   ["tasks"],
   ["dataset"],
   ["student"],
   ["evaluate"],
+  ["workflows"],
   ["pipeline"],
   ["server", "web"],
   ["cli"],

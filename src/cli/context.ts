@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "../core/workspace/index.ts";
+import { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "../store/index.ts";
 
 /** Output streams of the CLI, injectable so commands can be tested without a terminal. */
 export interface CliIo {

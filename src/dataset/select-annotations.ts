@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type AlignmentStats, mergeAlignmentStats } from "../align/index.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Annotation, AnnotationSource, SourceDocument, Span } from "../core/types.ts";
-import type { Workspace } from "../core/workspace/index.ts";
+import type { Workspace } from "../store/index.ts";
 import { alignmentStatsSchema } from "../tasks/requirements/schema.ts";
 import { labelledText } from "./document-text.ts";
 

@@ -1,5 +1,5 @@
 import { htmlToText } from "../align/index.ts";
-import type { Workspace } from "../core/workspace/index.ts";
+import type { Workspace } from "../store/index.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../tasks/requirements/demo-corpus.ts";
 import { SKILL_TYPE_TASK } from "../tasks/skill-type/index.ts";
 import { uniqueSkillPhrases } from "../tasks/skill-type/skill-list.ts";

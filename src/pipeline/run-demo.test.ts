@@ -9,7 +9,7 @@ import {
 } from "../../test/openai-test-server.ts";
 import { readableText } from "../align/index.ts";
 import type { Span } from "../core/types.ts";
-import { openWorkspace } from "../core/workspace/index.ts";
+import { openWorkspace } from "../store/index.ts";
 import {
   demoDocument,
   demoGoldSpans,

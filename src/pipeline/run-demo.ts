@@ -1,10 +1,10 @@
 import { JobdistillError } from "../core/errors.ts";
-import type { Workspace } from "../core/workspace/index.ts";
 import { importDemoGold } from "../dataset/gold/demo-gold.ts";
 import {
   evaluateStudentsInWorkspace,
   type WorkspaceEvaluation,
 } from "../evaluate/students/evaluate-in-workspace.ts";
+import type { Workspace } from "../store/index.ts";
 import {
   trainStudentsInWorkspace,
   type WorkspaceTrainingResult,

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openWorkspace } from "../core/workspace/index.ts";
+import { openWorkspace } from "../store/index.ts";
 import type { HighlightResult, Predictors } from "../student/predictors.ts";
 import { requirementCategories, requirementCategoryIds } from "../tasks/requirements/labels.ts";
 import { createApp } from "./app.ts";

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import type { Run, Workspace } from "../core/workspace/index.ts";
+import type { Run, Workspace } from "../store/index.ts";
 import type { HighlightResult, TextFormat } from "../student/predictors.ts";
 import { requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";

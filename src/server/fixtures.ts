@@ -1,4 +1,4 @@
-import type { Workspace } from "../core/workspace/index.ts";
+import type { Workspace } from "../store/index.ts";
 
 /**
  * Test and benchmark material for the server and the page: an advert the keyword predictors

@@ -5,7 +5,7 @@
  */
 import { workerData } from "node:worker_threads";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
-import { openWorkspace } from "../core/workspace/index.ts";
+import { openWorkspace } from "../store/index.ts";
 import { type LoadPredictorsOptions, loadPredictors } from "../student/load-predictors.ts";
 import type { Predictors } from "../student/predictors.ts";
 

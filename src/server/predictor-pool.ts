@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { JobdistillError } from "../core/errors.ts";
-import type { Workspace } from "../core/workspace/index.ts";
+import type { Workspace } from "../store/index.ts";
 import { type LoadPredictorsOptions, loadPredictors } from "../student/load-predictors.ts";
 import type {
   HighlightResult,

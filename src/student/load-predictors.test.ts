@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWorkspace, type Workspace } from "../core/workspace/index.ts";
 import { importDemoGold } from "../dataset/gold/index.ts";
+import { openWorkspace, type Workspace } from "../store/index.ts";
 import { loadPredictors, modelPath } from "./load-predictors.ts";
 import { trainStudentsInWorkspace } from "./requirements/index.ts";
 

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from "node:path";
 import { JobdistillError } from "../core/errors.ts";
-import type { StoredModel, Workspace } from "../core/workspace/index.ts";
+import type { StoredModel, Workspace } from "../store/index.ts";
 import type { LoadedModelInfo, Predictors, SkillTypeRow } from "./predictors.ts";
 import { extractSkillMentions } from "./requirements/extract-skill-mentions.ts";
 import { highlightRequirements, type RequirementStudents } from "./requirements/highlight-requirements.ts";

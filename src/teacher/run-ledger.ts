@@ -1,4 +1,4 @@
-import type { Run, SpendRow, Workspace } from "../core/workspace/index.ts";
+import type { Run, SpendRow, Workspace } from "../store/index.ts";
 
 export interface RunLedgerEntry {
   run: Run;

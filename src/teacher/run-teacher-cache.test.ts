@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { TeacherTask } from "../core/task.ts";
 import type { SourceDocument } from "../core/types.ts";
-import { openWorkspace, type Workspace } from "../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../store/index.ts";
 import { FakeLanguageModel } from "./fake-language-model.ts";
 import type { GenerateRequest } from "./language-model.ts";
 import {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { TeacherTask } from "../core/task.ts";
 import type { SourceDocument } from "../core/types.ts";
-import { openWorkspace, type Workspace } from "../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../store/index.ts";
 import { ApiCallError, InterruptedError } from "./errors.ts";
 import { FakeLanguageModel, type FakeResponse } from "./fake-language-model.ts";
 import type { GenerateRequest } from "./language-model.ts";

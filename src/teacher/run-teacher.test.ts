@@ -11,7 +11,7 @@ import {
 } from "../../test/openai-test-server.ts";
 import type { TeacherTask } from "../core/task.ts";
 import type { SourceDocument } from "../core/types.ts";
-import { openWorkspace, type Workspace } from "../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../store/index.ts";
 import { OpenAiLanguageModel } from "./providers/openai-provider.ts";
 import { runTeacher, type TeacherEvent } from "./run-teacher.ts";
 

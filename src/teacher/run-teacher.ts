@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { hashValue } from "../core/hash.ts";
 import type { ChatMessage, TeacherTask } from "../core/task.ts";
-import type { CallFailureRecord, NewAnnotation, Workspace } from "../core/workspace/index.ts";
+import type { CallFailureRecord, NewAnnotation, Workspace } from "../store/index.ts";
 import { ApiCallError, InterruptedError, NoObjectGeneratedError, type TokenUsage } from "./errors.ts";
 import { generateObject } from "./generate-object.ts";
 import type { LanguageModel } from "./language-model.ts";

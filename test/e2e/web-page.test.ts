@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openWorkspace, type Workspace } from "../../src/core/workspace/index.ts";
 import { createApp } from "../../src/server/app.ts";
 import { sampleAdvert, seedSampleRuns } from "../../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../../src/server/keyword-predictors.ts";
 import { type RunningServer, startServer } from "../../src/server/start-server.ts";
+import { openWorkspace, type Workspace } from "../../src/store/index.ts";
 import { requirementCategoryIds } from "../../src/tasks/requirements/labels.ts";
 import { chromiumPath, describeWithBrowser } from "../shared.ts";
 

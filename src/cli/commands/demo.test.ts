@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openWorkspace } from "../../core/workspace/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 import { demoTeacher } from "./demo.ts";

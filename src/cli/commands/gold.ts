@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
 import {
   exportLabelStudio,
   importDemoGold,
@@ -9,6 +8,7 @@ import {
   importRequirementsCorpusGold,
   importSkillSpanGold,
 } from "../../dataset/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 

@@ -7,8 +7,8 @@ import {
   type OpenAiTestServer,
   startOpenAiTestServer,
 } from "../../../test/openai-test-server.ts";
-import { openWorkspace } from "../../core/workspace/index.ts";
 import { labelledText } from "../../dataset/document-text.ts";
+import { openWorkspace } from "../../store/index.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 

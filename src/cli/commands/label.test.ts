@@ -10,7 +10,7 @@ import {
   startOpenAiTestServer,
 } from "../../../test/openai-test-server.ts";
 import { describeWithShared } from "../../../test/shared.ts";
-import { openWorkspace } from "../../core/workspace/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");

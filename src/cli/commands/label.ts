@@ -4,7 +4,7 @@ import { z } from "zod";
 import { alignmentStatsOfPayloads, describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
 import type { TeacherTask } from "../../core/task.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { createClassifyTask } from "../../tasks/classify/index.ts";
 import {
   chunkSourceDocument,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
 import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
-import { openWorkspace } from "../../core/workspace/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
 
 let dir: string;

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
 import { createApp } from "../../server/app.ts";
 import { loadServerStudents, type ServerPredictors } from "../../server/predictor-pool.ts";
 import { startServer } from "../../server/start-server.ts";
+import type { Workspace } from "../../store/index.ts";
 import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
 import { createLanguageModel, type LanguageModel, providerNames } from "../../teacher/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";

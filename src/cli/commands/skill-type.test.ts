@@ -8,7 +8,7 @@ import {
   type OpenAiTestServer,
   startOpenAiTestServer,
 } from "../../../test/openai-test-server.ts";
-import { openWorkspace } from "../../core/workspace/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
 
 const lexiconCsv = [

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
 import type { TeacherTask } from "../../core/task.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import type { SkillTypeRow } from "../../student/predictors.ts";
 import {
   loadWorkspaceSkillTyper,

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWorkspace } from "../../core/workspace/index.ts";
 import { importDemoGold } from "../../dataset/gold/index.ts";
 import type { StudentEvaluationReport } from "../../evaluate/students/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import type { HighlightResult } from "../../student/predictors.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";

@@ -8,7 +8,7 @@ import { bioToChunks } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { createRandom } from "../../core/random.ts";
 import type { Span } from "../../core/types.ts";
-import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../../store/index.ts";
 import { requirementCategoryIds } from "../../tasks/requirements/labels.ts";
 import { labelledText } from "../document-text.ts";
 import { importDemoGold } from "../gold/demo-gold.ts";

@@ -4,7 +4,7 @@ import { mergeAlignmentStats, segmentText } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { createRandom } from "../../core/random.ts";
 import type { Span } from "../../core/types.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { type LabelledDocument, selectAnnotations } from "../select-annotations.ts";
 import { taskLabels } from "../task-labels.ts";
 import { conllBlock, documentTokens, givenTokens } from "./conll.ts";

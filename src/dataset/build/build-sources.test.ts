@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
 import type { Span } from "../../core/types.ts";
-import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../../store/index.ts";
 import { importSkillSpanGold } from "../gold/skill-span-gold.ts";
 import { buildDataset } from "./build-dataset.ts";
 import { datasetSplits } from "./examples.ts";

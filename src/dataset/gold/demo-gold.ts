@@ -1,5 +1,5 @@
 import { htmlToText } from "../../align/index.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { demoDocument, demoGoldSpans, loadDemoCorpus } from "../../tasks/requirements/demo-corpus.ts";
 import { REQUIREMENT_LABELS_VERSION } from "../../tasks/requirements/labels.ts";
 

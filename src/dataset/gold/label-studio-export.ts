@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { selectAnnotations } from "../select-annotations.ts";
 import { type TaskLabel, taskLabels } from "../task-labels.ts";
 

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
 import type { AnnotationSource, Span } from "../../core/types.ts";
-import { contentHash, type Workspace } from "../../core/workspace/index.ts";
+import { contentHash, type Workspace } from "../../store/index.ts";
 import { labelledText } from "../document-text.ts";
 
 const resultSchema = z.looseObject({

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../../store/index.ts";
 import { loadDemoCorpus } from "../../tasks/requirements/demo-corpus.ts";
 import { labelledText } from "../document-text.ts";
 import { selectAnnotations } from "../select-annotations.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
-import { openWorkspace } from "../../core/workspace/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import { readSkillSpanJson } from "../formats/skill-span.ts";
 import { skillSpanPostings } from "../formats/skill-span-postings.ts";
 import {

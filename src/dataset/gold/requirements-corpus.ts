@@ -4,7 +4,7 @@ import { InputError } from "../../core/errors.ts";
 import { readJsonLinesFile } from "../../core/json-lines.ts";
 import { projectRoot } from "../../core/shared-data.ts";
 import type { SourceDocument, Span } from "../../core/types.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { REQUIREMENT_LABELS_VERSION, requirementCategoryIds } from "../../tasks/requirements/labels.ts";
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
-import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../../store/index.ts";
 import { importSkillSpanGold, SKILLSPAN_TASK, skillSpanOccurrences } from "./skill-span-gold.ts";
 
 function countStored(workspace: Workspace): { sentences: number; spans: Record<string, number> } {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { bioToChunks, chunksToCharSpans } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type Span, spanSchema } from "../../core/types.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { readSkillSpanConll, readSkillSpanJson, skillSpanLayers } from "../formats/skill-span.ts";
 
 export const SKILLSPAN_TASK = "skills";

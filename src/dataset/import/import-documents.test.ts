@@ -14,7 +14,7 @@ import { parquetWriteFile } from "hyparquet-writer";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UsageError } from "../../core/errors.ts";
 import { projectRoot } from "../../core/shared-data.ts";
-import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../../store/index.ts";
 import { importDocuments } from "./import-documents.ts";
 
 let dir: string;
@@ -165,7 +165,7 @@ describe("importDocuments", () => {
     writeFileSync(
       script,
       [
-        `import { openWorkspace } from ${JSON.stringify(join(projectRoot, "src/core/workspace/index.ts"))};`,
+        `import { openWorkspace } from ${JSON.stringify(join(projectRoot, "src/store/index.ts"))};`,
         `import { importDocuments } from ${JSON.stringify(join(projectRoot, "src/dataset/import/index.ts"))};`,
         `const workspace = openWorkspace(${JSON.stringify(join(dir, "big-ws"))});`,
         `const summary = await importDocuments(workspace, [${JSON.stringify(path)}]);`,

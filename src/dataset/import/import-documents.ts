@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, statSync, writeSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { UsageError } from "../../core/errors.ts";
 import type { SourceDocument } from "../../core/types.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { readCsvHeader, readCsvRows } from "./read-csv-rows.ts";
 import { isDocumentFileName, readFolderRows } from "./read-folder-rows.ts";
 import { readJsonlRows } from "./read-jsonl-rows.ts";

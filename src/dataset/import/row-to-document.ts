@@ -1,5 +1,5 @@
 import type { SourceDocument } from "../../core/types.ts";
-import { contentHash } from "../../core/workspace/index.ts";
+import { contentHash } from "../../store/index.ts";
 import type { SourceRow } from "./source-rows.ts";
 
 /** Where a row's text is looked for, in order, when no text column is given. */

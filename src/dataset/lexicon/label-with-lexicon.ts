@@ -1,4 +1,4 @@
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import { SKILL_LIST_SOURCE, SKILL_TYPE_TASK, type SkillTypeLabel } from "../../tasks/skill-type/index.ts";
 import type { LexiconKind } from "./lexicon-entry.ts";
 import type { LexiconLookup } from "./lexicon-lookup.ts";

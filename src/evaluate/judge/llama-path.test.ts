@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
-import { openWorkspace } from "../../core/workspace/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import { createSkillTypeTask, skillTypeBatches, uniqueSkillPhrases } from "../../tasks/skill-type/index.ts";
 import { createLanguageModel, runTeacher } from "../../teacher/index.ts";
 import { runJudge } from "./run-judge.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openWorkspace, type Workspace } from "../../core/workspace/index.ts";
+import { openWorkspace, type Workspace } from "../../store/index.ts";
 import { createSkillTypeTask, skillTypeBatches, uniqueSkillPhrases } from "../../tasks/skill-type/index.ts";
 import { FakeLanguageModel, type GenerateRequest, runTeacher } from "../../teacher/index.ts";
 import { runJudge, stratifiedSample } from "./run-judge.ts";

@@ -1,7 +1,7 @@
 import { UsageError } from "../../core/errors.ts";
 import { createRandom, shuffled } from "../../core/random.ts";
 import type { Annotation } from "../../core/types.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import {
   createJudgeTask,
   type JudgeAnnotationData,

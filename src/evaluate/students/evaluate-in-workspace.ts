@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
-import type { Workspace } from "../../core/workspace/index.ts";
 import { type AnnotationSelection, selectAnnotations } from "../../dataset/select-annotations.ts";
 import { taskLabels } from "../../dataset/task-labels.ts";
+import type { Workspace } from "../../store/index.ts";
 import { loadStudentModels } from "../../student/load-predictors.ts";
 import type { RequirementStudents } from "../../student/requirements/highlight-requirements.ts";
 import { trainingSplitsFile } from "../../student/requirements/train-in-workspace.ts";

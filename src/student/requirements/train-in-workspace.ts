@@ -1,7 +1,7 @@
 import { join, relative, resolve } from "node:path";
-import type { ModelEntry, Workspace } from "../../core/workspace/index.ts";
 import { buildDataset, type DatasetReport } from "../../dataset/build/index.ts";
 import { labelledText } from "../../dataset/document-text.ts";
+import type { ModelEntry, Workspace } from "../../store/index.ts";
 import { saveSegmentClassifier } from "../segment-classifier/index.ts";
 import { studentModelNames } from "../student-model-names.ts";
 import { saveTagger } from "../tagger/index.ts";

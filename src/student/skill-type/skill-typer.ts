@@ -1,5 +1,4 @@
 import { isAbsolute, join } from "node:path";
-import type { Workspace } from "../../core/workspace/index.ts";
 import {
   createLexiconLookup,
   type LexiconLookup,
@@ -7,6 +6,7 @@ import {
   loadLexicon,
   skillTypeOfLexiconKind,
 } from "../../dataset/lexicon/index.ts";
+import type { Workspace } from "../../store/index.ts";
 import type { SkillTypeRow } from "../predictors.ts";
 import type { SkillTypeModel } from "./model.ts";
 import { loadSkillTypeModel } from "./serialize.ts";

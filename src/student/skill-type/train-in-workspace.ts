@@ -1,7 +1,7 @@
 import { join, relative } from "node:path";
 import { UsageError } from "../../core/errors.ts";
-import type { AnnotationQuery, Workspace } from "../../core/workspace/index.ts";
 import { createLexiconLookup, type LexiconFile, loadLexicon } from "../../dataset/lexicon/index.ts";
+import type { AnnotationQuery, Workspace } from "../../store/index.ts";
 import { SKILL_TYPE_TASK } from "../../tasks/skill-type/index.ts";
 import { labelTrainingDefaults, lexiconTrainingDefaults, lexiconTrainingExamples } from "./from-lexicon.ts";
 import { softSkillSeedExamples } from "./seed-phrases.ts";

@@ -5,7 +5,7 @@ import {
   type AnnotationSource,
   annotationPayloadSchema,
   annotationSourceKinds,
-} from "../types.ts";
+} from "../core/types.ts";
 
 /** An annotation as written: the store assigns `id` and `createdAt`. */
 export type NewAnnotation = Omit<Annotation, "id" | "createdAt">;

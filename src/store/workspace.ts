@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { JobdistillError } from "../errors.ts";
+import { JobdistillError } from "../core/errors.ts";
 import { AnnotationsStore } from "./annotations-store.ts";
 import { CallsStore } from "./calls-store.ts";
 import { DocumentsStore } from "./documents-store.ts";

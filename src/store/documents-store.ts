@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
-import { sha256Hex } from "../hash.ts";
-import type { SourceDocument } from "../types.ts";
+import { sha256Hex } from "../core/hash.ts";
+import type { SourceDocument } from "../core/types.ts";
 
 export type InsertDocumentStatus = "inserted" | "duplicate" | "id-conflict";
 
