@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import type { Run, Workspace } from "../store/index.ts";
 import type { HighlightResult, TextFormat } from "../student/predictors.ts";
-import { requirementCategories } from "../tasks/requirements/labels.ts";
+import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
 import {
   extractSkillsRequestSchema,
@@ -113,12 +113,12 @@ export function createApp(options: CreateAppOptions): Hono {
   const startedAt = Date.now();
   const assets = webAssets();
   const openApi = JSON.stringify(openApiDocument(limits));
-  const categories = requirementCategories.map(({ id, name, definition, examples, color }) => ({
-    id,
-    name,
-    definition,
-    examples: [...examples],
-    color,
+  const categories = requirementCategories.map((category) => ({
+    id: category.id,
+    name: category.name,
+    definition: category.definition,
+    examples: categoryExamples(category),
+    color: category.color,
   }));
 
   const requireWorkspace = (): Workspace => {

@@ -45,7 +45,8 @@ describe("requirements prompt and version", () => {
     for (const category of requirementCategories) {
       expect(system?.content).toContain(category.id);
       expect(system?.content).toContain(category.definition);
-      for (const example of category.examples) expect(system?.content).toContain(example);
+      for (const example of category.guide.yes)
+        expect(system?.content).toContain(typeof example === "string" ? example : example.quote);
     }
     expect(system?.content).toMatch(/VERBATIM/);
     expect(system?.content).toMatch(/JSON object only/);
