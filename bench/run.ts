@@ -29,6 +29,10 @@ const benches = [
   },
   { name: "skill-type", what: "hard/soft typing of ESCO-typed SkillSpan spans, phrases/s" },
   { name: "requirements-students", what: "requirement students on the demo corpus (cross-validated)" },
+  {
+    name: "requirements-corpus",
+    what: "requirement students on the real-advert corpus vs demo-trained students and a keyword baseline",
+  },
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
   { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
   {

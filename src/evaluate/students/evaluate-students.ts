@@ -101,30 +101,69 @@ export function evaluateOnDocuments(
   };
   if (classifier) {
     result.spans.highlight = spanEvaluation(reference, highlighted, labels);
-    const report = multiLabelClassificationReport(segmentGold, segmentPredicted, labels);
-    const rows = report.perLabel.map((metrics) => ({
-      label: metrics.label,
-      precision: metrics.precision,
-      recall: metrics.recall,
-      f1: metrics.f1,
-      support: metrics.support,
-      predicted: metrics.predicted,
-    }));
-    result.segments = {
-      rows,
-      micro: {
-        label: "micro",
-        ...report.micro,
-        support: rows.reduce((sum, row) => sum + row.support, 0),
-        predicted: rows.reduce((sum, row) => sum + row.predicted, 0),
-      },
-      macro: report.macro,
-      segments: report.examples,
-      exactMatch: report.accuracy,
-      confusion: segmentConfusion(segmentGold, segmentPredicted, labels),
-    };
+    result.segments = segmentEvaluation(segmentGold, segmentPredicted, labels);
   }
   return result;
+}
+
+/**
+ * Scores spans from any source (a baseline, a teacher) the way `evaluateOnDocuments` scores the
+ * students: span strict/loose per category, and segment-level figures where a segment's predicted
+ * categories follow the same rule as its reference ones (`segmentLabels`).
+ */
+export function evaluatePredictedSpans(
+  documents: readonly EvaluationDocument[],
+  predicted: readonly (readonly LabelledSpan[])[],
+  labels: readonly string[],
+): { documents: number; spans: SpanEvaluation; segments: SegmentEvaluation } {
+  const reference = documents.map((document) =>
+    document.spans.map(({ start, end, label }) => ({ start, end, label })),
+  );
+  const predictedSpans = predicted.map((spans) =>
+    spans.map(({ start, end, label }) => ({ start, end, label })),
+  );
+  const segmentGold: string[][] = [];
+  const segmentPredicted: string[][] = [];
+  documents.forEach((document, index) => {
+    for (const segment of segmentText(document.text)) {
+      segmentGold.push(segmentLabels(segment, document.spans, labels));
+      segmentPredicted.push(segmentLabels(segment, predicted[index] ?? [], labels));
+    }
+  });
+  return {
+    documents: documents.length,
+    spans: spanEvaluation(reference, predictedSpans, labels),
+    segments: segmentEvaluation(segmentGold, segmentPredicted, labels),
+  };
+}
+
+function segmentEvaluation(
+  segmentGold: readonly string[][],
+  segmentPredicted: readonly string[][],
+  labels: readonly string[],
+): SegmentEvaluation {
+  const report = multiLabelClassificationReport(segmentGold, segmentPredicted, labels);
+  const rows = report.perLabel.map((metrics) => ({
+    label: metrics.label,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    support: metrics.support,
+    predicted: metrics.predicted,
+  }));
+  return {
+    rows,
+    micro: {
+      label: "micro",
+      ...report.micro,
+      support: rows.reduce((sum, row) => sum + row.support, 0),
+      predicted: rows.reduce((sum, row) => sum + row.predicted, 0),
+    },
+    macro: report.macro,
+    segments: report.examples,
+    exactMatch: report.accuracy,
+    confusion: segmentConfusion(segmentGold, segmentPredicted, labels),
+  };
 }
 
 function spanEvaluation(

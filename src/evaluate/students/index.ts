@@ -10,6 +10,7 @@ export {
   type DocumentsEvaluation,
   type EvaluationDocument,
   evaluateOnDocuments,
+  evaluatePredictedSpans,
   type LabelScoreRow,
   type ScoreTable,
   type SegmentEvaluation,
