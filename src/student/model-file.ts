@@ -16,7 +16,8 @@ import { errorMessage, InputError } from "../core/errors.ts";
  *   body         the sections, little-endian, each at its byteOffset (zero padding between)
  *
  * Numeric sections are read as views of the file's bytes (no copy) when the platform is
- * little-endian and the bytes are aligned. A `string` section is, per string, a uint32 byte length
+ * little-endian and the bytes are aligned (a view keeps the whole file's bytes alive, so a model
+ * copies what it keeps as is). A `string` section is, per string, a uint32 byte length
  * and the string's UTF-8 bytes. Each model declares only its config schema and its sections.
  */
 export const MODEL_FILE_FORMAT_VERSION = 1;
