@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
 import { sharedPath } from "../src/core/shared-data.ts";
 import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
-import { loadTagger } from "../src/student/tagger/index.ts";
+import { loadTagger, type TaggerParts } from "../src/student/tagger/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
@@ -70,10 +70,14 @@ const cpuSecondsSince = (before: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1e6;
 };
 
-/** Loads a tagger with the code of `commit` (its src/ extracted to a scratch folder); undefined if git cannot. */
-async function loadTaggerAtCommit(
+/**
+ * The same model in the tagger code of `commit` (its src/ extracted to a scratch folder); undefined
+ * if git cannot. That code predates the common model file, so it is handed the loaded model's parts
+ * rather than the file.
+ */
+async function taggerAtCommit(
   commit: string,
-  modelPath: string,
+  model: TaggerParts,
 ): Promise<{ tagger: Predictor; commit: string; cleanUp(): void } | undefined> {
   let archive: Buffer;
   let resolved: string;
@@ -99,9 +103,9 @@ async function loadTaggerAtCommit(
     const module = (await import(
       pathToFileURL(join(folder, "src", "student", "tagger", "index.ts")).href
     )) as {
-      loadTagger(path: string): Predictor;
+      TaggerModel: new (parts: TaggerParts) => Predictor;
     };
-    return { tagger: module.loadTagger(modelPath), commit: resolved, cleanUp };
+    return { tagger: new module.TaggerModel(model), commit: resolved, cleanUp };
   } catch (error) {
     cleanUp();
     throw error;
@@ -188,7 +192,15 @@ export async function runTaggerSpeedBench(options: TaggerSpeedOptions = {}) {
 
   const current = loadTagger(modelPath);
   const baselineCommit = options.baseline === undefined ? firstVersionCommit : options.baseline;
-  const baseline = baselineCommit === false ? undefined : await loadTaggerAtCommit(baselineCommit, modelPath);
+  const baseline =
+    baselineCommit === false
+      ? undefined
+      : await taggerAtCommit(baselineCommit, {
+          config: current.config,
+          layers: [...current.layers],
+          ...(current.clusters ? { clusters: current.clusters } : {}),
+          ...(current.lexicon ? { lexicon: current.lexicon } : {}),
+        });
   if (baselineCommit !== false && baseline === undefined) {
     log(`tagger-speed: cannot extract commit ${baselineCommit} with git; no comparison with it`);
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobdistillError } from "../core/errors.ts";
 import { importDemoGold } from "../dataset/gold/index.ts";
 import { openWorkspace, type Workspace } from "../store/index.ts";
 import { loadPredictors, modelPath } from "./load-predictors.ts";
@@ -50,6 +51,19 @@ describe("loadPredictors", () => {
     writeFileSync(modelPath(workspace, tagger), "not a model");
     await expect(loadPredictors(workspace)).rejects.toThrow(
       /cannot load model "requirements-tagger".*jobdistill train --task requirements/,
+    );
+  });
+
+  it("says a model in an earlier file format must be retrained, with the command", async () => {
+    const tagger = workspace.models.get("requirements-tagger");
+    if (!tagger) throw new Error("the previous tests register the tagger");
+    writeFileSync(modelPath(workspace, tagger), Buffer.concat([Buffer.from("JDTAGGER"), Buffer.alloc(8)]));
+    const failure = await loadPredictors(workspace).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(JobdistillError);
+    expect((failure as Error).message).toBe(
+      `cannot load model "requirements-tagger" from ${modelPath(workspace, tagger)}: a tagger in the file ` +
+        "format of an earlier jobdistill, which this one no longer reads; retrain it with " +
+        "`jobdistill train --task requirements`",
     );
   });
 });

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from "node:path";
-import { JobdistillError } from "../core/errors.ts";
+import { errorMessage, JobdistillError } from "../core/errors.ts";
 import type { StoredModel, Workspace } from "../store/index.ts";
+import { ModelFileError } from "./model-file.ts";
 import type { LoadedModelInfo, Predictors, SkillTypeRow } from "./predictors.ts";
 import { extractSkillMentions } from "./requirements/extract-skill-mentions.ts";
 import { highlightRequirements, type RequirementStudents } from "./requirements/highlight-requirements.ts";
@@ -56,10 +57,18 @@ async function loadFile<T>(
   try {
     return await load(path);
   } catch (cause) {
-    throw new JobdistillError(
-      `cannot load model "${model.name}" from ${path}: ${(cause as Error).message}; retrain it with \`${trainCommandFor(model.task as StudentTask)}\``,
-      { code: "input", cause, data: { model: model.name, path } },
-    );
+    // A model file's error names the file already and may know a better remedy (a newer jobdistill).
+    const reason = cause instanceof ModelFileError ? cause.reason : errorMessage(cause);
+    const remedy =
+      cause instanceof ModelFileError &&
+      (cause.problem === "newer-version" || cause.problem === "unknown-kind")
+        ? ` — ${cause.remedy}`
+        : `; retrain it with \`${trainCommandFor(model.task as StudentTask)}\``;
+    throw new JobdistillError(`cannot load model "${model.name}" from ${path}: ${reason}${remedy}`, {
+      code: "input",
+      cause,
+      data: { model: model.name, path },
+    });
   }
 }
 

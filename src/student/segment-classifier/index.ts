@@ -14,7 +14,6 @@ export {
   decodeSegmentClassifier,
   encodeSegmentClassifier,
   loadSegmentClassifier,
-  SEGMENT_CLASSIFIER_FORMAT_VERSION,
   saveSegmentClassifier,
 } from "./serialize.ts";
 export {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/hash.ts";
 import { createRandom } from "../../core/random.ts";
+import { encodeModelFile } from "../model-file.ts";
 import {
   decodeSegmentClassifier,
   encodeSegmentClassifier,
@@ -288,24 +289,26 @@ describe("serialisation", () => {
     const bytes = encodeSegmentClassifier(trainSegmentClassifier(toy, smallOptions));
     expect(() => decodeSegmentClassifier(new TextEncoder().encode("nope, not a model"))).toThrow(InputError);
     expect(() => decodeSegmentClassifier(bytes.subarray(0, bytes.length - 4))).toThrow(InputError);
-    const header = new TextEncoder().encode('{"format":"x"}');
-    const bad = new Uint8Array(8 + header.length);
-    bad.set(new TextEncoder().encode("JDSC"));
-    new DataView(bad.buffer).setUint32(4, header.length, true);
-    bad.set(header, 8);
-    expect(() => decodeSegmentClassifier(bad)).toThrow(InputError);
+    // A file of the classifier's own format before the common model file.
+    const old = new Uint8Array(12);
+    old.set(new TextEncoder().encode("JDSC"));
+    expect(() => decodeSegmentClassifier(old)).toThrow(
+      /earlier jobdistill.*retrain it with `jobdistill train`/,
+    );
   });
 
   it("rejects a header whose thresholds do not match its labels", () => {
     const model = trainSegmentClassifier(toy, smallOptions);
     const config = { ...model.config, thresholds: [0.5] };
-    const header = new TextEncoder().encode(
-      JSON.stringify({ format: "jobdistill-segment-classifier", version: 1, config, rows: 0 }),
-    );
-    const bytes = new Uint8Array(((8 + header.length + 3) & ~3) + 4 * labelSet.length);
-    bytes.set(new TextEncoder().encode("JDSC"));
-    new DataView(bytes.buffer).setUint32(4, header.length, true);
-    bytes.set(header, 8);
+    const bytes = encodeModelFile({
+      kind: "segment-classifier",
+      config,
+      sections: {
+        "weights.rows": new Uint32Array(0),
+        "weights.weights": new Float32Array(0),
+        bias: new Float32Array(labelSet.length),
+      },
+    });
     expect(() => decodeSegmentClassifier(bytes)).toThrow(/thresholds/);
   });
 });

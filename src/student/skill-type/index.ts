@@ -27,7 +27,6 @@ export {
   decodeSkillTypeModel,
   encodeSkillTypeModel,
   loadSkillTypeModel,
-  SKILL_TYPE_FORMAT_VERSION,
   saveSkillTypeModel,
 } from "./serialize.ts";
 export { createSkillTyper, loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";

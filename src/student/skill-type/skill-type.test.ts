@@ -65,7 +65,7 @@ describe("skill-type student", () => {
     for (const phrase of ["team spirit", "Kotlin", "reliable"]) {
       expect(decoded.predict(phrase)).toEqual(model.predict(phrase));
     }
-    expect(() => decodeSkillTypeModel("{}")).toThrow(/not a skill-type model file/);
+    expect(() => decodeSkillTypeModel(new TextEncoder().encode("{}"))).toThrow(/not a jobdistill model file/);
   });
 
   it("blends in a vote of the nearest training phrases and keeps it through the file format", () => {

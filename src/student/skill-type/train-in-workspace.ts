@@ -92,7 +92,7 @@ export function trainSkillTypeInWorkspace(options: TrainSkillTypeInWorkspaceOpti
       trainedFrom: fromLexicon ? `lexicon:${lexiconName}` : options.from,
       ...options.training,
     });
-    const file = join(workspace.modelsDir, `${name}.skill-type.json`);
+    const file = join(workspace.modelsDir, `${name}.jdst`);
     saveSkillTypeModel(model, file);
     const path = relative(workspace.dir, file);
     const durationMs = performance.now() - started;
