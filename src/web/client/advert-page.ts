@@ -339,6 +339,9 @@ async function start(): Promise<void> {
   state.categories = loaded?.categories ?? [];
   state.shown = new Set(state.categories.map((category) => category.id));
   renderDefinitions();
+  // The side list scrolls on its own (it stays in view beside a long advert), and a scrolling box
+  // with nothing focusable in it must take focus itself, or the keyboard cannot scroll it.
+  byId("side").tabIndex = 0;
   const advert = byId("advert");
   advert.addEventListener("keydown", moveBetweenHighlights);
   advert.addEventListener("focusin", (event) => {
