@@ -8,7 +8,8 @@ import { sampleAdvert, seedSampleRuns } from "../../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../../src/server/keyword-predictors.ts";
 import { type RunningServer, startServer } from "../../src/server/start-server.ts";
 import { openWorkspace, type Workspace } from "../../src/store/index.ts";
-import { requirementCategoryIds } from "../../src/tasks/requirements/labels.ts";
+import type { HighlightSpan, Predictors } from "../../src/student/predictors.ts";
+import { requirementCategories, requirementCategoryIds } from "../../src/tasks/requirements/labels.ts";
 import { chromiumPath, describeWithBrowser } from "../shared.ts";
 
 /**
@@ -16,6 +17,106 @@ import { chromiumPath, describeWithBrowser } from "../shared.ts";
  * on a random loopback port with keyword predictors standing in for trained students.
  */
 const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
+const axeScript = resolve(import.meta.dirname, "..", "..", "node_modules", "axe-core", "axe.min.js");
+
+/** The duty the sample advert's keyword rules leave out: it holds two hard skills, as the guide nests them. */
+const nestedDuty = "Design and maintain data pipelines in Python and SQL";
+
+/** Keyword predictors that also mark `nestedDuty` as a job duty, so the page gets nested spans. */
+function predictorsWithNestedDuty(): Predictors {
+  const keywords = createKeywordPredictors();
+  return {
+    ...keywords,
+    highlight(input) {
+      const result = keywords.highlight(input);
+      const start = result.text.indexOf(nestedDuty);
+      if (start === -1) return result;
+      const duty: HighlightSpan = {
+        start,
+        end: start + nestedDuty.length,
+        category: "job_duties",
+        text: nestedDuty,
+        score: 0.8,
+      };
+      return {
+        text: result.text,
+        spans: [...result.spans, duty].sort((a, b) => a.start - b.start || b.end - a.end),
+      };
+    },
+  };
+}
+
+interface ContrastFailure {
+  html: string;
+  summary: string;
+}
+
+/**
+ * WCAG AA colour contrast of the page as it is now, by axe-core (read from node_modules: no
+ * network). axe cannot place the text of an inline SVG chart over a background ("contains an image
+ * node"), so that text is measured here with axe's own colour functions: its fill against the first
+ * opaque background up the tree, 4.5:1. Any other undecided element counts as a failure.
+ * `alsoRules` adds other axe rules to the same run.
+ */
+async function contrastFailures(
+  page: Page,
+  alsoRules: readonly string[] = [],
+): Promise<{ violations: ContrastFailure[]; checked: number }> {
+  // Evaluated through the devtools protocol, which the page's content security policy does not govern.
+  await page.evaluate(readFileSync(axeScript, "utf8"));
+  return page.evaluate(async (rules) => {
+    interface AxeColor {
+      alpha: number;
+      parseString(css: string): AxeColor;
+    }
+    interface AxeNode {
+      html: string;
+      target: string[];
+      failureSummary?: string;
+    }
+    interface AxeResults {
+      violations: { nodes: AxeNode[] }[];
+      incomplete: { nodes: AxeNode[] }[];
+      passes: { nodes: AxeNode[] }[];
+    }
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(context: Document, options: unknown): Promise<AxeResults>;
+          commons: { color: { Color: new () => AxeColor; getContrast(bg: AxeColor, fg: AxeColor): number } };
+        };
+      }
+    ).axe;
+    const color = (css: string): AxeColor => new axe.commons.color.Color().parseString(css);
+    const backgroundOf = (element: Element): string => {
+      for (let at: Element | null = element; at; at = at.parentElement) {
+        const background = getComputedStyle(at).backgroundColor;
+        if (color(background).alpha > 0) return background;
+      }
+      return "rgb(255, 255, 255)";
+    };
+    const results = await axe.run(document, {
+      runOnly: { type: "rule", values: ["color-contrast", ...rules] },
+    });
+    const failures = results.violations.flatMap((rule) =>
+      rule.nodes.map((node) => ({ html: node.html, summary: node.failureSummary ?? "" })),
+    );
+    let checked = results.passes.reduce((sum, rule) => sum + rule.nodes.length, 0);
+    for (const node of results.incomplete.flatMap((rule) => rule.nodes)) {
+      const element = document.querySelector(node.target[0] ?? "");
+      if (element instanceof SVGTextElement) {
+        const ratio = axe.commons.color.getContrast(
+          color(backgroundOf(element)),
+          color(getComputedStyle(element).fill),
+        );
+        checked++;
+        if (ratio >= 4.5) continue;
+        failures.push({ html: node.html, summary: `SVG text at ${ratio.toFixed(2)}:1` });
+      } else failures.push({ html: node.html, summary: node.failureSummary ?? "undecided" });
+    }
+    return { violations: failures, checked };
+  }, alsoRules);
+}
 
 describeWithBrowser("web page in chromium", () => {
   let browser: Browser;
@@ -24,13 +125,14 @@ describeWithBrowser("web page in chromium", () => {
   let page: Page;
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  const predictors = predictorsWithNestedDuty();
 
   beforeAll(async () => {
     mkdirSync(outputDir, { recursive: true });
     workspace = openWorkspace(mkdtempSync(join(tmpdir(), "jobdistill-e2e-")));
     seedSampleRuns(workspace);
     server = await startServer({
-      app: createApp({ predictors: createKeywordPredictors(), workspace }),
+      app: createApp({ predictors, workspace }),
       port: 0,
     });
     browser = await chromium.launch({
@@ -83,7 +185,7 @@ describeWithBrowser("web page in chromium", () => {
     expect(await page.textContent("#advert")).toBe(sampleAdvert);
     // The keyword predictors mark all ten categories in the sample advert.
     expect((await shownCategories()).sort()).toEqual([...requirementCategoryIds].sort());
-    const python = page.locator("#advert mark.hl", { hasText: "Python" }).first();
+    const python = page.locator('#advert mark.hl[data-category="hard_skills"]', { hasText: "Python" });
     expect(await python.getAttribute("title")).toBe("Hard skills · score 0.93");
     expect(await python.evaluate((mark) => getComputedStyle(mark).backgroundColor)).toBe(
       "rgb(153, 233, 242)",
@@ -93,6 +195,116 @@ describeWithBrowser("web page in chromium", () => {
     );
     expect(sideGroups).toContain("Hard skills3");
     await page.screenshot({ path: join(outputDir, "web-page.png"), fullPage: false });
+  });
+
+  it("draws a hard skill inside a duty, inside its mark and outlined, each category toggleable", async () => {
+    const inner = page.locator(
+      '#advert mark[data-category="job_duties"] > mark[data-category="hard_skills"]',
+    );
+    expect(await inner.allTextContents()).toEqual(["Python", "SQL"]);
+    const duty = page.locator('#advert mark[data-category="job_duties"]', { hasText: nestedDuty });
+    expect(await duty.textContent()).toBe(nestedDuty);
+    const look = (selector: string) =>
+      page.$eval(selector, (mark) => {
+        const style = getComputedStyle(mark);
+        return { border: style.borderTopStyle, background: style.backgroundColor };
+      });
+    const outerLook = await look('#advert mark[data-category="job_duties"]:has(> mark)');
+    const innerLook = await look(
+      '#advert mark[data-category="job_duties"] > mark[data-category="hard_skills"]',
+    );
+    expect(outerLook.border).toBe("none");
+    expect(innerLook.border).toBe("solid");
+    expect(innerLook.background).not.toBe(outerLook.background);
+
+    const toggle = (category: string) => page.click(`#legend button[data-category="${category}"]`);
+    await toggle("job_duties");
+    expect(await page.locator('#advert mark[data-category="job_duties"]').count()).toBe(0);
+    expect(await page.locator("#advert mark mark").count()).toBe(0);
+    expect(await page.locator('#advert mark[data-category="hard_skills"]').count()).toBe(3);
+    await toggle("job_duties");
+    await toggle("hard_skills");
+    expect(await duty.textContent()).toBe(nestedDuty);
+    expect(await duty.locator("mark").count()).toBe(0);
+    await toggle("hard_skills");
+    expect(await inner.count()).toBe(2);
+    expect(await page.textContent("#advert")).toBe(sampleAdvert);
+  });
+
+  it("reaches every highlight by keyboard in reading order, announced with its category, focus shown", async () => {
+    const expected = predictors
+      .highlight({ text: sampleAdvert })
+      .spans.sort((a, b) => a.start - b.start || b.end - a.end)
+      .map((span) => {
+        const name = requirementCategories.find((category) => category.id === span.category)?.name;
+        return `${name}: ${span.text}`;
+      });
+    await page.focus("#min-score");
+    await page.keyboard.press("Tab");
+    const focused = () =>
+      page.evaluate(() => {
+        const active = document.activeElement as HTMLElement;
+        const style = getComputedStyle(active);
+        return {
+          tag: active.tagName,
+          label: active.getAttribute("aria-label"),
+          outline: `${style.outlineStyle} ${Number.parseFloat(style.outlineWidth) >= 2}`,
+        };
+      });
+    const labels: string[] = [];
+    for (let stop = 0; stop < expected.length; stop++) {
+      const now = await focused();
+      expect(now.tag).toBe("MARK");
+      expect(now.outline).toBe("solid true");
+      labels.push(now.label ?? "");
+      await page.keyboard.press("ArrowRight");
+    }
+    expect(labels).toEqual(expected);
+    expect((await focused()).label).toBe(expected.at(-1));
+    await page.keyboard.press("Home");
+    expect((await focused()).label).toBe(expected[0]);
+    await page.keyboard.press("ArrowLeft");
+    expect((await focused()).label).toBe(expected[0]);
+    await page.keyboard.press("End");
+    await page.keyboard.press("ArrowUp");
+    expect((await focused()).label).toBe(expected.at(-2));
+    // The advert is one Tab stop: Tab leaves it, Shift+Tab comes back to the highlight last visited.
+    await page.keyboard.press("Tab");
+    expect((await focused()).tag).not.toBe("MARK");
+    await page.keyboard.press("Shift+Tab");
+    expect((await focused()).label).toBe(expected.at(-2));
+    expect(await page.textContent("#advert-help")).toContain("arrow keys");
+    const ariaRules = [
+      "aria-allowed-attr",
+      "aria-prohibited-attr",
+      "aria-allowed-role",
+      "scrollable-region-focusable",
+    ];
+    expect((await contrastFailures(page, ariaRules)).violations).toEqual([]);
+  });
+
+  it("shows every category's definition without hovering", async () => {
+    const definitions = page.locator("#definitions");
+    expect(await definitions.isVisible()).toBe(false);
+    await page.click("details.definitions summary");
+    expect(await definitions.isVisible()).toBe(true);
+    const shown = await page.$$eval("#definitions dt", (terms) =>
+      terms.map((term) => [term.textContent, term.nextElementSibling?.textContent]),
+    );
+    expect(shown).toEqual(requirementCategories.map((category) => [category.name, category.definition]));
+  });
+
+  it("meets WCAG AA contrast on the advert page: highlights, nested marks, zero counts, hidden categories", async () => {
+    await page.click('#legend button[data-category="benefits"]');
+    const full = await contrastFailures(page);
+    expect(full.violations).toEqual([]);
+    expect(full.checked).toBeGreaterThan(60);
+    await page.click('#legend button[data-category="benefits"]');
+    // An advert with one category found: nine chips count 0.
+    await highlight("Python developer");
+    expect(await page.locator("#legend .count", { hasText: /^0$/ }).count()).toBe(9);
+    expect((await contrastFailures(page)).violations).toEqual([]);
+    await highlight(sampleAdvert);
   });
 
   it("toggles a category off and on from the keyboard", async () => {
@@ -126,7 +338,7 @@ describeWithBrowser("web page in chromium", () => {
       `hard_skills,Hard skills,${sampleAdvert.indexOf("Python")},${sampleAdvert.indexOf("Python") + 6},0.9300,Python`,
     );
     // A header and one row per highlight the keyword predictors give the sample advert.
-    expect(lines).toHaveLength(1 + createKeywordPredictors().highlight({ text: sampleAdvert }).spans.length);
+    expect(lines).toHaveLength(1 + predictors.highlight({ text: sampleAdvert }).spans.length);
   });
 
   it("shows markup in an advert as text and runs none of it", async () => {
@@ -200,11 +412,43 @@ describeWithBrowser("web page in chromium", () => {
     expect(await page.locator("#run-detail svg rect").count()).toBe(5);
     expect(await page.locator("#run-detail table.confusion tbody tr").count()).toBe(3);
     await page.screenshot({ path: join(outputDir, "runs-page.png"), fullPage: true });
+    const runsContrast = await contrastFailures(page);
+    expect(runsContrast.violations).toEqual([]);
+    expect(await page.locator("#run-detail table.confusion td.zero").count()).toBeGreaterThan(0);
     await page.click('button[aria-label="Show run 1"]');
     await page.waitForFunction(() =>
       document.querySelector("#run-detail h2")?.textContent?.startsWith("Run #1"),
     );
     expect(await page.textContent("#run-detail")).toContain("$0.0044");
+    expect((await contrastFailures(page)).violations).toEqual([]);
+  });
+
+  it("has no page-wide horizontal scroll at 390 px wide, on either page", async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const small = await phone.newPage();
+    small.on("pageerror", (error) => pageErrors.push(error.message));
+    const pageWidth = () => small.evaluate(() => document.documentElement.scrollWidth);
+    await small.goto(server.url);
+    await small.waitForSelector("body[data-ready=true]");
+    await small.fill("#advert-text", sampleAdvert);
+    await small.click("#highlight-button");
+    await small.waitForSelector("#result:not([hidden]) mark.hl");
+    await small.click("details.definitions summary");
+    await small.fill("#skills-text", "Python\nexcellent communication skills");
+    await small.click("#skills-button");
+    await small.waitForSelector("#skills-body tr");
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    await small.goto(`${server.url}runs`);
+    await small.waitForSelector("body[data-ready=true]");
+    await small.waitForSelector("#run-detail:not([hidden]) table.confusion");
+    await small.click('button[aria-label="Show run 1"]');
+    await small.waitForSelector("#run-detail table.data");
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    // The wide tables scroll inside their own box instead.
+    const runsTable = await small.$eval(".table-scroll", (box) => box.scrollWidth > box.clientWidth);
+    expect(runsTable).toBe(true);
+    await small.screenshot({ path: join(outputDir, "runs-page-390.png"), fullPage: true });
+    await phone.close();
   });
 
   it("raised no script errors", () => {

@@ -147,13 +147,14 @@ describe("train, predict and eval on the demo corpus", () => {
     // The 4 held-out adverts of 40 (split 0.8/0.1/0.1 by document).
     expect(gold?.documents).toBe(4);
     // The figures these seeded students (seed 1, 8 epochs) were measured to give on the tiny demo
-    // corpus; training is deterministic, and 0.005 is less than one of its 92 test spans.
+    // corpus; training is deterministic, and 0.005 is less than one of its 92 test spans. (Loose
+    // 0.7657 and strict 0.4059 before the non-content filter dropped heading spans.)
     const within = (actual: number | undefined, expected: number) =>
       expect(Math.abs((actual ?? Number.NaN) - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(
         0.005,
       );
-    within(gold?.spans.highlight?.loose.micro.f1, 0.7657);
-    within(gold?.spans.highlight?.strict.micro.f1, 0.4059);
+    within(gold?.spans.highlight?.loose.micro.f1, 0.7775);
+    within(gold?.spans.highlight?.strict.micro.f1, 0.4121);
     within(gold?.segments?.micro.f1, 0.7111);
     expect(gold?.segments?.confusion.labels).toHaveLength(11);
     expect(existsSync(join(dir, "eval-gold", "report.md"))).toBe(true);

@@ -1,7 +1,9 @@
+import { htmlToText } from "../../align/html-to-text.ts";
 import type { HighlightResult, HighlightSpan, TextFormat } from "../predictors.ts";
 import type { SegmentClassifier } from "../segment-classifier/index.ts";
 import type { TaggerModel } from "../tagger/index.ts";
-import { tagSegments, visibleText } from "./tag-text.ts";
+import { dropNonContentSpans, htmlHeadingRanges, type TextRange } from "./non-content-spans.ts";
+import { tagSegments } from "./tag-text.ts";
 
 export interface RequirementStudents {
   tagger: TaggerModel;
@@ -20,6 +22,12 @@ export interface HighlightOptions {
    * 0.53 → 0.70, strict 0.31 → 0.42); 0 keeps every tagger span.
    */
   vetoRatio?: number;
+  /**
+   * Drop spans the annotation guide never highlights: those inside a heading line (or an HTML
+   * heading), those made only of anonymisation tags, and those on a contact line
+   * (`nonContentReason`). Default true.
+   */
+  dropNonContent?: boolean;
 }
 
 /**
@@ -36,6 +44,9 @@ export interface HighlightOptions {
  *    probability. Sentence-level categories (duties, benefits, breadtext, culture) thus show even
  *    where the tagger misses them.
  *
+ * 5. Spans inside a heading, made only of placeholders, or on a contact line are dropped
+ *    (`dropNonContent`).
+ *
  * Spans come back sorted by start, then end, then category; spans of different categories may overlap.
  */
 export function highlightRequirements(
@@ -43,7 +54,7 @@ export function highlightRequirements(
   input: { text: string; format?: TextFormat },
   options: HighlightOptions = {},
 ): HighlightResult {
-  const text = visibleText(input.text, input.format);
+  const { text, headings } = readableInput(input);
   const classifier = students.segmentClassifier;
   const known = new Set(classifier?.labels ?? []);
   const segmentSpans = options.segmentSpans ?? true;
@@ -78,9 +89,20 @@ export function highlightRequirements(
       });
     }
   }
-  spans.sort(
+  const kept = (options.dropNonContent ?? true) ? dropNonContentSpans(text, spans, headings) : spans;
+  kept.sort(
     (a, b) =>
       a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
   );
-  return { text, spans };
+  return { text, spans: kept };
+}
+
+/** The text offsets refer to (HTML reduced to its visible text) and where its HTML headings lie. */
+function readableInput(input: { text: string; format?: TextFormat }): {
+  text: string;
+  headings: TextRange[];
+} {
+  if (input.format !== "html") return { text: input.text, headings: [] };
+  const reduced = htmlToText(input.text);
+  return { text: reduced.text, headings: htmlHeadingRanges(input.text, reduced.text, reduced.sourceOffsets) };
 }

@@ -179,8 +179,9 @@ describe("trainRequirementStudents on the demo corpus", () => {
         if (index > 0) expect(span.start).toBeGreaterThanOrEqual(spans[index - 1]?.start ?? 0);
       });
     }
-    // What these students (seed 3, 4 epochs) highlight in the ten held-out adverts.
-    expect(found).toBe(205);
+    // What these students (seed 3, 4 epochs) highlight in the ten held-out adverts (205 before the
+    // non-content filter, which drops the heading "Your role" of demo-034 marked as benefits).
+    expect(found).toBe(204);
   });
 
   it("lets the classifier veto tagger spans it finds unlikely, keeping its own segment highlights", () => {

@@ -59,23 +59,62 @@ function nodesFor(pieces: readonly HighlightPiece[]): Node[] {
   return pieces.map((piece) => {
     if (typeof piece === "string") return document.createTextNode(piece);
     const category = categoryOf(piece.span.category);
+    const attrs: Record<string, string> = {
+      "data-category": piece.span.category,
+      title: `${category.name} · score ${formatScore(piece.span.score)}`,
+    };
+    // One stop per span for the keyboard and screen readers: the later pieces of a span cut by a
+    // crossing one are drawn, not announced again.
+    if (piece.continued) attrs["data-continued"] = "true";
+    else {
+      // A mark may not carry a name; a group may ("Hard skills: Python, highlight").
+      attrs.role = "group";
+      attrs["aria-roledescription"] = "highlight";
+      attrs.tabindex = "-1";
+      attrs["aria-label"] = `${category.name}: ${piece.span.text}`;
+    }
     return element(
       "mark",
-      {
-        className: "hl",
-        attrs: {
-          "data-category": piece.span.category,
-          title: `${category.name} · score ${formatScore(piece.span.score)}`,
-        },
-        style: { backgroundColor: category.color },
-      },
+      { className: "hl", attrs, style: { backgroundColor: category.color } },
       nodesFor(piece.children),
     );
   });
 }
 
+/** The highlights in reading order (outer before inner), one per span: the keyboard's stops. */
+function highlightStops(): HTMLElement[] {
+  return [...byId("advert").querySelectorAll<HTMLElement>("mark.hl:not([data-continued])")];
+}
+
+/** Roving tabindex: the advert is one Tab stop, the arrow keys move between its highlights. */
+function makeCurrentStop(stops: readonly HTMLElement[], current: HTMLElement | undefined): void {
+  for (const stop of stops) stop.tabIndex = stop === current ? 0 : -1;
+}
+
+function moveBetweenHighlights(event: KeyboardEvent): void {
+  const stops = highlightStops();
+  const at = stops.indexOf(event.target as HTMLElement);
+  if (at === -1 || event.altKey || event.ctrlKey || event.metaKey) return;
+  const moves: Record<string, number> = {
+    ArrowRight: at + 1,
+    ArrowDown: at + 1,
+    ArrowLeft: at - 1,
+    ArrowUp: at - 1,
+    Home: 0,
+    End: stops.length - 1,
+  };
+  const target = moves[event.key];
+  if (target === undefined) return;
+  event.preventDefault();
+  const next = stops[Math.max(0, Math.min(stops.length - 1, target))];
+  makeCurrentStop(stops, next);
+  next?.focus();
+}
+
 function renderAdvert(result: HighlightResult): void {
   byId("advert").replaceChildren(...nodesFor(highlightTree(result.text, visibleSpans(result), state.shown)));
+  const stops = highlightStops();
+  makeCurrentStop(stops, stops[0]);
 }
 
 function renderLegend(result: HighlightResult): void {
@@ -87,7 +126,7 @@ function renderLegend(result: HighlightResult): void {
     const button = element(
       "button",
       {
-        className: count === 0 ? "chip empty" : "chip",
+        className: "chip",
         attrs: {
           type: "button",
           "aria-pressed": String(pressed),
@@ -112,6 +151,16 @@ function renderLegend(result: HighlightResult): void {
     return button;
   });
   byId("legend").replaceChildren(...buttons);
+}
+
+/** Every category's definition, readable without hovering (in a disclosure under the legend). */
+function renderDefinitions(): void {
+  byId("definitions").replaceChildren(
+    ...state.categories.flatMap((category) => [
+      element("dt", { attrs: { "data-category": category.id } }, [swatch(category.color), category.name]),
+      element("dd", { text: category.definition || "No definition given." }),
+    ]),
+  );
 }
 
 function renderSideList(result: HighlightResult): void {
@@ -181,6 +230,7 @@ async function highlight(): Promise<void> {
     }
   }
   state.result = { text: result.text, spans: result.spans };
+  renderDefinitions();
   renderResult();
   byId("result").scrollIntoView({ block: "start" });
 }
@@ -288,6 +338,16 @@ async function start(): Promise<void> {
   );
   state.categories = loaded?.categories ?? [];
   state.shown = new Set(state.categories.map((category) => category.id));
+  renderDefinitions();
+  // The side list scrolls on its own (it stays in view beside a long advert), and a scrolling box
+  // with nothing focusable in it must take focus itself, or the keyboard cannot scroll it.
+  byId("side").tabIndex = 0;
+  const advert = byId("advert");
+  advert.addEventListener("keydown", moveBetweenHighlights);
+  advert.addEventListener("focusin", (event) => {
+    const stops = highlightStops();
+    if (stops.includes(event.target as HTMLElement)) makeCurrentStop(stops, event.target as HTMLElement);
+  });
   document.body.dataset.ready = "true";
 }
 

@@ -65,7 +65,7 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): SVG
         width: length.toFixed(1),
         height: rowHeight - 6,
         rx: 3,
-        fill: row.color ?? "#4c6ef5",
+        fill: row.color ?? "#3b5bdb",
       }),
       svg(
         "text",
@@ -101,7 +101,8 @@ export function confusionTable(matrix: ConfusionMatrix, nameOf: (label: string) 
           text: String(count),
           className: share > 0.55 ? "strong" : "",
           attrs: { title },
-          style: { backgroundColor: `rgba(${hue}, ${(0.12 + share * 0.8).toFixed(2)})` },
+          // At most 60% of the hue over the white card, so the dark text keeps 4.5:1 on every cell.
+          style: { backgroundColor: `rgba(${hue}, ${(0.08 + share * 0.52).toFixed(2)})` },
         });
       }),
     ]);

@@ -10,7 +10,9 @@ function span(start: number, end: number, category: string, text: string, score 
 function picture(pieces: readonly HighlightPiece[]): string {
   return pieces
     .map((piece) =>
-      typeof piece === "string" ? piece : `[${piece.span.category}:${picture(piece.children)}]`,
+      typeof piece === "string"
+        ? piece
+        : `[${piece.span.category}${piece.continued ? "…" : ""}:${picture(piece.children)}]`,
     )
     .join("");
 }
@@ -38,11 +40,26 @@ describe("highlightTree", () => {
     );
   });
 
-  it("cuts a span that crosses the end of the one it starts in", () => {
+  it("cuts a span that crosses the end of the one it starts in and goes on after it", () => {
     const crossing = [span(0, 10, "a", text), span(7, 14, "b", text), span(16, 20, "c", text)];
     const tree = highlightTree(text, crossing, new Set(["a", "b", "c"]));
-    expect(picture(tree)).toBe("[a:Python [b:and]] SQL, [c:team] player");
+    expect(picture(tree)).toBe("[a:Python [b:and]][b…: SQL], [c:team] player");
     expect(treeText(tree)).toBe(text);
+  });
+
+  it("carries a crossing span through every level it crosses", () => {
+    // duty [0, 14) holds hard [0, 10); soft [7, 20) starts inside both and ends after both.
+    const spans = [span(0, 14, "duty", text), span(0, 10, "hard", text), span(7, 20, "soft", text)];
+    const tree = highlightTree(text, spans, new Set(["duty", "hard", "soft"]));
+    expect(picture(tree)).toBe("[duty:[hard:Python [soft:and]][soft…: SQL]][soft…:, team] player");
+    expect(treeText(tree)).toBe(text);
+  });
+
+  it("nests a span of the same extent inside the surer one", () => {
+    const same = [span(0, 6, "a", text, 0.5), span(0, 6, "b", text, 0.9)];
+    expect(picture(highlightTree(text, same, new Set(["a", "b"])))).toBe(
+      "[b:[a:Python]] and SQL, team player",
+    );
   });
 
   it("ignores empty and out-of-range spans", () => {

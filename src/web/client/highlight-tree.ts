@@ -1,13 +1,24 @@
 import type { HighlightSpan } from "../../student/predictors.ts";
 
-/** A run of plain text, or a highlighted span with what lies inside it (text and nested spans). */
-export type HighlightPiece = string | { span: HighlightSpan; children: HighlightPiece[] };
+/**
+ * A run of plain text, or a highlighted span with what lies inside it (text and nested spans).
+ * `continued` marks the second and later pieces of a span that had to be cut in two because it
+ * crosses the end of another span.
+ */
+export type HighlightPiece = string | { span: HighlightSpan; continued: boolean; children: HighlightPiece[] };
+
+/** A span still to place, from `start` on (later than the span's own start once it has been cut). */
+interface Pending {
+  span: HighlightSpan;
+  start: number;
+}
 
 /**
  * Arranges the spans of the shown categories as a tree over `text`, so a phrase inside a
  * highlighted sentence (a hard skill inside a job duty) is drawn inside it rather than lost.
- * A span that crosses the end of the one it starts in is cut at that end; every character of
- * `text` appears exactly once.
+ * Spans that cross without nesting (one starts inside another and ends after it) are cut where the
+ * outer one ends and go on as a `continued` piece after it, so no span loses characters. Every
+ * character of `text` appears exactly once.
  */
 export function highlightTree(
   text: string,
@@ -16,32 +27,45 @@ export function highlightTree(
 ): HighlightPiece[] {
   const ordered = spans
     .filter((span) => shown.has(span.category) && span.end > span.start && span.start < text.length)
-    .sort((a, b) => a.start - b.start || b.end - a.end || b.score - a.score);
+    .sort(byPosition)
+    .map((span) => ({ span, start: span.start }));
   return build(text, 0, text.length, ordered);
 }
 
-function build(
-  text: string,
-  from: number,
-  to: number,
-  candidates: readonly HighlightSpan[],
-): HighlightPiece[] {
+/** Reading order; of spans starting together the longer one outside, then the surer one. */
+function byPosition(a: HighlightSpan, b: HighlightSpan): number {
+  return a.start - b.start || b.end - a.end || b.score - a.score;
+}
+
+function insertInOrder(queue: Pending[], pending: Pending): void {
+  const at = queue.findIndex(
+    (other) =>
+      other.start > pending.start || (other.start === pending.start && other.span.end < pending.span.end),
+  );
+  queue.splice(at === -1 ? queue.length : at, 0, pending);
+}
+
+function build(text: string, from: number, to: number, candidates: readonly Pending[]): HighlightPiece[] {
   const pieces: HighlightPiece[] = [];
+  const queue = [...candidates];
   let cursor = from;
-  let index = 0;
-  while (index < candidates.length) {
-    const span = candidates[index] as HighlightSpan;
-    index++;
-    const start = Math.max(span.start, cursor);
-    const end = Math.min(span.end, to);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const start = Math.max(next.start, cursor);
+    const end = Math.min(next.span.end, to);
     if (end <= start) continue;
-    const inner: HighlightSpan[] = [];
-    while (index < candidates.length && (candidates[index] as HighlightSpan).start < end) {
-      inner.push(candidates[index] as HighlightSpan);
-      index++;
+    const inner: Pending[] = [];
+    while (queue[0] !== undefined && queue[0].start < end) {
+      const contained = queue.shift() as Pending;
+      inner.push(contained);
+      // It crosses this span's end: its rest is placed after this span, at this level.
+      if (contained.span.end > end) insertInOrder(queue, { span: contained.span, start: end });
     }
     if (start > cursor) pieces.push(text.slice(cursor, start));
-    pieces.push({ span, children: build(text, start, end, inner) });
+    pieces.push({
+      span: next.span,
+      continued: start > next.span.start,
+      children: build(text, start, end, inner),
+    });
     cursor = end;
   }
   if (cursor < to) pieces.push(text.slice(cursor, to));
