@@ -80,8 +80,8 @@ export const publishedSkillSpanView = "published protocol (SkillSpan's official 
  * teacher for agreement) and, when that reference is not gold and gold exists for some of the same
  * documents, against gold beside it. Students trained on SkillSpan's official splits and scored
  * against SkillSpan gold on test or dev follow the published protocol first (SkillSpan's own tokens,
- * every sentence of the official split, repeats included: test has 1,090 skill and 1,174 knowledge
- * spans), with the de-duplicated documents as a second, labelled line. The report is stored with an
+ * every sentence of the official split, repeats included: test has 1,090 skill spans opening with B
+ * and one with an orphan I, 1,174 knowledge spans), with the de-duplicated documents as a second, labelled line. The report is stored with an
  * "eval" run and written as JSON and Markdown.
  */
 export async function evaluate(

@@ -26,8 +26,8 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
         "teacher (agreement; gold beside it where gold exists). Prints Markdown,",
         "writes report.json and report.md, and stores the report with an eval run.",
         "Skills students trained on SkillSpan's official splits are scored against",
-        "SkillSpan gold as published first (its tokens, every test sentence: 1,090 skill",
-        "and 1,174 knowledge spans), then on the de-duplicated documents, labelled so.",
+        "SkillSpan gold as published first (its tokens, every test sentence: 1,090 + 1",
+        "skill and 1,174 knowledge spans), then on the de-duplicated documents, labelled so.",
       ].join("\n"),
     )
     .requiredOption("--task <task>", evalTasks.join(" | "))

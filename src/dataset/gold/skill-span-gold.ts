@@ -185,8 +185,9 @@ function officialSplit(fileSplit: string): keyof SkillSpanSplits | undefined {
  * SkillSpan as published, rebuilt from the workspace: every sentence of the imported files in its
  * official split (train, dev, test; a CoNLL file's house/tech parts join their split), in file order,
  * with SkillSpan's own tokens and that occurrence's spans. Identical sentences are one document in
- * the store but each counts here, so the splits and span counts are the paper's (test: 1,090 skill,
- * 1,174 knowledge spans). This is the published protocol the skills student trains and is scored on.
+ * the store but each counts here, so the splits and span counts are the paper's (test: 1,090 skill
+ * spans opening with B, one more opening with an I after an O, and 1,174 knowledge spans). This is
+ * the published protocol the skills student trains and is scored on.
  */
 export function readSkillSpanSplits(workspace: Workspace): SkillSpanSplits {
   const splits: SkillSpanSplits = { train: [], dev: [], test: [] };
