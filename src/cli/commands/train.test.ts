@@ -96,7 +96,7 @@ describe("train, predict and eval on the demo corpus", () => {
       expect(trainRun?.params).toMatchObject({
         source: "gold:demo",
         name: "requirements",
-        settings: { seed: 1, tagger: { epochs: 20, encoding: "bio" } },
+        settings: { seed: 1, tagger: { epochs: 8, encoding: "bio" } },
       });
       expect(trainRun?.report).toMatchObject({
         task: "requirements",
