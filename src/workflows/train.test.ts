@@ -40,7 +40,8 @@ function tags(tokens: string[]): { tags_skill: string[]; tags_knowledge: string[
     const at = tokens.findIndex((_, index) =>
       phrase.every((word, offset) => tokens[index + offset] === word),
     );
-    if (at >= 0) phrase.forEach((_, offset) => (skill[at + offset] = offset === 0 ? "B" : "I"));
+    if (at < 0) continue;
+    for (let offset = 0; offset < phrase.length; offset++) skill[at + offset] = offset === 0 ? "B" : "I";
   }
   return {
     tags_skill: skill,
