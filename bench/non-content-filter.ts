@@ -5,16 +5,19 @@
  * predicted and gold spans the filter would remove. Run: `node bin/run-ts.js bench/non-content-filter.ts
  * [--epochs N]`; prints only.
  */
+
 import { loadRequirementsCorpus } from "../src/dataset/gold/requirements-corpus.ts";
 import { scoreSpans } from "../src/evaluate/span-scorer.ts";
 import {
   highlightRequirements,
   type LabelledDocument,
+  requirementsStudentDefaults,
   tokenisedSegments,
   trainingDataFromDocuments,
   trainRequirementStudents,
 } from "../src/student/requirements/index.ts";
 import { nonContentReason } from "../src/student/requirements/non-content-spans.ts";
+import { overrideSpanStudentSettings } from "../src/student/span-student-settings.ts";
 import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
 
 const epochsFlag = process.argv.indexOf("--epochs");
@@ -53,9 +56,8 @@ const unlabelledSentences = [...train, ...dev].flatMap((document) =>
 );
 const started = process.cpuUsage();
 const students = trainRequirementStudents(data, {
-  seed: 1,
+  settings: overrideSpanStudentSettings(requirementsStudentDefaults, epochs ? { epochs } : {}),
   unlabelledSentences,
-  ...(epochs ? { epochs } : {}),
 });
 const cpu = process.cpuUsage(started);
 console.log(

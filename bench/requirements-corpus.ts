@@ -29,10 +29,12 @@ import {
   highlightRequirements,
   type LabelledDocument,
   type RequirementStudents,
+  requirementsStudentDefaults,
   tokenisedSegments,
   trainingDataFromDocuments,
   trainRequirementStudents,
 } from "../src/student/requirements/index.ts";
+import { overrideSpanStudentSettings } from "../src/student/span-student-settings.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
 import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
@@ -88,7 +90,9 @@ function train(
     { train: documents.train, dev: documents.dev, test: [] },
     { task: "requirements", layers: labels, labels },
   );
-  return trainRequirementStudents(data, { seed, unlabelledSentences: unlabelled });
+  // The settings `train --task requirements` uses; the bench changes only the seed.
+  const settings = overrideSpanStudentSettings(requirementsStudentDefaults, { seed });
+  return trainRequirementStudents(data, { settings, unlabelledSentences: unlabelled });
 }
 
 const percent = (value: number): string => (100 * value).toFixed(1).padStart(5);

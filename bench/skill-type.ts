@@ -5,7 +5,7 @@
  * phrases to ESCO skills. Main figure: soft (coarse `soft`) vs hard (`hard_knowledge` +
  * `skill_competence`); `language` spans are reported apart (counted correct when typed Hard) and
  * `unknown` spans are left out (they have no type to check). No span is used for training; the
- * settings (`lexiconTrainingDefaults`) were chosen on the `val` split, and `test` is only scored.
+ * settings (`skillTypeStudentDefaults.fromLexicon`) were chosen on the `val` split, and `test` is only scored.
  * Also reported: the lexicon answering the spans it names, the student the rest.
  * Run: `node bin/run-ts.js bench/skill-type.ts [--split val|test] [--no-write] [--write-results]`; a test
  * run writes bench/out/skill-type.json, and with --write-results bench/results/skill-type.json.
@@ -19,10 +19,10 @@ import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
 import { createLexiconLookup, readEscoSkillsCsv } from "../src/dataset/lexicon/index.ts";
 import {
   type ConceptLinkConfig,
-  lexiconTrainingDefaults,
   lexiconTrainingExamples,
   type NeighbourVoteConfig,
   type SkillTypeTrainingOptions,
+  skillTypeStudentDefaults,
   softSkillSeedExamples,
   trainSkillTypeModel,
 } from "../src/student/skill-type/index.ts";
@@ -231,8 +231,10 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
         }))),
   ];
   const trainStarted = performance.now();
+  // The settings `train --task skill-type --source lexicon` uses (src/student/skill-type/definition.ts).
   const model = trainSkillTypeModel(examples, {
-    ...lexiconTrainingDefaults,
+    seed: skillTypeStudentDefaults.seed,
+    ...skillTypeStudentDefaults.fromLexicon,
     trainedFrom: "lexicon:esco coarse_label",
     ...options.training,
   });

@@ -17,11 +17,6 @@ export {
   type ImportSummary,
   importDocuments,
 } from "./dataset/import/import-documents.ts";
-export {
-  evaluateStudentsInWorkspace as evaluate,
-  type WorkspaceEvaluation,
-  type WorkspaceEvaluationOptions,
-} from "./evaluate/students/index.ts";
 export { type DemoOptions, type DemoResult, runDemo } from "./pipeline/run-demo.ts";
 export { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "./store/index.ts";
 export { type LoadPredictorsOptions, loadPredictors as predict } from "./student/load-predictors.ts";
@@ -32,11 +27,16 @@ export type {
   SkillMention,
   SkillTypeRow,
 } from "./student/predictors.ts";
-export {
-  trainStudentsInWorkspace as train,
-  type WorkspaceTrainingOptions,
-  type WorkspaceTrainingResult,
-} from "./student/requirements/index.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
 export { runTeacher as label } from "./teacher/index.ts";
+export {
+  evaluate,
+  type TrainOptions,
+  type TrainResult,
+  train,
+  type WorkspaceEvaluation,
+  type WorkspaceEvaluationOptions,
+  type WorkspaceTrainingOptions,
+  type WorkspaceTrainingResult,
+} from "./workflows/index.ts";

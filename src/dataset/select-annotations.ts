@@ -40,7 +40,8 @@ function describeSources(workspace: Workspace, task: string): string {
     : sources.map((source) => `${source.kind} "${source.name}" (${source.count})`).join(", ");
 }
 
-function resolveSource(
+/** The one source a request names: a kind narrowed to its single name, a name, or (undefined) the first kind present. */
+export function resolveAnnotationSource(
   workspace: Workspace,
   task: string,
   requested: string | undefined,
@@ -87,7 +88,7 @@ export function selectAnnotations(
   workspace: Workspace,
   options: { task: string; source?: string },
 ): AnnotationSelection {
-  const source = resolveSource(workspace, options.task, options.source);
+  const source = resolveAnnotationSource(workspace, options.task, options.source);
   const annotations = workspace.annotations.list({
     task: options.task,
     sourceKind: source.kind,

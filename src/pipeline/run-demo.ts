@@ -1,18 +1,16 @@
 import { JobdistillError } from "../core/errors.ts";
 import { importDemoGold } from "../dataset/gold/demo-gold.ts";
-import {
-  evaluateStudentsInWorkspace,
-  type WorkspaceEvaluation,
-} from "../evaluate/students/evaluate-in-workspace.ts";
 import type { Workspace } from "../store/index.ts";
-import {
-  trainStudentsInWorkspace,
-  type WorkspaceTrainingResult,
-} from "../student/requirements/train-in-workspace.ts";
-import { trainSkillTypeInWorkspace } from "../student/skill-type/train-in-workspace.ts";
 import { chunkSourceDocument, requirementsTask } from "../tasks/requirements/index.ts";
 import type { LanguageModel } from "../teacher/language-model.ts";
 import { runTeacher, type TeacherEvent, type TeacherRunSummary } from "../teacher/run-teacher.ts";
+import {
+  evaluate,
+  trainSkillTypeInWorkspace,
+  trainSpanStudents,
+  type WorkspaceEvaluation,
+  type WorkspaceTrainingResult,
+} from "../workflows/index.ts";
 import { importDemoSkillTypes } from "./demo-skill-types.ts";
 
 export interface DemoOptions {
@@ -91,7 +89,7 @@ export async function runDemo(workspace: Workspace, options: DemoOptions): Promi
     source = "gold";
   }
 
-  const training = await trainStudentsInWorkspace(workspace, {
+  const training = await trainSpanStudents(workspace, {
     task: "requirements",
     source,
     seed,
@@ -108,7 +106,7 @@ export async function runDemo(workspace: Workspace, options: DemoOptions): Promi
   const skillType = trainSkillTypeInWorkspace({ workspace, from: "gold", seed, seedPhrases: true });
   log(`    skill-type student from the corpus's hard/soft skill quotes: ${JSON.stringify(skillType.counts)}`);
 
-  const evaluation = await evaluateStudentsInWorkspace(workspace, {
+  const evaluation = await evaluate(workspace, {
     task: "requirements",
     against: "gold",
     split: "test",

@@ -6,7 +6,7 @@ import { JobdistillError } from "../core/errors.ts";
 import { importDemoGold } from "../dataset/gold/index.ts";
 import { openWorkspace } from "../store/index.ts";
 import { loadPredictors, modelPath } from "../student/load-predictors.ts";
-import { trainStudentsInWorkspace } from "../student/requirements/index.ts";
+import { trainSpanStudents } from "../workflows/index.ts";
 import { createApp } from "./app.ts";
 import { advertOfWords } from "./fixtures.ts";
 import { createPredictorPool, loadServerStudents } from "./predictor-pool.ts";
@@ -17,7 +17,7 @@ describe("prediction worker pool", () => {
     dir = mkdtempSync(join(tmpdir(), "jobdistill-pool-"));
     const workspace = openWorkspace(dir);
     importDemoGold(workspace);
-    await trainStudentsInWorkspace(workspace, { task: "requirements", source: "gold", epochs: 2 });
+    await trainSpanStudents(workspace, { task: "requirements", source: "gold", epochs: 2 });
     workspace.close();
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

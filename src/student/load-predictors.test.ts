@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobdistillError } from "../core/errors.ts";
 import { importDemoGold } from "../dataset/gold/index.ts";
 import { openWorkspace, type Workspace } from "../store/index.ts";
+import { trainSpanStudents } from "../workflows/index.ts";
 import { loadPredictors, modelPath } from "./load-predictors.ts";
-import { trainStudentsInWorkspace } from "./requirements/index.ts";
 
 describe("loadPredictors", () => {
   let dir: string;
@@ -31,7 +31,7 @@ describe("loadPredictors", () => {
 
   it("serves the requirement students it finds and still refuses the missing ones", async () => {
     importDemoGold(workspace);
-    await trainStudentsInWorkspace(workspace, { task: "requirements", source: "gold", epochs: 2 });
+    await trainSpanStudents(workspace, { task: "requirements", source: "gold", epochs: 2 });
     const predictors = await loadPredictors(workspace);
     expect(predictors.models().map((model) => [model.name, model.task, model.kind])).toEqual([
       ["requirements-tagger", "requirements", "tagger"],

@@ -5,4 +5,26 @@
  * A capability reachable from one adapter is reachable from all, because each one calls the same
  * function here.
  */
-export {};
+// train and evaluate (issue 11 §1)
+export {
+  deduplicatedView,
+  type EvaluationSplit,
+  evaluate,
+  evaluationSplits,
+  publishedSkillSpanView,
+  type WorkspaceEvaluation,
+  type WorkspaceEvaluationOptions,
+} from "./evaluate.ts";
+export {
+  type TrainOptions,
+  type TrainResult,
+  train,
+  trainSpanStudents,
+  type WorkspaceTrainingOptions,
+  type WorkspaceTrainingResult,
+} from "./train.ts";
+export {
+  type TrainedSkillType,
+  type TrainSkillTypeInWorkspaceOptions,
+  trainSkillTypeInWorkspace,
+} from "./train-skill-type.ts";

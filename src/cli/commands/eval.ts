@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { evaluateStudentsInWorkspace, evaluationSplits } from "../../evaluate/students/index.ts";
+import { evaluate, evaluationSplits } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
@@ -25,6 +25,9 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
         "segment-level P/R/F1 with a confusion matrix. Against gold, or against the",
         "teacher (agreement; gold beside it where gold exists). Prints Markdown,",
         "writes report.json and report.md, and stores the report with an eval run.",
+        "Skills students trained on SkillSpan's official splits are scored against",
+        "SkillSpan gold as published first (its tokens, every test sentence: 1,090 + 1",
+        "skill and 1,174 knowledge spans), then on the de-duplicated documents, labelled so.",
       ].join("\n"),
     )
     .requiredOption("--task <task>", evalTasks.join(" | "))
@@ -55,7 +58,7 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(evalOptionsSchema, raw);
       await withWorkspace(command, async (workspace) => {
-        const result = await evaluateStudentsInWorkspace(workspace, {
+        const result = await evaluate(workspace, {
           task: options.task,
           split: options.split,
           ...(options.against === undefined ? {} : { against: options.against }),

@@ -5,12 +5,7 @@ import { InputError, UsageError } from "../../core/errors.ts";
 import type { TeacherTask } from "../../core/task.ts";
 import type { Workspace } from "../../store/index.ts";
 import type { SkillTypeRow } from "../../student/predictors.ts";
-import {
-  loadWorkspaceSkillTyper,
-  skillTypeRowsToCsv,
-  type TrainedSkillType,
-  trainSkillTypeInWorkspace,
-} from "../../student/skill-type/index.ts";
+import { loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "../../student/skill-type/index.ts";
 import {
   createSkillTypeTask,
   parseSkillList,
@@ -19,6 +14,7 @@ import {
   uniqueSkillPhrases,
 } from "../../tasks/skill-type/index.ts";
 import { createSkillsTask } from "../../tasks/skills/index.ts";
+import { type TrainedSkillType, trainSkillTypeInWorkspace } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 

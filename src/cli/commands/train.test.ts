@@ -93,7 +93,11 @@ describe("train, predict and eval on the demo corpus", () => {
       for (const model of workspace.models.list()) expect(existsSync(join(dir, model.path))).toBe(true);
       const [trainRun] = workspace.runs.list({ kind: "train" });
       expect(trainRun?.status).toBe("done");
-      expect(trainRun?.params).toMatchObject({ source: "gold:demo", seed: 1, name: "requirements" });
+      expect(trainRun?.params).toMatchObject({
+        source: "gold:demo",
+        name: "requirements",
+        settings: { seed: 1, tagger: { epochs: 8, encoding: "bio" } },
+      });
       expect(trainRun?.report).toMatchObject({
         task: "requirements",
         models: ["requirements-tagger", "requirements-segments"],

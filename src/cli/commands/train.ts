@@ -2,12 +2,9 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
-import {
-  type StudentTrainingProgress,
-  type StudentTrainingReport,
-  trainStudentsInWorkspace,
-} from "../../student/requirements/index.ts";
-import { trainSkillTypeInWorkspace } from "../../student/skill-type/index.ts";
+import type { StudentTrainingProgress, StudentTrainingReport } from "../../student/requirements/index.ts";
+import { spanStudentDefaults } from "../../student/student-definitions.ts";
+import { train } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 import { renderSkillTypeTraining } from "./skill-type.ts";
@@ -25,6 +22,18 @@ const trainOptionsSchema = z
       .min(1, "--epochs must be at least 1")
       .max(1000, "--epochs must be at most 1000")
       .optional(),
+    patience: z.coerce
+      .number({ error: "--patience must be a whole number" })
+      .int("--patience must be a whole number")
+      .min(1, "--patience must be at least 1")
+      .optional(),
+    hashBits: z.coerce
+      .number({ error: "--hash-bits must be a whole number" })
+      .int("--hash-bits must be a whole number")
+      .min(8, "--hash-bits must be at least 8")
+      .max(26, "--hash-bits must be at most 26")
+      .optional(),
+    encoding: z.enum(["bio", "bilou"], { error: "--encoding must be bio or bilou" }).optional(),
     seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number"),
     lexicon: z.string().min(1).optional(),
     name: z
@@ -34,7 +43,20 @@ const trainOptionsSchema = z
   })
   .refine((options) => !(options.dataset && options.source), {
     message: "--dataset and --source exclude each other: a dataset already fixes its source",
-  });
+  })
+  .refine(
+    (options) =>
+      options.task !== "skill-type" ||
+      (options.patience === undefined && options.hashBits === undefined && options.encoding === undefined),
+    { message: "--patience, --hash-bits and --encoding set the span tagger: not for --task skill-type" },
+  );
+
+/** "tagger 20, classifier 10" for requirements: the defaults `--help` names come from the definitions. */
+function taggerDefaultsHelp(pick: (task: keyof typeof spanStudentDefaults) => unknown): string {
+  return Object.keys(spanStudentDefaults)
+    .map((task) => `${task} ${String(pick(task as keyof typeof spanStudentDefaults))}`)
+    .join(", ");
+}
 
 export type TrainCommandOptions = z.infer<typeof trainOptionsSchema>;
 
@@ -58,7 +80,9 @@ export function renderTrainingSummary(
       `  segment classifier: best epoch ${classifier.bestEpoch} of ${classifier.epochsRun}${classifier.devLoss === undefined ? "" : `, dev loss ${classifier.devLoss.toFixed(4)}`}`,
     );
   }
-  lines.push(`  next: jobdistill eval --task ${report.task}`);
+  lines.push(
+    `  next: jobdistill eval --task ${report.task}${report.task === "skills" ? " --against skillspan" : ""}`,
+  );
   return lines.join("\n");
 }
 
@@ -119,7 +143,19 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       "--epochs <n>",
-      "most passes over the data; dev decides when to stop (default: tagger 20, classifier 10)",
+      `most passes over the data, tagger and classifier; dev decides when to stop (default: ${taggerDefaultsHelp((task) => spanStudentDefaults[task].tagger.epochs)}; requirements classifier ${spanStudentDefaults.requirements.segmentClassifier?.epochs})`,
+    )
+    .option(
+      "--patience <n>",
+      `tagger: epochs without a better dev F1 before it stops (default: ${taggerDefaultsHelp((task) => spanStudentDefaults[task].tagger.patience)})`,
+    )
+    .option(
+      "--hash-bits <n>",
+      `tagger: log2 of its feature buckets per tag, 8–26 (default: ${taggerDefaultsHelp((task) => spanStudentDefaults[task].tagger.hashBits)})`,
+    )
+    .option(
+      "--encoding <tags>",
+      `tagger: bio, or bilou (span ends get their own tags) (default: ${taggerDefaultsHelp((task) => spanStudentDefaults[task].tagger.encoding)})`,
     )
     .option("--seed <s>", "seed of the dataset split and the training order", "1")
     .option("--name <name>", "registry name prefix (default: the task, e.g. requirements-tagger)")
@@ -130,9 +166,12 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         "Examples:",
         "  $ jobdistill gold import --format demo && jobdistill train --task requirements --source gold",
         "  $ jobdistill train --task requirements --dataset .jobdistill/datasets/requirements-2026-01-01 --epochs 10",
-        "  $ jobdistill train --task skills --source skillspan --seed 7",
+        "  $ jobdistill train --task skills --source skillspan   # SkillSpan's official splits, every sentence",
+        "  $ jobdistill train --task skills --source skillspan --epochs 12 --patience 12 --name skills-short",
         "  $ jobdistill lexicon import esco_skills.csv && jobdistill train --task skill-type --source lexicon",
         "",
+        "Defaults of each task's students live in its definition (src/student/<task>/definition.ts);",
+        "the options above change them for one run, and the run records the settings it used.",
         'Then: jobdistill eval --task requirements, jobdistill predict --task requirements "advert text".',
       ].join("\n"),
     )
@@ -143,9 +182,9 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
           throw new UsageError(
             "--task skill-type trains from --source (lexicon, teacher, gold), not --dataset",
           );
-        await withWorkspace(command, (workspace) => {
-          const trained = trainSkillTypeInWorkspace({
-            workspace,
+        await withWorkspace(command, async (workspace) => {
+          const trained = await train(workspace, {
+            task: "skill-type",
             from: options.source ?? "lexicon",
             seed: options.seed,
             ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
@@ -161,13 +200,20 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       await withWorkspace(command, async (workspace) => {
         const bar = progressBar(io);
         try {
-          const result = await trainStudentsInWorkspace(workspace, {
+          const result = await train(workspace, {
             task,
             seed: options.seed,
-            ...(options.dataset === undefined ? {} : { dataset: options.dataset }),
-            ...(options.source === undefined ? {} : { source: options.source }),
-            ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-            ...(options.name === undefined ? {} : { name: options.name }),
+            dataset: options.dataset,
+            source: options.source,
+            epochs: options.epochs,
+            patience: options.patience,
+            hashBits: options.hashBits,
+            encoding: options.encoding,
+            name: options.name,
+            onSkillSpanSplits: (sentences) =>
+              io.err(
+                `SkillSpan's official splits: ${sentences.train}/${sentences.dev}/${sentences.test} sentences (train/dev/test, every sentence as published)`,
+              ),
             onDataset: (report) =>
               io.err(
                 `dataset ${report.dir}: ${report.documents.train}/${report.documents.dev}/${report.documents.test} documents (train/dev/test${report.options.splitBy === "given" ? ", as the documents give them" : ", at random by document"}) from ${report.source.kind} "${report.source.name}"`,

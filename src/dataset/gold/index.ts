@@ -20,9 +20,13 @@ export {
 } from "./requirements-corpus.ts";
 export {
   importSkillSpanGold,
+  isSkillSpanGold,
+  readSkillSpanSplits,
   SKILLSPAN_GOLD_SOURCE,
   SKILLSPAN_TASK,
   type SkillSpanImportSummary,
   type SkillSpanOccurrence,
+  type SkillSpanSentence,
+  type SkillSpanSplits,
   skillSpanOccurrences,
 } from "./skill-span-gold.ts";

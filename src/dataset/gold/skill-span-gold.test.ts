@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeWithShared } from "../../../test/shared.ts";
 import { openWorkspace, type Workspace } from "../../store/index.ts";
-import { importSkillSpanGold, SKILLSPAN_TASK, skillSpanOccurrences } from "./skill-span-gold.ts";
+import {
+  importSkillSpanGold,
+  readSkillSpanSplits,
+  SKILLSPAN_TASK,
+  type SkillSpanSentence,
+  skillSpanOccurrences,
+} from "./skill-span-gold.ts";
 
 function countStored(workspace: Workspace): { sentences: number; spans: Record<string, number> } {
   const spans: Record<string, number> = {};
@@ -90,3 +96,44 @@ describeWithShared("SkillSpan dev as gold", "data/skillspan/json/dev.json", (pat
     }
   }, 30_000);
 });
+
+describeWithShared(
+  "SkillSpan's official splits from the workspace",
+  "data/skillspan/json/test.json",
+  (path) => {
+    it("rebuilds test as published: 3,569 sentences, 1,090 (+1) skill and 1,174 knowledge spans, after train and dev", () => {
+      const dir = mkdtempSync(join(tmpdir(), "jobdistill-skillspan-splits-"));
+      const workspace = openWorkspace(join(dir, "ws"));
+      try {
+        const folder = join(path, "..");
+        // Train first: test sentences identical to a train sentence become train's documents, and
+        // must still count in test.
+        importSkillSpanGold(
+          workspace,
+          ["train", "dev", "test"].map((split) => join(folder, `${split}.json`)),
+        );
+        const splits = readSkillSpanSplits(workspace);
+        const spans = (sentences: SkillSpanSentence[]) =>
+          sentences.reduce<Record<string, number>>((counts, sentence) => {
+            for (const span of sentence.spans) counts[span.label] = (counts[span.label] ?? 0) + 1;
+            return counts;
+          }, {});
+        expect(splits.test).toHaveLength(3569);
+        // SkillSpan's 1,090 test skill spans are its B tags; one more skill span opens with an I after
+        // an O ("… software testing and development"), which conlleval (and so this scorer) counts.
+        expect(spans(splits.test)).toEqual({ skill: 1091, knowledge: 1174 });
+        expect(splits.dev).toHaveLength(3174);
+        expect(spans(splits.dev)).toEqual({ skill: 1070, knowledge: 1093 });
+        expect(splits.train).toHaveLength(4800);
+        expect(splits.test[0]?.sentenceId).toBe("skillspan-test-1");
+        expect(splits.test.at(-1)?.sentenceId).toBe("skillspan-test-3569");
+        const trainDocuments = new Set(splits.train.map((sentence) => sentence.documentId));
+        const shared = splits.test.filter((sentence) => trainDocuments.has(sentence.documentId));
+        expect(shared.length).toBeGreaterThan(0);
+      } finally {
+        workspace.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  },
+);

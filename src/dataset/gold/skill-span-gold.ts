@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
-import { bioToChunks, chunksToCharSpans } from "../../align/index.ts";
+import { bioToChunks, chunksToCharSpans, type Token } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type Span, spanSchema } from "../../core/types.ts";
 import type { Workspace } from "../../store/index.ts";
+import { givenTokens } from "../build/conll.ts";
 import { readSkillSpanConll, readSkillSpanJson, skillSpanLayers } from "../formats/skill-span.ts";
 
 export const SKILLSPAN_TASK = "skills";
@@ -156,4 +157,81 @@ function addOccurrence(
 export function skillSpanOccurrences(data: unknown): SkillSpanOccurrence[] {
   const parsed = occurrencesDataSchema.safeParse(data);
   return parsed.success ? parsed.data.occurrences : [];
+}
+
+/** One sentence of SkillSpan as its file gave it: SkillSpan's own tokens, and its spans by character. */
+export interface SkillSpanSentence {
+  /** `skillspan-<file split>-<n>`, n the sentence's 1-based number in its file. */
+  sentenceId: string;
+  /** The document holding its text (identical sentences share one). */
+  documentId: string;
+  text: string;
+  tokens: Token[];
+  spans: Span[];
+}
+
+/** SkillSpan's official splits, each sentence in file order, repeats included. */
+export type SkillSpanSplits = Record<"train" | "dev" | "test", SkillSpanSentence[]>;
+
+const sentenceIdPattern = /^skillspan-(.+)-(\d+)$/;
+
+/** "dev" for the JSON file's split, "house-dev" for a CoNLL file's: the official split is the last part. */
+function officialSplit(fileSplit: string): keyof SkillSpanSplits | undefined {
+  const last = fileSplit.split("-").at(-1);
+  return last === "train" || last === "dev" || last === "test" ? last : undefined;
+}
+
+/**
+ * SkillSpan as published, rebuilt from the workspace: every sentence of the imported files in its
+ * official split (train, dev, test; a CoNLL file's house/tech parts join their split), in file order,
+ * with SkillSpan's own tokens and that occurrence's spans. Identical sentences are one document in
+ * the store but each counts here, so the splits and span counts are the paper's (test: 1,090 skill
+ * spans opening with B, one more opening with an I after an O, and 1,174 knowledge spans). This is
+ * the published protocol the skills student trains and is scored on.
+ */
+export function readSkillSpanSplits(workspace: Workspace): SkillSpanSplits {
+  const splits: SkillSpanSplits = { train: [], dev: [], test: [] };
+  const order = new Map<SkillSpanSentence, [string, number]>();
+  const annotations = workspace.annotations.list({
+    task: SKILLSPAN_TASK,
+    sourceKind: SKILLSPAN_GOLD_SOURCE.kind,
+    sourceName: SKILLSPAN_GOLD_SOURCE.name,
+  });
+  for (const annotation of annotations) {
+    const document = workspace.documents.get(annotation.documentId);
+    if (!document) continue;
+    const tokens = givenTokens(document, document.text);
+    if (!tokens) {
+      throw new UsageError(
+        `SkillSpan document ${document.id} has no usable token offsets: re-import SkillSpan with \`jobdistill gold import --format skillspan\``,
+      );
+    }
+    for (const occurrence of skillSpanOccurrences(annotation.payload.data)) {
+      const match = sentenceIdPattern.exec(occurrence.sentenceId);
+      const split = match ? officialSplit(match[1] as string) : undefined;
+      if (!match || !split) continue;
+      const sentence: SkillSpanSentence = {
+        sentenceId: occurrence.sentenceId,
+        documentId: document.id,
+        text: document.text,
+        tokens,
+        spans: occurrence.spans ?? annotation.payload.spans ?? [],
+      };
+      splits[split].push(sentence);
+      order.set(sentence, [match[1] as string, Number(match[2])]);
+    }
+  }
+  for (const sentences of Object.values(splits)) {
+    sentences.sort((a, b) => {
+      const [fileA, numberA] = order.get(a) as [string, number];
+      const [fileB, numberB] = order.get(b) as [string, number];
+      return fileA < fileB ? -1 : fileA > fileB ? 1 : numberA - numberB;
+    });
+  }
+  return splits;
+}
+
+/** Whether an annotation source is SkillSpan's gold (the one `importSkillSpanGold` writes). */
+export function isSkillSpanGold(source: { kind: string; name: string }): boolean {
+  return source.kind === SKILLSPAN_GOLD_SOURCE.kind && source.name === SKILLSPAN_GOLD_SOURCE.name;
 }

@@ -1,4 +1,5 @@
 import { segmentText } from "../../align/segment-text.ts";
+import type { Token } from "../../align/tokenize.ts";
 import { segmentLabels } from "../../dataset/build/index.ts";
 import {
   highlightRequirements,
@@ -6,6 +7,7 @@ import {
 } from "../../student/requirements/highlight-requirements.ts";
 import { tagSegments } from "../../student/requirements/tag-text.ts";
 import type { LabelledSpan } from "../../student/requirements/training-examples.ts";
+import type { TaggerModel } from "../../student/tagger/index.ts";
 import { type LabelMetrics, multiLabelClassificationReport } from "../classification-metrics.ts";
 import { type MatchScores, type ScoredSpan, scoreSpans } from "../span-scorer.ts";
 import { type ConfusionMatrix, segmentConfusion } from "./segment-confusion.ts";
@@ -164,6 +166,40 @@ function segmentEvaluation(
     exactMatch: report.accuracy,
     confusion: segmentConfusion(segmentGold, segmentPredicted, labels),
   };
+}
+
+/** A sentence with its own tokens (SkillSpan's), scored as given: no re-segmenting, no re-tokenising. */
+export interface EvaluationSentence {
+  tokens: readonly Token[];
+  spans: readonly LabelledSpan[];
+}
+
+/**
+ * Scores a tagger on sentences that come with their tokens, as a published protocol does (SkillSpan
+ * scores its own tokens): strict and loose span P/R/F1 per layer, micro and macro. Each sentence
+ * counts, repeats included.
+ */
+export function evaluateOnSentences(
+  tagger: TaggerModel,
+  sentences: readonly EvaluationSentence[],
+  labels: readonly string[],
+): DocumentsEvaluation {
+  const reference: ScoredSpan[][] = [];
+  const tagged: ScoredSpan[][] = [];
+  for (const sentence of sentences) {
+    reference.push(sentence.spans.map(({ start, end, label }) => ({ start, end, label })));
+    const chunksByLayer = tagger.predictChunks(sentence.tokens.map((token) => token.text));
+    const spans: ScoredSpan[] = [];
+    for (const [label, chunks] of Object.entries(chunksByLayer)) {
+      for (const chunk of chunks) {
+        const first = sentence.tokens[chunk.startToken];
+        const last = sentence.tokens[chunk.endToken - 1];
+        if (first && last) spans.push({ start: first.start, end: last.end, label });
+      }
+    }
+    tagged.push(spans);
+  }
+  return { documents: sentences.length, spans: { tagger: spanEvaluation(reference, tagged, labels) } };
 }
 
 function spanEvaluation(

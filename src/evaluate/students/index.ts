@@ -1,15 +1,10 @@
 export {
-  type EvaluationSplit,
-  evaluateStudentsInWorkspace,
-  evaluationSplits,
-  type WorkspaceEvaluation,
-  type WorkspaceEvaluationOptions,
-} from "./evaluate-in-workspace.ts";
-export {
   type Averages,
   type DocumentsEvaluation,
   type EvaluationDocument,
+  type EvaluationSentence,
   evaluateOnDocuments,
+  evaluateOnSentences,
   evaluatePredictedSpans,
   type LabelScoreRow,
   type ScoreTable,

@@ -3,6 +3,8 @@ import type { DocumentsEvaluation, ScoreTable } from "./evaluate-students.ts";
 /** One reference the students were scored against (gold, or the teacher for agreement). */
 export interface ReferenceResult extends DocumentsEvaluation {
   reference: { kind: string; name: string };
+  /** Which view of the reference, when it has more than one (SkillSpan: as published, or de-duplicated). */
+  view?: string;
 }
 
 /** An evaluation run's report: stored with the run, written as JSON, rendered as Markdown. */
@@ -36,10 +38,12 @@ function scoreTableMarkdown(table: ScoreTable): string[] {
   return lines;
 }
 
-function referenceName(reference: ReferenceResult["reference"]): string {
-  return reference.kind === "teacher"
-    ? `teacher "${reference.name}" (agreement)`
-    : `${reference.kind} "${reference.name}"`;
+function referenceName({ reference, view }: ReferenceResult): string {
+  const name =
+    reference.kind === "teacher"
+      ? `teacher "${reference.name}" (agreement)`
+      : `${reference.kind} "${reference.name}"`;
+  return view === undefined ? name : `${name}, ${view}`;
 }
 
 /** The report as Markdown: a summary table of micro F1s, then per-category tables and the confusion matrix. */
@@ -55,11 +59,11 @@ export function renderStudentEvaluation(report: StudentEvaluationReport): string
   for (const result of report.results) {
     const { tagger, highlight } = result.spans;
     lines.push(
-      `| ${referenceName(result.reference)} | ${result.documents} | ${percent(tagger.strict.micro.f1)} | ${percent(tagger.loose.micro.f1)} | ${highlight ? percent(highlight.strict.micro.f1) : "–"} | ${highlight ? percent(highlight.loose.micro.f1) : "–"} | ${result.segments ? percent(result.segments.micro.f1) : "–"} |`,
+      `| ${referenceName(result)} | ${result.documents} | ${percent(tagger.strict.micro.f1)} | ${percent(tagger.loose.micro.f1)} | ${highlight ? percent(highlight.strict.micro.f1) : "–"} | ${highlight ? percent(highlight.loose.micro.f1) : "–"} | ${result.segments ? percent(result.segments.micro.f1) : "–"} |`,
     );
   }
   for (const result of report.results) {
-    const name = referenceName(result.reference);
+    const name = referenceName(result);
     lines.push("", `## Against ${name}`, "");
     const sections: [string, ScoreTable][] = [
       ["Tagger spans, strict (same start, end, category)", result.spans.tagger.strict],

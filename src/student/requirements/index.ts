@@ -1,3 +1,4 @@
+export { requirementsStudentDefaults } from "./definition.ts";
 export { extractSkillMentions } from "./extract-skill-mentions.ts";
 export {
   type HighlightOptions,
@@ -13,12 +14,6 @@ export {
   trainingDataFromDocuments,
 } from "./student-data.ts";
 export { type TaggedSegment, type TaggedSpan, taggedConll, tagSegments, visibleText } from "./tag-text.ts";
-export {
-  trainingSplitsFile,
-  trainStudentsInWorkspace,
-  type WorkspaceTrainingOptions,
-  type WorkspaceTrainingResult,
-} from "./train-in-workspace.ts";
 export {
   type SplitCounts,
   type StudentTrainingOptions,
@@ -38,6 +33,7 @@ export {
 export {
   readTrainingSplits,
   type TrainingSplits,
+  trainingSplitsFile,
   trainingSplitsSchema,
   writeTrainingSplits,
 } from "./training-splits.ts";

@@ -4,7 +4,9 @@ import { htmlToText } from "../../align/html-to-text.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../../tasks/requirements/demo-corpus.ts";
 import { requirementCategoryIds } from "../../tasks/requirements/labels.ts";
 import { trainSegmentClassifier } from "../segment-classifier/index.ts";
+import { overrideSpanStudentSettings } from "../span-student-settings.ts";
 import { trainTagger } from "../tagger/index.ts";
+import { requirementsStudentDefaults } from "./definition.ts";
 import { extractSkillMentions } from "./extract-skill-mentions.ts";
 import { highlightRequirements } from "./highlight-requirements.ts";
 import { parseDatasetConll } from "./read-student-dataset.ts";
@@ -131,7 +133,9 @@ describe("trainRequirementStudents on the demo corpus", () => {
     { train: documents.slice(0, 24), dev: documents.slice(24, 30), test: documents.slice(30) },
     { task: "requirements", layers: requirementCategoryIds, labels: requirementCategoryIds },
   );
-  const options = { seed: 3, epochs: 4 };
+  const options = {
+    settings: overrideSpanStudentSettings(requirementsStudentDefaults, { seed: 3, epochs: 4 }),
+  };
   const first = trainRequirementStudents(data, options);
 
   it("reports what it learnt from, per split and layer", () => {

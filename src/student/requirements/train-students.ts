@@ -1,24 +1,21 @@
 import { bioToChunks } from "../../align/bio.ts";
 import { UsageError } from "../../core/errors.ts";
-import { type SegmentClassifier, trainSegmentClassifier } from "../segment-classifier/index.ts";
-import { type TaggerModel, trainTagger } from "../tagger/index.ts";
+import {
+  type SegmentClassifier,
+  segmentClassifierHyperparametersSchema,
+  trainSegmentClassifier,
+} from "../segment-classifier/index.ts";
+import type { SpanStudentSettings } from "../span-student-settings.ts";
+import { type TaggerModel, taggerDefaults, trainTagger } from "../tagger/index.ts";
 import { type SplitName, type StudentTrainingData, splitNames } from "./student-data.ts";
 
 export interface StudentTrainingOptions {
-  /** Seeds both students' training order. Default 1. */
-  seed?: number;
-  /** Most passes over the training data, for both students (early stopping on dev may end sooner). Default: tagger 20, classifier 10. */
-  epochs?: number;
-  /** log2 of the tagger's feature buckets per tag. Default 18: ten layers stay a few MB each. */
-  taggerHashBits?: number;
-  /** log2 of the classifier's feature buckets per label. Default 18. */
-  classifierHashBits?: number;
+  /** The task's settings (its definition's defaults, with any overrides applied). */
+  settings: SpanStudentSettings;
   /** Phrases (e.g. ESCO labels) the tagger uses as gazetteer features. */
   lexicon?: Iterable<string>;
   /** Tokenised unlabelled text (e.g. every advert in the workspace) the tagger learns word clusters from. */
   unlabelledSentences?: Iterable<readonly string[]>;
-  /** Train the segment classifier too (needs `labels` in the data). Default: when the data has labels. */
-  segmentClassifier?: boolean;
   onProgress?: (progress: StudentTrainingProgress) => void;
 }
 
@@ -70,27 +67,20 @@ export interface TrainedStudents {
   report: StudentTrainingReport;
 }
 
-const defaults = {
-  seed: 1,
-  taggerEpochs: 20,
-  classifierEpochs: 10,
-  taggerHashBits: 18,
-  classifierHashBits: 18,
-};
-
 /**
- * Trains a task's students from its dataset: a span tagger with one BIO layer per `data.layers`
- * (requirement categories, or SkillSpan's skill/knowledge) and, when the data has `labels`, a
- * multi-label segment classifier over them. The dev split chooses the tagger's epoch per layer and
+ * Trains a task's students from its data with its settings: a span tagger with one layer per
+ * `data.layers` (requirement categories, or SkillSpan's skill/knowledge) and, when the settings
+ * name one, a segment classifier over `data.labels`. The dev split chooses the tagger's epoch per layer and
  * the classifier's epoch, calibration and thresholds; the test split is never looked at.
  * Deterministic for the same data, options and seed.
  */
 export function trainRequirementStudents(
   data: StudentTrainingData,
-  options: StudentTrainingOptions = {},
+  options: StudentTrainingOptions,
 ): TrainedStudents {
   const started = performance.now();
-  const seed = options.seed ?? defaults.seed;
+  const { settings } = options;
+  const { seed } = settings;
   const { train, dev } = data.splits;
   if (train.sentences.length === 0) {
     throw new UsageError(
@@ -99,13 +89,12 @@ export function trainRequirementStudents(
   }
   if (data.layers.length === 0) throw new UsageError("no tagger layers to train");
 
-  const taggerEpochs = options.epochs ?? defaults.taggerEpochs;
+  const taggerEpochs = settings.tagger.epochs ?? taggerDefaults.epochs;
   const taggerStarted = performance.now();
   const tagger = trainTagger(train.sentences, {
+    ...settings.tagger,
     layers: data.layers,
-    epochs: taggerEpochs,
     seed,
-    hashBits: options.taggerHashBits ?? defaults.taggerHashBits,
     devSentences: dev.sentences,
     ...(options.lexicon ? { lexicon: options.lexicon } : {}),
     ...(options.unlabelledSentences ? { unlabelledSentences: options.unlabelledSentences } : {}),
@@ -143,18 +132,18 @@ export function trainRequirementStudents(
   };
 
   let segmentClassifier: SegmentClassifier | undefined;
-  const wantsClassifier = options.segmentClassifier ?? data.labels.length > 0;
-  if (wantsClassifier) {
+  const classifierSettings = settings.segmentClassifier;
+  if (classifierSettings) {
     if (data.labels.length === 0 || train.segments.length === 0) {
       throw new UsageError(`the ${data.task} dataset has no labelled segments for the segment classifier`);
     }
-    const classifierEpochs = options.epochs ?? defaults.classifierEpochs;
+    const classifierEpochs =
+      classifierSettings.epochs ?? segmentClassifierHyperparametersSchema.parse({}).epochs;
     const classifierStarted = performance.now();
     segmentClassifier = trainSegmentClassifier(train.segments, {
+      ...classifierSettings,
       labelSet: data.labels,
-      epochs: classifierEpochs,
       seed,
-      hashBits: options.classifierHashBits ?? defaults.classifierHashBits,
       ...(dev.segments.length > 0 ? { dev: dev.segments } : {}),
       onProgress: (progress) =>
         options.onProgress?.({

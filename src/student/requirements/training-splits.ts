@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 
@@ -12,6 +13,8 @@ export const trainingSplitsSchema = z.object({
   task: z.string(),
   /** The dataset folder the students were trained from. */
   dataset: z.string().optional(),
+  /** "skillspan-official": trained on SkillSpan's official splits, every sentence (no dataset folder). */
+  origin: z.literal("skillspan-official").optional(),
   train: z.array(z.string()),
   dev: z.array(z.string()),
   test: z.array(z.string()),
@@ -40,4 +43,9 @@ export function readTrainingSplits(path: string): TrainingSplits {
     });
   }
   return parsed.data;
+}
+
+/** Where the trainer keeps the documents the students saw, beside their model files. */
+export function trainingSplitsFile(workspace: { modelsDir: string }, prefix: string): string {
+  return join(workspace.modelsDir, `${prefix}.splits.json`);
 }

@@ -6,6 +6,7 @@ export {
   conceptStems,
   lightStem,
 } from "./concept-linker.ts";
+export { labelTrainingDefaults, lexiconTrainingDefaults, skillTypeStudentDefaults } from "./definition.ts";
 export {
   defaultSkillTypeFeatureConfig,
   type LexiconHint,
@@ -15,8 +16,6 @@ export {
 export {
   defaultLexiconLabel,
   type LexiconExampleOptions,
-  labelTrainingDefaults,
-  lexiconTrainingDefaults,
   lexiconTrainingExamples,
   phraseVariants,
 } from "./from-lexicon.ts";
@@ -36,8 +35,3 @@ export {
   type SkillTypeTrainingOptions,
   trainSkillTypeModel,
 } from "./train.ts";
-export {
-  type TrainedSkillType,
-  type TrainSkillTypeInWorkspaceOptions,
-  trainSkillTypeInWorkspace,
-} from "./train-in-workspace.ts";

@@ -1,21 +1,27 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { z } from "zod";
-import { scoreLayer } from "../../../bench/skill-span-tagger.ts";
+import {
+  evaluateSkillSpanTagger,
+  skillSpanRegressionOverrides,
+  trainSkillSpanTagger,
+} from "../../../bench/skill-span-tagger.ts";
 import { describeWithShared } from "../../../test/shared.ts";
 import { projectRoot } from "../../core/shared-data.ts";
-import { readSkillSpanJson } from "../../dataset/formats/skill-span.ts";
-import { type TaggerTrainOptions, trainTagger } from "./index.ts";
+import { openWorkspace } from "../../store/index.ts";
 
 /**
  * Retrains the SkillSpan tagger in the short form stored by bench/skill-span-tagger.ts (fewer epochs
- * than the full benchmark, so it fits in about a minute) and scores test as the bench does.
+ * than the full benchmark) through the path the CLI takes (`gold import`, `train --task skills
+ * --source skillspan --epochs 12 --patience 12`, `eval --task skills --against skillspan`) and
+ * checks the published-protocol figures against the stored ones.
  */
 const layerFigures = z.object({ skill: z.number(), knowledge: z.number() });
 const storedSchema = z.object({
   regression: z.object({
-    settings: z.record(z.string(), z.unknown()),
+    overrides: z.object({ epochs: z.number(), patience: z.number() }),
     testStrictF1: layerFigures,
     testLooseF1: layerFigures,
   }),
@@ -33,25 +39,32 @@ describeWithShared(
   "data/skillspan/json/test.json",
   (testPath) => {
     it("keeps test strict and loose span F1 of both layers at the stored figures", {
-      timeout: 600_000,
-    }, () => {
+      timeout: 900_000,
+    }, async () => {
       const stored = storedSchema.parse(
         JSON.parse(readFileSync(join(projectRoot, "bench", "results", "skill-span-tagger.json"), "utf8")),
       ).regression;
+      expect(stored.overrides).toEqual(skillSpanRegressionOverrides);
       const folder = join(testPath, "..");
-      const train = readSkillSpanJson(join(folder, "train.json"));
-      const dev = readSkillSpanJson(join(folder, "dev.json"));
-      const test = readSkillSpanJson(testPath);
-      const model = trainTagger(train, { ...(stored.settings as TaggerTrainOptions), devSentences: dev });
-      expect(model.layerNames).toEqual(["skill", "knowledge"]);
-      for (const layer of ["skill", "knowledge"] as const) {
-        const { strict, loose } = scoreLayer(model, test, layer);
-        expect(strict.f1, `${layer} test strict F1`).toBeGreaterThanOrEqual(
-          stored.testStrictF1[layer] - tolerance,
-        );
-        expect(loose.f1, `${layer} test loose F1`).toBeGreaterThanOrEqual(
-          stored.testLooseF1[layer] - tolerance,
-        );
+      const dir = mkdtempSync(join(tmpdir(), "jobdistill-skill-span-regression-"));
+      const workspace = openWorkspace(dir);
+      try {
+        const files = ["train", "dev", "test"].map((split) => join(folder, `${split}.json`));
+        const trained = await trainSkillSpanTagger(workspace, files, skillSpanRegressionOverrides);
+        expect(trained.report.layers).toEqual(["skill", "knowledge"]);
+        const { scores } = await evaluateSkillSpanTagger(workspace);
+        for (const layer of ["skill", "knowledge"] as const) {
+          const { strict, loose } = scores[layer];
+          expect(strict.f1, `${layer} test strict F1`).toBeGreaterThanOrEqual(
+            stored.testStrictF1[layer] - tolerance,
+          );
+          expect(loose.f1, `${layer} test loose F1`).toBeGreaterThanOrEqual(
+            stored.testLooseF1[layer] - tolerance,
+          );
+        }
+      } finally {
+        workspace.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   },

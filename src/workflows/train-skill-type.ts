@@ -1,12 +1,17 @@
 import { join, relative } from "node:path";
-import { UsageError } from "../../core/errors.ts";
-import { createLexiconLookup, type LexiconFile, loadLexicon } from "../../dataset/lexicon/index.ts";
-import type { AnnotationQuery, Workspace } from "../../store/index.ts";
-import { SKILL_TYPE_TASK } from "../../tasks/skill-type/index.ts";
-import { labelTrainingDefaults, lexiconTrainingDefaults, lexiconTrainingExamples } from "./from-lexicon.ts";
-import { softSkillSeedExamples } from "./seed-phrases.ts";
-import { saveSkillTypeModel } from "./serialize.ts";
-import { type SkillTypeExample, type SkillTypeTrainingOptions, trainSkillTypeModel } from "./train.ts";
+import { UsageError } from "../core/errors.ts";
+import { createLexiconLookup, type LexiconFile, loadLexicon } from "../dataset/lexicon/index.ts";
+import type { AnnotationQuery, Workspace } from "../store/index.ts";
+import {
+  lexiconTrainingExamples,
+  type SkillTypeExample,
+  type SkillTypeTrainingOptions,
+  saveSkillTypeModel,
+  skillTypeStudentDefaults,
+  softSkillSeedExamples,
+  trainSkillTypeModel,
+} from "../student/skill-type/index.ts";
+import { SKILL_TYPE_TASK } from "../tasks/skill-type/index.ts";
 
 export interface TrainSkillTypeInWorkspaceOptions {
   workspace: Workspace;
@@ -23,6 +28,7 @@ export interface TrainSkillTypeInWorkspaceOptions {
 }
 
 export interface TrainedSkillType {
+  task: "skill-type";
   runId: number;
   name: string;
   path: string;
@@ -76,7 +82,7 @@ export function trainSkillTypeInWorkspace(options: TrainSkillTypeInWorkspaceOpti
         "label skills first (jobdistill label --task skill-type) or train --source lexicon",
     );
   }
-  const seed = options.seed ?? 1;
+  const seed = options.seed ?? skillTypeStudentDefaults.seed;
   const runId = workspace.runs.start({
     kind: "train",
     task: SKILL_TYPE_TASK,
@@ -87,7 +93,7 @@ export function trainSkillTypeInWorkspace(options: TrainSkillTypeInWorkspaceOpti
   try {
     const model = trainSkillTypeModel(examples, {
       seed,
-      ...(fromLexicon ? lexiconTrainingDefaults : labelTrainingDefaults),
+      ...(fromLexicon ? skillTypeStudentDefaults.fromLexicon : skillTypeStudentDefaults.fromLabels),
       useLexiconHint: !fromLexicon && lookup !== undefined,
       trainedFrom: fromLexicon ? `lexicon:${lexiconName}` : options.from,
       ...options.training,
@@ -107,6 +113,7 @@ export function trainSkillTypeInWorkspace(options: TrainSkillTypeInWorkspaceOpti
     workspace.runs.progress(runId, { itemsDone: examples.length });
     workspace.runs.finish(runId, "done", { report: { examples: examples.length, counts, durationMs } });
     return {
+      task: SKILL_TYPE_TASK,
       runId,
       name,
       path,

@@ -1,20 +1,26 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { JobdistillError, UsageError } from "../../core/errors.ts";
-import { type AnnotationSelection, selectAnnotations } from "../../dataset/select-annotations.ts";
-import { taskLabels } from "../../dataset/task-labels.ts";
-import type { Workspace } from "../../store/index.ts";
-import { loadStudentModels } from "../../student/load-predictors.ts";
-import type { RequirementStudents } from "../../student/requirements/highlight-requirements.ts";
-import { trainingSplitsFile } from "../../student/requirements/train-in-workspace.ts";
-import { readTrainingSplits, type TrainingSplits } from "../../student/requirements/training-splits.ts";
-import { studentModelNames, trainCommandFor } from "../../student/student-model-names.ts";
-import { type EvaluationDocument, evaluateOnDocuments } from "./evaluate-students.ts";
+import { JobdistillError, UsageError } from "../core/errors.ts";
+import { isSkillSpanGold, readSkillSpanSplits } from "../dataset/gold/index.ts";
+import { type AnnotationSelection, selectAnnotations } from "../dataset/select-annotations.ts";
+import { taskLabels } from "../dataset/task-labels.ts";
 import {
+  type EvaluationDocument,
+  evaluateOnDocuments,
+  evaluateOnSentences,
   type ReferenceResult,
   renderStudentEvaluation,
   type StudentEvaluationReport,
-} from "./render-report.ts";
+} from "../evaluate/students/index.ts";
+import type { Workspace } from "../store/index.ts";
+import { loadStudentModels } from "../student/load-predictors.ts";
+import {
+  type RequirementStudents,
+  readTrainingSplits,
+  type TrainingSplits,
+  trainingSplitsFile,
+} from "../student/requirements/index.ts";
+import { studentModelNames, trainCommandFor } from "../student/student-model-names.ts";
 
 export const evaluationSplits = ["test", "dev", "unseen"] as const;
 export type EvaluationSplit = (typeof evaluationSplits)[number];
@@ -51,19 +57,34 @@ function evaluationDocuments(
 ): EvaluationDocument[] {
   const seen = new Set([...splits.train, ...splits.dev]);
   const wanted = split === "unseen" ? undefined : new Set(splits[split]);
+  // SkillSpan's official splits share texts across splits: a text trained on is not held out.
+  const earlier =
+    splits.origin === "skillspan-official"
+      ? new Set(split === "test" ? [...splits.train, ...splits.dev] : split === "dev" ? splits.train : [])
+      : new Set<string>();
   return selection.documents
-    .filter(({ document }) => (wanted ? wanted.has(document.id) : !seen.has(document.id)))
+    .filter(({ document }) =>
+      wanted ? wanted.has(document.id) && !earlier.has(document.id) : !seen.has(document.id),
+    )
     .map(({ document, text, spans }) => ({ id: document.id, text, spans }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** The label of the de-duplicated view beside SkillSpan's published protocol. */
+export const deduplicatedView =
+  "de-duplicated (each distinct text once, none also in an earlier split; not the published protocol)";
+export const publishedSkillSpanView = "published protocol (SkillSpan's official split, every sentence)";
+
 /**
  * Evaluates a task's trained students on held-out documents against a reference (gold, or the
  * teacher for agreement) and, when that reference is not gold and gold exists for some of the same
- * documents, against gold beside it. The report is stored with an "eval" run and written as JSON
- * and Markdown.
+ * documents, against gold beside it. Students trained on SkillSpan's official splits and scored
+ * against SkillSpan gold on test or dev follow the published protocol first (SkillSpan's own tokens,
+ * every sentence of the official split, repeats included: test has 1,090 skill spans opening with B
+ * and one with an orphan I, 1,174 knowledge spans), with the de-duplicated documents as a second, labelled line. The report is stored with an
+ * "eval" run and written as JSON and Markdown.
  */
-export async function evaluateStudentsInWorkspace(
+export async function evaluate(
   workspace: Workspace,
   options: WorkspaceEvaluationOptions,
 ): Promise<WorkspaceEvaluation> {
@@ -107,9 +128,19 @@ export async function evaluateStudentsInWorkspace(
     itemsTotal: documents.length,
   });
   try {
-    const results: ReferenceResult[] = [
-      { reference: reference.source, ...evaluateOnDocuments(students, documents, labels) },
-    ];
+    const results: ReferenceResult[] = [];
+    if (split !== "unseen" && splits.origin === "skillspan-official" && isSkillSpanGold(reference.source)) {
+      results.push({
+        reference: reference.source,
+        view: publishedSkillSpanView,
+        ...evaluateOnSentences(students.tagger, readSkillSpanSplits(workspace)[split], labels),
+      });
+    }
+    results.push({
+      reference: reference.source,
+      ...(results.length > 0 ? { view: deduplicatedView } : {}),
+      ...evaluateOnDocuments(students, documents, labels),
+    });
     if (reference.source.kind !== "gold" && hasGold) {
       const gold = selectAnnotations(workspace, { task, source: "gold" });
       const ids = new Set(documents.map((document) => document.id));

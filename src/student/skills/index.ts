@@ -1,0 +1,1 @@
+export { skillsRegressionEpochs, skillsStudentDefaults } from "./definition.ts";
