@@ -18,7 +18,9 @@ export type StoredResultsName =
   | "skill-type"
   | "teacher"
   | "server-threads"
-  | "requirements-students";
+  | "requirements-students"
+  | "import"
+  | "crfsuite";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N
