@@ -85,7 +85,11 @@ export function readSkillSpanSplits(): SkillSpanSplits | undefined {
 const percent = (value: number): number => Math.round(value * 1000) / 10;
 
 /** Strict and loose P/R/F1 (in percent) of one layer over a split. */
-export function scoreLayer(model: TaggerModel, sentences: readonly BioSentence[], layer: string) {
+export function scoreLayer(
+  model: Pick<TaggerModel, "predict">,
+  sentences: readonly BioSentence[],
+  layer: string,
+) {
   const gold: SpanSet[] = [];
   const predicted: SpanSet[] = [];
   for (const sentence of sentences) {
