@@ -19,7 +19,9 @@ export type StoredResultsName =
   | "teacher"
   | "server-threads"
   | "requirements-students"
-  | "requirements-corpus";
+  | "requirements-corpus"
+  | "import"
+  | "crfsuite";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N

@@ -16,12 +16,20 @@ const benches = [
   { name: "align", what: "quote alignment, tokenising, segmenting, HTML to text" },
   { name: "dataset", what: "streaming import of a large CSV, dataset build" },
   {
+    name: "import",
+    what: "jobdistill import of a 100k-row postings CSV against Python's csv + sqlite3.executemany",
+  },
+  {
     name: "skill-span-tagger",
     what: "span tagger on SkillSpan (strict/loose F1 beside published figures), tokens/s",
   },
   {
     name: "tagger-speed",
     what: "tagger prediction speed on the model the bench above trained, beside the first version; predictions checked against the committed hash",
+  },
+  {
+    name: "crfsuite",
+    what: "tagger training CPU time and test F1 against CRFsuite on one SkillSpan layer",
   },
   {
     name: "segment-classifier",

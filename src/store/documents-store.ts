@@ -39,36 +39,48 @@ export class DocumentsStore {
   private readonly insertStatement: Database.Statement;
   private readonly byHash: Database.Statement;
   private readonly byId: Database.Statement;
+  private readonly insertAll: (documents: readonly SourceDocument[]) => InsertDocumentResult[];
 
   constructor(private readonly db: Database.Database) {
+    // One statement per document: the unique content hash and id decide, and only a row that did
+    // not go in costs a lookup (to tell a duplicate from an id conflict).
     this.insertStatement = db.prepare(
-      "INSERT INTO documents (id, content_hash, text, format, source, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO documents (id, content_hash, text, format, source, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
     this.byHash = db.prepare("SELECT id FROM documents WHERE content_hash = ?");
     this.byId = db.prepare("SELECT id, text, format, source, meta FROM documents WHERE id = ?");
+    this.insertAll = db.transaction((documents: readonly SourceDocument[]) => {
+      const createdAt = new Date().toISOString();
+      return documents.map((document) => this.insertAt(document, createdAt));
+    });
   }
 
   /** Inserts a document unless its content is already stored (dedup by content hash). */
   insert(document: SourceDocument): InsertDocumentResult {
+    return this.insertAt(document, new Date().toISOString());
+  }
+
+  private insertAt(document: SourceDocument, createdAt: string): InsertDocumentResult {
     const hash = contentHash(document.text);
-    const existing = this.byHash.get(hash) as { id: string } | undefined;
-    if (existing) return { status: "duplicate", id: document.id, existingId: existing.id };
-    if (this.byId.get(document.id)) return { status: "id-conflict", id: document.id };
-    this.insertStatement.run(
+    const { changes } = this.insertStatement.run(
       document.id,
       hash,
       document.text,
       document.format ?? "text",
       document.source ?? null,
       document.meta ? JSON.stringify(document.meta) : null,
-      new Date().toISOString(),
+      createdAt,
     );
-    return { status: "inserted", id: document.id };
+    if (changes > 0) return { status: "inserted", id: document.id };
+    // The same text wins over the same id, as a duplicate is harmless and an id conflict is not.
+    const existing = this.byHash.get(hash) as { id: string } | undefined;
+    if (existing) return { status: "duplicate", id: document.id, existingId: existing.id };
+    return { status: "id-conflict", id: document.id };
   }
 
-  /** Inserts many documents in one transaction. */
+  /** Inserts many documents in one transaction (all of them, or none if it fails). */
   insertMany(documents: readonly SourceDocument[]): InsertDocumentResult[] {
-    return this.db.transaction(() => documents.map((document) => this.insert(document)))();
+    return this.insertAll(documents);
   }
 
   get(id: string): SourceDocument | undefined {

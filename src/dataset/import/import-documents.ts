@@ -145,7 +145,7 @@ export async function importDocuments(
     outer: for (const [index, path] of paths.entries()) {
       const kind = kinds[index] as ImportFileKind;
       progress.file = path;
-      const source = options.source ?? basename(path);
+      const columns = { ...options, source: options.source ?? basename(path) };
       for await (const row of readRows(path, kind)) {
         if (options.limit !== undefined && progress.rows >= options.limit) break outer;
         progress.rows++;
@@ -155,7 +155,7 @@ export async function importDocuments(
           refuse(refused);
           continue;
         }
-        const converted = rowToDocument(row, { ...options, source });
+        const converted = rowToDocument(row, columns);
         if (!converted.ok) {
           progress.badRows++;
           refuse({

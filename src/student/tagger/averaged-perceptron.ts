@@ -10,8 +10,6 @@ export interface LayerWeights {
   final: Float32Array;
 }
 
-type TrainingTables = Record<keyof LayerWeights, Float64Array>;
-
 /**
  * Decoding view of a layer's weights. The small transition tables are always float64 (shared live
  * with training, copied from saved float32 weights) so that Viterbi's loops stay monomorphic.
@@ -46,13 +44,21 @@ export interface UpdateRule {
   cost: number;
 }
 
+/** The small tables (transitions, final), kept apart from the large emission table. */
+type SmallTable = Exclude<keyof LayerWeights, "emission">;
+
 /**
  * A structured perceptron over one BIO layer with lazy weight averaging (Daumé's trick: keep the
  * weights w and the step-weighted sum u of updates; the average after c steps is w − u / c).
+ * The emission weights and their sums are plain float64 tables updated in place (no per-update
+ * dispatch on a table's name); reading the weights dominates training, so they stay dense.
  */
 export class AveragedPerceptron {
-  private readonly weights: TrainingTables;
-  private readonly sums: TrainingTables;
+  /** emission[bucket · size + tag]: w; emissionSums: u. */
+  private readonly emission: Float64Array;
+  private readonly emissionSums: Float64Array;
+  private readonly weights: Record<SmallTable, Float64Array>;
+  private readonly sums: Record<SmallTable, Float64Array>;
   private step = 1;
   readonly scores: LayerScores;
 
@@ -64,15 +70,16 @@ export class AveragedPerceptron {
   ) {
     const size = labels.size;
     // Float64 while training: the step-weighted sums outgrow float32's 24-bit mantissa.
-    const allocate = (): TrainingTables => ({
-      emission: new Float64Array(2 ** hashBits * size),
+    const allocate = (): Record<SmallTable, Float64Array> => ({
       transition: new Float64Array((size + 1) * size),
       transition2: new Float64Array(order === 2 ? (size + 1) * (size + 1) * size : 0),
       final: new Float64Array(size),
     });
+    this.emission = new Float64Array(2 ** hashBits * size);
+    this.emissionSums = new Float64Array(2 ** hashBits * size);
     this.weights = allocate();
     this.sums = allocate();
-    this.scores = layerScores(this.weights, order, hashBits);
+    this.scores = layerScores({ emission: this.emission, ...this.weights }, order, hashBits);
   }
 
   /** Decodes with the current weights and, if wrong, moves them towards the gold sequence. */
@@ -128,10 +135,17 @@ export class AveragedPerceptron {
       const predictedPrevious = position > 0 ? (predicted[position - 1] as number) : start;
       if (goldTag !== predictedTag) {
         const end = offsets[position + 1] as number;
+        const weights = this.emission;
+        const sums = this.emissionSums;
+        const stepAmount = this.step * amount;
         for (let index = offsets[position] as number; index < end; index++) {
           const base = ((ids[index] as number) & mask) * size;
-          this.bump("emission", base + goldTag, amount);
-          this.bump("emission", base + predictedTag, -amount);
+          const goldAt = base + goldTag;
+          const predictedAt = base + predictedTag;
+          weights[goldAt] = (weights[goldAt] as number) + amount;
+          sums[goldAt] = (sums[goldAt] as number) + stepAmount;
+          weights[predictedAt] = (weights[predictedAt] as number) + -amount;
+          sums[predictedAt] = (sums[predictedAt] as number) + -stepAmount;
         }
       }
       if (goldTag !== predictedTag || goldPrevious !== predictedPrevious) {
@@ -164,7 +178,7 @@ export class AveragedPerceptron {
     this.step++;
   }
 
-  private bump(table: keyof LayerWeights, index: number, amount: number): void {
+  private bump(table: SmallTable, index: number, amount: number): void {
     const weights = this.weights[table];
     const sums = this.sums[table];
     weights[index] = (weights[index] as number) + amount;
@@ -174,7 +188,7 @@ export class AveragedPerceptron {
   /** The current (not averaged) weights, as a fresh copy. */
   current(): LayerWeights {
     return {
-      emission: Float32Array.from(this.weights.emission),
+      emission: Float32Array.from(this.emission),
       transition: Float32Array.from(this.weights.transition),
       transition2: Float32Array.from(this.weights.transition2),
       final: Float32Array.from(this.weights.final),
@@ -183,17 +197,24 @@ export class AveragedPerceptron {
 
   /** The averaged weights, as a fresh copy. */
   averaged(): LayerWeights {
-    const average = (table: keyof LayerWeights): Float32Array => {
+    const step = this.step;
+    const average = (table: SmallTable): Float32Array => {
       const weights = this.weights[table];
       const sums = this.sums[table];
       const out = new Float32Array(weights.length);
       for (let index = 0; index < out.length; index++) {
-        out[index] = (weights[index] as number) - (sums[index] as number) / this.step;
+        out[index] = (weights[index] as number) - (sums[index] as number) / step;
       }
       return out;
     };
+    const weights = this.emission;
+    const sums = this.emissionSums;
+    const emission = new Float32Array(weights.length);
+    for (let index = 0; index < emission.length; index++) {
+      emission[index] = (weights[index] as number) - (sums[index] as number) / step;
+    }
     return {
-      emission: average("emission"),
+      emission,
       transition: average("transition"),
       transition2: average("transition2"),
       final: average("final"),

@@ -342,6 +342,31 @@ function calibrateOutside(
   return { ...best, devF1: insideF1, insideShift };
 }
 
+const chunkKey = (chunk: BioChunk): string => `${chunk.label}:${chunk.startToken}:${chunk.endToken}`;
+
+/**
+ * The gold chunks of each sentence, as keys, per label set (one per layer): dev is scored after
+ * every epoch and many times more in calibration, and its gold never changes.
+ */
+const goldChunkKeys = new WeakMap<LabelSet, WeakMap<readonly TaggerSentence[], Set<string>[]>>();
+
+function goldKeysOf(sentences: readonly TaggerSentence[], name: string, labels: LabelSet): Set<string>[] {
+  let bySentences = goldChunkKeys.get(labels);
+  if (!bySentences) {
+    bySentences = new WeakMap();
+    goldChunkKeys.set(labels, bySentences);
+  }
+  let keys = bySentences.get(sentences);
+  if (!keys) {
+    keys = sentences.map(
+      (sentence) =>
+        new Set(bioToChunks(labels.decodeBio(labels.encodeBio(sentence.layers[name] ?? []))).map(chunkKey)),
+    );
+    bySentences.set(sentences, keys);
+  }
+  return keys;
+}
+
 /** Strict (conlleval) span F1 of one layer, counted over all sentences. */
 function strictF1(
   sentences: readonly TaggerSentence[],
@@ -353,22 +378,19 @@ function strictF1(
   refine?: (tokens: readonly string[], chunks: BioChunk[]) => BioChunk[],
 ): number {
   const scores = layerScores(weights, config.order, config.hashBits);
+  const gold = goldKeysOf(sentences, name, labels);
   let goldCount = 0;
   let predictedCount = 0;
   let correct = 0;
   sentences.forEach((sentence, index) => {
-    const key = (chunk: { label: string; startToken: number; endToken: number }) =>
-      `${chunk.label}:${chunk.startToken}:${chunk.endToken}`;
-    const goldChunks = new Set(
-      bioToChunks(labels.decodeBio(labels.encodeBio(sentence.layers[name] ?? []))).map(key),
-    );
+    const goldChunks = gold[index] as Set<string>;
     const decoded = bioToChunks(
       labels.decodeBio(viterbi(features[index] as SentenceFeatures, scores, labels)),
     );
     const predicted = refine ? refine(sentence.tokens, decoded) : decoded;
     goldCount += goldChunks.size;
     predictedCount += predicted.length;
-    for (const chunk of predicted) if (goldChunks.has(key(chunk))) correct++;
+    for (const chunk of predicted) if (goldChunks.has(chunkKey(chunk))) correct++;
   });
   return predictedCount + goldCount === 0 ? 0 : (2 * correct) / (predictedCount + goldCount);
 }
