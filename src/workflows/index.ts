@@ -5,4 +5,5 @@
  * A capability reachable from one adapter is reachable from all, because each one calls the same
  * function here.
  */
-export {};
+
+export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
