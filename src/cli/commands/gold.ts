@@ -9,7 +9,7 @@ import {
   importSkillSpanGold,
 } from "../../dataset/index.ts";
 import type { Workspace } from "../../store/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { type CliIo, withReadOnlyWorkspace, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 const goldFormats = ["skillspan", "label-studio", "demo", "requirements-corpus"] as const;
@@ -90,7 +90,7 @@ function importGold(
 function exportAction(io: CliIo) {
   return async (out: string, raw: unknown, command: Command): Promise<void> => {
     const options = parseCommandOptions(exportOptionsSchema, raw);
-    await withWorkspace(command, (workspace) => {
+    await withReadOnlyWorkspace(command, (workspace) => {
       const summary = exportLabelStudio(workspace, {
         task: options.task,
         out,

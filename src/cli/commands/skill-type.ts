@@ -19,7 +19,7 @@ import {
   uniqueSkillPhrases,
 } from "../../tasks/skill-type/index.ts";
 import { createSkillsTask } from "../../tasks/skills/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { type CliIo, withReadOnlyWorkspace, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 async function readStdin(): Promise<string> {
@@ -96,7 +96,7 @@ export function addSkillTypePredictOptions(command: Command, io: CliIo): Command
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(predictOptionsSchema, raw);
       const phrases = await readSkillPhrases(options.input, options.column);
-      await withWorkspace(command, (workspace) => {
+      await withReadOnlyWorkspace(command, (workspace) => {
         const rows = predictSkillTypes(workspace, phrases, {
           ...(options.model === undefined ? {} : { model: options.model }),
           ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
