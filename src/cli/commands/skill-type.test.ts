@@ -98,6 +98,11 @@ describe("lexicon, skill-type and judge commands", () => {
     writeFileSync(join(dir, "list.txt"), "show initiative\nKotlin\n");
     const predicted = await run("skill-type", "predict", "--input", join(dir, "list.txt"));
     expect(predicted.code).toBe(0);
+    expect(predicted.err).toContain(
+      "note: `jobdistill skill-type predict` is an alias of `jobdistill predict --task skill-type`",
+    );
+    const help = await run("skill-type", "predict", "--help");
+    expect(help.out).toContain("Alias of `jobdistill predict --task skill-type` (--input is --file there).");
     const lines = predicted.out.split("\n");
     expect(lines[0]).toBe("skill,label,confidence,source");
     expect(lines[1]).toBe("show initiative,Soft,1.0000,lexicon");
