@@ -28,4 +28,39 @@ describe("runCli", () => {
     const { io } = capture();
     expect(await runCli(["frobnicate"], io)).toBe(2);
   });
+
+  it("names an unknown command and suggests the nearest one", async () => {
+    const { io, err } = capture();
+    expect(await runCli(["prdict"], io)).toBe(2);
+    expect(err.join("")).toMatch(/unknown command 'prdict'\s*\(Did you mean predict\?\)/);
+  });
+
+  it("treats an unknown command as an error even with --help, at the top and in a group", async () => {
+    for (const argv of [
+      ["roles", "--help"],
+      ["-w", "somewhere", "prdict", "-h"],
+      ["gold", "exprt", "--help"],
+    ]) {
+      const { io, out, err } = capture();
+      expect(await runCli(argv, io), argv.join(" ")).toBe(2);
+      expect(out.join(""), argv.join(" ")).toBe("");
+      expect(err.join("")).toMatch(/unknown command '(roles|prdict|exprt)'/);
+    }
+    const { io, err } = capture();
+    await runCli(["gold", "exprt", "--help"], io);
+    expect(err.join("")).toMatch(/Did you mean export\?/);
+  });
+
+  it("still answers help for known commands and groups", async () => {
+    for (const argv of [
+      ["predict", "--help"],
+      ["gold", "--help"],
+      ["help", "gold"],
+      ["gold", "export", "--help"],
+    ]) {
+      const { io, out } = capture();
+      expect(await runCli(argv, io), argv.join(" ")).toBe(0);
+      expect(out.join("")).toContain("Usage: jobdistill");
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, type HelpContext } from "commander";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { registerCommands } from "./commands/index.ts";
 import { type CliIo, processIo } from "./context.ts";
@@ -9,8 +9,42 @@ function firstSentence(text: string): string {
   return end >= 0 ? line.slice(0, end) : line;
 }
 
+/**
+ * Commander honours `--help` before it notices an unknown command, so `jobdistill roles --help`
+ * printed the top-level help and exited 0. Here a command group asked for help with an unknown
+ * first word fails as an unknown command instead, with commander's own message and suggestion.
+ */
+class StrictCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new StrictCommand(name);
+  }
+
+  override outputHelp(context?: HelpContext | ((text: string) => string)): void {
+    const first = this.args[0];
+    if (
+      this.commands.length > 0 &&
+      first !== undefined &&
+      !first.startsWith("-") &&
+      !this.hasCommand(first)
+    ) {
+      const internals = this as unknown as { unknownCommand?: () => never };
+      if (typeof internals.unknownCommand === "function") internals.unknownCommand();
+      this.error(`error: unknown command '${first}'`, { code: "commander.unknownCommand" });
+    }
+    if (typeof context === "function") super.outputHelp(context);
+    else super.outputHelp(context);
+  }
+
+  private hasCommand(name: string): boolean {
+    return (
+      name === "help" ||
+      this.commands.some((command) => command.name() === name || command.aliases().includes(name))
+    );
+  }
+}
+
 export function createProgram(io: CliIo = processIo): Command {
-  const program = new Command("jobdistill")
+  const program = new StrictCommand("jobdistill")
     .description(
       [
         "Turn an LLM's judgement about job adverts, resumes and skills into small, fast,",
@@ -23,6 +57,7 @@ export function createProgram(io: CliIo = processIo): Command {
     )
     .option("-w, --workspace <dir>", "workspace folder (env JOBDISTILL_WORKSPACE)", undefined)
     .showHelpAfterError("(run with --help for usage)")
+    .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerCommands(program, io);
   // The command list shows one short line each; the full description stays in `<command> --help`.

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { accuracyByClass, cohensKappa, confusionTable, wilsonInterval } from "./agreement.ts";
+import {
+  accuracyByClass,
+  cohensKappa,
+  confusionTable,
+  stratifiedAccuracy,
+  wilsonInterval,
+} from "./agreement.ts";
 
 describe("wilsonInterval", () => {
   it("matches hand-computed values", () => {
@@ -270,6 +276,52 @@ describe("accuracyByClass exact figures", () => {
     expect(accuracyByClass([])).toEqual({
       overall: { label: "all", correct: 0, n: 0, accuracy: { estimate: 0, low: 0, high: 1 } },
       perClass: [],
+    });
+  });
+});
+
+describe("stratifiedAccuracy", () => {
+  it("weights each stratum by its population share, not by how heavily it was sampled", () => {
+    // 900 Hard (49/50 right), 100 Soft (23/50 right): pooled 72/100 = 0.72, but the population
+    // accuracy is 0.9·0.98 + 0.1·0.46 = 0.928. Var = 0.81·(1 − 50/900)·0.98·0.02/50
+    // + 0.01·(1 − 50/100)·0.46·0.54/50 = 0.00032472 → n_eff = 0.928·0.072 / 0.00032472 = 205.76.
+    const estimate = stratifiedAccuracy([
+      { population: 900, n: 50, correct: 49 },
+      { population: 100, n: 50, correct: 23 },
+    ]);
+    expect(estimate.accuracy.estimate).toBeCloseTo(0.928, 10);
+    expect(estimate.effectiveN).toBeCloseTo(205.765, 2);
+    expect(estimate.accuracy.low).toBeCloseTo(wilsonInterval(0.928 * 205.765, 205.765).low, 4);
+    expect(estimate.accuracy.high).toBeCloseTo(0.956, 3);
+    expect(estimate.coverage).toBe(1);
+  });
+
+  it("is exact for a census and falls back to the number judged when no variance is seen", () => {
+    const census = stratifiedAccuracy([
+      { population: 50, n: 50, correct: 49 },
+      { population: 50, n: 50, correct: 23 },
+    ]);
+    expect(census.accuracy).toEqual({ estimate: 0.72, low: 0.72, high: 0.72 });
+    const extremes = stratifiedAccuracy([
+      { population: 90, n: 10, correct: 10 },
+      { population: 10, n: 10, correct: 0 },
+    ]);
+    expect(extremes.accuracy.estimate).toBeCloseTo(0.9, 10);
+    expect(extremes.effectiveN).toBe(20);
+    expect(extremes.accuracy.low).toBeCloseTo(wilsonInterval(18, 20).low, 10);
+  });
+
+  it("renormalises over judged strata and reports the coverage; nothing judged is [0, 1]", () => {
+    const partial = stratifiedAccuracy([
+      { population: 90, n: 10, correct: 7 },
+      { population: 10, n: 0, correct: 0 },
+    ]);
+    expect(partial.accuracy.estimate).toBeCloseTo(0.7, 10);
+    expect(partial.coverage).toBeCloseTo(0.9, 10);
+    expect(stratifiedAccuracy([{ population: 5, n: 0, correct: 0 }])).toEqual({
+      accuracy: { estimate: 0, low: 0, high: 1 },
+      effectiveN: 0,
+      coverage: 0,
     });
   });
 });

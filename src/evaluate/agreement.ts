@@ -107,3 +107,55 @@ export function accuracyByClass(
     perClass,
   };
 }
+
+/** One stratum of a stratified sample: how many items the population holds, and how the sample fared. */
+export interface Stratum {
+  /** Items of this stratum in the population the sample was drawn from. */
+  population: number;
+  /** Judged items of this stratum. */
+  n: number;
+  correct: number;
+}
+
+export interface StratifiedEstimate {
+  /** Σ share·accuracy over the strata, with a Wilson interval on the effective sample size. */
+  accuracy: Interval;
+  /** Kish's effective sample size: the simple random sample that would be as precise. */
+  effectiveN: number;
+  /** Share of the population in strata that have judged items (the estimate speaks for these only). */
+  coverage: number;
+}
+
+/**
+ * A population accuracy from a stratified sample: each stratum's accuracy weighted by its share of
+ * the population, so a small class sampled as heavily as a large one does not pull the figure its
+ * way. The interval is Wilson's on Kish's effective sample size, n_eff = p(1 − p) / Var(p̂), with
+ * Var(p̂) = Σ W_h² (1 − n_h/N_h) p_h(1 − p_h) / n_h (the finite-population factor makes a stratum
+ * judged in full exact). When the variance is 0 without a full census (every stratum all right or
+ * all wrong) no design effect can be estimated and n_eff is the number judged. Strata without
+ * judged items are left out and the shares renormalised over the rest; `coverage` says how much
+ * of the population that leaves.
+ */
+export function stratifiedAccuracy(strata: readonly Stratum[], z = 1.96): StratifiedEstimate {
+  const total = strata.reduce((sum, stratum) => sum + stratum.population, 0);
+  const judged = strata.filter((stratum) => stratum.n > 0 && stratum.population > 0);
+  const covered = judged.reduce((sum, stratum) => sum + stratum.population, 0);
+  const n = judged.reduce((sum, stratum) => sum + stratum.n, 0);
+  if (covered === 0 || n === 0) return { accuracy: wilsonInterval(0, 0, z), effectiveN: 0, coverage: 0 };
+  let estimate = 0;
+  let variance = 0;
+  let census = true;
+  for (const stratum of judged) {
+    const share = stratum.population / covered;
+    const p = stratum.correct / stratum.n;
+    const sampled = Math.min(stratum.n, stratum.population);
+    estimate += share * p;
+    variance += (share * share * (1 - sampled / stratum.population) * p * (1 - p)) / stratum.n;
+    if (sampled < stratum.population) census = false;
+  }
+  const coverage = covered / total;
+  if (census) return { accuracy: { estimate, low: estimate, high: estimate }, effectiveN: n, coverage };
+  const effectiveN = variance > 0 ? (estimate * (1 - estimate)) / variance : n;
+  const interval = wilsonInterval(estimate * effectiveN, effectiveN, z);
+  return { accuracy: { ...interval, estimate }, effectiveN, coverage };
+}

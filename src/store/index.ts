@@ -10,4 +10,9 @@ export { contentHash, DocumentsStore, type InsertDocumentResult } from "./docume
 export { migrate, migrations } from "./migrations.ts";
 export { type ModelEntry, ModelsStore, type StoredModel } from "./models-store.ts";
 export { type NewRun, type Run, type RunProgress, type RunStatus, RunsStore } from "./runs-store.ts";
-export { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "./workspace.ts";
+export {
+  DEFAULT_WORKSPACE_DIR,
+  type OpenWorkspaceOptions,
+  openWorkspace,
+  type Workspace,
+} from "./workspace.ts";

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -20,6 +20,19 @@ describe("openWorkspace", () => {
     expect(raw.pragma("user_version", { simple: true })).toBe(migrations.length);
     raw.close();
     openWorkspace(dir).close();
+  });
+
+  it("opens an existing workspace without creating one, and refuses a missing folder", () => {
+    const dir = tempDir();
+    const typo = join(dir, "typo");
+    expect(() => openWorkspace(typo, { create: false })).toThrow(
+      /^no workspace at .*typo \(no jobdistill\.db in /,
+    );
+    expect(existsSync(typo)).toBe(false);
+    openWorkspace(dir).close();
+    const reopened = openWorkspace(dir, { create: false });
+    expect(reopened.documents.count()).toBe(0);
+    reopened.close();
   });
 
   it("deduplicates documents by content and reports id conflicts", () => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { JobdistillError } from "../core/errors.ts";
@@ -25,17 +25,40 @@ export interface Workspace {
   close(): void;
 }
 
+export interface OpenWorkspaceOptions {
+  /**
+   * Create the folder and database when they are missing. A caller that only reads passes false,
+   * so a mistyped folder is an error (code "workspace", data.missing true) instead of a new, empty
+   * workspace.
+   * @default true
+   */
+  create?: boolean | undefined;
+}
+
+const DATABASE_FILE = "jobdistill.db";
+
 /**
- * Opens (creating if needed) a workspace: one folder holding one SQLite database in WAL mode, so a
- * crash at any point leaves every committed write intact, plus the trained model files.
+ * Opens (creating if needed, unless told not to) a workspace: one folder holding one SQLite
+ * database in WAL mode, so a crash at any point leaves every committed write intact, plus the
+ * trained model files.
  */
-export function openWorkspace(dir: string = DEFAULT_WORKSPACE_DIR): Workspace {
+export function openWorkspace(
+  dir: string = DEFAULT_WORKSPACE_DIR,
+  options: OpenWorkspaceOptions = {},
+): Workspace {
   const absolute = resolve(dir);
   const modelsDir = join(absolute, "models");
+  const databaseFile = join(absolute, DATABASE_FILE);
+  if (options.create === false && !existsSync(databaseFile)) {
+    throw new JobdistillError(`no workspace at ${dir} (no ${DATABASE_FILE} in ${absolute})`, {
+      code: "workspace",
+      data: { dir: absolute, missing: true },
+    });
+  }
   let db: Database.Database;
   try {
     mkdirSync(modelsDir, { recursive: true });
-    db = new Database(join(absolute, "jobdistill.db"));
+    db = new Database(databaseFile, { fileMustExist: options.create === false });
   } catch (cause) {
     throw new JobdistillError(`cannot open the workspace at ${absolute}: ${(cause as Error).message}`, {
       code: "workspace",

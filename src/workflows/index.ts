@@ -15,6 +15,8 @@ export {
   type WorkspaceEvaluation,
   type WorkspaceEvaluationOptions,
 } from "./evaluate.ts";
+// judge (issue 11 §5)
+export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
 export {
   type TrainOptions,
   type TrainResult,

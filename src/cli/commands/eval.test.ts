@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCaptured } from "../../../test/capture-io.ts";
+import { openWorkspace } from "../../store/index.ts";
 
 // The full train → eval flow, with figures, is in train.test.ts; these are the failure paths.
 describe("eval without trained students", () => {
@@ -11,6 +12,7 @@ describe("eval without trained students", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "jobdistill-eval-"));
+    openWorkspace(dir).close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { evaluate, evaluationSplits } from "../../workflows/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 const evalTasks = ["requirements", "skills"] as const;
@@ -57,7 +57,7 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(evalOptionsSchema, raw);
-      await withWorkspace(command, async (workspace) => {
+      await withReadOnlyWorkspace(command, async (workspace) => {
         const result = await evaluate(workspace, {
           task: options.task,
           split: options.split,

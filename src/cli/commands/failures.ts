@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 const failuresOptionsSchema = z.strictObject({
@@ -32,7 +32,7 @@ export function registerFailuresCommand(program: Command, io: CliIo): void {
     )
     .action(async (raw: unknown, command: Command) => {
       const options = parseCommandOptions(failuresOptionsSchema, raw);
-      await withWorkspace(command, (workspace) => {
+      await withReadOnlyWorkspace(command, (workspace) => {
         const failures = workspace.calls.failures({
           ...(options.run === undefined ? {} : { runId: options.run }),
           ...(options.task === undefined ? {} : { task: options.task }),

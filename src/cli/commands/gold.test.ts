@@ -45,6 +45,19 @@ describe("jobdistill gold / export", () => {
         io,
       ),
     ).toBe(0);
+    expect(output.err.join("\n")).toContain(
+      "note: `jobdistill gold export` is an alias of `jobdistill export label-studio`",
+    );
+    const help = { out: [] as string[], err: [] as string[] };
+    const helpIo: CliIo = {
+      out: (text) => help.out.push(text),
+      err: (text) => help.err.push(text),
+      interactive: false,
+    };
+    expect(await runCli(["gold", "export", "--help"], helpIo)).toBe(0);
+    expect(help.out.join("")).toContain("Alias of `jobdistill export label-studio`.");
+    expect(await runCli(["gold", "--help"], helpIo)).toBe(0);
+    expect(help.out.join("")).toMatch(/export \[options\] <out>\s+alias of jobdistill export label-studio/);
   });
 
   it("imports SkillSpan CoNLL and refuses unknown formats and missing files", async () => {

@@ -9,7 +9,8 @@ import {
   importSkillSpanGold,
 } from "../../dataset/index.ts";
 import type { Workspace } from "../../store/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { markAsAlias } from "../alias.ts";
+import { type CliIo, withReadOnlyWorkspace, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 const goldFormats = ["skillspan", "label-studio", "demo", "requirements-corpus"] as const;
@@ -90,7 +91,7 @@ function importGold(
 function exportAction(io: CliIo) {
   return async (out: string, raw: unknown, command: Command): Promise<void> => {
     const options = parseCommandOptions(exportOptionsSchema, raw);
-    await withWorkspace(command, (workspace) => {
+    await withReadOnlyWorkspace(command, (workspace) => {
       const summary = exportLabelStudio(workspace, {
         task: options.task,
         out,
@@ -114,7 +115,7 @@ const exportHelp = [
   "  $ jobdistill export label-studio --task requirements --source gold review.json",
 ].join("\n");
 
-/** `gold import`/`gold export`, and `export label-studio` (the same export under the name users look for). */
+/** `gold import`, and `export label-studio` (with `gold export` its alias). */
 export function registerGoldCommand(program: Command, io: CliIo): void {
   const gold = program
     .command("gold")
@@ -152,7 +153,8 @@ export function registerGoldCommand(program: Command, io: CliIo): void {
       const options = parseCommandOptions(importOptionsSchema, raw);
       await withWorkspace(command, (workspace) => importGold(workspace, files, options, io));
     });
-  // The same export under two names: `gold export` and `export label-studio`.
+  // One export, one name: `export label-studio` (it exports teacher labels as often as gold ones);
+  // `gold export` stays as an alias.
   const labelStudioExport = (command: Command): Command =>
     command
       .description("Export stored annotations for review in Label Studio (import format with predictions).")
@@ -164,10 +166,14 @@ export function registerGoldCommand(program: Command, io: CliIo): void {
       )
       .addHelpText("after", exportHelp)
       .action(exportAction(io));
-  labelStudioExport(gold.command("export").option("--format <format>", "export format", "label-studio"));
-
   const existing = program.commands.find((command) => command.name() === "export");
   const exportCommand =
     existing ?? program.command("export").description("Export stored data for other tools.");
   labelStudioExport(exportCommand.command("label-studio"));
+
+  markAsAlias(
+    labelStudioExport(gold.command("export").option("--format <format>", "export format", "label-studio")),
+    "export label-studio",
+    io,
+  );
 }

@@ -2,8 +2,9 @@ import { writeFileSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
-import { type JudgeableTask, judgeableTasks, runJudge } from "../../evaluate/judge/index.ts";
-import { createLanguageModel, providerNames, type TeacherEvent } from "../../teacher/index.ts";
+import { type JudgeableTask, judgeableTasks } from "../../evaluate/judge/index.ts";
+import { providerNames, type TeacherEvent } from "../../teacher/index.ts";
+import { formatJudgeSpend, judgeLabels } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
@@ -43,8 +44,10 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
       "Audit stored labels with a second LLM (LLM-as-judge). A stratified sample of the labeller's labels " +
         "(skill-type: phrase + label; requirements: quote + category) is judged correct/incorrect with the " +
         "judge's own label and a reason. Calls are cached and costed like labelling (run kind judge), so a " +
-        "rerun resumes. Reports accuracy per class and overall with Wilson 95% intervals, Cohen's kappa between " +
-        "labeller and judge, and, where gold exists, the judge's own agreement with gold.",
+        "rerun resumes. Reports accuracy per class with Wilson 95% intervals; overall, weighted by each class's " +
+        "share of the labels (the estimate for all of them) and pooled (unweighted, labelled as such); Cohen's " +
+        "kappa between labeller and judge, and, where gold exists, the judge's own agreement with gold. " +
+        "A run that judged nothing fails (exit 1) and says what it spent.",
     )
     .requiredOption("--task <task>", judgeableTasks.join(" | "))
     .requiredOption("--judge-model <model>", "the judge: a model name (openai) or a GGUF path (llama)")
@@ -76,14 +79,6 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(judgeOptionsSchema, raw);
-      const model = await createLanguageModel({
-        provider: options.provider,
-        model: options.judgeModel,
-        ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-        ...(options.threads === undefined ? {} : { threads: options.threads }),
-        ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
-      });
       let bar: SingleBar | undefined;
       const onEvent = (event: TeacherEvent): void => {
         if (event.type === "warning") io.err(`warning: ${event.message}`);
@@ -105,10 +100,17 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
       };
       try {
         await withWorkspace(command, async (workspace) => {
-          const result = await runJudge({
+          const result = await judgeLabels({
             workspace,
             judgedTask: options.task as JudgeableTask,
-            model,
+            judge: {
+              provider: options.provider,
+              model: options.judgeModel,
+              ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+              ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+              ...(options.threads === undefined ? {} : { threads: options.threads }),
+              ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+            },
             sample: options.sample,
             stratify: options.stratify === "none" ? "none" : "label",
             seed: options.seed,
@@ -122,12 +124,11 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
           io.out(options.json ? JSON.stringify(result.report, null, 2) : result.markdown.trimEnd());
           io.err(
             `judge run ${result.summary.runId}: ${result.report.judged} judged, ${result.summary.failed} failed calls; ` +
-              `cost $${result.summary.costUsd.toFixed(4)}; report stored with the run`,
+              `spent ${formatJudgeSpend(result.spend)}; report stored with the run`,
           );
         });
       } finally {
         bar?.stop();
-        await model.close?.();
       }
     });
 }

@@ -8,7 +8,7 @@ import {
   readEscoSkillsCsv,
   saveLexicon,
 } from "../../dataset/lexicon/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { type CliIo, withReadOnlyWorkspace, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 const nameOption = z.strictObject({ name: z.string().min(1) });
@@ -56,7 +56,7 @@ export function registerLexiconCommand(program: Command, io: CliIo): void {
     .command("list")
     .description("List the workspace's lexicons with their sizes")
     .action(async (_raw: Record<string, unknown>, command: Command) => {
-      await withWorkspace(command, (workspace) => {
+      await withReadOnlyWorkspace(command, (workspace) => {
         const names = listLexicons(workspace.dir);
         if (names.length === 0) io.out("no lexicons: jobdistill lexicon import FILE");
         for (const name of names) {
@@ -93,7 +93,7 @@ export function registerLexiconCommand(program: Command, io: CliIo): void {
     .option("--name <name>", "the lexicon", "esco")
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(nameOption, raw);
-      await withWorkspace(command, (workspace) => {
+      await withReadOnlyWorkspace(command, (workspace) => {
         io.out(createLexiconLookup(loadLexicon(workspace.dir, options.name).entries).phrases().join("\n"));
       });
     });

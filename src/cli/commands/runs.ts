@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
 import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../../teacher/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 const listOptionsSchema = z.strictObject({
@@ -74,7 +74,7 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
     )
     .action(async (raw: unknown, command: Command) => {
       const options = parseCommandOptions(listOptionsSchema, raw);
-      await withWorkspace(command, (workspace) => {
+      await withReadOnlyWorkspace(command, (workspace) => {
         const entries = listRunLedger(workspace, {
           ...(options.kind === undefined ? {} : { kind: options.kind }),
           ...(options.limit === undefined ? {} : { limit: options.limit }),
@@ -98,7 +98,7 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
       const runId = Number(id);
       if (!Number.isInteger(runId) || runId <= 0)
         throw new UsageError(`run id must be a positive whole number, not ${id}`);
-      await withWorkspace(command, (workspace) => {
+      await withReadOnlyWorkspace(command, (workspace) => {
         const detail = runLedgerDetail(workspace, runId);
         if (detail === undefined) throw new UsageError(`there is no run ${runId} (see: jobdistill runs)`);
         if (options.json) return io.out(JSON.stringify(detail, null, 2));

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startOpenAiTestServer } from "../../../test/openai-test-server.ts";
+import { openWorkspace } from "../../store/index.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 
@@ -18,6 +19,13 @@ function capturingIo(): CliIo & { output: string[]; errors: string[] } {
   };
 }
 
+/** A new workspace with nothing in it: `serve` opens only an existing one. */
+function emptyWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), "jobdistill-serve-"));
+  openWorkspace(dir).close();
+  return dir;
+}
+
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -31,7 +39,7 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promi
 describe("jobdistill serve", () => {
   it("serves the page and the API until Ctrl+C, then exits 0", async () => {
     const io = capturingIo();
-    const workspace = mkdtempSync(join(tmpdir(), "jobdistill-serve-"));
+    const workspace = emptyWorkspace();
     const exit = runCli(["--workspace", workspace, "serve", "--port", "0"], io);
     const url = await waitFor(() => io.output.join("\n").match(/at (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1]);
     expect(io.output[0]).toMatch(/^jobdistill: serving 0 models at http/);
@@ -61,7 +69,7 @@ describe("jobdistill serve", () => {
     const previousKey = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = "sk-serve-test";
     const io = capturingIo();
-    const workspace = mkdtempSync(join(tmpdir(), "jobdistill-serve-"));
+    const workspace = emptyWorkspace();
     const args = ["--workspace", workspace, "serve", "--port", "0", "--teacher-model", "m"];
     const exit = runCli([...args, "--teacher-base-url", llm.url], io);
     try {
@@ -91,7 +99,7 @@ describe("jobdistill serve", () => {
 
   it("warns when the host is not loopback", async () => {
     const io = capturingIo();
-    const workspace = mkdtempSync(join(tmpdir(), "jobdistill-serve-"));
+    const workspace = emptyWorkspace();
     const exit = runCli(["--workspace", workspace, "serve", "--host", "0.0.0.0", "--port", "0"], io);
     await waitFor(() => (io.output.length > 0 ? true : undefined));
     expect(io.errors.join("\n")).toMatch(/reachable from other machines/);
@@ -101,14 +109,14 @@ describe("jobdistill serve", () => {
 
   it("rejects a bad port as a usage error naming the option", async () => {
     const io = capturingIo();
-    const workspace = mkdtempSync(join(tmpdir(), "jobdistill-serve-"));
+    const workspace = emptyWorkspace();
     expect(await runCli(["--workspace", workspace, "serve", "--port", "eighty"], io)).toBe(2);
     expect(io.errors.join("\n")).toMatch(/--port must be a whole number/);
   });
 
   it("fails clearly when the port is taken", async () => {
     const first = capturingIo();
-    const workspace = mkdtempSync(join(tmpdir(), "jobdistill-serve-"));
+    const workspace = emptyWorkspace();
     const running = runCli(["--workspace", workspace, "serve", "--port", "0"], first);
     const port = await waitFor(() => first.output.join("\n").match(/:(\d+)\//)?.[1]);
     const second = capturingIo();

@@ -7,7 +7,7 @@ import { startServer } from "../../server/start-server.ts";
 import type { Workspace } from "../../store/index.ts";
 import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
 import { createLanguageModel, type LanguageModel, providerNames } from "../../teacher/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 
 const serveOptionsSchema = z.strictObject({
   host: z.string().min(1),
@@ -164,7 +164,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
                 : { contextSize: options.teacherContextSize }),
             });
       try {
-        await withWorkspace(command, (workspace) =>
+        await withReadOnlyWorkspace(command, (workspace) =>
           serveWorkspace(
             workspace,
             {

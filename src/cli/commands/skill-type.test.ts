@@ -37,6 +37,7 @@ describe("lexicon, skill-type and judge commands", () => {
     );
     server = await startOpenAiTestServer({
       defaultBehaviour: (request) => {
+        if (request.body.model === "broken-judge") return { kind: "text", content: "no verdicts here" };
         const message = lastUserMessage(request);
         const list = JSON.parse(message.slice(message.indexOf("["))) as Record<string, string>[];
         if (message.startsWith("Judge")) {
@@ -97,6 +98,11 @@ describe("lexicon, skill-type and judge commands", () => {
     writeFileSync(join(dir, "list.txt"), "show initiative\nKotlin\n");
     const predicted = await run("skill-type", "predict", "--input", join(dir, "list.txt"));
     expect(predicted.code).toBe(0);
+    expect(predicted.err).toContain(
+      "note: `jobdistill skill-type predict` is an alias of `jobdistill predict --task skill-type`",
+    );
+    const help = await run("skill-type", "predict", "--help");
+    expect(help.out).toContain("Alias of `jobdistill predict --task skill-type` (--input is --file there).");
     const lines = predicted.out.split("\n");
     expect(lines[0]).toBe("skill,label,confidence,source");
     expect(lines[1]).toBe("show initiative,Soft,1.0000,lexicon");
@@ -134,7 +140,23 @@ describe("lexicon, skill-type and judge commands", () => {
     expect(judged.err).toContain("report stored with the run");
     expect(judged.code).toBe(0);
     expect(judged.out).toContain("# Judge report: skill-type");
-    expect(judged.out).toContain("| Soft | 1 / 1 |");
+    expect(judged.out).toMatch(/\| Soft \| [\d.]+% \| 1 \/ 1 \|/);
+    expect(judged.out).toContain("all, pooled (unweighted)");
+    expect(judged.err).toMatch(/spent \d+ input \+ \d+ output tokens/);
+    const broken = await run(
+      "judge",
+      "--task",
+      "skill-type",
+      "--judge-model",
+      "broken-judge",
+      "--base-url",
+      server.url,
+      "--api-key",
+      "k",
+    );
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/judge run \d+ judged nothing: 0 of \d+ sampled labels got a verdict/);
+    expect(broken.err).toMatch(/It spent [1-9]\d* input \+ \d+ output tokens/);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toContain("Cohen's kappa");
     const workspace = openWorkspace(join(dir, "ws"));
     try {
@@ -155,7 +177,7 @@ describe("lexicon, skill-type and judge commands", () => {
         ["Excel", ["Hard"]],
         ["reliable", ["Hard"]],
       ]);
-      const run = workspace.runs.list({ kind: "judge" })[0];
+      const run = workspace.runs.list({ kind: "judge" }).find((judgeRun) => judgeRun.model === "judge");
       expect(run?.report).toMatchObject({ judge: { judgedTask: "skill-type", judged: 6 } });
     } finally {
       workspace.close();

@@ -15,7 +15,8 @@ import {
 } from "../../tasks/skill-type/index.ts";
 import { createSkillsTask } from "../../tasks/skills/index.ts";
 import { type TrainedSkillType, trainSkillTypeInWorkspace } from "../../workflows/index.ts";
-import { type CliIo, withWorkspace } from "../context.ts";
+import { markAsAlias } from "../alias.ts";
+import { type CliIo, withReadOnlyWorkspace, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
 async function readStdin(): Promise<string> {
@@ -92,7 +93,7 @@ export function addSkillTypePredictOptions(command: Command, io: CliIo): Command
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(predictOptionsSchema, raw);
       const phrases = await readSkillPhrases(options.input, options.column);
-      await withWorkspace(command, (workspace) => {
+      await withReadOnlyWorkspace(command, (workspace) => {
         const rows = predictSkillTypes(workspace, phrases, {
           ...(options.model === undefined ? {} : { model: options.model }),
           ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
@@ -122,7 +123,7 @@ export function renderSkillTypeTraining(trained: TrainedSkillType): string {
     `trained skill-type student "${trained.name}" in ${(trained.durationMs / 1000).toFixed(1)} s (run ${trained.runId}) ` +
     `on ${trained.examples} phrases (${Object.entries(trained.counts)
       .map(([label, count]) => `${label} ${count}`)
-      .join(", ")}); saved to ${trained.path}\n  next: jobdistill skill-type predict --input skills.txt`
+      .join(", ")}); saved to ${trained.path}\n  next: jobdistill predict --task skill-type --file skills.txt`
   );
 }
 
@@ -187,15 +188,20 @@ export function registerSkillTypeCommand(program: Command, io: CliIo): void {
       });
     });
 
-  addSkillTypePredictOptions(
-    group
-      .command("predict")
-      .description("Type skill phrases on CPU and write CSV: skill,label,confidence,source (lexicon|model)")
-      .addHelpText(
-        "after",
-        "\nExamples:\n  $ jobdistill skill-type predict --input skills.txt\n  $ jobdistill skill-type predict --input jobs.csv --column skill > typed.csv\n  $ echo 'team player' | jobdistill skill-type predict",
-      ),
+  markAsAlias(
+    addSkillTypePredictOptions(
+      group
+        .command("predict")
+        .description("Type skill phrases on CPU and write CSV: skill,label,confidence,source (lexicon|model)")
+        .addHelpText(
+          "after",
+          "\nExamples:\n  $ jobdistill predict --task skill-type --file skills.txt\n  $ jobdistill predict --task skill-type --file jobs.csv --column skill > typed.csv\n  $ echo 'team player' | jobdistill predict --task skill-type",
+        ),
+      io,
+    ),
+    "predict --task skill-type",
     io,
+    "--input is --file there",
   );
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bioToChunks } from "../../align/index.ts";
+import { bioToChunks, segmentText, tokenize } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { createRandom } from "../../core/random.ts";
 import type { Span } from "../../core/types.ts";
@@ -321,5 +321,77 @@ describe("buildDataset invariants (demo gold, several seeds and ratios)", () => 
     expect(() => buildDataset(workspace, { task: "skills", out })).toThrow(
       /no annotations for task "skills"/,
     );
+  });
+});
+
+describe("CoNLL files", () => {
+  it("hold every segment of the split or list it with a reason, and one conlleval file per layer", () => {
+    const own = openWorkspace(join(dir, "conll-ws"));
+    try {
+      const texts = {
+        train: "We need Python.\nApply now at our site.",
+        test: "You know SQL.\nApply now at our site.\nGreat team spirit.",
+      };
+      for (const [split, text] of Object.entries(texts)) {
+        own.documents.insert({ id: split, text, meta: { split } });
+        const quote = split === "train" ? "Python" : "SQL";
+        const start = text.indexOf(quote);
+        own.annotations.insert({
+          documentId: split,
+          task: "requirements",
+          taskVersion: "gold",
+          source: { kind: "gold", name: "hand" },
+          payload: { spans: [{ start, end: start + quote.length, label: "hard_skills", text: quote }] },
+        });
+      }
+      const out = join(dir, "conll-out");
+      const report = buildDataset(own, { task: "requirements", splitBy: "given", out, now: fixedNow });
+      const sentences = readFileSync(join(out, "conll", "test.conll"), "utf8")
+        .split(/\n\n+/)
+        .map((block) => block.split("\n").filter((line) => line !== "" && !line.startsWith("-DOCSTART-")))
+        .filter((rows) => rows.length > 0)
+        .map((rows) => rows.map((row) => row.split("\t")[0]).join(" "));
+      const dropped = readFileSync(join(out, "dropped-segments.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { segment_id: string; split: string; reason: string });
+      const accounted = segmentText(texts.test).map((segment, index) => {
+        const written = sentences.includes(
+          tokenize(segment.text)
+            .map((token) => token.text)
+            .join(" "),
+        );
+        const listed = dropped.find((entry) => entry.segment_id === `test#${index}`);
+        return [segment.text, written ? "written" : listed?.reason];
+      });
+      expect(accounted).toEqual([
+        ["You know SQL.", "written"],
+        ["Apply now at our site.", "text-in-train"],
+        ["Great team spirit.", "written"],
+      ]);
+      expect(report.dropped.crossSplitSegments).toBe(dropped.length);
+      expect(report.files).toContain("dropped-segments.jsonl");
+
+      // conlleval reads the last two columns as gold and prediction: one layer per file.
+      const layerFile = readFileSync(join(out, "conll", "test.hard_skills.conll"), "utf8");
+      expect(layerFile.split("\n").slice(0, 6)).toEqual([
+        "-DOCSTART-\tO",
+        "",
+        "You\tO",
+        "know\tO",
+        "SQL\tB-hard_skills",
+        ".\tO",
+      ]);
+      for (const layer of report.options.layers) expect(report.files).toContain(`conll/test.${layer}.conll`);
+      const widths = new Set(
+        layerFile
+          .split("\n")
+          .filter((line) => line !== "")
+          .map((line) => line.split("\t").length),
+      );
+      expect([...widths]).toEqual([2]);
+    } finally {
+      own.close();
+    }
   });
 });

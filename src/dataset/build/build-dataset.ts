@@ -98,6 +98,23 @@ const emptyCounts = (): CategoryCounts => ({
  * overlaps them) and spans of other categories that overlap no span of that category, never a
  * text that is a positive of that category.
  */
+/**
+ * A segment left out of its split's segments and pairs, and of its CoNLL file unless `in_conll`
+ * (a document with its own tokens, a SkillSpan sentence, is written whole): `reason`
+ * "text-in-train" says an earlier split already has the same text.
+ */
+interface DroppedSegment {
+  doc_id: string;
+  split: DatasetSplit;
+  segment_id: string;
+  start: number;
+  end: number;
+  reason: string;
+  in_conll: boolean;
+}
+
+const conllText = (lines: readonly string[]): string => (lines.length > 0 ? `${lines.join("\n")}\n` : "");
+
 export function buildDataset(workspace: Workspace, options: BuildDatasetOptions): DatasetReport {
   const seed = options.seed ?? DEFAULT_DATASET_SEED;
   const fractions = validateSplitFractions(options.split ?? DEFAULT_SPLIT);
@@ -175,6 +192,8 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
   const random = createRandom(seed + 1);
   const segments: SegmentExample[] = [];
   const pairs: PairExample[] = [];
+  /** Segments of a split's documents left out of its files (CoNLL included), each with its reason. */
+  const droppedSegments: DroppedSegment[] = [];
 
   for (const split of datasetSplits) {
     const inSplit = documents
@@ -188,9 +207,20 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
       report.documents[split]++;
       spansByDocument.set(document.id, spans);
       const kept: { start: number; end: number }[] = [];
+      // A document with its own tokens (a SkillSpan sentence) is written as the one sentence it is.
+      const ownTokens = givenTokens(document, text);
       segmentText(text).forEach((segment, index) => {
         if (!claim(segment.text, split)) {
           report.dropped.crossSplitSegments++;
+          droppedSegments.push({
+            doc_id: document.id,
+            split,
+            segment_id: `${document.id}#${index}`,
+            start: segment.start,
+            end: segment.end,
+            reason: `text-in-${firstSplitOfText.get(textKey(segment.text)) ?? "earlier"}`,
+            in_conll: ownTokens !== undefined,
+          });
           return;
         }
         const segmentLabelIds = segmentLabels(segment, spans, labelIds);
@@ -234,8 +264,6 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
           end: span.end,
         });
       }
-      // A document with its own tokens (a SkillSpan sentence) is written as the one sentence it is.
-      const ownTokens = givenTokens(document, text);
       const block = ownTokens
         ? conllBlock(ownTokens, spans, [{ start: 0, end: text.length }], layers)
         : conllBlock(documentTokens(document, text), spans, kept, layers);
@@ -264,11 +292,17 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
       countsOf(label, split).pairsNegative += drawn.negatives.length;
       report.pairs[split].negative += drawn.negatives.length;
     }
-    writeFileSync(
-      join(dir, "conll", `${split}.conll`),
-      conllLines.length > 0 ? `${conllLines.join("\n")}\n` : "",
-    );
+    writeFileSync(join(dir, "conll", `${split}.conll`), conllText(conllLines));
     report.files.push(`conll/${split}.conll`);
+    // conlleval scores one layer: the last two columns of a line are read as gold and predicted tag.
+    layers.forEach((layer, layerIndex) => {
+      const layerLines = conllLines.map((line) => {
+        const columns = line.split("\t");
+        return line === "" ? "" : `${columns[0] ?? ""}\t${columns[layerIndex + 1] ?? "O"}`;
+      });
+      writeFileSync(join(dir, "conll", `${split}.${layer}.conll`), conllText(layerLines));
+      report.files.push(`conll/${split}.${layer}.conll`);
+    });
   }
 
   for (const [name, columns, rows] of [
@@ -280,7 +314,11 @@ export function buildDataset(workspace: Workspace, options: BuildDatasetOptions)
     writeParquet(join(dir, `${name}.parquet`), columns, rows);
     report.files.push(`${name}.jsonl`, `${name}.csv`, `${name}.parquet`);
   }
-  report.files.push("report.json", "report.md");
+  writeFileSync(
+    join(dir, "dropped-segments.jsonl"),
+    droppedSegments.map((segment) => `${JSON.stringify(segment)}\n`).join(""),
+  );
+  report.files.push("dropped-segments.jsonl", "report.json", "report.md");
   writeFileSync(join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, "report.md"), reportMarkdown(report));
   return report;

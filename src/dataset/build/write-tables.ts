@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
+import { stringify } from "csv-stringify/sync";
 import type { SchemaElement } from "hyparquet";
 import { parquetWriteFile } from "hyparquet-writer";
 
@@ -24,19 +25,17 @@ export function writeJsonl(path: string, columns: readonly TableColumn[], rows: 
   }
 }
 
-function csvField(value: unknown, kind: ColumnKind): string {
-  const text = kind === "string-list" ? (value as string[]).join("|") : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+const csvCell = (value: unknown, kind: ColumnKind): string =>
+  kind === "string-list" ? (value as string[]).join("|") : String(value);
 
-/** RFC 4180 CSV with a header; list columns are joined with "|". */
+/** RFC 4180 CSV with a header (quoted by csv-stringify); list columns are joined with "|". */
 export function writeCsv(path: string, columns: readonly TableColumn[], rows: readonly object[]): void {
   const fd = openSync(path, "w");
   try {
-    writeSync(fd, `${columns.map((column) => column.name).join(",")}\n`);
+    writeSync(fd, stringify([columns.map((column) => column.name)]));
     for (const row of rows) {
       const values = row as Record<string, unknown>;
-      writeSync(fd, `${columns.map((column) => csvField(values[column.name], column.kind)).join(",")}\n`);
+      writeSync(fd, stringify([columns.map((column) => csvCell(values[column.name], column.kind))]));
     }
   } finally {
     closeSync(fd);

@@ -107,7 +107,7 @@ describe("runJudge over a fake labeller and judge", () => {
 
     const all = await runJudge({ workspace, judgedTask: "skill-type", model: judge, sample: 100 });
     expect(all.report.judged).toBe(8);
-    expect(all.report.accuracy.overall.correct).toBe(5);
+    expect(all.report.accuracy.pooled.correct).toBe(5);
     expect(all.report.gold?.items).toBe(1);
     expect(all.report.gold?.labellerAccuracyOnGold.estimate).toBe(0);
     expect(all.report.gold?.judgeAgreesWithGold.estimate).toBe(1);

@@ -126,7 +126,16 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeRunResult
     if (goldLabel !== undefined) row.gold = goldLabel;
     judged.push(row);
   }
-  const report = buildJudgeReport(judged, { judgedTask, labeller, judge, stratify, sampled: sampled.length });
+  const population: Record<string, number> = {};
+  for (const item of candidates) population[item.label] = (population[item.label] ?? 0) + 1;
+  const report = buildJudgeReport(judged, {
+    judgedTask,
+    labeller,
+    judge,
+    stratify,
+    sampled: sampled.length,
+    population,
+  });
   const markdown = renderJudgeReportMarkdown(report);
   if (summary.runId > 0) {
     workspace.runs.finish(summary.runId, summary.interrupted ? "interrupted" : "done", {

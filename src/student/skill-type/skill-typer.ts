@@ -1,4 +1,5 @@
 import { isAbsolute, join } from "node:path";
+import { stringify } from "csv-stringify/sync";
 import {
   createLexiconLookup,
   type LexiconLookup,
@@ -43,12 +44,10 @@ export function createSkillTyper(
 
 /** Rows as CSV (`skill,label,confidence,source`), quoted where needed. */
 export function skillTypeRowsToCsv(rows: readonly SkillTypeRow[]): string {
-  const quote = (value: string): string =>
-    /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-  const lines = ["skill,label,confidence,source"];
-  for (const row of rows)
-    lines.push([quote(row.skill), row.label, row.confidence.toFixed(4), row.source].join(","));
-  return `${lines.join("\n")}\n`;
+  return stringify([
+    ["skill", "label", "confidence", "source"],
+    ...rows.map((row) => [row.skill, row.label, row.confidence.toFixed(4), row.source]),
+  ]);
 }
 
 /**
