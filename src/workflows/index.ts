@@ -5,4 +5,6 @@
  * A capability reachable from one adapter is reachable from all, because each one calls the same
  * function here.
  */
-export {};
+// predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
+export * from "./predict.ts";
+export * from "./predictor-pool.ts";

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { InputError } from "../../core/errors.ts";
 import { excerpt, type ReadRow } from "./source-rows.ts";
@@ -11,11 +12,12 @@ interface CsvRecord {
 /**
  * Streams a CSV file row by row (csv-parse over a read stream, never the whole file in memory).
  * The first row is the header. A row with another number of fields than the header is reported
- * as bad with its line number instead of ending the import.
+ * as bad with its line number instead of ending the import. `input` (e.g. stdin) is read instead of
+ * the file when given; `path` names it in the rows.
  */
-export async function* readCsvRows(path: string): AsyncGenerator<ReadRow> {
+export async function* readCsvRows(path: string, input?: Readable): AsyncGenerator<ReadRow> {
   // Large reads: the parser is byte-by-byte anyway, fewer chunks cut the per-chunk overhead.
-  const parser = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(
+  const parser = (input ?? createReadStream(path, { highWaterMark: 1 << 20 })).pipe(
     parse({ bom: true, relax_column_count: true, info: true }),
   );
   let header: string[] | undefined;
