@@ -40,3 +40,11 @@ export {
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
 export { runTeacher as label } from "./teacher/index.ts";
+export {
+  type PredictBatchOptions,
+  type PredictBatchSummary,
+  type PredictSource,
+  predictBatch,
+  predictStream,
+  readPredictInputs,
+} from "./workflows/index.ts";
