@@ -1,6 +1,6 @@
 /**
  * `jobdistill predict --task requirements` over one JSON-lines file of 10,000 and 100,000 adverts
- * (1,000 and 4,000 with --quick), each run its own CLI process: records per CPU second on one
+ * (250 and 1,000 with --quick), each run its own CLI process: records per CPU second on one
  * thread, the process's peak RSS at each size (flat in N when prediction streams), and `--threads 2`
  * against one thread on the larger file, in the same run. The adverts are made deterministically from
  * the demo corpus and the requirements corpus: each is one corpus text with its paragraphs in a
@@ -119,7 +119,7 @@ async function runPredict(
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 export async function runPredictBatchBench(options: { quick?: boolean; writeResults?: boolean } = {}) {
-  const sizes = options.quick ? [1_000, 4_000] : [10_000, 100_000];
+  const sizes = options.quick ? [250, 1_000] : [10_000, 100_000];
   const record = recordBench("predict-batch", {
     measure:
       "CPU seconds and peak RSS of each `jobdistill predict` process (process.resourceUsage at its exit, every " +
