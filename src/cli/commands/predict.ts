@@ -112,9 +112,9 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
         "  requirements  highlights of the ten categories (category, offsets, score)",
         "  skills        skill and knowledge mentions (SkillSpan's layers)",
         "  skill-type    Hard/Soft/Unknown for skill phrases, one per record",
-        "Records stream through: each is written as soon as it is predicted, in input order, so",
-        "memory stays flat however many there are. Offsets point into the visible text (HTML",
-        "reduced), which json includes.",
+        "Records stream: each is written once predicted, in input order;",
+        "memory stays flat however many there are.",
+        "Offsets point into the visible text (HTML reduced), which json includes.",
       ].join("\n"),
     )
     .argument("[text...]", "the text to read (skill-type: one skill per argument); else --file, else stdin")
