@@ -18,6 +18,7 @@ export type StoredResultsName =
   | "skill-type"
   | "teacher"
   | "server-threads"
+  | "predict-batch"
   | "requirements-students"
   | "requirements-corpus"
   | "import"

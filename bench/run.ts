@@ -44,6 +44,10 @@ const benches = [
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
   { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
   {
+    name: "predict-batch",
+    what: "predict --task requirements over 10,000 and 100,000 adverts: adverts per CPU second, peak RSS, --threads 2",
+  },
+  {
     name: "server-threads",
     what: "highlight with the demo's students: prediction worker threads vs the server's own thread",
   },

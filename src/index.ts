@@ -32,6 +32,12 @@ export { createLanguageModel, type ProviderOptions } from "./teacher/create-lang
 export { runTeacher as label } from "./teacher/index.ts";
 export {
   evaluate,
+  type PredictBatchOptions,
+  type PredictBatchSummary,
+  type PredictSource,
+  predictBatch,
+  predictStream,
+  readPredictInputs,
   type TrainOptions,
   type TrainResult,
   train,

@@ -1,3 +1,4 @@
+import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
 import { JobdistillError } from "../core/errors.ts";
 import { DEFAULT_WORKSPACE_DIR, openWorkspace, type Workspace } from "../store/index.ts";
@@ -8,6 +9,10 @@ export interface CliIo {
   err: (text: string) => void;
   /** True when stderr is a terminal: progress bars are drawn only then. */
   interactive: boolean;
+  /** Standard input, for commands that stream it. @default process.stdin */
+  inputStream?: Readable;
+  /** Standard output as a stream, for commands that write as they go. @default process.stdout */
+  outputStream?: Writable;
 }
 
 export const processIo: CliIo = {

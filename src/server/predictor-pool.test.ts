@@ -7,9 +7,10 @@ import { importDemoGold } from "../dataset/gold/index.ts";
 import { openWorkspace } from "../store/index.ts";
 import { loadPredictors, modelPath } from "../student/load-predictors.ts";
 import { trainSpanStudents } from "../workflows/index.ts";
+import { createPredictorPool } from "../workflows/predictor-pool.ts";
 import { createApp } from "./app.ts";
 import { advertOfWords } from "./fixtures.ts";
-import { createPredictorPool, loadServerStudents } from "./predictor-pool.ts";
+import { loadServerStudents } from "./predictor-pool.ts";
 
 describe("prediction worker pool", () => {
   let dir: string;

@@ -17,6 +17,9 @@ export {
 } from "./evaluate.ts";
 // judge (issue 11 §5)
 export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
+// predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
+export * from "./predict.ts";
+export * from "./predictor-pool.ts";
 export {
   type TrainOptions,
   type TrainResult,

@@ -7,4 +7,8 @@ export {
   importFileKind,
   type RefusedRow,
 } from "./import-documents.ts";
+export { readCsvHeader, readCsvRows } from "./read-csv-rows.ts";
+export { isDocumentFileName, listDocumentFiles, readFolderRows } from "./read-folder-rows.ts";
+export { readJsonlRows } from "./read-jsonl-rows.ts";
 export { defaultIdColumns, defaultTextColumns, rowToDocument } from "./row-to-document.ts";
+export type { BadSourceRow, ReadRow, SourceRow } from "./source-rows.ts";

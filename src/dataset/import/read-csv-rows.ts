@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { InputError } from "../../core/errors.ts";
 import { excerpt, type ReadRow } from "./source-rows.ts";
 
@@ -126,10 +127,14 @@ export class CsvRecordReader {
   }
 }
 
-/** Every record of a CSV file, streamed in large chunks (never the whole file in memory). */
-async function* readCsvRecords(path: string): AsyncGenerator<CsvRecord> {
+/**
+ * Every record of a CSV file (or of `input`, e.g. stdin, named `path`), streamed in large chunks:
+ * never the whole file in memory.
+ */
+async function* readCsvRecords(path: string, input?: Readable): AsyncGenerator<CsvRecord> {
   const reader = new CsvRecordReader(path);
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
+  const stream = input ?? createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
+  if (input) input.setEncoding("utf8");
   for await (const chunk of stream as AsyncIterable<string>) yield* reader.push(chunk, false);
   yield* reader.push("", true);
 }
@@ -138,10 +143,11 @@ async function* readCsvRecords(path: string): AsyncGenerator<CsvRecord> {
  * Streams a CSV file row by row. The first row is the header. A row with another number of fields
  * than the header is reported as bad with its line number instead of ending the import; a broken
  * quote, which can make the rest of the file unreadable, ends it with the line it happened on.
+ * `input` (e.g. stdin) is read instead of the file when given; `path` names it in the rows.
  */
-export async function* readCsvRows(path: string): AsyncGenerator<ReadRow> {
+export async function* readCsvRows(path: string, input?: Readable): AsyncGenerator<ReadRow> {
   let header: string[] | undefined;
-  for await (const { fields, line } of readCsvRecords(path)) {
+  for await (const { fields, line } of readCsvRecords(path, input)) {
     // Empty lines are skipped here, so every row's first line is known exactly.
     if (fields.length === 1 && fields[0] === "") continue;
     if (!header) {

@@ -11,7 +11,8 @@ export function isDocumentFileName(name: string): boolean {
   return textExtensions.has(extension) || htmlExtensions.has(extension);
 }
 
-function listFiles(root: string): string[] {
+/** The .txt/.md/.html files under a folder, recursively, in name order (hidden ones left out). */
+export function listDocumentFiles(root: string): string[] {
   const files: string[] = [];
   const walk = (dir: string): void => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -34,7 +35,7 @@ function listFiles(root: string): string[] {
 export async function* readFolderRows(folderOrFile: string): AsyncGenerator<ReadRow> {
   const single = !statSync(folderOrFile).isDirectory();
   const root = single ? dirname(folderOrFile) : folderOrFile;
-  for (const path of single ? [folderOrFile] : listFiles(root)) {
+  for (const path of single ? [folderOrFile] : listDocumentFiles(root)) {
     const id = relative(root, path).split(sep).join("/");
     const html = htmlExtensions.has(extname(path).toLowerCase());
     yield {

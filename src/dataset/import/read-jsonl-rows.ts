@@ -1,10 +1,17 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { excerpt, type ReadRow } from "./source-rows.ts";
 
-/** Streams a JSON-lines file; a line that is not a JSON object is reported as bad, with its number. */
-export async function* readJsonlRows(path: string): AsyncGenerator<ReadRow> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+/**
+ * Streams a JSON-lines file (or `input`, named `path` in the rows, e.g. stdin); a line that is not a
+ * JSON object is reported as bad, with its number.
+ */
+export async function* readJsonlRows(path: string, input?: Readable): AsyncGenerator<ReadRow> {
+  const lines = createInterface({
+    input: input ?? createReadStream(path, { encoding: "utf8" }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let line = 0;
   for await (const text of lines) {
     line++;
