@@ -55,7 +55,8 @@ export async function runDemo(workspace: Workspace, options: DemoOptions): Promi
     const items = documents.flatMap((document) => chunkSourceDocument(document));
     log(`2/5 teach: labelling ${items.length} chunks with ${model.provider}/${model.modelId}`);
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: requirementsTask,
       items,
       model,

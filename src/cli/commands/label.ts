@@ -264,7 +264,8 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         let summary: TeacherRunSummary;
         try {
           summary = await runTeacher({
-            workspace,
+            cache: workspace.calls,
+            recorder: workspace.runs,
             task: setup.task,
             items,
             model,
