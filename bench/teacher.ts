@@ -247,7 +247,14 @@ async function overheadBench(calls: number) {
     const documents = makeDocuments(calls, "over");
     workspace.documents.insertMany([...warmup, ...documents]);
     const model = new OpenAiLanguageModel({ model: "bench-model", apiKey: "sk-bench", baseUrl: server.url });
-    await runTeacher({ cache: workspace.calls, recorder: workspace.runs, task, items: warmup, model, limits: { concurrency: 1 } });
+    await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task,
+      items: warmup,
+      model,
+      limits: { concurrency: 1 },
+    });
     const before = server.requests.length;
 
     const finishedAt: number[] = [];
