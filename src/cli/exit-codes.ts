@@ -20,6 +20,7 @@ export function exitCodeOf(code: ErrorCode): number {
     case "llama":
     case "no-object":
     case "truncated":
+    case "content-filter":
     case "teacher":
     case "label-failed":
     case "workspace":

@@ -19,6 +19,7 @@ export const errorCodes = [
   // The teacher: answers that cannot be used
   "no-object",
   "truncated",
+  "content-filter",
   // Runs
   "interrupted",
   "teacher",

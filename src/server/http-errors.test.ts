@@ -15,6 +15,7 @@ const documented: Record<ErrorCode, number> = {
   llama: 500,
   "no-object": 502,
   truncated: 502,
+  "content-filter": 502,
   interrupted: 503,
   teacher: 502,
   "label-failed": 502,

@@ -36,6 +36,7 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
       return isRetryable ? 503 : 502;
     case "no-object":
     case "truncated":
+    case "content-filter":
     case "teacher":
     case "label-failed":
       return 502;

@@ -86,7 +86,7 @@ export interface OutputEvidence {
 }
 
 /** The codes of an answer no object could be made of. */
-export type NoObjectErrorCode = Extract<ErrorCode, "no-object" | "truncated">;
+export type NoObjectErrorCode = Extract<ErrorCode, "no-object" | "truncated" | "content-filter">;
 
 /** The model answered, but no valid object could be made of it. Carries the evidence. */
 export class NoObjectGeneratedError extends JobdistillError {
@@ -117,6 +117,21 @@ export class TruncatedOutputError extends NoObjectGeneratedError {
       "truncated",
     );
     this.name = "TruncatedOutputError";
+  }
+}
+
+/**
+ * The provider withheld the answer (finish reason `content_filter`): its own error, never re-asked
+ * or retried, since asking the same again gets the same refusal.
+ */
+export class ContentFilteredError extends NoObjectGeneratedError {
+  constructor(evidence: Omit<OutputEvidence, "finishReason" | "issues">) {
+    super(
+      "the provider's content filter withheld the answer (finish reason: content_filter)",
+      { ...evidence, finishReason: "content-filter", issues: ["answer withheld by the content filter"] },
+      "content-filter",
+    );
+    this.name = "ContentFilteredError";
   }
 }
 
