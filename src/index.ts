@@ -37,6 +37,14 @@ export {
   type WorkspaceTrainingOptions,
   type WorkspaceTrainingResult,
 } from "./student/requirements/index.ts";
+export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
-export { runTeacher as label } from "./teacher/index.ts";
+export {
+  chooseTeacher,
+  type LabellingResult,
+  labelWorkspace as label,
+  listRunLedger,
+  runLedgerDetail,
+  type TeacherChoice,
+} from "./workflows/index.ts";

@@ -5,4 +5,27 @@
  * A capability reachable from one adapter is reachable from all, because each one calls the same
  * function here.
  */
-export {};
+// Labelling: the teacher, the run, and the run ledger
+export {
+  type LabellingPlan,
+  type LabellingPlanOptions,
+  type LabellingResult,
+  labelWorkspace,
+  planLabelling,
+  type RunLabellingOptions,
+  runLabelling,
+} from "./label.ts";
+export {
+  listRunLedger,
+  type RunLedgerDetail,
+  type RunLedgerEntry,
+  type RunLedgerSource,
+  runLedgerDetail,
+} from "./runs.ts";
+export {
+  chooseTeacher,
+  createTeacher,
+  DEFAULT_DEMO_OPENAI_MODEL,
+  type TeacherChoice,
+  type TeacherProvider,
+} from "./teacher.ts";

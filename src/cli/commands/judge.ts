@@ -3,7 +3,8 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type JudgeableTask, judgeableTasks, runJudge } from "../../evaluate/judge/index.ts";
-import { createLanguageModel, providerNames, type TeacherEvent } from "../../teacher/index.ts";
+import { providerNames, type TeacherEvent } from "../../teacher/index.ts";
+import { createTeacher } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
@@ -76,13 +77,13 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(judgeOptionsSchema, raw);
-      const model = await createLanguageModel({
+      const model = await createTeacher({
         provider: options.provider,
         model: options.judgeModel,
-        ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-        ...(options.threads === undefined ? {} : { threads: options.threads }),
-        ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+        apiKey: options.apiKey,
+        baseUrl: options.baseUrl,
+        threads: options.threads,
+        contextSize: options.contextSize,
       });
       let bar: SingleBar | undefined;
       const onEvent = (event: TeacherEvent): void => {
