@@ -184,7 +184,8 @@ async function pacingBench(
     const stop = new AbortController();
     const timer = setTimeout(() => stop.abort(), options.seconds * 1000);
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task,
       items: documents,
       model: new OpenAiLanguageModel({ model: "bench-model", apiKey: "sk-bench", baseUrl: server.url }),
@@ -246,14 +247,22 @@ async function overheadBench(calls: number) {
     const documents = makeDocuments(calls, "over");
     workspace.documents.insertMany([...warmup, ...documents]);
     const model = new OpenAiLanguageModel({ model: "bench-model", apiKey: "sk-bench", baseUrl: server.url });
-    await runTeacher({ workspace, task, items: warmup, model, limits: { concurrency: 1 } });
+    await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task,
+      items: warmup,
+      model,
+      limits: { concurrency: 1 },
+    });
     const before = server.requests.length;
 
     const finishedAt: number[] = [];
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task,
       items: documents,
       model,

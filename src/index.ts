@@ -27,17 +27,23 @@ export type {
   SkillMention,
   SkillTypeRow,
 } from "./student/predictors.ts";
+export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
-export { runTeacher as label } from "./teacher/index.ts";
 export {
+  chooseTeacher,
   evaluate,
+  type LabellingResult,
+  labelWorkspace as label,
+  listRunLedger,
   type PredictBatchOptions,
   type PredictBatchSummary,
   type PredictSource,
   predictBatch,
   predictStream,
   readPredictInputs,
+  runLedgerDetail,
+  type TeacherChoice,
   type TrainOptions,
   type TrainResult,
   train,

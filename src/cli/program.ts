@@ -2,6 +2,7 @@ import { Command, CommanderError, type HelpContext } from "commander";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { registerCommands } from "./commands/index.ts";
 import { type CliIo, processIo } from "./context.ts";
+import { exitCodeOf, exitCodes } from "./exit-codes.ts";
 
 function firstSentence(text: string): string {
   const line = text.split("\n")[0] ?? "";
@@ -67,7 +68,7 @@ export function createProgram(io: CliIo = processIo): Command {
   return program;
 }
 
-/** Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted. */
+/** Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (src/cli/exit-codes.ts maps each error code). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = createProgram(io);
   // Commander errors anywhere in the tree come back here as exceptions instead of process.exit.
@@ -82,14 +83,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
     if (error instanceof JobdistillError) {
       io.err(`jobdistill: ${error.message}`);
-      return error.code === "usage" ? 2 : error.code === "interrupted" ? 130 : 1;
+      return exitCodeOf(error.code);
     }
     io.err(`jobdistill: unexpected error: ${errorMessage(error)}`);
     if (process.env.JOBDISTILL_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
-    return 1;
+    return exitCodes.failure;
   }
 }

@@ -1,9 +1,66 @@
 /**
+ * Every error code the project raises: a closed union, so the edges (CLI exit codes in
+ * src/cli/exit-codes.ts, HTTP statuses in src/server/http-errors.ts) map each one with an
+ * exhaustive `switch` and a new code fails to compile until it is mapped there. Add a code by
+ * adding one line here (keep related codes together).
+ */
+export const errorCodes = [
+  // The user's intent or data
+  "usage",
+  "input",
+  "not_found",
+  // The teacher: provider calls
+  "api-call",
+  "rate-limited",
+  "timeout",
+  "network",
+  "model-load",
+  "llama",
+  // The teacher: answers that cannot be used
+  "no-object",
+  "truncated",
+  "content-filter",
+  // Runs
+  "interrupted",
+  "teacher",
+  "label-failed",
+  "judge-failed",
+  // The workspace and serving
+  "workspace",
+  "serve",
+  "unavailable",
+  "internal",
+  // The HTTP API's own request errors
+  "body_too_large",
+  "text_too_long",
+  "too_many_skills",
+  "unsupported_media_type",
+  "invalid_json",
+  "invalid_body",
+  "invalid_id",
+  "no_workspace",
+  "teacher_unavailable",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+const knownCodes: ReadonlySet<string> = new Set(errorCodes);
+
+/** For codes that crossed a boundary as text (a worker thread's answer). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && knownCodes.has(value);
+}
+
+/** For the `default` of an exhaustive `switch`: a missing case fails to compile. */
+export function assertNever(value: never, what: string): never {
+  throw new Error(`unmapped ${what}: ${String(value)}`);
+}
+
+/**
  * One error base for the whole project. Every failure carries a stable `code`, says whether
  * trying again could help (`isRetryable`), and keeps its `cause`.
  */
 export interface JobdistillErrorOptions {
-  code: string;
+  code: ErrorCode;
   isRetryable?: boolean;
   cause?: unknown;
   /** Evidence a user may want to inspect (never secrets). */
@@ -11,7 +68,7 @@ export interface JobdistillErrorOptions {
 }
 
 export class JobdistillError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly isRetryable: boolean;
   readonly data: Record<string, unknown>;
 

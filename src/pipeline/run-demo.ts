@@ -1,9 +1,9 @@
 import { JobdistillError } from "../core/errors.ts";
 import { importDemoGold } from "../dataset/gold/demo-gold.ts";
 import type { Workspace } from "../store/index.ts";
-import { chunkSourceDocument, requirementsTask } from "../tasks/requirements/index.ts";
+import { requirementsTaskName } from "../tasks/requirements/index.ts";
 import type { LanguageModel } from "../teacher/language-model.ts";
-import { runTeacher, type TeacherEvent, type TeacherRunSummary } from "../teacher/run-teacher.ts";
+import type { TeacherEvent, TeacherRunSummary } from "../teacher/run-teacher.ts";
 import {
   evaluate,
   trainSkillTypeInWorkspace,
@@ -11,6 +11,7 @@ import {
   type WorkspaceEvaluation,
   type WorkspaceTrainingResult,
 } from "../workflows/index.ts";
+import { planLabelling, runLabelling } from "../workflows/label.ts";
 import { importDemoSkillTypes } from "./demo-skill-types.ts";
 
 export interface DemoOptions {
@@ -49,16 +50,12 @@ export async function runDemo(workspace: Workspace, options: DemoOptions): Promi
   let source: string;
   if (options.teacher) {
     const model = options.teacher;
-    const documents = [...workspace.documents.iterate({ source: "demo" })];
-    const items = documents.flatMap((document) => chunkSourceDocument(document));
-    log(`2/5 teach: labelling ${items.length} chunks with ${model.provider}/${model.modelId}`);
-    const summary = await runTeacher({
-      workspace,
-      task: requirementsTask,
-      items,
+    const plan = planLabelling(workspace, { task: requirementsTaskName, source: "demo" });
+    log(`2/5 teach: labelling ${plan.items.length} chunks with ${model.provider}/${model.modelId}`);
+    const { summary } = await runLabelling(workspace, plan, {
       model,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onTeacherEvent ? { onEvent: options.onTeacherEvent } : {}),
+      signal: options.signal,
+      onEvent: options.onTeacherEvent,
       runParams: { demo: true },
     });
     log(

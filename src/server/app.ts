@@ -47,17 +47,13 @@ const apiSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 async function readJsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
   const contentType = c.req.header("content-type") ?? "";
   if (!/^application\/json\b/i.test(contentType)) {
-    throw new HttpError(
-      415,
-      "unsupported_media_type",
-      "send the body as JSON (content-type: application/json)",
-    );
+    throw new HttpError("unsupported_media_type", "send the body as JSON (content-type: application/json)");
   }
   let body: unknown;
   try {
     body = JSON.parse(await c.req.text());
   } catch {
-    throw new HttpError(400, "invalid_json", "the request body is not valid JSON");
+    throw new HttpError("invalid_json", "the request body is not valid JSON");
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
@@ -67,7 +63,6 @@ async function readJsonBody<Schema extends z.ZodType>(c: Context, schema: Schema
 function checkTextLength(text: string, limits: ServerLimits): void {
   if (text.length > limits.maxTextChars) {
     throw new HttpError(
-      413,
       "text_too_long",
       `the text has ${text.length} characters; this server accepts at most ${limits.maxTextChars}`,
     );
@@ -122,7 +117,7 @@ export function createApp(options: CreateAppOptions): Hono {
   }));
 
   const requireWorkspace = (): Workspace => {
-    if (!workspace) throw new HttpError(404, "no_workspace", "this server was started without a workspace");
+    if (!workspace) throw new HttpError("no_workspace", "this server was started without a workspace");
     return workspace;
   };
 
@@ -139,25 +134,26 @@ export function createApp(options: CreateAppOptions): Hono {
     "/v1/*",
     bodyLimit({
       maxSize: limits.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          {
-            error: {
-              code: "body_too_large",
-              message: `the request body is larger than ${limits.maxBodyBytes} bytes`,
-            },
-          },
-          413,
-        ),
+      onError: (c) => {
+        const { status, body } = errorToResponse(
+          new HttpError("body_too_large", `the request body is larger than ${limits.maxBodyBytes} bytes`),
+          logError,
+        );
+        return c.json(body, status);
+      },
     }),
   );
   app.onError((error, c) => {
     const { status, body } = errorToResponse(error, logError);
     return c.json(body, status);
   });
-  app.notFound((c) =>
-    c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
-  );
+  app.notFound((c) => {
+    const { status, body } = errorToResponse(
+      new HttpError("not_found", `no route for ${c.req.method} ${c.req.path}`),
+      logError,
+    );
+    return c.json(body, status);
+  });
 
   app.post("/v1/highlight", async (c) => {
     const request = await readJsonBody(c, highlightRequestSchema);
@@ -166,7 +162,6 @@ export function createApp(options: CreateAppOptions): Hono {
     if (request.teacher) {
       if (!llm) {
         throw new HttpError(
-          400,
           "teacher_unavailable",
           'this server was started without a teacher LLM, so "teacher": true cannot be honoured; leave it out to use the trained student',
         );
@@ -180,7 +175,6 @@ export function createApp(options: CreateAppOptions): Hono {
     const request = await readJsonBody(c, typeSkillsRequestSchema);
     if (request.skills.length > limits.maxSkills) {
       throw new HttpError(
-        413,
         "too_many_skills",
         `${request.skills.length} skills in one request; this server accepts at most ${limits.maxSkills}`,
       );
@@ -213,9 +207,9 @@ export function createApp(options: CreateAppOptions): Hono {
     const store = requireWorkspace();
     const idText = c.req.param("id");
     const id = /^[1-9]\d{0,15}$/.test(idText) ? Number(idText) : Number.NaN;
-    if (!Number.isSafeInteger(id)) throw new HttpError(422, "invalid_id", "a run id is a positive integer");
+    if (!Number.isSafeInteger(id)) throw new HttpError("invalid_id", "a run id is a positive integer");
     const run = store.runs.get(id);
-    if (!run) throw new HttpError(404, "not_found", `no run ${id} in this workspace`);
+    if (!run) throw new HttpError("not_found", `no run ${id} in this workspace`);
     const charts = reportCharts(run.report);
     return c.json({
       run: {

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
+import type { NewAnnotation } from "../core/ports.ts";
 import {
   type Annotation,
   type AnnotationSource,
@@ -7,8 +8,7 @@ import {
   annotationSourceKinds,
 } from "../core/types.ts";
 
-/** An annotation as written: the store assigns `id` and `createdAt`. */
-export type NewAnnotation = Omit<Annotation, "id" | "createdAt">;
+export type { NewAnnotation } from "../core/ports.ts";
 
 export interface AnnotationQuery {
   task?: string;

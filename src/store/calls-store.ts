@@ -1,47 +1,9 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
-import type { AnnotationsStore, NewAnnotation } from "./annotations-store.ts";
+import type { CallCache, CallFailureRecord, CallRecord, NewAnnotation } from "../core/ports.ts";
+import type { AnnotationsStore } from "./annotations-store.ts";
 
-/** A successful teacher call, as stored in the call cache. */
-export interface CallRecord {
-  key: string;
-  runId?: number;
-  task: string;
-  taskVersion: string;
-  provider: string;
-  model: string;
-  itemId: string;
-  /** The validated output, as JSON. */
-  output: unknown;
-  rawText?: string;
-  finishReason?: string;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
-  attempts: number;
-  latencyMs?: number;
-}
-
-/** One failed attempt (or the final failure) of a teacher call, with its evidence. */
-export interface CallFailureRecord {
-  key: string;
-  runId?: number;
-  task: string;
-  provider: string;
-  model: string;
-  itemId: string;
-  attempt: number;
-  /** True when the engine gave up on the item after this attempt. */
-  final: boolean;
-  errorCode: string;
-  message: string;
-  rawText?: string;
-  finishReason?: string;
-  tokensIn?: number;
-  tokensOut?: number;
-  costUsd?: number;
-  issues?: unknown;
-}
+export type { CallFailureRecord, CallRecord } from "../core/ports.ts";
 
 export interface StoredCallFailure extends CallFailureRecord {
   id: number;
@@ -96,7 +58,7 @@ function runAndTaskFilter(
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", values };
 }
 
-export class CallsStore {
+export class CallsStore implements CallCache {
   private readonly getOutput: Database.Statement;
   private readonly insertCall: Database.Statement;
   private readonly insertFailure: Database.Statement;

@@ -1,25 +1,14 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
+import {
+  type NewRun,
+  type RunProgress,
+  type RunRecorder,
+  type RunStatus,
+  runStatuses,
+} from "../core/ports.ts";
 
-export const runStatuses = ["running", "done", "interrupted", "failed"] as const;
-export type RunStatus = (typeof runStatuses)[number];
-
-export interface NewRun {
-  kind: string;
-  task?: string;
-  provider?: string;
-  model?: string;
-  /** Settings of the run: never secrets (API keys are not run parameters). */
-  params?: Record<string, unknown>;
-  itemsTotal?: number;
-}
-
-export interface RunProgress {
-  itemsTotal?: number;
-  itemsDone?: number;
-  itemsSkipped?: number;
-  itemsFailed?: number;
-}
+export { type NewRun, type RunProgress, type RunStatus, runStatuses } from "../core/ports.ts";
 
 export interface Run {
   id: number;
@@ -79,7 +68,7 @@ function rowToRun(row: unknown): Run {
   return run;
 }
 
-export class RunsStore {
+export class RunsStore implements RunRecorder {
   constructor(private readonly db: Database.Database) {}
 
   start(run: NewRun): number {

@@ -1,4 +1,4 @@
-import { JobdistillError } from "../core/errors.ts";
+import { type ErrorCode, JobdistillError } from "../core/errors.ts";
 
 export interface TokenUsage {
   inputTokens: number;
@@ -12,6 +12,9 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/** The codes a failed provider call carries. */
+export type ApiCallErrorCode = Extract<ErrorCode, "api-call" | "rate-limited" | "timeout" | "network">;
+
 /** A provider call failed before producing text (HTTP error, network error, timeout). */
 export class ApiCallError extends JobdistillError {
   readonly statusCode: number | undefined;
@@ -21,7 +24,7 @@ export class ApiCallError extends JobdistillError {
   constructor(
     message: string,
     options: {
-      code?: string;
+      code?: ApiCallErrorCode;
       statusCode?: number;
       isRetryable: boolean;
       retryAfterMs?: number;
@@ -82,6 +85,9 @@ export interface OutputEvidence {
   issues: string[];
 }
 
+/** The codes of an answer no object could be made of. */
+export type NoObjectErrorCode = Extract<ErrorCode, "no-object" | "truncated" | "content-filter">;
+
 /** The model answered, but no valid object could be made of it. Carries the evidence. */
 export class NoObjectGeneratedError extends JobdistillError {
   readonly rawText: string;
@@ -89,7 +95,7 @@ export class NoObjectGeneratedError extends JobdistillError {
   readonly finishReason: FinishReason;
   readonly issues: string[];
 
-  constructor(message: string, evidence: OutputEvidence, code = "no-object") {
+  constructor(message: string, evidence: OutputEvidence, code: NoObjectErrorCode = "no-object") {
     super(message, { code, isRetryable: false, data: { ...evidence } });
     this.name = "NoObjectGeneratedError";
     this.rawText = evidence.rawText;
@@ -111,6 +117,21 @@ export class TruncatedOutputError extends NoObjectGeneratedError {
       "truncated",
     );
     this.name = "TruncatedOutputError";
+  }
+}
+
+/**
+ * The provider withheld the answer (finish reason `content_filter`): its own error, never re-asked
+ * or retried, since asking the same again gets the same refusal.
+ */
+export class ContentFilteredError extends NoObjectGeneratedError {
+  constructor(evidence: Omit<OutputEvidence, "finishReason" | "issues">) {
+    super(
+      "the provider's content filter withheld the answer (finish reason: content_filter)",
+      { ...evidence, finishReason: "content-filter", issues: ["answer withheld by the content filter"] },
+      "content-filter",
+    );
+    this.name = "ContentFilteredError";
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ChatMessage } from "../core/task.ts";
 import {
+  ContentFilteredError,
   type FinishReason,
   InterruptedError,
   NoObjectGeneratedError,
@@ -136,6 +137,12 @@ export async function generateObject<O>(options: GenerateObjectOptions<O>): Prom
     }
     usage = addUsage(usage, result.usage);
     const evidence = { rawText: result.text, usage: result.usage };
+
+    if (result.finishReason === "content-filter") {
+      const error = new ContentFilteredError(evidence);
+      reportFailure(error, true);
+      throw error;
+    }
 
     if (result.finishReason === "length") {
       const error = new TruncatedOutputError(evidence, maxOutputTokens);

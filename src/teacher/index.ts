@@ -7,6 +7,7 @@ export {
 export {
   ApiCallError,
   apiCallErrorFromStatus,
+  ContentFilteredError,
   type FinishReason,
   InterruptedError,
   isRetryableStatus,
@@ -46,7 +47,6 @@ export {
 } from "./providers/openai-provider.ts";
 export { RateLimiter, type RateLimits } from "./rate-limiter.ts";
 export { defaultRetryPolicy, type RetryPolicy, retryDelayMs, withRetry } from "./retry-policy.ts";
-export { listRunLedger, type RunLedgerDetail, type RunLedgerEntry, runLedgerDetail } from "./run-ledger.ts";
 export {
   defaultTeacherLimits,
   type RunTeacherOptions,

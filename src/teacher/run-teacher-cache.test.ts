@@ -65,7 +65,14 @@ const numbered = (count: number): SourceDocument[] =>
 type Run = Partial<RunTeacherOptions<SourceDocument, { value: number }>> & { model: FakeLanguageModel };
 
 const label = (items: SourceDocument[], run: Run) =>
-  runTeacher({ workspace, task: doubleTask, items, params: baseParams, ...run });
+  runTeacher({
+    cache: workspace.calls,
+    recorder: workspace.runs,
+    task: doubleTask,
+    items,
+    params: baseParams,
+    ...run,
+  });
 
 describe("teacherCallKey", () => {
   const model = { provider: "fake", modelId: "fake-model" };

@@ -67,7 +67,14 @@ function documents(count: number): SourceDocument[] {
 type Options = Partial<RunTeacherOptions<SourceDocument, { value: number }>>;
 
 const label = (items: SourceDocument[], model: FakeLanguageModel, options: Options = {}) =>
-  runTeacher({ workspace, task: doubleTask, items, model, ...options });
+  runTeacher({
+    cache: workspace.calls,
+    recorder: workspace.runs,
+    task: doubleTask,
+    items,
+    model,
+    ...options,
+  });
 
 /** Runs to the end on vitest's fake clock (timers and performance.now), which starts at 0. */
 async function onFakeClock<T>(start: () => Promise<T>): Promise<T> {
@@ -180,7 +187,8 @@ describe("runTeacher's loop", () => {
       return answer(request);
     });
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: fragile,
       items,
       model: flaky,
@@ -369,7 +377,14 @@ describe("runTeacher's loop", () => {
     const items = documents(1);
     const model = teacher();
     const task = { ...doubleTask, name: "skills: v2/extract" };
-    await runTeacher({ workspace, task, items, model, params: { temperature: 0.3, maxOutputTokens: 77 } });
+    await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task,
+      items,
+      model,
+      params: { temperature: 0.3, maxOutputTokens: 77 },
+    });
     expect(model.calls[0]).toMatchObject({
       schemaName: "skills__v2_extract",
       temperature: 0.3,
@@ -378,13 +393,25 @@ describe("runTeacher's loop", () => {
     expect(model.calls[0]?.timeoutMs).toBe(60_000);
 
     const bare = teacher();
-    await runTeacher({ workspace, task: { ...doubleTask, name: "" }, items, model: bare });
+    await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: { ...doubleTask, name: "" },
+      items,
+      model: bare,
+    });
     expect(bare.calls[0]?.schemaName).toBe("answer");
     expect(bare.calls[0]).not.toHaveProperty("temperature");
     expect(bare.calls[0]).not.toHaveProperty("maxOutputTokens");
 
     const long = teacher();
-    await runTeacher({ workspace, task: { ...doubleTask, name: "x".repeat(80) }, items, model: long });
+    await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: { ...doubleTask, name: "x".repeat(80) },
+      items,
+      model: long,
+    });
     expect(long.calls[0]?.schemaName).toBe("x".repeat(64));
   });
 
@@ -528,7 +555,8 @@ describe("runTeacher's dry run", () => {
     expect(capped.estimate).toMatchObject({ cached: 0, toDo: 3, inputTokens: 21, outputTokens: 120 });
     expect(capped.estimate?.costUsd).toBeCloseTo((21 * 3 + 120 * 5) / 1e6, 12);
     const taskEstimate = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: { ...doubleTask, estimateOutputTokens: (document) => document.text.length },
       items,
       model,
@@ -667,7 +695,8 @@ describe("runTeacher's pacing on a fake clock", () => {
     const light = run({ inputTokens: 10, outputTokens: 5 });
     await onFakeClock(() =>
       runTeacher({
-        workspace,
+        cache: workspace.calls,
+        recorder: workspace.runs,
         task,
         items,
         model: light.model,
@@ -681,7 +710,8 @@ describe("runTeacher's pacing on a fake clock", () => {
     const heavy = run({ inputTokens: 3_000, outputTokens: 1_000 });
     await onFakeClock(() =>
       runTeacher({
-        workspace,
+        cache: workspace.calls,
+        recorder: workspace.runs,
         task: { ...task, version: "2" },
         items,
         model: heavy.model,

@@ -90,7 +90,8 @@ describe("runTeacher", () => {
     };
     process.on("warning", onWarning);
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items,
       model: model(),
@@ -117,7 +118,13 @@ describe("runTeacher", () => {
     expect(workspace.calls.failures({ runId: summary.runId }).length).toBeGreaterThan(0);
 
     const requestsBefore = server.requests.length;
-    const rerun = await runTeacher({ workspace, task: doubleTask, items, model: model() });
+    const rerun = await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: doubleTask,
+      items,
+      model: model(),
+    });
     expect(rerun).toMatchObject({ done: 0, skipped: 300, failed: 0 });
     expect(server.requests.length).toBe(requestsBefore);
     expect(workspace.runs.get(rerun.runId)?.status).toBe("done");
@@ -128,7 +135,8 @@ describe("runTeacher", () => {
     server.enqueue({ kind: "error", status: 429, headers: { "retry-after": "0.02" } });
     const events: TeacherEvent[] = [];
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items: documents(3),
       model: model(),
@@ -145,7 +153,8 @@ describe("runTeacher", () => {
   it("retries a call that exceeds the timeout", async () => {
     server.enqueue({ kind: "hang" });
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items: documents(2),
       model: model(),
@@ -163,7 +172,8 @@ describe("runTeacher", () => {
       { kind: "json", value: { wrong: true } },
     );
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items: documents(3),
       model: model(),
@@ -182,7 +192,8 @@ describe("runTeacher", () => {
   it("stores truncated output as its own error", async () => {
     server.enqueue({ kind: "truncated", content: '{"val' });
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items: documents(1),
       model: model(),
@@ -201,7 +212,8 @@ describe("runTeacher", () => {
   it("retries a truncated answer once with more tokens when asked to", async () => {
     server.enqueue({ kind: "truncated", content: '{"val' });
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items: documents(1),
       model: model(),
@@ -226,7 +238,8 @@ describe("runTeacher", () => {
       onDowngrade: (from, to) => downgrades.push(`${from}->${to}`),
     });
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items: documents(5),
       model: fallbackModel,
@@ -247,7 +260,8 @@ describe("runTeacher", () => {
     const items = documents(40);
     const stop = new AbortController();
     const first = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items,
       model: model(),
@@ -262,14 +276,21 @@ describe("runTeacher", () => {
     expect(first.done).toBeLessThan(40);
     expect(first.remaining).toBe(40 - first.done);
     expect(workspace.runs.get(first.runId)?.status).toBe("interrupted");
-    const second = await runTeacher({ workspace, task: doubleTask, items, model: model() });
+    const second = await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: doubleTask,
+      items,
+      model: model(),
+    });
     expect(second).toMatchObject({ done: 40 - first.done, skipped: first.done, interrupted: false });
     expect(workspace.annotations.list({ task: "double" })).toHaveLength(40);
   });
 
   it("estimates a dry run without calling anything", async () => {
     const summary = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: doubleTask,
       items: documents(10),
       model: new OpenAiLanguageModel({ model: "gpt-4o-mini", apiKey: "sk-test", baseUrl: server.url }),
@@ -297,7 +318,13 @@ describe("runTeacher with a task that throws", () => {
         return doubleTask.buildMessages(document);
       },
     };
-    const summary = await runTeacher({ workspace, task: fragile, items: documents(3), model: model() });
+    const summary = await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: fragile,
+      items: documents(3),
+      model: model(),
+    });
     expect(summary).toMatchObject({ done: 2, failed: 1, remaining: 0 });
     const [failure] = workspace.calls.failures({ runId: summary.runId });
     expect(failure).toMatchObject({

@@ -1,8 +1,8 @@
 import { setMaxListeners } from "node:events";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { hashValue } from "../core/hash.ts";
+import type { CallCache, CallFailureRecord, NewAnnotation, RunRecorder } from "../core/ports.ts";
 import type { ChatMessage, TeacherTask } from "../core/task.ts";
-import type { CallFailureRecord, NewAnnotation, Workspace } from "../store/index.ts";
 import { ApiCallError, InterruptedError, NoObjectGeneratedError, type TokenUsage } from "./errors.ts";
 import { generateObject } from "./generate-object.ts";
 import type { LanguageModel } from "./language-model.ts";
@@ -72,7 +72,10 @@ export interface TeacherRunEstimate {
 }
 
 export interface RunTeacherOptions<I, O> {
-  workspace: Workspace;
+  /** What is already answered, and where answers (with their annotations) and failures go. */
+  cache: CallCache;
+  /** Where the run's ledger row is kept. */
+  recorder: RunRecorder;
   task: TeacherTask<I, O>;
   items: readonly I[];
   model: LanguageModel;
@@ -159,7 +162,7 @@ function followSignals(sources: readonly (AbortSignal | undefined)[]): {
  * `signal`; a rerun continues where this one stopped.
  */
 export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promise<TeacherRunSummary> {
-  const { workspace, task, model } = options;
+  const { cache, recorder, task, model } = options;
   const limits = { ...defaultTeacherLimits, ...options.limits };
   const params = options.params ?? {};
   const emit = options.onEvent ?? (() => undefined);
@@ -177,7 +180,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
   let cached = 0;
   for (const input of options.items) {
     const key = teacherCallKey(model, task as TeacherTask<I, unknown>, params, input);
-    if (seen.has(key) || workspace.calls.has(key)) {
+    if (seen.has(key) || cache.has(key)) {
       cached++;
       continue;
     }
@@ -224,8 +227,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     };
   }
 
-  workspace.runs.markAbandoned();
-  const runId = workspace.runs.start({
+  recorder.markAbandoned();
+  const runId = recorder.start({
     kind: options.runKind ?? "label",
     task: task.name,
     provider: model.provider,
@@ -248,7 +251,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     costUsd: 0,
     elapsedMs: 0,
   };
-  workspace.runs.progress(runId, { itemsSkipped: cached });
+  recorder.progress(runId, { itemsSkipped: cached });
   emit({ type: "start", runId, total: progress.total, cached, toDo: toDo.length });
 
   const limiter = new RateLimiter({
@@ -269,7 +272,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     progress.costUsd = costOf({ inputTokens: progress.tokensIn, outputTokens: progress.tokensOut });
     if (force || now - progressWrittenAt >= 500) {
       progressWrittenAt = now;
-      workspace.runs.progress(runId, {
+      recorder.progress(runId, {
         itemsDone: progress.done,
         itemsSkipped: progress.skipped,
         itemsFailed: progress.failed,
@@ -345,7 +348,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
             failedUsage.inputTokens += error.usage.inputTokens;
             failedUsage.outputTokens += error.usage.outputTokens;
           }
-          workspace.calls.recordFailure(failureRecord(item, error, attempt, final));
+          cache.recordFailure(failureRecord(item, error, attempt, final));
         },
         onRetry: ({ error, delayMs }) => {
           if (error instanceof ApiCallError && error.statusCode === 429) limiter.pauseFor(delayMs);
@@ -370,7 +373,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         payload: draft.payload,
         runId,
       }));
-      workspace.calls.recordSuccess(
+      cache.recordSuccess(
         {
           key: item.key,
           runId,
@@ -395,7 +398,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
       if (error instanceof InterruptedError) return;
       if (!finalFailureRecorded) {
         // Not from the call itself (a task's toAnnotations, say): record it so it is not silent.
-        workspace.calls.recordFailure(failureRecord(item, error, attempts, true));
+        cache.recordFailure(failureRecord(item, error, attempts, true));
       }
       progress.failed++;
       emit({ type: "item-failed", itemId: item.itemId, message: errorMessage(error) });
@@ -421,7 +424,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     } catch {
       // Reporting may be what failed (an onEvent that throws, the run row): the run is still marked failed.
     }
-    workspace.runs.finish(runId, "failed", { error: errorMessage(error) });
+    recorder.finish(runId, "failed", { error: errorMessage(error) });
     throw error;
   } finally {
     waitSignal.release();
@@ -443,6 +446,6 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     interrupted,
     remaining: progress.total - progress.done - progress.skipped - progress.failed,
   };
-  workspace.runs.finish(runId, interrupted ? "interrupted" : "done", { report: summary });
+  recorder.finish(runId, interrupted ? "interrupted" : "done", { report: summary });
   return summary;
 }

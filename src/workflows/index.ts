@@ -17,9 +17,33 @@ export {
 } from "./evaluate.ts";
 // judge (issue 11 §5)
 export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
+// Labelling: the teacher, the run, and the run ledger
+export {
+  type LabellingPlan,
+  type LabellingPlanOptions,
+  type LabellingResult,
+  labelWorkspace,
+  planLabelling,
+  type RunLabellingOptions,
+  runLabelling,
+} from "./label.ts";
 // predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
 export * from "./predict.ts";
 export * from "./predictor-pool.ts";
+export {
+  listRunLedger,
+  type RunLedgerDetail,
+  type RunLedgerEntry,
+  type RunLedgerSource,
+  runLedgerDetail,
+} from "./runs.ts";
+export {
+  chooseTeacher,
+  createTeacher,
+  DEFAULT_DEMO_OPENAI_MODEL,
+  type TeacherChoice,
+  type TeacherProvider,
+} from "./teacher.ts";
 export {
   type TrainOptions,
   type TrainResult,

@@ -1,11 +1,7 @@
 import { JobdistillError } from "../core/errors.ts";
 import { type JudgeRunResult, type RunJudgeOptions, runJudge } from "../evaluate/judge/index.ts";
-import {
-  createLanguageModel,
-  type LanguageModel,
-  type ProviderOptions,
-  runLedgerDetail,
-} from "../teacher/index.ts";
+import { createLanguageModel, type LanguageModel, type ProviderOptions } from "../teacher/index.ts";
+import { runLedgerDetail } from "./runs.ts";
 
 export interface JudgeLabelsOptions extends Omit<RunJudgeOptions, "model"> {
   /** The judge: a model already open (the caller closes it), or how to open one (closed here). */

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import { JobdistillError } from "../core/errors.ts";
+import { isErrorCode, JobdistillError } from "../core/errors.ts";
 import type { LoadPredictorsOptions } from "../student/load-predictors.ts";
 import type {
   HighlightResult,
@@ -83,7 +83,8 @@ export async function createPredictorPool(options: PredictorPoolOptions): Promis
     }
     if (answer.ok) return answer.value as T;
     throw new JobdistillError(answer.error.message, {
-      code: answer.error.code,
+      // The worker sends codes as text: one this build does not know is the server's fault.
+      code: isErrorCode(answer.error.code) ? answer.error.code : "internal",
       isRetryable: answer.error.isRetryable,
       data: answer.error.data,
     });

@@ -5,21 +5,12 @@ import { describe, expect, it } from "vitest";
 import { openWorkspace } from "../../store/index.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
-import { demoTeacher } from "./demo.ts";
 
 function capture(): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { out: (t) => out.push(t), err: (t) => err.push(t), interactive: false }, out, err };
 }
-
-const defaults = {
-  serve: false,
-  teacher: "auto" as const,
-  seed: 13,
-  host: "127.0.0.1",
-  port: 0,
-};
 
 describe("jobdistill demo", () => {
   it("--no-serve runs the loop on the bundled annotations and prints the evaluation", async () => {
@@ -39,14 +30,6 @@ describe("jobdistill demo", () => {
     ]);
     workspace.close();
   }, 90_000);
-
-  it("chooses the teacher from the environment: none, a local GGUF, or an OpenAI-compatible endpoint", async () => {
-    expect(await demoTeacher(defaults, {})).toBeUndefined();
-    const openai = await demoTeacher(defaults, { OPENAI_API_KEY: "sk-x", JOBDISTILL_TEACHER_MODEL: "m1" });
-    expect(openai?.provider).toBe("openai");
-    expect(openai?.modelId).toBe("m1");
-    await expect(demoTeacher({ ...defaults, teacher: "llama" }, {})).rejects.toThrow(/GGUF model/);
-  });
 
   it("rejects an unknown teacher kind with a usage error", async () => {
     const { io, err } = capture();

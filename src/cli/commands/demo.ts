@@ -2,8 +2,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { JobdistillError } from "../../core/errors.ts";
 import { runDemo } from "../../pipeline/run-demo.ts";
-import { createLanguageModel } from "../../teacher/create-language-model.ts";
-import type { LanguageModel } from "../../teacher/language-model.ts";
+import { chooseTeacher, DEFAULT_DEMO_OPENAI_MODEL } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 import { serveWorkspace } from "./serve.ts";
@@ -19,43 +18,6 @@ const demoOptionsSchema = z.strictObject({
   host: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65_535),
 });
-type DemoCommandOptions = z.infer<typeof demoOptionsSchema>;
-
-export const DEFAULT_DEMO_OPENAI_MODEL = "gpt-4o-mini";
-
-/**
- * Which teacher the demo uses: explicit `--teacher`, else a local GGUF model named by
- * JOBDISTILL_LLAMA_MODEL, else an OpenAI-compatible endpoint when OPENAI_API_KEY or
- * OPENAI_BASE_URL is set, else none (the bundled hand annotations stand in).
- */
-export async function demoTeacher(
-  options: DemoCommandOptions,
-  env: Record<string, string | undefined> = process.env,
-): Promise<LanguageModel | undefined> {
-  let provider = options.teacher;
-  if (provider === "auto") {
-    if (env.JOBDISTILL_LLAMA_MODEL) provider = "llama";
-    else if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) provider = "openai";
-    else provider = "bundled";
-  }
-  if (provider === "bundled") return undefined;
-  if (provider === "llama") {
-    const model = options.model ?? env.JOBDISTILL_LLAMA_MODEL;
-    return createLanguageModel({
-      provider: "llama",
-      ...(model === undefined ? {} : { model }),
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
-      ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
-    });
-  }
-  return createLanguageModel({
-    provider: "openai",
-    model: options.model ?? env.JOBDISTILL_TEACHER_MODEL ?? DEFAULT_DEMO_OPENAI_MODEL,
-    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-    env,
-  });
-}
-
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command("demo")
@@ -99,7 +61,14 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .action(async (raw: unknown, command: Command) => {
       const options = parseCommandOptions(demoOptionsSchema, raw);
       await withWorkspace(command, async (workspace) => {
-        const teacher = await demoTeacher(options);
+        const teacher = await chooseTeacher({
+          provider: options.teacher === "bundled" ? "none" : options.teacher,
+          model: options.model,
+          defaultOpenAiModel: DEFAULT_DEMO_OPENAI_MODEL,
+          baseUrl: options.baseUrl,
+          threads: options.threads,
+          contextSize: options.contextSize,
+        });
         const stop = new AbortController();
         const onSigint = (): void => {
           io.err("stopping: finishing the calls in flight");

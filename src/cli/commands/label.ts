@@ -1,29 +1,13 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
-import { alignmentStatsOfPayloads, describeAlignmentStats } from "../../align/index.ts";
-import { JobdistillError, UsageError } from "../../core/errors.ts";
-import type { TeacherTask } from "../../core/task.ts";
-import type { Workspace } from "../../store/index.ts";
-import { createClassifyTask } from "../../tasks/classify/index.ts";
-import {
-  chunkSourceDocument,
-  REQUIREMENT_LABELS_VERSION,
-  requirementsTask,
-} from "../../tasks/requirements/index.ts";
-import { SKILL_LIST_SOURCE } from "../../tasks/skill-type/skill-list.ts";
-import {
-  createLanguageModel,
-  loadPrices,
-  providerNames,
-  runTeacher,
-  selectItems,
-  type TeacherEvent,
-  type TeacherRunSummary,
-} from "../../teacher/index.ts";
+import { describeAlignmentStats } from "../../align/index.ts";
+import { JobdistillError } from "../../core/errors.ts";
+import { taskRegistry } from "../../tasks/registry.ts";
+import { loadPrices, providerNames, type TeacherEvent, type TeacherRunSummary } from "../../teacher/index.ts";
+import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
-import { skillsLabelTask, skillTypeLabelTask } from "./skill-type.ts";
 
 /** "60s", "500ms", "2m" or a bare number of seconds, in milliseconds. */
 export function parseDuration(text: string): number | undefined {
@@ -43,6 +27,7 @@ const positiveInt = (option: string) =>
 const labelOptionsSchema = z.strictObject({
   task: z.string({ error: "--task is required" }),
   labels: z.string().optional(),
+  batchSize: positiveInt("--batch-size").optional(),
   multi: z.boolean().optional(),
   instructions: z.string().optional(),
   reasoning: z.boolean().optional(),
@@ -81,45 +66,6 @@ const labelOptionsSchema = z.strictObject({
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
-
-export interface LabelTaskSetup {
-  task: TeacherTask<unknown, unknown>;
-  items: unknown[];
-  /** Task settings worth recording with the run (never secrets). */
-  runParams?: Record<string, unknown>;
-}
-
-/** Builds a task and its items from the command's options. */
-export type LabelTaskFactory = (options: LabelCommandOptions, workspace: Workspace) => LabelTaskSetup;
-
-/** Every task `jobdistill label --task NAME` knows. Add a task by adding an entry. */
-export const labelTasks: Record<string, LabelTaskFactory> = {
-  requirements: (_options, workspace) => ({
-    task: requirementsTask as TeacherTask<unknown, unknown>,
-    // Long adverts are cut into overlapping chunks so nothing past a context limit is ignored.
-    items: [...workspace.documents.iterate()]
-      .filter((document) => document.source !== SKILL_LIST_SOURCE)
-      .flatMap((document) => chunkSourceDocument(document)),
-    runParams: { labelsVersion: REQUIREMENT_LABELS_VERSION },
-  }),
-  "skill-type": skillTypeLabelTask,
-  skills: skillsLabelTask,
-  classify: (options, workspace) => {
-    if (options.labels === undefined) throw new UsageError("--task classify needs --labels a,b,c");
-    const labels = options.labels.split(",").map((label) => label.trim());
-    const task = createClassifyTask({
-      labels,
-      ...(options.multi === undefined ? {} : { multi: options.multi }),
-      ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
-      ...(options.reasoning === undefined ? {} : { reasoning: options.reasoning }),
-    });
-    return {
-      task: task as TeacherTask<unknown, unknown>,
-      items: [...workspace.documents.iterate()],
-      runParams: { labels, multi: Boolean(options.multi), reasoning: Boolean(options.reasoning) },
-    };
-  },
-};
 
 /** A base URL as recorded with the run: any user:password in it is dropped. */
 function withoutCredentials(url: string): string {
@@ -166,8 +112,9 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
       "Label the workspace's documents with a teacher LLM. Every call is cached: a rerun skips what is done, " +
         "so an interrupted run (Ctrl-C, a crash) continues where it stopped. Failures are stored (jobdistill failures).",
     )
-    .requiredOption("--task <name>", `the task: ${Object.keys(labelTasks).join(", ")}`)
+    .requiredOption("--task <name>", `the task: ${taskRegistry.names().join(", ")}`)
     .option("--labels <list>", "classify: the label set, comma-separated")
+    .option("--batch-size <n>", "skill-type: phrases per call (default 25)")
     .option("--multi", "classify: any number of labels per document")
     .option("--instructions <text>", "classify: extra guidance for the model")
     .option("--reasoning", "classify: ask for a short reasoning before the label (stored, never a label)")
@@ -197,6 +144,9 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
       "after",
       [
         "",
+        "Tasks:",
+        ...taskRegistry.list().map((task) => `  ${task.name.padEnd(14)}${task.description}`),
+        "",
         "Examples:",
         "  $ jobdistill label --task classify --labels tech,health,other --model gpt-4o-mini --dry-run",
         "  $ jobdistill label --task classify --labels tech,health,other --model gpt-4o-mini --sample 20 --seed 7",
@@ -207,32 +157,30 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(labelOptionsSchema, raw);
-      const factory = labelTasks[options.task];
-      if (factory === undefined) {
-        throw new UsageError(
-          `unknown --task ${options.task}: use one of ${Object.keys(labelTasks).join(", ")}`,
-        );
-      }
       const prices = loadPrices(options.prices);
       await withWorkspace(command, async (workspace) => {
-        const setup = factory(options, workspace);
-        if (setup.items.length === 0) {
-          throw new UsageError(
-            `nothing to label: the workspace ${workspace.dir} has no documents (jobdistill import FILE)`,
-          );
-        }
-        const items = selectItems(setup.items, {
-          ...(options.limit === undefined ? {} : { limit: options.limit }),
-          ...(options.sample === undefined ? {} : { sample: options.sample }),
-          ...(options.seed === undefined ? {} : { seed: options.seed }),
+        const plan = planLabelling(workspace, {
+          task: options.task,
+          settings: {
+            labels: options.labels?.split(","),
+            multi: options.multi,
+            instructions: options.instructions,
+            reasoning: options.reasoning,
+            batchSize: options.batchSize,
+          },
+          selection: {
+            ...(options.limit === undefined ? {} : { limit: options.limit }),
+            ...(options.sample === undefined ? {} : { sample: options.sample }),
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+          },
         });
-        const model = await createLanguageModel({
+        const model = await createTeacher({
           provider: options.provider,
-          ...(options.model === undefined ? {} : { model: options.model }),
-          ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-          ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-          ...(options.threads === undefined ? {} : { threads: options.threads }),
-          ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+          model: options.model,
+          apiKey: options.apiKey,
+          baseUrl: options.baseUrl,
+          threads: options.threads,
+          contextSize: options.contextSize,
           onDowngrade: (from, to) => io.err(`the endpoint rejected ${from} output: using ${to} for this run`),
         });
         const interrupts = interruptHandlers(io);
@@ -261,12 +209,9 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             bar.update(finished, { rate: rate.toFixed(1), failed, cost: money(event.progress.costUsd) });
           }
         };
-        let summary: TeacherRunSummary;
+        let labelled: Awaited<ReturnType<typeof runLabelling>>;
         try {
-          summary = await runTeacher({
-            workspace,
-            task: setup.task,
-            items,
+          labelled = await runLabelling(workspace, plan, {
             model,
             limits: {
               concurrency: options.concurrency,
@@ -285,26 +230,19 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
               ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
             },
-            runParams: {
-              ...setup.runParams,
-              selection: {
-                limit: options.limit,
-                sample: options.sample,
-                seed: options.sample ? options.seed : undefined,
-              },
-              ...(options.baseUrl === undefined ? {} : { baseUrl: withoutCredentials(options.baseUrl) }),
-            },
+            runParams: options.baseUrl === undefined ? {} : { baseUrl: withoutCredentials(options.baseUrl) },
           });
         } finally {
           bar?.stop();
           interrupts.dispose();
           await model.close?.();
         }
+        const { summary, alignment } = labelled;
         if (summary.estimate) {
           const estimate = summary.estimate;
           io.out(
             [
-              `dry run: ${setup.task.name} with ${model.provider}/${model.modelId}`,
+              `dry run: ${plan.task.name} with ${model.provider}/${model.modelId}`,
               `items: ${count(estimate.items)}, cached: ${count(estimate.cached)}, to do: ${count(estimate.toDo)}`,
               `estimated tokens: ${count(estimate.inputTokens)} in, ${count(estimate.outputTokens)} out (at most)`,
               `estimated cost: ${estimate.costUsd === undefined ? "unknown (no price for this model; see --prices)" : money(estimate.costUsd)}`,
@@ -313,17 +251,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
           return;
         }
         io.out(renderSummary(summary));
-        const alignment = alignmentStatsOfPayloads(
-          workspace.annotations
-            .list({ task: setup.task.name, runId: summary.runId })
-            .map((annotation) => annotation.payload),
-        );
-        if (alignment.total > 0) {
-          io.out(`alignment of this run's ${describeAlignmentStats(alignment)}`);
-          workspace.runs.finish(summary.runId, summary.interrupted ? "interrupted" : "done", {
-            report: { ...summary, alignment },
-          });
-        }
+        if (alignment) io.out(`alignment of this run's ${describeAlignmentStats(alignment)}`);
         if (summary.interrupted) {
           throw new JobdistillError("interrupted: rerun the same command to continue", {
             code: "interrupted",

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
-import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../../teacher/index.ts";
+import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 

@@ -6,7 +6,8 @@ import { loadServerStudents, type ServerPredictors } from "../../server/predicto
 import { startServer } from "../../server/start-server.ts";
 import type { Workspace } from "../../store/index.ts";
 import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
-import { createLanguageModel, type LanguageModel, providerNames } from "../../teacher/index.ts";
+import { type LanguageModel, providerNames } from "../../teacher/index.ts";
+import { chooseTeacher } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 
 const serveOptionsSchema = z.strictObject({
@@ -151,18 +152,13 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     )
     .action(async (rawOptions: unknown, command: Command) => {
       const options = parseServeOptions(rawOptions);
-      const teacher =
-        options.teacherModel === undefined
-          ? undefined
-          : await createLanguageModel({
-              provider: options.teacherProvider,
-              model: options.teacherModel,
-              ...(options.teacherBaseUrl === undefined ? {} : { baseUrl: options.teacherBaseUrl }),
-              ...(options.teacherThreads === undefined ? {} : { threads: options.teacherThreads }),
-              ...(options.teacherContextSize === undefined
-                ? {}
-                : { contextSize: options.teacherContextSize }),
-            });
+      const teacher = await chooseTeacher({
+        provider: options.teacherModel === undefined ? "none" : options.teacherProvider,
+        model: options.teacherModel,
+        baseUrl: options.teacherBaseUrl,
+        threads: options.teacherThreads,
+        contextSize: options.teacherContextSize,
+      });
       try {
         await withReadOnlyWorkspace(command, (workspace) =>
           serveWorkspace(

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
-import type { TeacherTask } from "../../core/task.ts";
 import type { Workspace } from "../../store/index.ts";
 import type { SkillTypeRow } from "../../student/predictors.ts";
 import { loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "../../student/skill-type/index.ts";
@@ -204,31 +203,3 @@ export function registerSkillTypeCommand(program: Command, io: CliIo): void {
     "--input is --file there",
   );
 }
-
-/** The shape of a `label` task factory (label.ts's LabelTaskFactory), kept here to avoid an import cycle. */
-type LabelTaskFactory = (
-  options: { reasoning?: boolean | undefined },
-  workspace: Workspace,
-) => { task: TeacherTask<unknown, unknown>; items: unknown[]; runParams?: Record<string, unknown> };
-
-/** `label --task skill-type`: the workspace's skill-list documents, 25 per call. */
-export const skillTypeLabelTask: LabelTaskFactory = (options, workspace) => {
-  const documents = [...workspace.documents.iterate({ source: SKILL_LIST_SOURCE })];
-  if (documents.length === 0) {
-    throw new UsageError(
-      "no skill phrases in the workspace: jobdistill skill-type import skills.csv --column skill",
-    );
-  }
-  const task = createSkillTypeTask(options.reasoning === undefined ? {} : { reasoning: options.reasoning });
-  return {
-    task: task as TeacherTask<unknown, unknown>,
-    items: skillTypeBatches(documents, 25),
-    runParams: { batchSize: 25, reasoning: Boolean(options.reasoning), phrases: documents.length },
-  };
-};
-
-/** `label --task skills`: every advert (skill-list phrases left out). */
-export const skillsLabelTask: LabelTaskFactory = (_options, workspace) => ({
-  task: createSkillsTask() as TeacherTask<unknown, unknown>,
-  items: [...workspace.documents.iterate()].filter((document) => document.source !== SKILL_LIST_SOURCE),
-});

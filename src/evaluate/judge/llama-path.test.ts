@@ -22,7 +22,8 @@ describeWithShared(
         const { documents } = uniqueSkillPhrases(["Python", "team player", "SQL", "motivated"]);
         workspace.documents.insertMany(documents);
         const summary = await runTeacher({
-          workspace,
+          cache: workspace.calls,
+          recorder: workspace.runs,
           task: createSkillTypeTask(),
           items: skillTypeBatches(documents, 2),
           model,

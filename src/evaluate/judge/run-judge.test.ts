@@ -62,7 +62,8 @@ describe("runJudge over a fake labeller and judge", () => {
     const { documents } = uniqueSkillPhrases(phrases);
     workspace.documents.insertMany(documents);
     const labelled = await runTeacher({
-      workspace,
+      cache: workspace.calls,
+      recorder: workspace.runs,
       task: createSkillTypeTask(),
       items: skillTypeBatches(documents, 3),
       model: labeller,

@@ -86,7 +86,8 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeRunResult
   const sampled = stratifiedSample(candidates, options.sample ?? 100, stratify, options.seed ?? 1);
   const task = createJudgeTask(definitions[judgedTask]);
   const summary = await runTeacher({
-    workspace,
+    cache: workspace.calls,
+    recorder: workspace.runs,
     task,
     items: judgeBatches(sampled, options.batchSize ?? 10),
     model: options.model,

@@ -1,4 +1,10 @@
-import type { Run, SpendRow, Workspace } from "../store/index.ts";
+import type { CallsStore, Run, RunsStore, SpendRow } from "../store/index.ts";
+
+/** What the ledger reads: the runs and what their calls spent (a workspace is one). */
+export interface RunLedgerSource {
+  runs: Pick<RunsStore, "list" | "get">;
+  calls: Pick<CallsStore, "spend" | "failures">;
+}
 
 export interface RunLedgerEntry {
   run: Run;
@@ -16,8 +22,8 @@ export interface RunLedgerDetail extends RunLedgerEntry {
   finalFailures: number;
 }
 
-function entryOf(workspace: Workspace, run: Run): RunLedgerEntry & { spend: SpendRow[] } {
-  const spend = workspace.calls.spend(run.id);
+function entryOf(source: RunLedgerSource, run: Run): RunLedgerEntry & { spend: SpendRow[] } {
+  const spend = source.calls.spend(run.id);
   const end = run.endedAt === undefined ? Date.now() : Date.parse(run.endedAt);
   return {
     run,
@@ -31,22 +37,22 @@ function entryOf(workspace: Workspace, run: Run): RunLedgerEntry & { spend: Spen
 
 /** Runs, newest first, with what each spent: what `jobdistill runs` and the HTTP API list. */
 export function listRunLedger(
-  workspace: Workspace,
+  source: RunLedgerSource,
   options: { kind?: string; limit?: number } = {},
 ): RunLedgerEntry[] {
-  return workspace.runs.list(options).map((run) => {
-    const { spend: _spend, ...entry } = entryOf(workspace, run);
+  return source.runs.list(options).map((run) => {
+    const { spend: _spend, ...entry } = entryOf(source, run);
     return entry;
   });
 }
 
 /** One run with its spend per model and its failure counts, or undefined when there is no such run. */
-export function runLedgerDetail(workspace: Workspace, runId: number): RunLedgerDetail | undefined {
-  const run = workspace.runs.get(runId);
+export function runLedgerDetail(source: RunLedgerSource, runId: number): RunLedgerDetail | undefined {
+  const run = source.runs.get(runId);
   if (run === undefined) return undefined;
-  const failures = workspace.calls.failures({ runId });
+  const failures = source.calls.failures({ runId });
   return {
-    ...entryOf(workspace, run),
+    ...entryOf(source, run),
     failedAttempts: failures.length,
     finalFailures: failures.filter((failure) => failure.final).length,
   };

@@ -1,0 +1,148 @@
+import { type AlignmentStats, alignmentStatsOfPayloads } from "../align/index.ts";
+import { UsageError } from "../core/errors.ts";
+import type { TeacherTask } from "../core/task.ts";
+import type { Workspace } from "../store/index.ts";
+import { type LabelTaskSettings, type TaskDefinition, taskRegistry } from "../tasks/registry.ts";
+import type { LanguageModel } from "../teacher/language-model.ts";
+import type { PriceTable } from "../teacher/prices.ts";
+import {
+  type RunTeacherOptions,
+  runTeacher,
+  type TeacherEvent,
+  type TeacherRunSummary,
+} from "../teacher/run-teacher.ts";
+import { type ItemSelection, selectItems } from "../teacher/select-items.ts";
+
+export interface LabellingPlanOptions {
+  /** A name in the task registry. */
+  task: string;
+  settings?: LabelTaskSettings;
+  /** `limit` / `sample` + `seed` of the task's items. */
+  selection?: ItemSelection;
+  /** Only documents from this source (the demo labels only its own adverts). @default every document */
+  source?: string | undefined;
+}
+
+/** What a labelling run will do, before any teacher is chosen: the task and the items picked. */
+export interface LabellingPlan {
+  definition: TaskDefinition;
+  task: TeacherTask<unknown, unknown>;
+  items: unknown[];
+  runParams: Record<string, unknown>;
+}
+
+export interface RunLabellingOptions
+  extends Pick<
+    RunTeacherOptions<unknown, unknown>,
+    "limits" | "signal" | "abortSignal" | "params" | "dryRun"
+  > {
+  model: LanguageModel;
+  onEvent?: ((event: TeacherEvent) => void) | undefined;
+  prices?: PriceTable | undefined;
+  /** More settings to record with the run (never secrets). */
+  runParams?: Record<string, unknown> | undefined;
+}
+
+export interface LabellingResult {
+  summary: TeacherRunSummary;
+  /** How this run's quotes were tied to the text; undefined for tasks without quotes and for dry runs. */
+  alignment?: AlignmentStats;
+}
+
+const optionOf = (setting: string): string => `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * Picks the task from the registry and its items from the workspace's documents. Refuses
+ * settings the task does not read and a workspace with nothing to label.
+ */
+export function planLabelling(workspace: Workspace, options: LabellingPlanOptions): LabellingPlan {
+  const definition = taskRegistry.get(options.task);
+  const settings = options.settings ?? {};
+  const foreign = (Object.keys(settings) as (keyof LabelTaskSettings)[]).filter(
+    (setting) => settings[setting] !== undefined && !definition.settings.includes(setting),
+  );
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `--task ${definition.name} does not take ${foreign.map(optionOf).join(", ")}` +
+        (definition.settings.length > 0 ? ` (it takes ${definition.settings.map(optionOf).join(", ")})` : ""),
+    );
+  }
+  const { source } = options;
+  const documents =
+    source === undefined
+      ? workspace.documents
+      : {
+          *iterate(query: { source?: string } = {}) {
+            if (query.source === undefined || query.source === source)
+              yield* workspace.documents.iterate({ source });
+          },
+        };
+  const prepared = definition.prepare(settings, documents);
+  if (prepared.items.length === 0) {
+    throw new UsageError(
+      `nothing to label: the workspace ${workspace.dir} has no documents${source === undefined ? "" : ` from ${source}`} (jobdistill import FILE)`,
+    );
+  }
+  const selection = options.selection ?? {};
+  return {
+    definition,
+    task: prepared.task,
+    items: selectItems(prepared.items, selection),
+    runParams: {
+      ...prepared.runParams,
+      selection: {
+        limit: selection.limit,
+        sample: selection.sample,
+        seed: selection.sample ? selection.seed : undefined,
+      },
+    },
+  };
+}
+
+/**
+ * A labelling run: the teacher over the plan's items through the workspace's call cache and run
+ * ledger, then the alignment summary of what this run stored (kept with the run's report).
+ */
+export async function runLabelling(
+  workspace: Workspace,
+  plan: LabellingPlan,
+  options: RunLabellingOptions,
+): Promise<LabellingResult> {
+  const { runParams, onEvent, prices, ...rest } = options;
+  const summary = await runTeacher({
+    ...rest,
+    cache: workspace.calls,
+    recorder: workspace.runs,
+    task: plan.task,
+    items: plan.items,
+    ...(onEvent === undefined ? {} : { onEvent }),
+    ...(prices === undefined ? {} : { prices }),
+    runParams: { ...plan.runParams, ...runParams },
+  });
+  if (summary.estimate) return { summary };
+  const alignment = alignmentStatsOfPayloads(
+    workspace.annotations
+      .list({ task: plan.task.name, runId: summary.runId })
+      .map((annotation) => annotation.payload),
+  );
+  if (alignment.total === 0) return { summary };
+  workspace.runs.finish(summary.runId, summary.interrupted ? "interrupted" : "done", {
+    report: { ...summary, alignment },
+  });
+  return { summary, alignment };
+}
+
+/** Plan and run in one call (the library's `label`). */
+export async function labelWorkspace(
+  workspace: Workspace,
+  options: LabellingPlanOptions & RunLabellingOptions,
+): Promise<LabellingResult & { plan: LabellingPlan }> {
+  const { task, settings, selection, source, ...run } = options;
+  const plan = planLabelling(workspace, {
+    task,
+    ...(settings === undefined ? {} : { settings }),
+    ...(selection === undefined ? {} : { selection }),
+    source,
+  });
+  return { plan, ...(await runLabelling(workspace, plan, run)) };
+}
