@@ -245,14 +245,15 @@ describe("runTeacher's loop", () => {
     ]);
   });
 
-  it("records a content-filtered answer as a failure with its finish reason, after the repairs", async () => {
+  it("records a content-filtered answer as a failure with its finish reason, without re-asking", async () => {
     const items = documents(1);
     const model = teacher(() => ({ text: "", finishReason: "content-filter" }));
     const summary = await label(items, model, { limits: { maxRepairs: 1 } });
-    expect(model.calls).toHaveLength(2);
+    // A provider that filtered the answer would filter the repair prompt too: one call, no repair.
+    expect(model.calls).toHaveLength(1);
     expect(summary).toMatchObject({ done: 0, failed: 1 });
     const [last] = workspace.calls.failures({ runId: summary.runId, finalOnly: true });
-    expect(last).toMatchObject({ itemId: "doc-0", finishReason: "content-filter", errorCode: "no-object" });
+    expect(last).toMatchObject({ itemId: "doc-0", finishReason: "content-filter", errorCode: "content-filter" });
   });
 
   it("counts every answer's tokens once: failed attempts on their failure, the rest on the call", async () => {

@@ -418,6 +418,9 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
   try {
     const workers = Math.max(1, Math.min(limits.concurrency, toDo.length));
     await Promise.all(Array.from({ length: workers }, worker));
+    // The last report is inside the try too: progress is throttled, so on a short run it can be the
+    // first write that fails, and the run must not stay "running" then.
+    reportProgress(true);
   } catch (error) {
     try {
       reportProgress(true);
@@ -431,7 +434,6 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     hardSignal.release();
   }
 
-  reportProgress(true);
   const interrupted = Boolean(options.signal?.aborted || options.abortSignal?.aborted);
   const summary: TeacherRunSummary = {
     runId,

@@ -49,6 +49,7 @@ describe("predict --task skill-type", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("says which command trains the student before there is one", async () => {
+    openWorkspace(dir).close();
     const result = await run("predict", "--task", "skill-type", "Python");
     expect(result.code).toBe(1);
     expect(result.err).toContain("run `jobdistill train --task skill-type` first");

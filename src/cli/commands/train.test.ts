@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIo } from "../../../test/capture-io.ts";
 import { importDemoGold } from "../../dataset/gold/index.ts";
 import type { StudentEvaluationReport } from "../../evaluate/students/index.ts";
 import { openWorkspace } from "../../store/index.ts";
@@ -16,13 +17,9 @@ interface Captured {
 }
 
 function capture(): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false },
-    out,
-    err,
-  };
+  // What commands print and what they stream (predict writes to the output stream), in one list.
+  const io = captureIo();
+  return { io, out: io.stdout, err: io.stderr };
 }
 
 /** Teacher labels for the agreement test: the gold spans with every third one left out. */
@@ -131,7 +128,7 @@ describe("train, predict and eval on the demo corpus", () => {
 
     const conll = await run("predict", "--task", "requirements", "--format", "conll", "We offer a pension.");
     expect(conll.code).toBe(0);
-    const lines = (conll.out[0] ?? "").split("\n");
+    const lines = conll.out.join("\n").split("\n");
     expect(lines[0]).toMatch(/^-DOCSTART-(\tO){10}$/);
     expect(lines[2]?.split("\t")[0]).toBe("We");
   });
@@ -236,7 +233,7 @@ describe("train, predict and eval on the demo corpus", () => {
     const badSplit = await run("eval", "--task", "requirements", "--split", "everything");
     expect(badSplit.code).toBe(2);
     expect(badSplit.err.join("\n")).toContain("--split must be one of test, dev, unseen");
-    const csv = await run("predict", "--task", "requirements", "--format", "csv", "x");
-    expect(csv.code).toBe(2);
+    const badFormat = await run("predict", "--task", "requirements", "--format", "xml", "x");
+    expect(badFormat.code).toBe(2);
   });
 });
