@@ -33,17 +33,17 @@ export interface RunJudgeOptions {
   /** The judge. */
   model: LanguageModel;
   /** How many stored labels to judge (default 100). */
-  sample?: number;
+  sample?: number | undefined;
   /** "label": the same number from each label (as the 50 hard / 50 soft anchor); "none": uniform. */
-  stratify?: "label" | "none";
-  seed?: number;
+  stratify?: "label" | "none" | undefined;
+  seed?: number | undefined;
   /** Whose labels: a source name (`provider/model`); default the teacher source with most labels. */
-  labeller?: string;
-  batchSize?: number;
-  limits?: RunTeacherOptions<unknown, unknown>["limits"];
-  signal?: AbortSignal;
-  onEvent?: RunTeacherOptions<unknown, unknown>["onEvent"];
-  params?: RunTeacherOptions<unknown, unknown>["params"];
+  labeller?: string | undefined;
+  batchSize?: number | undefined;
+  limits?: RunTeacherOptions<unknown, unknown>["limits"] | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: RunTeacherOptions<unknown, unknown>["onEvent"] | undefined;
+  params?: RunTeacherOptions<unknown, unknown>["params"] | undefined;
 }
 
 export interface JudgeRunResult {
