@@ -107,10 +107,11 @@ export async function generateObject<O>(options: GenerateObjectOptions<O>): Prom
       messages,
       jsonSchema,
       schemaName: options.schemaName,
-      maxOutputTokens,
-      temperature: options.temperature,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
+      // A LanguageModel sees only the settings that are set (adapters forward the request as is).
+      ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     };
     let result: GenerateResult;
     try {

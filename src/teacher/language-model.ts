@@ -6,10 +6,10 @@ export interface GenerateRequest {
   /** The answer's JSON Schema: drives `response_format` or a grammar. */
   jsonSchema: Record<string, unknown>;
   schemaName: string;
-  maxOutputTokens?: number | undefined;
-  temperature?: number | undefined;
-  signal?: AbortSignal | undefined;
-  timeoutMs?: number | undefined;
+  maxOutputTokens?: number;
+  temperature?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
 }
 
 export interface GenerateResult {

@@ -132,7 +132,7 @@ export async function importDocuments(
         progress.idConflicts++;
         refuse({
           file: entry?.file ?? "",
-          ...(entry?.line === undefined ? {} : { line: entry.line }),
+          line: entry?.line,
           id: result.id,
           reason: "id conflict: a document with this id but other text is already stored",
         });
