@@ -185,7 +185,7 @@ export async function trainSpanStudents(
     const trained = trainRequirementStudents(data, {
       settings,
       ...(unlabelledSentences ? { unlabelledSentences } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      onProgress: options.onProgress,
     });
     const names = studentModelNames(task, prefix);
     const taggerFile = join(workspace.modelsDir, `${names.tagger}.jdtg`);

@@ -93,10 +93,10 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeRunResult
     model: options.model,
     runKind: "judge",
     runParams: { judgedTask, labeller, sample: sampled.length, stratify, seed: options.seed ?? 1 },
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    ...(options.params ? { params: options.params } : {}),
+    limits: options.limits,
+    signal: options.signal,
+    onEvent: options.onEvent,
+    params: options.params,
   });
   const judge = `${options.model.provider}/${options.model.modelId}`;
   const judgements = new Map<string, JudgeAnnotationData["judgements"][number]>();

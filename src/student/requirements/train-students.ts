@@ -16,7 +16,7 @@ export interface StudentTrainingOptions {
   lexicon?: Iterable<string>;
   /** Tokenised unlabelled text (e.g. every advert in the workspace) the tagger learns word clusters from. */
   unlabelledSentences?: Iterable<readonly string[]>;
-  onProgress?: (progress: StudentTrainingProgress) => void;
+  onProgress?: ((progress: StudentTrainingProgress) => void) | undefined;
 }
 
 export interface StudentTrainingProgress {
