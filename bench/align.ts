@@ -38,7 +38,11 @@ export interface RecoveryFigures {
 }
 
 export interface AlignBenchResult {
-  tokenize: { megabytesPerSecond: number; tokensPerSecond: number; skillSpanTokenAgreement?: number };
+  tokenize: {
+    megabytesPerSecond: number;
+    tokensPerSecond: number;
+    skillSpanTokenAgreement?: number | undefined;
+  };
   segmentText: { megabytesPerSecond: number };
   htmlToText: { megabytesPerSecond: number };
   demoLoose: RecoveryFigures;
@@ -279,7 +283,7 @@ export function runAlignBench(options: AlignBenchOptions = {}): AlignBenchResult
     tokenize: {
       megabytesPerSecond: megabytesPerSecond(corpusText.length, tokenizeMs),
       tokensPerSecond: tokenCount / (tokenizeMs / 1000),
-      ...(skillSpanTokenAgreement === undefined ? {} : { skillSpanTokenAgreement }),
+      skillSpanTokenAgreement,
     },
     segmentText: { megabytesPerSecond: megabytesPerSecond(demoText.length, segmentMs) },
     htmlToText: { megabytesPerSecond: megabytesPerSecond(html.length, htmlMs) },

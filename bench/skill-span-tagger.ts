@@ -122,7 +122,7 @@ export async function evaluateSkillSpanTagger(workspace: Workspace, name?: strin
     against: "skillspan",
     split: "test",
     out: join(workspace.dir, "reports", `eval-${name ?? "skills"}`),
-    ...(name === undefined ? {} : { name }),
+    name,
   });
   const [published] = evaluation.report.results;
   if (!published) throw new Error("the evaluation returned no results");

@@ -30,7 +30,7 @@ export function captureIo(
     err: (text) => stderr.push(text),
     interactive: false,
     outputStream: stream,
-    ...(options.stdin === undefined ? {} : { inputStream: options.stdin }),
+    inputStream: options.stdin,
   };
 }
 

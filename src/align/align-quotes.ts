@@ -28,10 +28,10 @@ export interface AlignOptions {
 
 export interface AlignQuoteOptions extends AlignOptions {
   /** Text the quote is expected to follow or precede, to pick among repeated occurrences. */
-  contextBefore?: string;
-  contextAfter?: string;
+  contextBefore?: string | undefined;
+  contextAfter?: string | undefined;
   /** Prefer occurrences starting at or after this source offset (the previous quote's start). */
-  after?: number;
+  after?: number | undefined;
   /** A weaker preference of the same kind, deciding only when `after` does not. */
   weakAfter?: number;
   /** Ranges already claimed: occurrences overlapping them are chosen only when nothing else fits. */
@@ -202,10 +202,10 @@ export function alignQuotes(
     const result = alignQuote(prepared, item.quote, {
       ...options,
       taken,
-      ...(after === undefined ? {} : { after }),
+      after,
       weakAfter: previousStart,
-      ...(item.contextBefore === undefined ? {} : { contextBefore: item.contextBefore }),
-      ...(item.contextAfter === undefined ? {} : { contextAfter: item.contextAfter }),
+      contextBefore: item.contextBefore,
+      contextAfter: item.contextAfter,
     });
     if (!result.ok) {
       stats.unaligned++;

@@ -5,9 +5,9 @@ export interface BioSentence {
   tokens: string[];
   /** Layer name → one tag per token ("B", "I", "O", or typed "B-x", "I-x"). */
   layers: Record<string, string[]>;
-  source?: string;
+  source?: string | undefined;
   /** Index of the document (posting) the sentence belongs to, within its source. */
-  docIdx?: number;
+  docIdx?: number | undefined;
 }
 
 /** A run of tokens, `endToken` exclusive. Bare "B"/"I" tags give label "". */

@@ -10,7 +10,7 @@ export interface CliIo {
   /** True when stderr is a terminal: progress bars are drawn only then. */
   interactive: boolean;
   /** Standard input, for commands that stream it. @default process.stdin */
-  inputStream?: Readable;
+  inputStream?: Readable | undefined;
   /** Standard output as a stream, for commands that write as they go. @default process.stdout */
   outputStream?: Writable;
 }

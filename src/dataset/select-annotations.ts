@@ -17,7 +17,7 @@ export interface LabelledDocument {
   /** Quotes the teacher returned that could not be aligned. */
   unaligned: number;
   /** The aligner's own counts summed over the annotations (`payload.data.stats`), when they carry them. */
-  alignmentStats?: AlignmentStats;
+  alignmentStats?: AlignmentStats | undefined;
 }
 
 const dataWithStatsSchema = z.looseObject({ stats: alignmentStatsSchema });
@@ -86,7 +86,7 @@ export function resolveAnnotationSource(
  */
 export function selectAnnotations(
   workspace: Workspace,
-  options: { task: string; source?: string },
+  options: { task: string; source?: string | undefined },
 ): AnnotationSelection {
   const source = resolveAnnotationSource(workspace, options.task, options.source);
   const annotations = workspace.annotations.list({
@@ -141,7 +141,7 @@ export function selectAnnotations(
       text,
       spans: [...spans.values()].sort((a, b) => a.start - b.start || a.end - b.end),
       unaligned,
-      ...(alignmentStats === undefined ? {} : { alignmentStats }),
+      alignmentStats,
     });
   }
   return selection;

@@ -215,7 +215,7 @@ export function createApp(options: CreateAppOptions): Hono {
       run: {
         ...summarizeRun(store, run),
         params: run.params,
-        ...(run.report === undefined ? {} : { report: run.report }),
+        report: run.report,
       },
       spend: store.calls.spend(id),
       charts: { f1: charts.f1, ...(charts.confusion ? { confusion: charts.confusion } : {}) },

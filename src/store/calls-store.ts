@@ -42,7 +42,7 @@ export interface SpendRow {
 
 /** A WHERE clause for the usual filters of calls and failures: by run, by task, plus fixed conditions. */
 function runAndTaskFilter(
-  options: { runId?: number; task?: string },
+  options: { runId?: number | undefined; task?: string | undefined },
   fixed: readonly string[] = [],
 ): { where: string; values: (string | number)[] } {
   const clauses = [...fixed];
@@ -144,7 +144,12 @@ export class CallsStore implements CallCache {
   }
 
   failures(
-    options: { runId?: number; task?: string; finalOnly?: boolean; limit?: number } = {},
+    options: {
+      runId?: number | undefined;
+      task?: string | undefined;
+      finalOnly?: boolean | undefined;
+      limit?: number | undefined;
+    } = {},
   ): StoredCallFailure[] {
     const { where, values } = runAndTaskFilter(options, options.finalOnly ? ["final = 1"] : []);
     const rows = this.db

@@ -136,7 +136,7 @@ export class RunsStore implements RunRecorder {
     return row === undefined ? undefined : rowToRun(row);
   }
 
-  list(options: { kind?: string; limit?: number } = {}): Run[] {
+  list(options: { kind?: string | undefined; limit?: number | undefined } = {}): Run[] {
     const rows =
       options.kind === undefined
         ? this.db.prepare("SELECT * FROM runs ORDER BY id DESC LIMIT ?").all(options.limit ?? -1)

@@ -23,14 +23,14 @@ export interface LoadPredictorsOptions {
   /** Name of the skill-type student. Default "skill-type". */
   skillType?: string;
   /** Workspace lexicon the skill-type student consults first. Default "esco" when imported, else the first. */
-  lexicon?: string;
+  lexicon?: string | undefined;
 }
 
 /** The trained students of a workspace, each present only when registered. */
 export interface LoadedStudents {
   requirements?: RequirementStudents;
   skills?: TaggerModel;
-  skillType?: SkillTyper;
+  skillType?: SkillTyper | undefined;
   models: LoadedModelInfo[];
 }
 
@@ -45,7 +45,7 @@ function info(model: StoredModel, path: string): LoadedModelInfo {
     task: model.task,
     kind: model.kind,
     path,
-    ...(model.metrics === undefined ? {} : { metrics: model.metrics }),
+    metrics: model.metrics,
   };
 }
 
@@ -107,7 +107,7 @@ export async function loadStudentModels(
     loaded.skillType = await loadFile(skillType.model, skillType.path, () =>
       loadWorkspaceSkillTyper(workspace, {
         name,
-        ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
+        lexicon: options.lexicon,
       }),
     );
   }

@@ -79,7 +79,7 @@ export class ModelFileError extends InputError {
     options: { remedy?: string; cause?: unknown } = {},
   ) {
     super(`${file}: ${reason}${options.remedy === undefined ? "" : ` — ${options.remedy}`}`, {
-      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      cause: options.cause,
       data: { file, problem },
     });
     this.name = "ModelFileError";

@@ -66,7 +66,7 @@ export function overrideSpanStudentSettings(
       ? {
           segmentClassifier: {
             ...classifier,
-            ...(overrides.epochs === undefined ? {} : { epochs: overrides.epochs }),
+            epochs: overrides.epochs,
           },
         }
       : {}),

@@ -9,16 +9,16 @@ export type ProviderName = (typeof providerNames)[number];
 export interface ProviderOptions {
   provider: ProviderName;
   /** A model name (openai) or a GGUF path / `hf:` URI (llama). */
-  model?: string;
-  apiKey?: string;
-  baseUrl?: string;
+  model?: string | undefined;
+  apiKey?: string | undefined;
+  baseUrl?: string | undefined;
   /** llama only: CPU threads (default 1). */
-  threads?: number;
+  threads?: number | undefined;
   /** llama only: context window in tokens (default: as much as fits, up to 16,384). */
-  contextSize?: number;
+  contextSize?: number | undefined;
   /** Where to look for OPENAI_API_KEY and OPENAI_BASE_URL (default process.env). */
   env?: Record<string, string | undefined>;
-  onDowngrade?: (from: StructuredOutputMode, to: StructuredOutputMode, reason: string) => void;
+  onDowngrade?: ((from: StructuredOutputMode, to: StructuredOutputMode, reason: string) => void) | undefined;
 }
 
 /** Explicit option, then environment variable, then default; the error names every place looked. */
@@ -50,8 +50,8 @@ export async function createLanguageModel(options: ProviderOptions): Promise<Lan
     return new OpenAiLanguageModel({
       model,
       apiKey,
-      ...(baseUrl === undefined ? {} : { baseUrl }),
-      ...(options.onDowngrade === undefined ? {} : { onDowngrade: options.onDowngrade }),
+      baseUrl,
+      onDowngrade: options.onDowngrade,
     });
   }
   if (options.provider === "llama") {
@@ -62,7 +62,7 @@ export async function createLanguageModel(options: ProviderOptions): Promise<Lan
     return LlamaLanguageModel.load({
       model,
       threads: options.threads ?? 1,
-      ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+      contextSize: options.contextSize,
     });
   }
   throw new UsageError(

@@ -27,7 +27,7 @@ export class ApiCallError extends JobdistillError {
       code?: ApiCallErrorCode;
       statusCode?: number;
       isRetryable: boolean;
-      retryAfterMs?: number;
+      retryAfterMs?: number | undefined;
       data?: Record<string, unknown>;
     },
   ) {
@@ -53,7 +53,7 @@ export function apiCallErrorFromStatus(
     code: status === 429 ? "rate-limited" : "api-call",
     statusCode: status,
     isRetryable: isRetryableStatus(status),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    retryAfterMs,
   });
 }
 

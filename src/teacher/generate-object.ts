@@ -40,19 +40,19 @@ export interface GenerateObjectOptions<O> extends GenerateObjectHooks {
   schema: z.ZodType<O>;
   schemaName: string;
   /** Checks beyond the schema; any issue triggers a re-ask. */
-  check?: (object: O) => string[];
+  check?: ((object: O) => string[]) | undefined;
   /** Re-asks after an invalid answer (default 2). */
-  maxRepairs?: number;
+  maxRepairs?: number | undefined;
   /** Cancels requests in flight (and retry waits). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Cancels only retry waits (default: `signal`), so a graceful stop need not kill a running request. */
-  waitSignal?: AbortSignal;
-  timeoutMs?: number;
-  retry?: RetryPolicy;
-  maxOutputTokens?: number;
-  temperature?: number;
+  waitSignal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  retry?: RetryPolicy | undefined;
+  maxOutputTokens?: number | undefined;
+  temperature?: number | undefined;
   /** After a truncated answer, try once more with this many output tokens (default: fail at once). */
-  truncationRetryMaxOutputTokens?: number;
+  truncationRetryMaxOutputTokens?: number | undefined;
 }
 
 function validationIssues<O>(schema: z.ZodType<O>, value: unknown): { object: O } | { issues: string[] } {
@@ -107,6 +107,7 @@ export async function generateObject<O>(options: GenerateObjectOptions<O>): Prom
       messages,
       jsonSchema,
       schemaName: options.schemaName,
+      // A LanguageModel sees only the settings that are set (adapters forward the request as is).
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -124,7 +125,7 @@ export async function generateObject<O>(options: GenerateObjectOptions<O>): Prom
           return answer;
         },
         {
-          ...(waitSignal === undefined ? {} : { signal: waitSignal }),
+          signal: waitSignal,
           onRetry: (event) => {
             reportFailure(event.error, false);
             options.onRetry?.(event);

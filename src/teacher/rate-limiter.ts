@@ -2,8 +2,8 @@ import { InterruptedError } from "./errors.ts";
 import { sleep } from "./sleep.ts";
 
 export interface RateLimits {
-  requestsPerMinute?: number;
-  tokensPerMinute?: number;
+  requestsPerMinute?: number | undefined;
+  tokensPerMinute?: number | undefined;
 }
 
 /** A bucket that refills continuously; it may go into debt so one large request never waits forever. */

@@ -59,7 +59,7 @@ describe("retry policy", () => {
 });
 
 const busy = (retryAfterMs?: number): ApiCallError =>
-  new ApiCallError("busy", { isRetryable: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  new ApiCallError("busy", { isRetryable: true, retryAfterMs });
 
 describe("retryDelayMs", () => {
   const policy: RetryPolicy = {

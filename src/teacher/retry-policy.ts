@@ -42,7 +42,7 @@ export function retryDelayMs(
 }
 
 export interface RetryHooks {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called before each wait, with the error that caused it. */
   onRetry?: (event: { error: unknown; retryIndex: number; delayMs: number }) => void;
   random?: () => number;

@@ -253,7 +253,11 @@ describe("runTeacher's loop", () => {
     expect(model.calls).toHaveLength(1);
     expect(summary).toMatchObject({ done: 0, failed: 1 });
     const [last] = workspace.calls.failures({ runId: summary.runId, finalOnly: true });
-    expect(last).toMatchObject({ itemId: "doc-0", finishReason: "content-filter", errorCode: "content-filter" });
+    expect(last).toMatchObject({
+      itemId: "doc-0",
+      finishReason: "content-filter",
+      errorCode: "content-filter",
+    });
   });
 
   it("counts every answer's tokens once: failed attempts on their failure, the rest on the call", async () => {

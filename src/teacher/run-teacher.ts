@@ -13,8 +13,8 @@ import { defaultRetryPolicy } from "./retry-policy.ts";
 export interface TeacherLimits {
   /** Calls in flight at once. */
   concurrency: number;
-  requestsPerMinute?: number;
-  tokensPerMinute?: number;
+  requestsPerMinute?: number | undefined;
+  tokensPerMinute?: number | undefined;
   /** Per call (one request), in milliseconds. */
   timeoutMs: number;
   /** Retries of a failed request (network, timeout, 408/409/429/5xx). */
@@ -32,8 +32,8 @@ export const defaultTeacherLimits: TeacherLimits = {
 
 /** Generation settings: they change the answer, so they are part of every call's cache key. */
 export interface TeacherGenerationParams {
-  temperature?: number;
-  maxOutputTokens?: number;
+  temperature?: number | undefined;
+  maxOutputTokens?: number | undefined;
   /** After a truncated answer, try once more with this many output tokens. */
   truncationRetryMaxOutputTokens?: number;
 }
@@ -79,20 +79,20 @@ export interface RunTeacherOptions<I, O> {
   task: TeacherTask<I, O>;
   items: readonly I[];
   model: LanguageModel;
-  limits?: Partial<TeacherLimits>;
-  prices?: PriceTable;
+  limits?: Partial<TeacherLimits> | undefined;
+  prices?: PriceTable | undefined;
   /** Graceful stop: no new work is taken; calls in flight finish and are stored. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Hard stop: calls in flight are cancelled (their items stay to do). */
-  abortSignal?: AbortSignal;
-  onEvent?: (event: TeacherEvent) => void;
+  abortSignal?: AbortSignal | undefined;
+  onEvent?: ((event: TeacherEvent) => void) | undefined;
   /** Estimate only: nothing is called or stored. */
-  dryRun?: boolean;
+  dryRun?: boolean | undefined;
   /** Recorded as the run's kind: "label" (default), "judge", … */
-  runKind?: string;
-  params?: TeacherGenerationParams;
+  runKind?: string | undefined;
+  params?: TeacherGenerationParams | undefined;
   /** Extra settings to record with the run (never secrets). */
-  runParams?: Record<string, unknown>;
+  runParams?: Record<string, unknown> | undefined;
 }
 
 export interface TeacherRunSummary extends TeacherCounts {
@@ -255,8 +255,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
   emit({ type: "start", runId, total: progress.total, cached, toDo: toDo.length });
 
   const limiter = new RateLimiter({
-    ...(limits.requestsPerMinute === undefined ? {} : { requestsPerMinute: limits.requestsPerMinute }),
-    ...(limits.tokensPerMinute === undefined ? {} : { tokensPerMinute: limits.tokensPerMinute }),
+    requestsPerMinute: limits.requestsPerMinute,
+    tokensPerMinute: limits.tokensPerMinute,
   });
   const retry = { ...defaultRetryPolicy, maxRetries: limits.maxRetries };
   const waitSignal = followSignals([options.signal, options.abortSignal]);
@@ -330,8 +330,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         waitSignal: waitSignal.signal,
         timeoutMs: limits.timeoutMs,
         retry,
-        ...(params.maxOutputTokens === undefined ? {} : { maxOutputTokens: params.maxOutputTokens }),
-        ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+        maxOutputTokens: params.maxOutputTokens,
+        temperature: params.temperature,
         ...(params.truncationRetryMaxOutputTokens === undefined
           ? {}
           : { truncationRetryMaxOutputTokens: params.truncationRetryMaxOutputTokens }),

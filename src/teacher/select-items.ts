@@ -2,10 +2,10 @@ import { createRandom, sample } from "../core/random.ts";
 
 export interface ItemSelection {
   /** The first N items. */
-  limit?: number;
+  limit?: number | undefined;
   /** N items drawn at random with `seed` (reproducible), kept in their original order. */
-  sample?: number;
-  seed?: number;
+  sample?: number | undefined;
+  seed?: number | undefined;
 }
 
 /** Picks the items to try a task on: `--limit N` or `--sample N --seed S`. */

@@ -31,16 +31,16 @@ export interface WorkspaceEvaluationOptions {
    * The reference: "gold", "teacher" (teacher–student agreement), or an annotation source name.
    * Default: gold when the task has gold annotations, else the first source present.
    */
-  against?: string;
+  against?: string | undefined;
   /**
    * Which documents: a split of the dataset the students were trained from (default "test"), or
    * "unseen": every document with reference annotations that was in neither train nor dev.
    */
   split?: EvaluationSplit;
   /** Model name prefix (`--name` at training). Default: the task. */
-  name?: string;
+  name?: string | undefined;
   /** Folder for report.json and report.md. Default `<workspace>/reports/eval-<task>-<run id>`. */
-  out?: string;
+  out?: string | undefined;
 }
 
 export interface WorkspaceEvaluation {

@@ -16,9 +16,9 @@ import { type ItemSelection, selectItems } from "../teacher/select-items.ts";
 export interface LabellingPlanOptions {
   /** A name in the task registry. */
   task: string;
-  settings?: LabelTaskSettings;
+  settings?: LabelTaskSettings | undefined;
   /** `limit` / `sample` + `seed` of the task's items. */
-  selection?: ItemSelection;
+  selection?: ItemSelection | undefined;
   /** Only documents from this source (the demo labels only its own adverts). @default every document */
   source?: string | undefined;
 }
@@ -115,8 +115,8 @@ export async function runLabelling(
     recorder: workspace.runs,
     task: plan.task,
     items: plan.items,
-    ...(onEvent === undefined ? {} : { onEvent }),
-    ...(prices === undefined ? {} : { prices }),
+    onEvent,
+    prices,
     runParams: { ...plan.runParams, ...runParams },
   });
   if (summary.estimate) return { summary };
@@ -140,8 +140,8 @@ export async function labelWorkspace(
   const { task, settings, selection, source, ...run } = options;
   const plan = planLabelling(workspace, {
     task,
-    ...(settings === undefined ? {} : { settings }),
-    ...(selection === undefined ? {} : { selection }),
+    settings,
+    selection,
     source,
   });
   return { plan, ...(await runLabelling(workspace, plan, run)) };

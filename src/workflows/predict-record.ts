@@ -26,7 +26,7 @@ export interface PredictInput {
   /** The file it came from ("text" for an argument, "stdin", "workspace"). */
   file: string;
   /** 1-based line in `file`, when it has lines. */
-  line?: number;
+  line?: number | undefined;
 }
 
 /** What one record predicts: what each output format needs, and nothing of the live models. */
@@ -47,7 +47,7 @@ export interface PredictRequest {
 export function studentNamesFor(task: PredictTask, model?: string, lexicon?: string): LoadPredictorsOptions {
   if (task === "requirements") return { requirements: model ?? task };
   if (task === "skills") return { skills: model ?? task };
-  return { skillType: model ?? task, ...(lexicon === undefined ? {} : { lexicon }) };
+  return { skillType: model ?? task, lexicon };
 }
 
 /**

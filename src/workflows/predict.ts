@@ -64,7 +64,7 @@ export type PredictSource =
 /** A record that could not become an input, and why. */
 export interface BadRow {
   file: string;
-  line?: number;
+  line?: number | undefined;
   reason: string;
 }
 
@@ -170,11 +170,11 @@ async function* tableRecords(
   html: boolean,
 ): AsyncGenerator<PredictItem> {
   const options = {
-    ...(columns.textColumn === undefined ? {} : { textColumn: columns.textColumn }),
-    ...(columns.idColumn === undefined ? {} : { idColumn: columns.idColumn }),
+    textColumn: columns.textColumn,
+    idColumn: columns.idColumn,
   };
   for await (const row of rows) {
-    const at = { file: row.file, ...(row.line === undefined ? {} : { line: row.line }) };
+    const at = { file: row.file, line: row.line };
     if (row.kind === "bad") {
       yield { kind: "bad", bad: { ...at, reason: row.reason } };
       continue;
@@ -192,7 +192,7 @@ async function* tableRecords(
 function documentInput(
   document: SourceDocument,
   html: boolean,
-  at: { file: string; line?: number },
+  at: { file: string; line?: number | undefined },
 ): PredictItem {
   const format = html ? "html" : (document.format ?? "text");
   return { kind: "input", input: { id: document.id, text: document.text, format, ...at } };

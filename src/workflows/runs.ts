@@ -38,7 +38,7 @@ function entryOf(source: RunLedgerSource, run: Run): RunLedgerEntry & { spend: S
 /** Runs, newest first, with what each spent: what `jobdistill runs` and the HTTP API list. */
 export function listRunLedger(
   source: RunLedgerSource,
-  options: { kind?: string; limit?: number } = {},
+  options: { kind?: string | undefined; limit?: number | undefined } = {},
 ): RunLedgerEntry[] {
   return source.runs.list(options).map((run) => {
     const { spend: _spend, ...entry } = entryOf(source, run);

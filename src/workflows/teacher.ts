@@ -69,11 +69,11 @@ export async function chooseTeacher(
     provider,
     model: resolveModel(provider, choice, env),
     env,
-    ...(choice.apiKey === undefined ? {} : { apiKey: choice.apiKey }),
-    ...(choice.baseUrl === undefined ? {} : { baseUrl: choice.baseUrl }),
-    ...(choice.threads === undefined ? {} : { threads: choice.threads }),
-    ...(choice.contextSize === undefined ? {} : { contextSize: choice.contextSize }),
-    ...(choice.onDowngrade === undefined ? {} : { onDowngrade: choice.onDowngrade }),
+    apiKey: choice.apiKey,
+    baseUrl: choice.baseUrl,
+    threads: choice.threads,
+    contextSize: choice.contextSize,
+    onDowngrade: choice.onDowngrade,
   });
 }
 

@@ -18,13 +18,13 @@ export interface TrainSkillTypeInWorkspaceOptions {
   /** "lexicon": the lexicon's types; "teacher"/"gold": stored skill-type annotations of that kind; else a source name. */
   from: string;
   /** The workspace lexicon (default "esco"): the training labels for `from: "lexicon"`, a feature otherwise. */
-  lexicon?: string;
+  lexicon?: string | undefined;
   /** Registry name (default "skill-type"). */
-  name?: string;
-  seed?: number;
+  name?: string | undefined;
+  seed?: number | undefined;
   /** Add the hand-written soft-skill seed phrases (default true when training from the lexicon). */
-  seedPhrases?: boolean;
-  training?: SkillTypeTrainingOptions;
+  seedPhrases?: boolean | undefined;
+  training?: SkillTypeTrainingOptions | undefined;
 }
 
 export interface TrainedSkillType {

@@ -63,7 +63,7 @@ export interface WorkspaceTrainingResult {
   task: SpanStudentTask;
   runId: number;
   /** The dataset folder trained from; absent for SkillSpan's official splits. */
-  datasetDir?: string;
+  datasetDir?: string | undefined;
   models: ModelEntry[];
   /** Where each model file was written. */
   files: string[];
@@ -134,8 +134,8 @@ async function trainingInput(
     ? readStudentDataset(resolve(options.dataset)).report
     : await buildDataset(workspace, {
         task,
-        ...(options.source === undefined ? {} : { source: options.source }),
-        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        source: options.source,
+        seed: options.seed,
       });
   options.onDataset?.(datasetReport);
   const datasetDir = resolve(options.dataset ?? datasetReport.dir);
@@ -185,7 +185,7 @@ export async function trainSpanStudents(
     const trained = trainRequirementStudents(data, {
       settings,
       ...(unlabelledSentences ? { unlabelledSentences } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      onProgress: options.onProgress,
     });
     const names = studentModelNames(task, prefix);
     const taggerFile = join(workspace.modelsDir, `${names.tagger}.jdtg`);
@@ -223,7 +223,7 @@ export async function trainSpanStudents(
     }
     writeTrainingSplits(trainingSplitsFile(workspace, prefix), {
       task,
-      ...(origin.dataset === undefined ? {} : { dataset: origin.dataset }),
+      dataset: origin.dataset,
       ...(origin.skillSpanOfficial ? { origin: "skillspan-official" as const } : {}),
       train: data.splits.train.documentIds,
       dev: data.splits.dev.documentIds,
@@ -239,7 +239,7 @@ export async function trainSpanStudents(
     return {
       task,
       runId,
-      ...(origin.dataset === undefined ? {} : { datasetDir: origin.dataset }),
+      datasetDir: origin.dataset,
       models,
       files,
       settings,

@@ -103,9 +103,9 @@ export function registerDatasetCommand(program: Command, io: CliIo): void {
           split: options.split,
           splitBy: options.splitBy,
           negativeRatio: options.negativeRatio,
-          ...(options.source === undefined ? {} : { source: options.source }),
-          ...(options.out === undefined ? {} : { out: options.out }),
-          ...(options.layers === undefined ? {} : { layers: options.layers }),
+          source: options.source,
+          out: options.out,
+          layers: options.layers,
         });
         for (const line of summaryLines(report)) io.out(line);
       });

@@ -61,9 +61,9 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
         const result = await evaluate(workspace, {
           task: options.task,
           split: options.split,
-          ...(options.against === undefined ? {} : { against: options.against }),
-          ...(options.out === undefined ? {} : { out: options.out }),
-          ...(options.model === undefined ? {} : { name: options.model }),
+          against: options.against,
+          out: options.out,
+          name: options.model,
         });
         io.out(result.markdown);
         io.err(`report stored with run ${result.runId}: ${result.files.markdown}, ${result.files.json}`);

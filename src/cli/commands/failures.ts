@@ -34,8 +34,8 @@ export function registerFailuresCommand(program: Command, io: CliIo): void {
       const options = parseCommandOptions(failuresOptionsSchema, raw);
       await withReadOnlyWorkspace(command, (workspace) => {
         const failures = workspace.calls.failures({
-          ...(options.run === undefined ? {} : { runId: options.run }),
-          ...(options.task === undefined ? {} : { task: options.task }),
+          runId: options.run,
+          task: options.task,
           ...(options.final ? { finalOnly: true } : {}),
           limit: options.limit,
         });

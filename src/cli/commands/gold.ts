@@ -74,8 +74,8 @@ function importGold(
   for (const file of files) {
     const summary = importLabelStudio(workspace, file, {
       sourceKind: options.sourceKind,
-      ...(options.task === undefined ? {} : { task: options.task }),
-      ...(options.name === undefined ? {} : { sourceName: options.name }),
+      task: options.task,
+      sourceName: options.name,
       ...(options.includePredictions ? { includePredictions: true } : {}),
     });
     io.out(
@@ -95,7 +95,7 @@ function exportAction(io: CliIo) {
       const summary = exportLabelStudio(workspace, {
         task: options.task,
         out,
-        ...(options.source === undefined ? {} : { source: options.source }),
+        source: options.source,
       });
       io.out(
         `wrote ${summary.tasks} Label Studio tasks with ${summary.spans} predicted spans (${summary.source}) to ${summary.out}; labeling config: ${summary.configPath}`,

@@ -95,12 +95,12 @@ export function registerImportCommand(program: Command, io: CliIo): void {
         let summary: ImportSummary;
         try {
           summary = await importDocuments(workspace, files, {
-            ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }),
-            ...(options.textColumn === undefined ? {} : { textColumn: options.textColumn }),
-            ...(options.source === undefined ? {} : { source: options.source }),
-            ...(options.limit === undefined ? {} : { limit: options.limit }),
-            ...(options.errors === undefined ? {} : { errorsFile: options.errors }),
-            ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+            idColumn: options.idColumn,
+            textColumn: options.textColumn,
+            source: options.source,
+            limit: options.limit,
+            errorsFile: options.errors,
+            batchSize: options.batchSize,
             onProgress,
           });
         } finally {

@@ -106,10 +106,10 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
             judge: {
               provider: options.provider,
               model: options.judgeModel,
-              ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-              ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-              ...(options.threads === undefined ? {} : { threads: options.threads }),
-              ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+              apiKey: options.apiKey,
+              baseUrl: options.baseUrl,
+              threads: options.threads,
+              contextSize: options.contextSize,
             },
             sample: options.sample,
             stratify: options.stratify === "none" ? "none" : "label",
@@ -117,7 +117,7 @@ export function registerJudgeCommand(program: Command, io: CliIo): void {
             batchSize: options.batchSize,
             limits: { concurrency: options.concurrency },
             onEvent,
-            ...(options.labeller === undefined ? {} : { labeller: options.labeller }),
+            labeller: options.labeller,
           });
           bar?.stop();
           if (options.markdown) writeFileSync(options.markdown, result.markdown);

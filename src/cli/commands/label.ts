@@ -169,9 +169,9 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             batchSize: options.batchSize,
           },
           selection: {
-            ...(options.limit === undefined ? {} : { limit: options.limit }),
-            ...(options.sample === undefined ? {} : { sample: options.sample }),
-            ...(options.seed === undefined ? {} : { seed: options.seed }),
+            limit: options.limit,
+            sample: options.sample,
+            seed: options.seed,
           },
         });
         const model = await createTeacher({
@@ -218,8 +218,8 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               timeoutMs: options.timeout,
               maxRetries: options.maxRetries,
               maxRepairs: options.maxRepairs,
-              ...(options.rpm === undefined ? {} : { requestsPerMinute: options.rpm }),
-              ...(options.tpm === undefined ? {} : { tokensPerMinute: options.tpm }),
+              requestsPerMinute: options.rpm,
+              tokensPerMinute: options.tpm,
             },
             prices,
             signal: interrupts.graceful.signal,
@@ -227,8 +227,8 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             onEvent,
             ...(options.dryRun ? { dryRun: true } : {}),
             params: {
-              ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-              ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
+              temperature: options.temperature,
+              maxOutputTokens: options.maxOutputTokens,
             },
             runParams: options.baseUrl === undefined ? {} : { baseUrl: withoutCredentials(options.baseUrl) },
           });

@@ -76,8 +76,8 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
       const options = parseCommandOptions(listOptionsSchema, raw);
       await withReadOnlyWorkspace(command, (workspace) => {
         const entries = listRunLedger(workspace, {
-          ...(options.kind === undefined ? {} : { kind: options.kind }),
-          ...(options.limit === undefined ? {} : { limit: options.limit }),
+          kind: options.kind,
+          limit: options.limit,
         });
         if (options.json) return io.out(JSON.stringify(entries, null, 2));
         io.out(entries.length === 0 ? "no runs yet" : table(listRows(entries)));

@@ -56,7 +56,7 @@ function untilStopSignal(): Promise<string> {
  */
 export async function serveWorkspace(
   workspace: Workspace,
-  options: { host: string; port: number; teacher?: LanguageModel; threads?: number },
+  options: { host: string; port: number; teacher?: LanguageModel | undefined; threads?: number | undefined },
   io: CliIo,
 ): Promise<void> {
   const students = await loadServerStudents(
@@ -75,7 +75,7 @@ async function serveWith(
   predictors: ServerPredictors,
   /** Worker threads predicting (0: this thread). */
   threads: number,
-  options: { host: string; port: number; teacher?: LanguageModel },
+  options: { host: string; port: number; teacher?: LanguageModel | undefined },
   io: CliIo,
 ): Promise<void> {
   const { teacher } = options;
@@ -167,7 +167,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
               host: options.host,
               port: options.port,
               ...(teacher ? { teacher } : {}),
-              ...(options.threads === undefined ? {} : { threads: options.threads }),
+              threads: options.threads,
             },
             io,
           ),

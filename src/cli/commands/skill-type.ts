@@ -51,7 +51,7 @@ export async function readSkillPhrases(
 export function predictSkillTypes(
   workspace: Workspace,
   phrases: readonly string[],
-  options: { model?: string; lexicon?: string } = {},
+  options: { model?: string | undefined; lexicon?: string | undefined } = {},
 ): SkillTypeRow[] {
   const typer = loadWorkspaceSkillTyper(workspace, options);
   if (!typer) {
@@ -94,8 +94,8 @@ export function addSkillTypePredictOptions(command: Command, io: CliIo): Command
       const phrases = await readSkillPhrases(options.input, options.column);
       await withReadOnlyWorkspace(command, (workspace) => {
         const rows = predictSkillTypes(workspace, phrases, {
-          ...(options.model === undefined ? {} : { model: options.model }),
-          ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
+          model: options.model,
+          lexicon: options.lexicon,
         });
         io.out(skillTypeRowsToCsv(rows).trimEnd());
       });
@@ -105,15 +105,21 @@ export function addSkillTypePredictOptions(command: Command, io: CliIo): Command
 /** `train --task skill-type`'s body, for the integrator's train command and `skill-type train`. */
 export function trainSkillTypeFromCli(
   workspace: Workspace,
-  options: { from: string; lexicon?: string; name?: string; seed?: number; seeds?: boolean },
+  options: {
+    from: string;
+    lexicon?: string | undefined;
+    name?: string | undefined;
+    seed?: number | undefined;
+    seeds?: boolean | undefined;
+  },
 ): TrainedSkillType {
   return trainSkillTypeInWorkspace({
     workspace,
     from: options.from,
-    ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
-    ...(options.name === undefined ? {} : { name: options.name }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.seeds === undefined ? {} : { seedPhrases: options.seeds }),
+    lexicon: options.lexicon,
+    name: options.name,
+    seed: options.seed,
+    seedPhrases: options.seeds,
   });
 }
 

@@ -187,8 +187,8 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
             task: "skill-type",
             from: options.source ?? "lexicon",
             seed: options.seed,
-            ...(options.lexicon === undefined ? {} : { lexicon: options.lexicon }),
-            ...(options.name === undefined ? {} : { name: options.name }),
+            lexicon: options.lexicon,
+            name: options.name,
             ...(options.epochs === undefined ? {} : { training: { epochs: options.epochs } }),
           });
           io.out(renderSkillTypeTraining(trained));

@@ -23,11 +23,11 @@ import { type TableColumn, writeCsv, writeJsonl, writeParquet } from "./write-ta
 export interface BuildDatasetOptions {
   task: string;
   /** Annotation source: a kind (teacher, gold, human, …) or a source name. Default: teacher if present, else gold, … */
-  source?: string;
+  source?: string | undefined;
   /** Output folder. Default `<workspace>/datasets/<task>-<timestamp>`. */
-  out?: string;
+  out?: string | undefined;
   /** Seed for the split and the negatives. Default 13. */
-  seed?: number;
+  seed?: number | undefined;
   /** Train/dev/test fractions of the documents, when split at random. Default [0.8, 0.1, 0.1]. */
   split?: readonly number[];
   /**
@@ -39,7 +39,7 @@ export interface BuildDatasetOptions {
   /** Negative pairs per positive pair, per category. Default 1. */
   negativeRatio?: number;
   /** CoNLL layers (category ids), in column order. Default: every category of the task. */
-  layers?: readonly string[];
+  layers?: readonly string[] | undefined;
   /** Clock for the default folder name and the report (tests pin it). */
   now?: Date;
 }

@@ -77,7 +77,7 @@ export function givenSplit(meta: Record<string, unknown> | undefined): DatasetSp
  * "random". Returns the assignment and which way was used.
  */
 export function assignSplits(
-  documents: readonly { id: string; meta?: Record<string, unknown> }[],
+  documents: readonly { id: string; meta?: Record<string, unknown> | undefined }[],
   splitBy: SplitBy,
   fractions: SplitFractions,
   seed: number,

@@ -28,7 +28,7 @@ const skillSpanRowSchema = z
 function fail(path: string, line: number, reason: string, cause?: unknown): InputError {
   return new InputError(`${path}:${line}: ${reason}`, {
     data: { path, line },
-    ...(cause === undefined ? {} : { cause }),
+    cause,
   });
 }
 
@@ -51,8 +51,8 @@ export function readSkillSpanJson(path: string): BioSentence[] {
       sentences.push({
         tokens: row.tokens,
         layers: { skill: row.tags_skill, knowledge: row.tags_knowledge },
-        ...(row.source === undefined ? {} : { source: row.source }),
-        ...(row.idx === undefined ? {} : { docIdx: row.idx }),
+        source: row.source,
+        docIdx: row.idx,
       });
     });
   return sentences;

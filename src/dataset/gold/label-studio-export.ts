@@ -6,7 +6,7 @@ import { type TaskLabel, taskLabels } from "../task-labels.ts";
 export interface LabelStudioExportOptions {
   task: string;
   /** Annotation source (kind or name), as for `dataset build`. */
-  source?: string;
+  source?: string | undefined;
   /** Where the tasks JSON goes; the labeling config is written beside it (`<out>.config.xml`). */
   out: string;
 }
@@ -76,7 +76,7 @@ export function exportLabelStudio(
             to_name: labelStudioControl.toName,
             type: "labels",
             value: { start: span.start, end: span.end, text: span.text, labels: [span.label] },
-            ...(span.score === undefined ? {} : { score: span.score }),
+            score: span.score,
           })),
         },
       ],

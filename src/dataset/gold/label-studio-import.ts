@@ -28,13 +28,13 @@ const taskSchema = z.looseObject({
 
 export interface LabelStudioImportOptions {
   /** Task the annotations belong to (default "requirements"). */
-  task?: string;
+  task?: string | undefined;
   /** Who made them: gold (default) or human. */
-  sourceKind?: Extract<AnnotationSource["kind"], "gold" | "human">;
+  sourceKind?: Extract<AnnotationSource["kind"], "gold" | "human"> | undefined;
   /** Source name (default "label-studio"). */
-  sourceName?: string;
+  sourceName?: string | undefined;
   /** Use a task's last prediction when it has no (uncancelled) annotation. Default false. */
-  includePredictions?: boolean;
+  includePredictions?: boolean | undefined;
 }
 
 export interface LabelStudioImportSummary {

@@ -103,8 +103,8 @@ export function importSkillSpanGold(workspace: Workspace, paths: readonly string
           source: "skillspan",
           meta: {
             split,
-            ...(sentence.source === undefined ? {} : { skillspanSource: sentence.source }),
-            ...(sentence.docIdx === undefined ? {} : { docIdx: sentence.docIdx }),
+            skillspanSource: sentence.source,
+            docIdx: sentence.docIdx,
             tokenOffsets: offsets,
           },
         });
@@ -117,8 +117,8 @@ export function importSkillSpanGold(workspace: Workspace, paths: readonly string
         const documentId = result.existingId ?? result.id;
         addOccurrence(workspace, documentId, spans, {
           sentenceId,
-          ...(sentence.source === undefined ? {} : { source: sentence.source }),
-          ...(sentence.docIdx === undefined ? {} : { docIdx: sentence.docIdx }),
+          source: sentence.source,
+          docIdx: sentence.docIdx,
         });
       });
     })();

@@ -14,15 +14,15 @@ export type ImportFileKind = "csv" | "jsonl" | "parquet" | "folder";
 
 export interface ImportOptions extends ColumnOptions {
   /** Tag stored on every document (default: the file or folder name). */
-  source?: string;
+  source?: string | undefined;
   /** Stop after this many rows (good and bad) in all files together. */
-  limit?: number;
+  limit?: number | undefined;
   /** Write every refused row (bad rows and id conflicts) as JSON lines to this file. */
-  errorsFile?: string;
+  errorsFile?: string | undefined;
   /** Rows per insert transaction (default 1,000). */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** Called after every batch. */
-  onProgress?: (progress: ImportProgress) => void;
+  onProgress?: ((progress: ImportProgress) => void) | undefined;
 }
 
 export interface ImportProgress {
@@ -37,17 +37,17 @@ export interface ImportProgress {
 /** A row that did not become a document, as written to the errors file. */
 export interface RefusedRow {
   file: string;
-  line?: number;
+  line?: number | undefined;
   reason: string;
-  id?: string;
-  raw?: string;
+  id?: string | undefined;
+  raw?: string | undefined;
 }
 
 export interface ImportSummary extends ImportProgress {
   files: string[];
   /** The first refused rows (all of them are in the errors file when one was asked for). */
   refusedSamples: RefusedRow[];
-  errorsFile?: string;
+  errorsFile?: string | undefined;
   seconds: number;
 }
 
@@ -120,7 +120,7 @@ export async function importDocuments(
     if (refusedSamples.length < maxSamples) refusedSamples.push(row);
     if (errorsFd !== undefined) writeSync(errorsFd, `${JSON.stringify(row)}\n`);
   };
-  let batch: { document: SourceDocument; file: string; line?: number }[] = [];
+  let batch: { document: SourceDocument; file: string; line?: number | undefined }[] = [];
   const flush = (): void => {
     if (batch.length === 0) return;
     const results = workspace.documents.insertMany(batch.map((entry) => entry.document));
@@ -132,7 +132,7 @@ export async function importDocuments(
         progress.idConflicts++;
         refuse({
           file: entry?.file ?? "",
-          ...(entry?.line === undefined ? {} : { line: entry.line }),
+          line: entry?.line,
           id: result.id,
           reason: "id conflict: a document with this id but other text is already stored",
         });
@@ -160,7 +160,7 @@ export async function importDocuments(
           progress.badRows++;
           refuse({
             file: row.file,
-            ...(row.line === undefined ? {} : { line: row.line }),
+            line: row.line,
             reason: converted.reason,
           });
           continue;
@@ -168,7 +168,7 @@ export async function importDocuments(
         batch.push({
           document: converted.document,
           file: row.file,
-          ...(row.line === undefined ? {} : { line: row.line }),
+          line: row.line,
         });
         if (batch.length >= batchSize) flush();
       }
@@ -183,7 +183,7 @@ export async function importDocuments(
     ...progress,
     files: [...paths],
     refusedSamples,
-    ...(options.errorsFile === undefined ? {} : { errorsFile: options.errorsFile }),
+    errorsFile: options.errorsFile,
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -8,8 +8,8 @@ export const defaultTextColumns = ["text", "description", "job_description", "bo
 export const defaultIdColumns = ["id", "job_id"] as const;
 
 export interface ColumnOptions {
-  idColumn?: string;
-  textColumn?: string;
+  idColumn?: string | undefined;
+  textColumn?: string | undefined;
 }
 
 export type RowConversion = { ok: true; document: SourceDocument } | { ok: false; reason: string };

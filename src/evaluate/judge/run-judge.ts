@@ -33,17 +33,17 @@ export interface RunJudgeOptions {
   /** The judge. */
   model: LanguageModel;
   /** How many stored labels to judge (default 100). */
-  sample?: number;
+  sample?: number | undefined;
   /** "label": the same number from each label (as the 50 hard / 50 soft anchor); "none": uniform. */
-  stratify?: "label" | "none";
-  seed?: number;
+  stratify?: "label" | "none" | undefined;
+  seed?: number | undefined;
   /** Whose labels: a source name (`provider/model`); default the teacher source with most labels. */
-  labeller?: string;
-  batchSize?: number;
-  limits?: RunTeacherOptions<unknown, unknown>["limits"];
-  signal?: AbortSignal;
-  onEvent?: RunTeacherOptions<unknown, unknown>["onEvent"];
-  params?: RunTeacherOptions<unknown, unknown>["params"];
+  labeller?: string | undefined;
+  batchSize?: number | undefined;
+  limits?: RunTeacherOptions<unknown, unknown>["limits"] | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: RunTeacherOptions<unknown, unknown>["onEvent"] | undefined;
+  params?: RunTeacherOptions<unknown, unknown>["params"] | undefined;
 }
 
 export interface JudgeRunResult {
@@ -93,10 +93,10 @@ export async function runJudge(options: RunJudgeOptions): Promise<JudgeRunResult
     model: options.model,
     runKind: "judge",
     runParams: { judgedTask, labeller, sample: sampled.length, stratify, seed: options.seed ?? 1 },
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    ...(options.params ? { params: options.params } : {}),
+    limits: options.limits,
+    signal: options.signal,
+    onEvent: options.onEvent,
+    params: options.params,
   });
   const judge = `${options.model.provider}/${options.model.modelId}`;
   const judgements = new Map<string, JudgeAnnotationData["judgements"][number]>();

@@ -16,7 +16,7 @@ export interface StudentTrainingOptions {
   lexicon?: Iterable<string>;
   /** Tokenised unlabelled text (e.g. every advert in the workspace) the tagger learns word clusters from. */
   unlabelledSentences?: Iterable<readonly string[]>;
-  onProgress?: (progress: StudentTrainingProgress) => void;
+  onProgress?: ((progress: StudentTrainingProgress) => void) | undefined;
 }
 
 export interface StudentTrainingProgress {
@@ -48,7 +48,7 @@ export interface StudentTrainingReport {
   labels: string[];
   splits: Record<SplitName, SplitCounts>;
   tagger: {
-    layers: { name: string; bestEpoch: number; devF1?: number }[];
+    layers: { name: string; bestEpoch: number; devF1?: number | undefined }[];
     durationMs: number;
   };
   segmentClassifier?: {
@@ -124,7 +124,7 @@ export function trainRequirementStudents(
       layers: tagger.layers.map((layer) => ({
         name: layer.name,
         bestEpoch: layer.bestEpoch,
-        ...(layer.devF1 === undefined ? {} : { devF1: layer.devF1 }),
+        devF1: layer.devF1,
       })),
       durationMs: taggerDurationMs,
     },

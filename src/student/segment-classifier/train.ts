@@ -53,7 +53,7 @@ export interface TrainingProgress {
   epochs: number;
   /** Mean training loss over the epoch (log-loss per label, or cross-entropy in multi-class). */
   trainLoss: number;
-  devLoss?: number;
+  devLoss?: number | undefined;
   bestEpoch: number;
   elapsedMs: number;
 }
@@ -63,7 +63,7 @@ export interface SegmentClassifierTrainingOptions
   /** Every label the model can output, in order; labels without examples are allowed. */
   labelSet: readonly string[];
   /** Held-out examples for early stopping, calibration and threshold tuning. */
-  dev?: readonly SegmentExample[];
+  dev?: readonly SegmentExample[] | undefined;
   onProgress?: (progress: TrainingProgress) => void;
 }
 
@@ -268,7 +268,7 @@ export function trainSegmentClassifier(
       epoch,
       epochs: hyper.epochs,
       trainLoss,
-      ...(devLoss === undefined ? {} : { devLoss }),
+      devLoss,
       bestEpoch,
       elapsedMs: performance.now() - started,
     });

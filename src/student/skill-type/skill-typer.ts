@@ -57,7 +57,7 @@ export function skillTypeRowsToCsv(rows: readonly SkillTypeRow[]): string {
  */
 export function loadWorkspaceSkillTyper(
   workspace: Pick<Workspace, "dir" | "models">,
-  options: { name?: string; lexicon?: string } = {},
+  options: { name?: string | undefined; lexicon?: string | undefined } = {},
 ): { typeSkills(skills: readonly string[]): SkillTypeRow[] } | undefined {
   const registered = workspace.models.get(options.name ?? "skill-type");
   if (!registered) return undefined;

@@ -16,11 +16,11 @@ export interface TaggerLayer {
   weights: LayerWeights;
   /** Epoch whose averaged weights were kept, and its dev strict span F1 (undefined without dev data). */
   bestEpoch: number;
-  devF1?: number;
+  devF1?: number | undefined;
   /** What dev calibration added to the "O" bias weight (0 or absent: nothing). */
-  outsideShift?: number;
+  outsideShift?: number | undefined;
   /** What dev calibration added to the bias weight of each inside ("I") tag. */
-  insideShift?: number;
+  insideShift?: number | undefined;
   /** Span-edge rankers applied in order after decoding (see span-edges.ts). */
   spanEdges?: SpanEdgeModel[];
 }

@@ -196,7 +196,7 @@ function trainLayer(
     random: createRandom(config.training.seed + member),
   }));
   const indices = sentences.map((_, index) => index);
-  let best: { weights: LayerWeights; epoch: number; devF1?: number } | undefined;
+  let best: { weights: LayerWeights; epoch: number; devF1?: number | undefined } | undefined;
   let sinceBest = 0;
   for (let epoch = 1; epoch <= config.training.epochs; epoch++) {
     for (const { perceptron, random } of members) {
@@ -223,7 +223,7 @@ function trainLayer(
       break;
     }
   }
-  const kept = best as { weights: LayerWeights; epoch: number; devF1?: number };
+  const kept = best as { weights: LayerWeights; epoch: number; devF1?: number | undefined };
   const layerWeights = kept.weights;
   const calibrated =
     config.training.calibrateOutside && dev.length > 0 && kept.devF1 !== undefined
@@ -258,7 +258,7 @@ function trainLayer(
     tags: [...labels.tags],
     weights: kept.weights,
     bestEpoch: kept.epoch,
-    ...(devF1 === undefined ? {} : { devF1 }),
+    devF1,
     ...(calibrated ? { outsideShift: calibrated.shift } : {}),
     ...(calibrated?.insideShift ? { insideShift: calibrated.insideShift } : {}),
     ...(spanEdges.length > 0 ? { spanEdges } : {}),

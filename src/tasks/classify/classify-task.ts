@@ -8,11 +8,11 @@ export interface ClassifyTaskOptions {
   /** The label set, in the order the prompt lists it. */
   labels: readonly string[];
   /** Any number of labels per document instead of exactly one. */
-  multi?: boolean;
+  multi?: boolean | undefined;
   /** Extra guidance for the model (what the labels mean, edge cases). */
-  instructions?: string;
+  instructions?: string | undefined;
   /** Ask for a short reasoning before the label(s); stored with the call, never used as a label. */
-  reasoning?: boolean;
+  reasoning?: boolean | undefined;
 }
 
 /** The answer: `label` (or `labels` with `multi`), with the reasoning first when it is asked for. */

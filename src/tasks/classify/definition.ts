@@ -12,9 +12,9 @@ export const classifyTaskDefinition = defineTask({
     const labels = settings.labels.map((label) => label.trim());
     const task = createClassifyTask({
       labels,
-      ...(settings.multi === undefined ? {} : { multi: settings.multi }),
-      ...(settings.instructions === undefined ? {} : { instructions: settings.instructions }),
-      ...(settings.reasoning === undefined ? {} : { reasoning: settings.reasoning }),
+      multi: settings.multi,
+      instructions: settings.instructions,
+      reasoning: settings.reasoning,
     });
     return {
       task,

@@ -95,7 +95,7 @@ export function createJudgeTask(
         id: item.id,
         [definition.itemNoun.includes("quote") ? "quote" : "phrase"]: item.text,
         label: item.label,
-        ...(item.context === undefined ? {} : { context: item.context }),
+        context: item.context,
       }));
       return [
         { role: "system", content: system },

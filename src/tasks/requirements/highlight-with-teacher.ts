@@ -19,7 +19,7 @@ export interface TeacherHighlight {
 export async function highlightWithTeacher(
   model: LanguageModel,
   input: { text: string; format?: "text" | "html" },
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<TeacherHighlight> {
   const text = input.format === "html" ? htmlToText(input.text).text : input.text;
   const spansPerChunk = [];
@@ -30,8 +30,8 @@ export async function highlightWithTeacher(
       schema: requirementsTask.outputSchema,
       schemaName: requirementsTask.name,
       check: (output) => requirementsTask.check?.(item, output) ?? [],
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
     });
     spansPerChunk.push(
       requirementsTask.toAnnotations(item, object).flatMap((draft) => draft.payload.spans ?? []),

@@ -14,7 +14,7 @@ export interface LlamaLanguageModelOptions {
    * context and at most 16,384 (at least 4,096 where the model has that much): the requirements
    * prompt alone is about 4,800 tokens, so a fixed 4,096 failed every item.
    */
-  contextSize?: number;
+  contextSize?: number | undefined;
 }
 
 const MAX_DEFAULT_CONTEXT = 16_384;

@@ -17,9 +17,9 @@ export type StructuredOutputMode = "json-schema" | "json-object" | "prompt";
 export interface OpenAiLanguageModelOptions {
   model: string;
   apiKey: string;
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Called when the endpoint rejects a structured-output mode and a simpler one is used from then on. */
-  onDowngrade?: (from: StructuredOutputMode, to: StructuredOutputMode, reason: string) => void;
+  onDowngrade?: ((from: StructuredOutputMode, to: StructuredOutputMode, reason: string) => void) | undefined;
 }
 
 /** Lenient: endpoints differ in what they fill in; we need only the text, finish reason and usage. */
