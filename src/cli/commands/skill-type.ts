@@ -5,14 +5,7 @@ import { InputError, UsageError } from "../../core/errors.ts";
 import type { Workspace } from "../../store/index.ts";
 import type { SkillTypeRow } from "../../student/predictors.ts";
 import { loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "../../student/skill-type/index.ts";
-import {
-  createSkillTypeTask,
-  parseSkillList,
-  SKILL_LIST_SOURCE,
-  skillTypeBatches,
-  uniqueSkillPhrases,
-} from "../../tasks/skill-type/index.ts";
-import { createSkillsTask } from "../../tasks/skills/index.ts";
+import { parseSkillList, uniqueSkillPhrases } from "../../tasks/skill-type/index.ts";
 import { type TrainedSkillType, trainSkillTypeInWorkspace } from "../../workflows/index.ts";
 import { markAsAlias } from "../alias.ts";
 import { type CliIo, withReadOnlyWorkspace, withWorkspace } from "../context.ts";
