@@ -228,8 +228,8 @@ function sectionMarkdown(section: GuideSection): string {
   );
   parts.push(rules.join("\n"));
   if (section.tail) parts.push(wrap(section.tail, GUIDE_WIDTH, "", ""));
-  // The lead and the rules read as one block, as do the rules and the tail.
-  return [parts[0], parts.slice(1).join("\n")].join("\n");
+  // Heading, lead, rules and tail read as one block, with no blank line between them.
+  return parts.join("\n");
 }
 
 /** corpus/GUIDE.md, the annotation guide the corpus's annotators followed. */
