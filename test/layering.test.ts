@@ -12,6 +12,7 @@ const layerOrder = [
   ["store"],
   ["align"],
   ["teacher"],
+  ["encoders"],
   ["tasks"],
   ["dataset"],
   ["student"],

@@ -25,6 +25,8 @@ export const errorCodes = [
   "teacher",
   "label-failed",
   "judge-failed",
+  // Sentence encoders (loading or embedding)
+  "encoder-failed",
   // The workspace and serving
   "workspace",
   "serve",

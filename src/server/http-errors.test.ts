@@ -20,6 +20,7 @@ const documented: Record<ErrorCode, number> = {
   teacher: 502,
   "label-failed": 502,
   "judge-failed": 502,
+  "encoder-failed": 502,
   workspace: 500,
   serve: 500,
   unavailable: 503,
