@@ -8,5 +8,6 @@ export {
   parseEncoderId,
   poolings,
 } from "./encoder-id.ts";
+export { createHfEncoder, type HfEncoderOptions } from "./hf-encoder.ts";
 export { createUseLiteEncoder, USE_LITE_ID, type UseLiteOptions } from "./use-lite.ts";
 export { cosineSimilarity, dot, normalizeInPlace } from "./vectors.ts";
