@@ -1,4 +1,12 @@
 export { type CreateEncoderOptions, createEncoder } from "./create-encoder.ts";
+export {
+  type EmbeddingCache,
+  type EmbeddingProgress,
+  type EmbedWithCacheOptions,
+  embedWithCache,
+  InMemoryEmbeddingCache,
+  textHash,
+} from "./embedding-cache.ts";
 export { type EncoderReference, encoderReference, type SentenceEncoder } from "./encoder.ts";
 export {
   type EncoderSpec,

@@ -100,6 +100,18 @@ export const migrations: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // Sentence-encoder vectors, reusable across students: one float32 blob per (encoder, version, text).
+  `
+  CREATE TABLE embeddings (
+    encoder_id TEXT NOT NULL,
+    encoder_version TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    dimensions INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (encoder_id, encoder_version, text_hash)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database.Database): { from: number; to: number } {

@@ -5,6 +5,7 @@ import { JobdistillError } from "../core/errors.ts";
 import { AnnotationsStore } from "./annotations-store.ts";
 import { CallsStore } from "./calls-store.ts";
 import { DocumentsStore } from "./documents-store.ts";
+import { EmbeddingsStore } from "./embeddings-store.ts";
 import { migrate } from "./migrations.ts";
 import { ModelsStore } from "./models-store.ts";
 import { RunsStore } from "./runs-store.ts";
@@ -22,6 +23,8 @@ export interface Workspace {
   readonly calls: CallsStore;
   readonly runs: RunsStore;
   readonly models: ModelsStore;
+  /** Sentence-encoder vectors, shared by every student trained in this workspace. */
+  readonly embeddings: EmbeddingsStore;
   close(): void;
 }
 
@@ -80,6 +83,7 @@ export function openWorkspace(
     calls: new CallsStore(db, annotations),
     runs: new RunsStore(db),
     models: new ModelsStore(db),
+    embeddings: new EmbeddingsStore(db),
     close: () => db.close(),
   };
 }
