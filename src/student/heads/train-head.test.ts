@@ -56,11 +56,13 @@ function accuracy(head: TrainedHead, data: ToyData): number {
 const labels = ["a", "b", "c"];
 const kinds: HeadOptions[] = [
   { kind: "logistic" },
+  { kind: "logistic", standardise: true },
   { kind: "ovr-logistic" },
   { kind: "linear-svm" },
   { kind: "linear-svm", loss: "hinge" },
   { kind: "mlp", hiddenSize: 16 },
   { kind: "mlp", hiddenSize: 16, optimizer: "sgd", learningRate: 0.01 },
+  { kind: "mlp", hiddenSize: 16, standardise: true },
 ];
 const name = (options: HeadOptions) => JSON.stringify(options);
 

@@ -18,8 +18,8 @@ export const headOptionsSchema = z.object({
   learningRate: z.number().positive().default(0.01),
   /** L2 penalty `l2/2 · ‖W‖²` on the weights (not the biases), added to the mean loss. @default 1e-4 */
   l2: z.number().min(0).default(1e-4),
-  /** Hidden units of the mlp (ignored by the linear kinds). @default 128 */
-  hiddenSize: z.number().int().min(1).max(8192).default(128),
+  /** Hidden units of the mlp (ignored by the linear kinds). @default 64 */
+  hiddenSize: z.number().int().min(1).max(8192).default(64),
   /** Examples per gradient step. @default 32 */
   batchSize: z.number().int().min(1).default(32),
   /** Seed of the initial weights (mlp) and of each epoch's order. @default 1 */
@@ -49,8 +49,12 @@ export const headOptionsSchema = z.object({
    * @default null (dense only)
    */
   hashBits: z.number().int().min(1).max(26).nullable().default(null),
-  /** Standardise each embedding dimension by the training mean and deviation (folded into the weights). @default true */
-  standardise: z.boolean().default(true),
+  /**
+   * Standardise each embedding dimension by the training mean and deviation (folded into the
+   * weights). Off by default: on USE-lite vectors it overfitted within a few epochs and lost 6–9
+   * points of val accuracy for every kind (README.md). @default false
+   */
+  standardise: z.boolean().default(false),
   /** Calibrate on dev (temperature or Platt per label); identity without dev. @default true */
   calibrate: z.boolean().default(true),
 });
@@ -327,7 +331,11 @@ function applyScaling(data: Encoded, mean: Float64Array, scale: Float64Array, di
 }
 
 interface Network {
-  /** Layer 0: dims × (hidden or labels); layer 1 (mlp): hidden × labels. */
+  /**
+   * Layer 0 is stored transposed while training, `outputs × dims` (a unit's weights contiguous, so
+   * the forward pass is one dot product per unit and the backward pass skips units with no
+   * gradient); layer 1 (mlp) is `hidden × labels`. `foldScaling` writes the head's `inputs × outputs`.
+   */
   layers: { weights: Parameter; bias: Parameter; inputs: number; outputs: number }[];
   hashed: Parameter | null;
 }
@@ -372,8 +380,9 @@ function snapshot(network: Network): Snapshot {
 }
 
 /**
- * The layers over the raw embedding: x' = (x − mean) · scale, so the first layer's W' = scale · W
- * (row-wise) and b' = b − Σ_i mean_i · scale_i · W_i.
+ * The layers over the raw embedding, `inputs × outputs`: x' = (x − mean) · scale, so the first
+ * layer's W'_i = scale_i · W_i (W transposed back from training's `outputs × dims`) and
+ * b' = b − Σ_i mean_i · W'_i.
  */
 function foldScaling(best: Snapshot, mean: Float64Array, scale: Float64Array, dims: number): HeadLayer[] {
   return best.layers.map((layer, index) => {
@@ -385,7 +394,7 @@ function foldScaling(best: Snapshot, mean: Float64Array, scale: Float64Array, di
       const s = scale[i] as number;
       const m = mean[i] as number;
       for (let o = 0; o < outputs; o++) {
-        const w = (layer.weights[i * outputs + o] as number) * s;
+        const w = (layer.weights[o * dims + i] as number) * s;
         weights[i * outputs + o] = w;
         bias[o] = (bias[o] as number) - m * w;
       }
@@ -427,6 +436,24 @@ function exampleWeights(
     }
   }
   return weights;
+}
+
+/** `gradient[o·dims + i] += unitGradient[o] · inputs[offset + i]`, skipping units whose gradient is 0. */
+function addOuter(
+  gradient: Float64Array,
+  unitGradient: Float64Array,
+  units: number,
+  inputs: Float64Array,
+  offset: number,
+  dims: number,
+): void {
+  for (let o = 0; o < units; o++) {
+    const g = unitGradient[o] as number;
+    if (g === 0) continue;
+    const row = o * dims;
+    for (let i = 0; i < dims; i++)
+      gradient[row + i] = (gradient[row + i] as number) + g * (inputs[offset + i] as number);
+  }
 }
 
 function shuffleInPlace(order: Int32Array, random: Random): void {
@@ -508,12 +535,12 @@ class Trainer {
     const target = layers.length > 1 ? this.hidden : this.margins;
     const outputs = first.outputs;
     const w = first.weights.values;
-    target.set(first.bias.values);
-    for (let i = 0; i < dims; i++) {
-      const x = data.inputs[offset + i] as number;
-      if (x === 0) continue;
-      const row = i * outputs;
-      for (let o = 0; o < outputs; o++) target[o] = (target[o] as number) + x * (w[row + o] as number);
+    const inputs = data.inputs;
+    for (let o = 0; o < outputs; o++) {
+      const row = o * dims;
+      let sum = first.bias.values[o] as number;
+      for (let i = 0; i < dims; i++) sum += (inputs[offset + i] as number) * (w[row + i] as number);
+      target[o] = sum;
     }
     if (layers.length > 1) {
       const second = layers[1] as Network["layers"][number];
@@ -612,14 +639,9 @@ class Trainer {
     for (let l = 0; l < labelCount; l++)
       last.bias.gradient[l] = (last.bias.gradient[l] as number) + (gz[l] as number);
     const offset = e * dims;
+    const inputs = data.inputs;
     if (layers.length === 1) {
-      const gw = last.weights.gradient;
-      for (let i = 0; i < dims; i++) {
-        const x = data.inputs[offset + i] as number;
-        if (x === 0) continue;
-        const row = i * labelCount;
-        for (let l = 0; l < labelCount; l++) gw[row + l] = (gw[row + l] as number) + x * (gz[l] as number);
-      }
+      addOuter(last.weights.gradient, gz, labelCount, inputs, offset, dims);
     } else {
       const first = layers[0] as Network["layers"][number];
       const hiddenSize = first.outputs;
@@ -640,13 +662,7 @@ class Trainer {
       }
       for (let h = 0; h < hiddenSize; h++)
         first.bias.gradient[h] = (first.bias.gradient[h] as number) + (gh[h] as number);
-      const gw1 = first.weights.gradient;
-      for (let i = 0; i < dims; i++) {
-        const x = data.inputs[offset + i] as number;
-        if (x === 0) continue;
-        const row = i * hiddenSize;
-        for (let h = 0; h < hiddenSize; h++) gw1[row + h] = (gw1[row + h] as number) + x * (gh[h] as number);
-      }
+      addOuter(first.weights.gradient, gh, hiddenSize, inputs, offset, dims);
     }
     if (hashed !== null) {
       const from = data.hashedOffsets[e] as number;
