@@ -219,6 +219,26 @@ describe("trainHead", () => {
     },
   );
 
+  it("a model file whose sections contradict the head's config is damaged", () => {
+    const head = trainHead(separable.examples, separable.targets, labels, { kind: "logistic", epochs: 1 });
+    const { config, sections } = head.toModelParts();
+    const short = { ...sections, "head.layer0.weights": new Float32Array(5) };
+    const file = decodeModelFile(
+      encodeModelFile({ kind: "skill-type", config: {}, sections: short }),
+      "skill-type",
+      "typer.jdm",
+    );
+    expect(() => headFromModelParts(config, file)).toThrow(
+      /typer\.jdm: head weights do not match its config: layer 0/,
+    );
+    const missing = decodeModelFile(
+      encodeModelFile({ kind: "skill-type", config: {}, sections: {} }),
+      "skill-type",
+    );
+    expect(() => headFromModelParts(config, missing)).toThrow(/no section "head.layer0.weights"/);
+    expect(headConfigSchema.safeParse({ ...config, hiddenSize: 8 }).success).toBe(false);
+  });
+
   it.each(kinds.map((options) => [name(options), options] as const))(
     "%s: denseLayers() compute the calibrated scores",
     (_, options) => {
