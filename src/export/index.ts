@@ -1,0 +1,10 @@
+export { buildLexicalExport, exportOnnx, type OnnxExportSummary } from "./export-model-file.ts";
+export { type PaddedIds, padFeatureIds } from "./feature-rows.ts";
+export {
+  emissionOutput,
+  exportSegmentClassifier,
+  exportSkillType,
+  exportTagger,
+  type LexicalExport,
+  type TestVector,
+} from "./lexical-export.ts";
