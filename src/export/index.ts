@@ -1,3 +1,8 @@
+export {
+  type EncoderHeadExportOptions,
+  type EncoderHeadExportSummary,
+  exportEncoderHead,
+} from "./encoder-head.ts";
 export { buildLexicalExport, exportOnnx, type OnnxExportSummary } from "./export-model-file.ts";
 export { type PaddedIds, padFeatureIds } from "./feature-rows.ts";
 export {

@@ -1,4 +1,4 @@
-import onnxProto from "onnx-proto";
+import onnxProto, { type onnx as onnxTypes } from "onnx-proto";
 
 /** ONNX's generated protobuf bindings (onnx-proto is CommonJS: its namespace is the default export). */
 export const { onnx } = onnxProto;
@@ -6,6 +6,10 @@ export type NodeProto = InstanceType<typeof onnx.NodeProto>;
 export type TensorProto = InstanceType<typeof onnx.TensorProto>;
 export type ValueInfoProto = InstanceType<typeof onnx.ValueInfoProto>;
 export type ModelProto = InstanceType<typeof onnx.ModelProto>;
+export type GraphProto = InstanceType<typeof onnx.GraphProto>;
+/** Decoded messages type their nested fields by these interfaces (every field optional). */
+export type NodeLike = onnxTypes.INodeProto;
+export type ValueInfoLike = onnxTypes.IValueInfoProto;
 
 export const elementType = {
   float: onnx.TensorProto.DataType.FLOAT,
