@@ -9,6 +9,7 @@ import type { DenseLayer } from "../student/heads/head.ts";
 import { type EncoderHeadExportOptions, exportEncoderHead } from "./encoder-head.ts";
 
 const ort = await import("onnxruntime-node").catch(() => undefined);
+const transformers = await import("@huggingface/transformers").catch(() => undefined);
 const dir = mkdtempSync(join(tmpdir(), "jobdistill-encoder-head-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -168,6 +169,65 @@ describeWithShared(
         });
       });
     }
+
+    it.skipIf(ort === undefined || transformers === undefined)(
+      "matches transformers.js's feature-extraction pipeline (what hf: encoders run) through the shipped tokenizer",
+      async () => {
+        if (!ort || !transformers) return;
+        transformers.env.allowRemoteModels = false;
+        const identity: DenseLayer = {
+          inputs: 32,
+          outputs: 32,
+          activation: "none",
+          weights: new Float32Array(32 * 32),
+          bias: new Float32Array(32),
+        };
+        for (let i = 0; i < 32; i++) identity.weights[i * 32 + i] = 1;
+        const texts = [
+          "Python and SQL required",
+          "hello world",
+          "a longer sentence about teamwork and communication",
+        ];
+        const extractor = await transformers.pipeline("feature-extraction", folder, {
+          dtype: "fp32",
+          device: "cpu",
+        });
+        for (const [pooling, normalize] of [
+          ["mean", true],
+          ["cls", false],
+        ] as const) {
+          const outDir = join(dir, `pipeline-${pooling}`);
+          const columns = Array.from({ length: 32 }, (_, i) => `d${i}`);
+          exportEncoderHead(
+            {
+              encoderModelFolder: folder,
+              pooling,
+              normalize,
+              layers: [identity],
+              output: "none",
+              labels: columns,
+            },
+            outDir,
+          );
+          const expected = (await extractor(texts, { pooling, normalize })).data as Float32Array;
+          const tokenizer = await transformers.AutoTokenizer.from_pretrained(outDir);
+          const encoded = tokenizer(texts, { padding: true });
+          const session = await ort.InferenceSession.create(join(outDir, "model.onnx"));
+          const tensor = (t: { data: BigInt64Array; dims: number[] }) =>
+            new ort.Tensor("int64", t.data, t.dims);
+          const result = await session.run({
+            input_ids: tensor(encoded.input_ids),
+            attention_mask: tensor(encoded.attention_mask),
+          });
+          const actual = result.logits?.data as Float32Array;
+          expect(actual.length).toBe(expected.length);
+          expected.forEach((value, index) => {
+            expect(Math.abs((actual[index] as number) - value)).toBeLessThan(1e-5);
+          });
+        }
+        await extractor.dispose();
+      },
+    );
 
     it("refuses layers that do not chain from the encoder's width to the labels", () => {
       const base = {
