@@ -17,6 +17,7 @@ const layerOrder = [
   ["dataset"],
   ["student"],
   ["evaluate"],
+  ["export"],
   ["workflows"],
   ["pipeline"],
   ["server", "web"],

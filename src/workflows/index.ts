@@ -15,6 +15,8 @@ export {
   type WorkspaceEvaluation,
   type WorkspaceEvaluationOptions,
 } from "./evaluate.ts";
+// export onnx (issue 13)
+export * from "./export-onnx.ts";
 // judge (issue 11 §5)
 export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
 // Labelling: the teacher, the run, and the run ledger

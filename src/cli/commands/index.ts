@@ -3,6 +3,7 @@ import type { CliIo } from "../context.ts";
 import { registerDatasetCommand } from "./dataset.ts";
 import { registerDemoCommand } from "./demo.ts";
 import { registerEvalCommand } from "./eval.ts";
+import { registerExportCommand } from "./export.ts";
 import { registerFailuresCommand } from "./failures.ts";
 import { registerGoldCommand } from "./gold.ts";
 import { registerImportCommand } from "./import.ts";
@@ -28,6 +29,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerTrainCommand(program, io);
   registerEvalCommand(program, io);
   registerPredictCommand(program, io);
+  registerExportCommand(program, io);
   registerRunsCommand(program, io);
   registerFailuresCommand(program, io);
   registerServeCommand(program, io);
