@@ -52,7 +52,8 @@ export function loadPrices(file?: string): PriceTable {
 
 /** The price of a model: exact id, then without a router prefix (`openai/…`), then the longest dated-id prefix. */
 export function findPrice(prices: PriceTable, provider: string, modelId: string): ModelPrice | undefined {
-  if (provider === "llama") return { input: 0, output: 0 };
+  // A local model and a replay of recorded answers cost nothing.
+  if (provider === "llama" || provider === "replay") return { input: 0, output: 0 };
   const candidates = [modelId, modelId.slice(modelId.lastIndexOf("/") + 1)];
   for (const candidate of candidates) {
     const exact = prices[candidate];

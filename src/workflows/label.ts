@@ -21,6 +21,11 @@ export interface LabellingPlanOptions {
   selection?: ItemSelection | undefined;
   /** Only documents from this source (the demo labels only its own adverts). @default every document */
   source?: string | undefined;
+  /**
+   * Only documents whose `meta.split` is one of these (the demo has the teacher label the corpus's
+   * train and dev postings, never its test postings). @default every document
+   */
+  splits?: readonly string[] | undefined;
 }
 
 /** What a labelling run will do, before any teacher is chosen: the task and the items picked. */
@@ -67,20 +72,27 @@ export function planLabelling(workspace: Workspace, options: LabellingPlanOption
         (definition.settings.length > 0 ? ` (it takes ${definition.settings.map(optionOf).join(", ")})` : ""),
     );
   }
-  const { source } = options;
+  const { source, splits } = options;
   const documents =
-    source === undefined
+    source === undefined && splits === undefined
       ? workspace.documents
       : {
           *iterate(query: { source?: string } = {}) {
-            if (query.source === undefined || query.source === source)
-              yield* workspace.documents.iterate({ source });
+            if (source !== undefined && query.source !== undefined && query.source !== source) return;
+            const wanted = source ?? query.source;
+            for (const document of workspace.documents.iterate(
+              wanted === undefined ? {} : { source: wanted },
+            )) {
+              const split = document.meta?.split;
+              if (splits === undefined || (typeof split === "string" && splits.includes(split)))
+                yield document;
+            }
           },
         };
   const prepared = definition.prepare(settings, documents);
   if (prepared.items.length === 0) {
     throw new UsageError(
-      `nothing to label: the workspace ${workspace.dir} has no documents${source === undefined ? "" : ` from ${source}`} (jobdistill import FILE)`,
+      `nothing to label: the workspace ${workspace.dir} has no documents${source === undefined ? "" : ` from ${source}`}${splits === undefined ? "" : ` in the ${splits.join("/")} split`} (jobdistill import FILE)`,
     );
   }
   const selection = options.selection ?? {};
