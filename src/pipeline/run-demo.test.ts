@@ -7,15 +7,10 @@ import {
   type OpenAiTestServer,
   startOpenAiTestServer,
 } from "../../test/openai-test-server.ts";
-import { readableText } from "../align/index.ts";
 import type { Span } from "../core/types.ts";
+import { corpusGoldSpans, loadRequirementsCorpus } from "../dataset/gold/requirements-corpus.ts";
 import { openWorkspace } from "../store/index.ts";
-import {
-  demoDocument,
-  demoGoldSpans,
-  loadDemoCorpus,
-  mergeChunkPayloads,
-} from "../tasks/requirements/index.ts";
+import { mergeChunkPayloads } from "../tasks/requirements/index.ts";
 import { createLanguageModel } from "../teacher/create-language-model.ts";
 import { runDemo } from "./run-demo.ts";
 
@@ -30,20 +25,19 @@ function perturb(quote: string, index: number): string {
   return quote;
 }
 
-const corpus = loadDemoCorpus();
-const readable = corpus.map((advert) => ({
-  advert,
-  text: readableText(demoDocument(advert)),
-  spans: demoGoldSpans(advert, (html) => readableText({ text: html, format: "html" })),
-}));
+const corpus = loadRequirementsCorpus();
+const taught = corpus.filter((posting) => posting.split !== "test");
+const readable = taught.map((posting) => ({ text: posting.text, spans: corpusGoldSpans(posting) }));
 
-/** Answers each request with the hand annotations of the advert it carries, some quotes perturbed. */
+/** Answers each request with the hand annotations of the posting it carries, some quotes perturbed. */
 function answerFromHandAnnotations(message: string): unknown {
   const chunk = message.slice(message.indexOf("<<<\n") + 4, message.lastIndexOf("\n>>>"));
   const source = readable.find((item) => item.text.includes(chunk));
   if (!source) return { spans: [] };
   const offset = source.text.indexOf(chunk);
-  const inChunk = source.spans.filter((span) => span.start >= offset && span.end <= offset + chunk.length);
+  const inChunk = source.spans
+    .filter((span) => span.start >= offset && span.end <= offset + chunk.length)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
   return {
     spans: inChunk.map((span, index) => ({
       category: span.label,
@@ -65,8 +59,8 @@ describe("runDemo", () => {
   });
   afterAll(async () => server.close());
 
-  it("labels the demo corpus over the OpenAI wire protocol and recovers the hand-annotated spans", {
-    timeout: 120_000,
+  it("labels the corpus's train and dev postings over the OpenAI wire protocol and recovers the hand-annotated spans", {
+    timeout: 300_000,
   }, async () => {
     const workspace = openWorkspace(mkdtempSync(join(tmpdir(), "jobdistill-demo-llm-")));
     const model = await createLanguageModel({
@@ -79,12 +73,13 @@ describe("runDemo", () => {
     expect(result.teacher.kind).toBe("llm");
     if (result.teacher.kind !== "llm") return;
     expect(result.teacher.summary.failed).toBe(0);
-    expect(result.teacher.summary.done).toBe(corpus.length);
+    expect(result.teacher.summary.done).toBeGreaterThanOrEqual(taught.length);
 
     let gold = 0;
     let recovered = 0;
     const stats = { exact: 0, normalised: 0, fuzzy: 0, unaligned: 0 };
-    for (const document of workspace.documents.iterate({ source: "demo" })) {
+    for (const document of workspace.documents.iterate({ source: "requirements-corpus" })) {
+      if (document.meta?.split === "test") continue;
       const goldSpans = workspace.annotations.list({
         task: "requirements",
         sourceKind: "gold",
@@ -106,12 +101,15 @@ describe("runDemo", () => {
       }
       stats.unaligned += taught.unaligned?.length ?? 0;
     }
-    // Perturbed quotes come back to the very characters the hand annotation marked: all of them.
-    expect(gold).toBe(corpus.reduce((sum, advert) => sum + advert.annotations.length, 0));
-    expect(recovered).toBe(gold);
-    // perturb() is deterministic: these are the alignments its case, quote and dropped-word changes
-    // need (exact 694 + normalised 139 + fuzzy 46 = every one of the 879 quotes).
-    expect(stats).toEqual({ exact: 694, normalised: 139, fuzzy: 46, unaligned: 0 });
+    // Perturbed quotes come back to the very characters the hand annotation marked, all but a few:
+    // on 12,295 real quotes a dropped word sometimes makes the fuzzy match land on a near neighbour
+    // (12,257 recovered when this was written; the 40 hand-written adverts recovered all 879).
+    expect(gold).toBe(readable.reduce((sum, posting) => sum + posting.spans.length, 0));
+    expect(recovered / gold).toBeGreaterThan(0.995);
+    // Every kind of alignment took part; hardly any quote was left unaligned.
+    expect(stats.normalised).toBeGreaterThan(0);
+    expect(stats.fuzzy).toBeGreaterThan(0);
+    expect(stats.unaligned / gold).toBeLessThan(0.005);
     console.log(
       `demo over the test server: ${recovered}/${gold} hand spans recovered; alignment ${JSON.stringify(stats)}`,
     );

@@ -13,23 +13,34 @@ function capture(): { io: CliIo; out: string[]; err: string[] } {
 }
 
 describe("jobdistill demo", () => {
-  it("--no-serve runs the loop on the bundled annotations and prints the evaluation", async () => {
+  it("--no-serve runs the loop on the corpus with the replay teacher and prints the evaluation", async () => {
     const dir = mkdtempSync(join(tmpdir(), "jobdistill-demo-cli-"));
     const { io, out } = capture();
     const code = await runCli(["--workspace", dir, "demo", "--no-serve", "--teacher", "bundled"], io);
     expect(code).toBe(0);
     const text = out.join("\n");
-    expect(text).toMatch(/1\/5 import: 40 built-in demo adverts/);
+    expect(text).toMatch(
+      /1\/5 import: 263 real adverts of the requirements corpus .* and 40 hand-written demo adverts/,
+    );
+    expect(text).toMatch(/the teacher engine labels \d+ chunks of the train and dev postings with a replay/);
     expect(text).toMatch(/Highlights, loose/);
+    expect(text).toMatch(
+      /On the 40 hand-written demo adverts \(none trained on\): highlight strict F1 [\d.]+, loose F1 [\d.]+/,
+    );
+    // The replay costs nothing, and says so by having a price.
+    expect(text).not.toMatch(/no price known/);
     const workspace = openWorkspace(dir);
-    // Newest first: training the requirement students, then the skill typer, then the evaluation.
+    // Newest first: the teacher's labelling, training the requirement students, the skill typer, then
+    // the two evaluations (the corpus's test postings, the hand-written adverts).
     expect(workspace.runs.list().map((run) => [run.kind, run.task, run.status])).toEqual([
+      ["eval", "requirements", "done"],
       ["eval", "requirements", "done"],
       ["train", "skill-type", "done"],
       ["train", "requirements", "done"],
+      ["label", "requirements", "done"],
     ]);
     workspace.close();
-  }, 90_000);
+  }, 240_000);
 
   it("rejects an unknown teacher kind with a usage error", async () => {
     const { io, err } = capture();

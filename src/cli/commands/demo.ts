@@ -22,14 +22,15 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command("demo")
     .description(
-      "Run the whole loop on the built-in demo corpus (hand-written sample adverts): import, label with the " +
-        "teacher (or the bundled hand annotations when no LLM is configured), build the dataset, train the " +
-        "students, evaluate on held-out adverts, then serve the page. Needs no network and no API key.",
+      "Run the whole loop on the built-in requirements corpus (263 real SkillSpan adverts, hand-annotated): " +
+        "import, label the train and dev adverts with the teacher (without an LLM, a replay of their hand " +
+        "annotations answers through the real teacher engine), build the dataset, train the students, evaluate " +
+        "on the test adverts and on 40 hand-written ones, then serve the page. Needs no network and no API key.",
     )
     .option("--no-serve", "stop after the evaluation (for scripts and CI)")
     .option(
       "--teacher <kind>",
-      "auto (an LLM when one is configured, else the bundled annotations), bundled, openai or llama",
+      "auto (an LLM when one is configured, else the replay of the hand annotations), bundled (the replay), openai or llama",
       "auto",
     )
     .option(
@@ -50,7 +51,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       [
         "",
         "Examples:",
-        "  $ npx jobdistill demo                       # bundled annotations, then http://127.0.0.1:8787/",
+        "  $ npx jobdistill demo                       # replayed hand annotations, then http://127.0.0.1:8787/",
         "  $ npx jobdistill demo --no-serve            # stop after printing the evaluation",
         "  $ OPENAI_API_KEY=… npx jobdistill demo --model gpt-4o-mini",
         "  $ npx jobdistill demo --teacher llama --model ./qwen2.5-1.5b-instruct-q4_k_m.gguf --threads 2",
@@ -93,6 +94,16 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         }
         io.out("");
         io.out(result.evaluation.markdown);
+        const handWritten = result.handWritten.report.results[0];
+        if (handWritten) {
+          const spans = handWritten.spans.highlight ?? handWritten.spans.tagger;
+          const percent = (value: number): string => (100 * value).toFixed(1);
+          io.out(
+            `On the ${handWritten.documents} hand-written demo adverts (none trained on): highlight strict F1 ` +
+              `${percent(spans.strict.micro.f1)}, loose F1 ${percent(spans.loose.micro.f1)} ` +
+              `(report: ${result.handWritten.files.markdown})`,
+          );
+        }
         if (!options.serve) return;
         await serveWorkspace(workspace, { host: options.host, port: options.port }, io).catch(
           (cause: unknown) => {
