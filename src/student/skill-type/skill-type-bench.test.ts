@@ -62,7 +62,7 @@ describeWithShared(
   "skill-type student on ESCO-typed SkillSpan spans",
   "data/esco-typed-spans/house_tech_spans.csv",
   () => {
-    it("keeps accuracy, macro-F1 and per-class F1 at the stored figures", { timeout: 90_000 }, () => {
+    it("keeps accuracy, macro-F1 and per-class F1 at the stored figures", { timeout: 300_000 }, () => {
       const stored = storedSchema.parse(
         JSON.parse(readFileSync(join(projectRoot, "bench", "results", "skill-type.json"), "utf8")),
       );
