@@ -234,6 +234,32 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     format: "round:10000",
   },
   {
+    key: "skill-type.encoder",
+    file: "skill-type",
+    phrase:
+      "the encoder head alone types {}% of the spans (Unknown for the rest) at {}% accuracy with soft recall {}%",
+    fields: [
+      "encoderRows.rows.0.scored.coverage",
+      "encoderRows.rows.0.scored.typedAccuracy",
+      "encoderRows.rows.0.scored.typedSoftRecall",
+    ],
+    format: "percent:1",
+  },
+  {
+    key: "skill-type.combined",
+    file: "skill-type",
+    phrase: "the lexical vote it types all at {}% (cut at one half)",
+    fields: ["encoderRows.rows.2.scored.accuracy"],
+    format: "percent:1",
+  },
+  {
+    key: "skill-type.encoder-speed",
+    file: "skill-type",
+    phrase: "calibrated; ~{} phrases per CPU second",
+    fields: ["encoderRows.rows.2.phrasesPerSecond"],
+    format: "round:10",
+  },
+  {
     key: "teacher.server",
     file: "teacher",
     phrase: "a server with {} ms latency and a {} requests/minute limit",

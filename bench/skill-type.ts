@@ -16,11 +16,13 @@ import { z } from "zod";
 import { bioToChunks } from "../src/align/bio.ts";
 import { sharedPath } from "../src/core/shared-data.ts";
 import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
-import { createLexiconLookup, readEscoSkillsCsv } from "../src/dataset/lexicon/index.ts";
+import { createLexiconLookup, type LexiconLookup, readEscoSkillsCsv } from "../src/dataset/lexicon/index.ts";
 import {
   type ConceptLinkConfig,
   lexiconTrainingExamples,
   type NeighbourVoteConfig,
+  type SkillTypeExample,
+  type SkillTypeModel,
   type SkillTypeTrainingOptions,
   skillTypeStudentDefaults,
   softSkillSeedExamples,
@@ -28,6 +30,11 @@ import {
 } from "../src/student/skill-type/index.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
+import {
+  runSkillTypeEncoderRows,
+  type SkillTypeEncoderFigures,
+  type TypedSpan,
+} from "./skill-type-encoder.ts";
 
 export interface SkillTypeBenchOptions {
   /** Which split of the typed spans to score (default test). */
@@ -45,6 +52,13 @@ export interface SkillTypeBenchOptions {
   log?: (line: string) => void;
   /** How long each throughput loop runs (default 500 ms; 0 skips the timing). */
   throughputMs?: number;
+  /** Receives the trained lexical typer and what it was trained and scored with (for the encoder rows). */
+  keep?: (parts: {
+    model: SkillTypeModel;
+    lookup: LexiconLookup;
+    examples: SkillTypeExample[];
+    spansPath: string;
+  }) => void;
 }
 
 export interface ClassFigures {
@@ -93,9 +107,29 @@ export interface SkillTypeBenchResult {
 const spanRowSchema = z.object({
   subset: z.string(),
   split: z.string(),
+  sentence: z.string(),
   span: z.string(),
   coarse_label: z.string(),
 });
+
+/** The typed spans of one split (all coarse labels). */
+function readTypedSpans(path: string, split: string): z.infer<typeof spanRowSchema>[] {
+  return z
+    .array(spanRowSchema)
+    .parse(parse(readFileSync(path, "utf8"), { columns: true, skip_empty_lines: true, bom: true }))
+    .filter((row) => row.split === split);
+}
+
+/** Hard/soft spans with their sentences for the encoder rows (language and unknown left out, as above). */
+function hardSoftSpans(rows: readonly z.infer<typeof spanRowSchema>[]): TypedSpan[] {
+  return rows
+    .filter((row) => row.coarse_label !== "unknown" && row.coarse_label !== "language")
+    .map((row) => ({
+      phrase: row.span,
+      sentence: row.sentence,
+      label: row.coarse_label === "soft" ? ("Soft" as const) : ("Hard" as const),
+    }));
+}
 
 function throughput(
   phrases: readonly string[],
@@ -240,10 +274,7 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   });
   const trainSeconds = (performance.now() - trainStarted) / 1000;
 
-  const rows = z
-    .array(spanRowSchema)
-    .parse(parse(readFileSync(spansPath, "utf8"), { columns: true, skip_empty_lines: true, bom: true }))
-    .filter((row) => row.split === split);
+  const rows = readTypedSpans(spansPath, split);
   const lookup = createLexiconLookup(entries);
   const student = score(rows, (phrase) => model.predict(phrase).label);
   // The lexicon answers the spans it names (exactly or after normalisation), the student the rest.
@@ -283,8 +314,8 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
     lexiconLookupsPerSecond: timing === 0 ? 0 : throughput(phrases, timing, (phrase) => lookup.find(phrase)),
   };
   const mistakes = student.mistakes;
+  options.keep?.({ model, lookup, examples, spansPath });
 
-  const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
   const row = (
     name: string,
     accuracy: number,
@@ -323,13 +354,114 @@ export function runSkillTypeBench(options: SkillTypeBenchOptions = {}): SkillTyp
   return result;
 }
 
+export type SkillTypeFullBenchResult = SkillTypeBenchResult & { encoderRows: SkillTypeEncoderFigures };
+
+const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
+
+/** The lexical rows (`runSkillTypeBench`), then the encoder rows (bench/skill-type-encoder.ts), in one result. */
+export async function runSkillTypeBenchWithEncoder(
+  options: SkillTypeBenchOptions & { encoderId?: string | undefined } = {},
+): Promise<SkillTypeFullBenchResult | undefined> {
+  const log = options.log ?? console.log;
+  const split = options.split ?? "test";
+  const write = split === "val" ? false : (options.write ?? "out");
+  const record = recordBench("skill-type", {
+    measure:
+      "phrases/s in CPU seconds (user + system) of this process, one thread: the lexical typer over the test " +
+      "phrases repeated for at least throughputMs of wall time, the encoder rows over one pass of 200 test " +
+      "phrases through the real encoder (no cache); trainSeconds is wall time",
+    writeResults: write === "results",
+  });
+  let parts: Parameters<NonNullable<SkillTypeBenchOptions["keep"]>>[0] | undefined;
+  const lexical = runSkillTypeBench({
+    ...options,
+    write: false,
+    keep: (kept) => {
+      parts = kept;
+    },
+  });
+  if (!lexical || !parts) return undefined;
+  log("");
+  log(`encoder rows (${options.encoderId ?? "use-lite"}; settings chosen on val, scored on ${split})`);
+  const encoderRows = await runSkillTypeEncoderRows({
+    examples: parts.examples,
+    lexical: parts.model,
+    lookup: parts.lookup,
+    val: hardSoftSpans(readTypedSpans(parts.spansPath, "val")),
+    scored: hardSoftSpans(readTypedSpans(parts.spansPath, split)),
+    split,
+    encoderId: options.encoderId,
+    log,
+  });
+  log("");
+  log(
+    "                                    accuracy  macro-F1  hard P/R       soft P/R       coverage  typed acc / soft R   phrases/s",
+  );
+  const pr = (figures: { precision: number; recall: number }) =>
+    `${percent(figures.precision)}/${percent(figures.recall)}`;
+  log(
+    `  ${"lexical (today)".padEnd(34)}${percent(lexical.accuracy).padEnd(10)}${percent(lexical.macroF1).padEnd(10)}${pr(lexical.perClass.Hard).padEnd(15)}${pr(lexical.perClass.Soft).padEnd(15)}${"100.0%".padEnd(10)}${`${percent(lexical.accuracy)} / ${percent(lexical.perClass.Soft.recall)}`.padEnd(21)}${Math.round(lexical.studentPhrasesPerSecond)}`,
+  );
+  for (const row of encoderRows.rows) {
+    const f = row.scored;
+    log(
+      `  ${row.name.padEnd(34)}${percent(f.accuracy).padEnd(10)}${percent(f.macroF1).padEnd(10)}${pr(f.perClass.Hard).padEnd(15)}${pr(f.perClass.Soft).padEnd(15)}${percent(f.coverage).padEnd(10)}${`${percent(f.typedAccuracy)} / ${percent(f.typedSoftRecall)}`.padEnd(21)}${Math.round(row.phrasesPerSecond)}`,
+    );
+  }
+  log("");
+  for (const row of encoderRows.rows) {
+    const v = row.val;
+    log(
+      `  val ${row.name}: log-loss ${v.logLoss.toFixed(3)}, ${percent(v.accuracy)} at full coverage; Hard below ${v.decision.hardBelow.toFixed(3)}, Soft from ${v.decision.softFrom.toFixed(3)}: coverage ${percent(v.coverage)}, typed ${percent(v.typedAccuracy)} / soft R ${percent(v.typedSoftRecall)}; ECE ${v.reliability.ece.toFixed(3)}`,
+    );
+    log(
+      `    reliability on val (confidence bin: n, mean confidence → accuracy): ${v.reliability.bins
+        .filter((bin) => bin.count > 0)
+        .map(
+          (bin) =>
+            `[${bin.lower.toFixed(1)},${bin.upper.toFixed(1)}): ${bin.count}, ${bin.meanConfidence.toFixed(2)}→${bin.accuracy.toFixed(2)}`,
+        )
+        .join("; ")}`,
+    );
+  }
+  log(
+    `  val candidates (log-loss): ${encoderRows.candidates.map((c) => `${c.name} ${c.valLogLoss.toFixed(3)}`).join(", ")}`,
+  );
+  for (const [phrase, answers] of Object.entries(encoderRows.probes)) {
+    log(
+      `  "${phrase}": ${Object.entries(answers)
+        .map(([name, answer]) => `${name} ${answer.label} ${answer.confidence.toFixed(2)}`)
+        .join("; ")}`,
+    );
+  }
+  log(
+    `  RSS ${encoderRows.rssMb.beforeEncoder.toFixed(0)} MB before the encoder, ${encoderRows.rssMb.afterRows.toFixed(0)} MB after; heads trained in ${Object.entries(
+      encoderRows.headTrainSeconds,
+    )
+      .map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`)
+      .join(", ")}`,
+  );
+  log(
+    `  target (≥ ${percent(encoderRows.target.minAccuracy)} accuracy, soft recall ≥ ${percent(encoderRows.target.minSoftRecall)} among typed) on ${split}: ${
+      encoderRows.rows
+        .filter((row) => row.scored.targetMet)
+        .map((row) => `met by ${row.name} (coverage ${percent(row.scored.coverage)})`)
+        .join("; ") || "not met by any row"
+    }`,
+  );
+  const result = { ...lexical, encoderRows };
+  if (write !== false) {
+    log(`written to ${record.write({ throughputMs: options.throughputMs ?? 500, ...result }).join(", ")}`);
+  }
+  return result;
+}
+
 if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
   const splitIndex = args.indexOf("--split");
   const split = splitIndex >= 0 && args[splitIndex + 1] === "val" ? "val" : "test";
   // The stored figures (bench/results) change only when asked: --write-results.
-  runSkillTypeBench({
-    split,
-    write: args.includes("--no-write") ? false : args.includes("--write-results") ? "results" : "out",
-  });
+  const write = args.includes("--no-write") ? false : args.includes("--write-results") ? "results" : "out";
+  if (args.includes("--no-encoder")) runSkillTypeBench({ split, write });
+  else await runSkillTypeBenchWithEncoder({ split, write });
 }

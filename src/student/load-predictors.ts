@@ -12,7 +12,7 @@ import { loadTagger, type TaggerModel } from "./tagger/index.ts";
 
 /** Types skill phrases (the skill-type student, with the workspace lexicon when there is one). */
 export interface SkillTyper {
-  typeSkills(skills: readonly string[]): SkillTypeRow[];
+  typeSkills(skills: readonly string[]): SkillTypeRow[] | Promise<SkillTypeRow[]>;
 }
 
 export interface LoadPredictorsOptions {
@@ -134,7 +134,7 @@ export function predictorsFrom(students: LoadedStudents, options: LoadPredictors
       if (!students.skills) throw missing("skills", studentModelNames("skills", options.skills).tagger);
       return extractSkillMentions(students.skills, input);
     },
-    typeSkills(skills): SkillTypeRow[] {
+    typeSkills(skills): SkillTypeRow[] | Promise<SkillTypeRow[]> {
       if (!students.skillType) throw missing("skill-type", options.skillType ?? "skill-type");
       return students.skillType.typeSkills(skills);
     },

@@ -48,7 +48,8 @@ export interface LoadedModelInfo {
 
 export interface Predictors {
   highlight(input: { text: string; format?: TextFormat }): HighlightResult;
-  typeSkills(skills: readonly string[]): SkillTypeRow[];
+  /** An encoder-backed skill-type student answers asynchronously (it embeds the phrases). */
+  typeSkills(skills: readonly string[]): SkillTypeRow[] | Promise<SkillTypeRow[]>;
   extractSkills(input: { text: string; format?: TextFormat }): { text: string; mentions: SkillMention[] };
   models(): LoadedModelInfo[];
 }

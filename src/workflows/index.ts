@@ -55,7 +55,9 @@ export {
   type WorkspaceTrainingResult,
 } from "./train.ts";
 export {
+  type TrainEncoderSkillTypeOptions,
   type TrainedSkillType,
   type TrainSkillTypeInWorkspaceOptions,
+  trainEncoderSkillTypeInWorkspace,
   trainSkillTypeInWorkspace,
 } from "./train-skill-type.ts";

@@ -59,11 +59,13 @@ export function predictRecords(
   predictors: Predictors,
   request: PredictRequest,
   inputs: readonly PredictInput[],
-): PredictResult[] {
+): PredictResult[] | Promise<PredictResult[]> {
   if (request.task === "skill-type") {
-    return predictors
-      .typeSkills(inputs.map((input) => input.text.trim()))
-      .map((row) => ({ kind: "skill-type", row }));
+    const rows = predictors.typeSkills(inputs.map((input) => input.text.trim()));
+    const results = (typed: SkillTypeRow[]): PredictResult[] =>
+      typed.map((row) => ({ kind: "skill-type", row }));
+    // An encoder-backed typer answers with a promise; the lexical one at once.
+    return Array.isArray(rows) ? results(rows) : rows.then(results);
   }
   if (request.conll) {
     const tagger = request.task === "requirements" ? students.requirements?.tagger : students.skills;
@@ -97,7 +99,7 @@ export function predictRecords(
 export function recordPredictor(
   students: LoadedStudents,
   names: LoadPredictorsOptions,
-): (request: PredictRequest, inputs: readonly PredictInput[]) => PredictResult[] {
+): (request: PredictRequest, inputs: readonly PredictInput[]) => PredictResult[] | Promise<PredictResult[]> {
   const predictors = predictorsFrom(students, names);
   return (request, inputs) => predictRecords(students, predictors, request, inputs);
 }

@@ -54,11 +54,11 @@ export default async function predict(task: PredictWorkerTask): Promise<PredictA
       case "highlight":
         return { ok: true, value: predictors.highlight(task.input) };
       case "typeSkills":
-        return { ok: true, value: predictors.typeSkills(task.input) };
+        return { ok: true, value: await predictors.typeSkills(task.input) };
       case "extractSkills":
         return { ok: true, value: predictors.extractSkills(task.input) };
       case "records":
-        return { ok: true, value: predictRecords(students, predictors, task.request, task.inputs) };
+        return { ok: true, value: await predictRecords(students, predictors, task.request, task.inputs) };
       case "models":
         return { ok: true, value: predictors.models() };
     }

@@ -37,8 +37,14 @@ import { saveTagger } from "../student/tagger/index.ts";
 import {
   type TrainedSkillType,
   type TrainSkillTypeInWorkspaceOptions,
+  trainEncoderSkillTypeInWorkspace,
   trainSkillTypeInWorkspace,
 } from "./train-skill-type.ts";
+
+/** The skill-type student's options; with `encoder`, the encoder-backed typer over that encoder. */
+type SkillTypeTrainOptions = Omit<TrainSkillTypeInWorkspaceOptions, "workspace"> & {
+  encoder?: string | undefined;
+};
 
 export interface WorkspaceTrainingOptions extends SpanStudentOverrides {
   task: SpanStudentTask;
@@ -251,9 +257,7 @@ export async function trainSpanStudents(
   }
 }
 
-export type TrainOptions =
-  | WorkspaceTrainingOptions
-  | ({ task: "skill-type" } & Omit<TrainSkillTypeInWorkspaceOptions, "workspace">);
+export type TrainOptions = WorkspaceTrainingOptions | ({ task: "skill-type" } & SkillTypeTrainOptions);
 export type TrainResult = WorkspaceTrainingResult | TrainedSkillType;
 
 /**
@@ -267,11 +271,13 @@ export function train(
 ): Promise<WorkspaceTrainingResult>;
 export function train(
   workspace: Workspace,
-  options: { task: "skill-type" } & Omit<TrainSkillTypeInWorkspaceOptions, "workspace">,
+  options: { task: "skill-type" } & SkillTypeTrainOptions,
 ): Promise<TrainedSkillType>;
 export async function train(workspace: Workspace, options: TrainOptions): Promise<TrainResult> {
   if (options.task === "skill-type") {
     const { task: _task, ...rest } = options;
+    if (rest.encoder !== undefined)
+      return trainEncoderSkillTypeInWorkspace({ ...rest, encoder: rest.encoder, workspace });
     return trainSkillTypeInWorkspace({ ...rest, workspace });
   }
   return trainSpanStudents(workspace, options);

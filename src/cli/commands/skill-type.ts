@@ -6,7 +6,11 @@ import type { Workspace } from "../../store/index.ts";
 import type { SkillTypeRow } from "../../student/predictors.ts";
 import { loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "../../student/skill-type/index.ts";
 import { parseSkillList, uniqueSkillPhrases } from "../../tasks/skill-type/index.ts";
-import { type TrainedSkillType, trainSkillTypeInWorkspace } from "../../workflows/index.ts";
+import {
+  type TrainedSkillType,
+  trainEncoderSkillTypeInWorkspace,
+  trainSkillTypeInWorkspace,
+} from "../../workflows/index.ts";
 import { markAsAlias } from "../alias.ts";
 import { type CliIo, withReadOnlyWorkspace, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
@@ -41,18 +45,22 @@ export async function readSkillPhrases(
  * Types skill phrases with the workspace's skill-type student (exact lexicon matches answered by
  * the lexicon) and returns the rows; `jobdistill predict --task skill-type` prints them as CSV.
  */
-export function predictSkillTypes(
+export async function predictSkillTypes(
   workspace: Workspace,
   phrases: readonly string[],
   options: { model?: string | undefined; lexicon?: string | undefined } = {},
-): SkillTypeRow[] {
-  const typer = loadWorkspaceSkillTyper(workspace, options);
+): Promise<SkillTypeRow[]> {
+  const typer = await loadWorkspaceSkillTyper(workspace, { name: options.model, lexicon: options.lexicon });
   if (!typer) {
     throw new UsageError(
       `no trained skill-type student ("${options.model ?? "skill-type"}") in this workspace: run \`jobdistill skill-type train\` first`,
     );
   }
-  return typer.typeSkills(phrases);
+  try {
+    return await typer.typeSkills(phrases);
+  } finally {
+    await typer.close?.();
+  }
 }
 
 const predictOptionsSchema = z.strictObject({
@@ -68,6 +76,7 @@ const trainOptionsSchema = z.strictObject({
   name: z.string().min(1).optional(),
   seed: z.coerce.number().int("--seed must be a whole number"),
   seeds: z.boolean(),
+  encoder: z.string().min(1).optional(),
 });
 
 const importOptionsSchema = z.strictObject({
@@ -85,8 +94,8 @@ export function addSkillTypePredictOptions(command: Command, io: CliIo): Command
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(predictOptionsSchema, raw);
       const phrases = await readSkillPhrases(options.input, options.column);
-      await withReadOnlyWorkspace(command, (workspace) => {
-        const rows = predictSkillTypes(workspace, phrases, {
+      await withReadOnlyWorkspace(command, async (workspace) => {
+        const rows = await predictSkillTypes(workspace, phrases, {
           model: options.model,
           lexicon: options.lexicon,
         });
@@ -96,7 +105,7 @@ export function addSkillTypePredictOptions(command: Command, io: CliIo): Command
 }
 
 /** `train --task skill-type`'s body, for the integrator's train command and `skill-type train`. */
-export function trainSkillTypeFromCli(
+export async function trainSkillTypeFromCli(
   workspace: Workspace,
   options: {
     from: string;
@@ -104,16 +113,20 @@ export function trainSkillTypeFromCli(
     name?: string | undefined;
     seed?: number | undefined;
     seeds?: boolean | undefined;
+    encoder?: string | undefined;
   },
-): TrainedSkillType {
-  return trainSkillTypeInWorkspace({
+): Promise<TrainedSkillType> {
+  const common = {
     workspace,
     from: options.from,
     lexicon: options.lexicon,
     name: options.name,
     seed: options.seed,
     seedPhrases: options.seeds,
-  });
+  };
+  return options.encoder === undefined
+    ? trainSkillTypeInWorkspace(common)
+    : trainEncoderSkillTypeInWorkspace({ ...common, encoder: options.encoder });
 }
 
 export function renderSkillTypeTraining(trained: TrainedSkillType): string {
@@ -174,15 +187,20 @@ export function registerSkillTypeCommand(program: Command, io: CliIo): void {
     .option("--name <name>", "registry name", "skill-type")
     .option("--seed <n>", "training seed", "1")
     .option("--no-seeds", "leave out the hand-written soft-skill seed phrases")
+    .option(
+      "--encoder <id>",
+      "a pretrained sentence encoder under the typer (use-lite, hf:<id or folder>, openai:<model>); it says Unknown when unsure",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  $ jobdistill lexicon import ../shared/data/esco/esco_skills_lexicon.csv && jobdistill skill-type train\n" +
-        "  $ jobdistill skill-type train --from teacher --name skill-type-llm",
+        "  $ jobdistill skill-type train --from teacher --name skill-type-llm\n" +
+        "  $ jobdistill skill-type train --encoder use-lite",
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(trainOptionsSchema, raw);
-      await withWorkspace(command, (workspace) => {
-        io.out(renderSkillTypeTraining(trainSkillTypeFromCli(workspace, options)));
+      await withWorkspace(command, async (workspace) => {
+        io.out(renderSkillTypeTraining(await trainSkillTypeFromCli(workspace, options)));
       });
     });
 

@@ -36,6 +36,7 @@ const trainOptionsSchema = z
     encoding: z.enum(["bio", "bilou"], { error: "--encoding must be bio or bilou" }).optional(),
     seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number"),
     lexicon: z.string().min(1).optional(),
+    encoder: z.string().min(1).optional(),
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]*$/i, "--name may hold letters, digits, '.', '_' and '-'")
@@ -142,6 +143,10 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       "skill-type: the workspace lexicon to learn from or use as a feature (default esco)",
     )
     .option(
+      "--encoder <id>",
+      "skill-type: a pretrained sentence encoder under the typer (use-lite, hf:<id or folder>, openai:<model>)",
+    )
+    .option(
       "--epochs <n>",
       `most passes over the data, tagger and classifier; dev decides when to stop (default: ${taggerDefaultsHelp((task) => spanStudentDefaults[task].tagger.epochs)}; requirements classifier ${spanStudentDefaults.requirements.segmentClassifier?.epochs})`,
     )
@@ -189,6 +194,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
             seed: options.seed,
             lexicon: options.lexicon,
             name: options.name,
+            encoder: options.encoder,
             ...(options.epochs === undefined ? {} : { training: { epochs: options.epochs } }),
           });
           io.out(renderSkillTypeTraining(trained));
@@ -196,6 +202,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         return;
       }
       if (options.lexicon !== undefined) throw new UsageError("--lexicon is for --task skill-type");
+      if (options.encoder !== undefined) throw new UsageError("--encoder is for --task skill-type here");
       const task = options.task;
       await withWorkspace(command, async (workspace) => {
         const bar = progressBar(io);

@@ -1,3 +1,4 @@
+import type { HeadOptions } from "../heads/index.ts";
 import type { SkillTypeTrainingOptions } from "./train.ts";
 
 /**
@@ -37,4 +38,40 @@ export const skillTypeStudentDefaults = {
   seed: 1,
   fromLexicon: lexiconTrainingDefaults,
   fromLabels: labelTrainingDefaults,
+} as const;
+
+/**
+ * The encoder-backed typer (encoder-model.ts): heads tried over the phrase's vector, the context and
+ * lexical weights tried, and the target its abstain threshold is chosen for — all on the `val`
+ * split of the ESCO-typed spans by bench/skill-type.ts, never on `test`. `chosen` is what that
+ * bench chose for use-lite over the ESCO lexicon with seed 1 (see README.md); `skill-type train
+ * --encoder` uses it, since a workspace has no labelled advert phrases to calibrate on. For another
+ * encoder or lexicon the calibration is not fitted to its head: the model file says where it came from.
+ */
+export const encoderSkillTypeDefaults = {
+  encoder: "use-lite",
+  headCandidates: {
+    logistic: { kind: "logistic", epochs: 20, batchSize: 64, learningRate: 0.01, l2: 1e-4, seed: 1 },
+    mlp: { kind: "mlp", hiddenSize: 64, epochs: 6, batchSize: 64, learningRate: 0.001, l2: 1e-4, seed: 1 },
+  } satisfies Record<string, HeadOptions>,
+  contextWeights: [0.25, 0.5, 1],
+  lexicalWeights: [0, 0.25, 0.5, 1, 2],
+  target: { minAccuracy: 0.9, minSoftRecall: 0.8 },
+  /**
+   * bench/skill-type.ts's choice on val (the lowest val log-loss after Platt): the MLP head, no
+   * sentence context (it raised val log-loss), the lexical vote at weight 2, and no Unknown band —
+   * on val the calibrated P(Soft) cut at 0.25 met the target with every phrase typed.
+   */
+  chosen: {
+    head: "mlp",
+    contextWeight: 0,
+    lexicalVote: true,
+    calibration: {
+      lexicalWeight: 2,
+      slope: 0.16958091806826284,
+      intercept: -0.33175359720630637,
+      fittedOn: "val of esco-typed-spans (use-lite, ESCO lexicon, seed 1)",
+    },
+    decision: { hardBelow: 0.24961839975619557, softFrom: 0.24961839975619557 },
+  },
 } as const;

@@ -6,7 +6,49 @@ export {
   conceptStems,
   lightStem,
 } from "./concept-linker.ts";
-export { labelTrainingDefaults, lexiconTrainingDefaults, skillTypeStudentDefaults } from "./definition.ts";
+export {
+  encoderSkillTypeDefaults,
+  labelTrainingDefaults,
+  lexiconTrainingDefaults,
+  skillTypeStudentDefaults,
+} from "./definition.ts";
+export {
+  calibratedSoft,
+  decide,
+  type EncoderSkillTypeConfig,
+  EncoderSkillTypeModel,
+  type EncoderSkillTypePrediction,
+  encoderSkillTypeConfigSchema,
+  lexicalLogOdds,
+  type SkillPhrase,
+  type SkillTypeCalibration,
+  type SkillTypeDecision,
+  skillTypeDecisionSchema,
+  withContext,
+} from "./encoder-model.ts";
+export {
+  decodeEncoderSkillTypeModel,
+  encodeEncoderSkillTypeModel,
+  type LoadEncoderSkillTypeOptions,
+  loadEncoderSkillTypeModel,
+  saveEncoderSkillTypeModel,
+} from "./encoder-serialize.ts";
+export {
+  type AbstainTarget,
+  assembleEncoderSkillTypeModel,
+  type CalibrationPhrase,
+  type CalibrationScores,
+  calibrationLogLoss,
+  calibrationScores,
+  chooseSkillTypeDecision,
+  type DecisionFigures,
+  decisionFigures,
+  type EncoderSkillTypeTrainingOptions,
+  embedDistinct,
+  fitSkillTypeCalibration,
+  trainEncoderSkillTypeModel,
+  trainSkillTypeHead,
+} from "./encoder-train.ts";
 export {
   defaultSkillTypeFeatureConfig,
   type LexiconHint,
@@ -28,7 +70,14 @@ export {
   loadSkillTypeModel,
   saveSkillTypeModel,
 } from "./serialize.ts";
-export { createSkillTyper, loadWorkspaceSkillTyper, skillTypeRowsToCsv } from "./skill-typer.ts";
+export {
+  createEncoderSkillTyper,
+  createSkillTyper,
+  ENCODER_SKILL_TYPE_KIND,
+  loadWorkspaceSkillTyper,
+  type SkillTypePhraseTyper,
+  skillTypeRowsToCsv,
+} from "./skill-typer.ts";
 export {
   conceptLinkerOf,
   type SkillTypeExample,
