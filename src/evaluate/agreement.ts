@@ -75,7 +75,9 @@ export function cohensKappa(input: readonly (readonly [string, string])[] | Conf
   let expected = 0;
   for (let i = 0; i < size; i++)
     expected += ((rowSums[i] as number) / total) * ((columnSums[i] as number) / total);
-  if (expected >= 1) return observed >= 1 ? 1 : 0;
+  // Chance agreement of 1 means both annotators put every item in one and the same class, so they
+  // agree on every item: perfect agreement (the formula would divide by zero).
+  if (expected >= 1) return 1;
   return (observed - expected) / (1 - expected);
 }
 
