@@ -124,7 +124,7 @@ function missing(task: StudentTask, name: string): JobdistillError {
 /** `Predictors` over loaded students: each call throws a clear "train it first" error when its model is absent. */
 export function predictorsFrom(students: LoadedStudents, options: LoadPredictorsOptions = {}): Predictors {
   return {
-    highlight(input) {
+    async highlight(input) {
       if (!students.requirements) {
         throw missing("requirements", studentModelNames("requirements", options.requirements).tagger);
       }

@@ -47,7 +47,8 @@ export interface LoadedModelInfo {
 }
 
 export interface Predictors {
-  highlight(input: { text: string; format?: TextFormat }): HighlightResult;
+  /** Asynchronous: an encoder-backed segment classifier embeds the advert's segments first. */
+  highlight(input: { text: string; format?: TextFormat }): Promise<HighlightResult>;
   typeSkills(skills: readonly string[]): SkillTypeRow[];
   extractSkills(input: { text: string; format?: TextFormat }): { text: string; mentions: SkillMention[] };
   models(): LoadedModelInfo[];

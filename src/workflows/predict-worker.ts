@@ -52,13 +52,13 @@ export default async function predict(task: PredictWorkerTask): Promise<PredictA
     const { students, predictors } = await load();
     switch (task.op) {
       case "highlight":
-        return { ok: true, value: predictors.highlight(task.input) };
+        return { ok: true, value: await predictors.highlight(task.input) };
       case "typeSkills":
         return { ok: true, value: predictors.typeSkills(task.input) };
       case "extractSkills":
         return { ok: true, value: predictors.extractSkills(task.input) };
       case "records":
-        return { ok: true, value: predictRecords(students, predictors, task.request, task.inputs) };
+        return { ok: true, value: await predictRecords(students, predictors, task.request, task.inputs) };
       case "models":
         return { ok: true, value: predictors.models() };
     }
