@@ -1,0 +1,13 @@
+export { type CreateEncoderOptions, createEncoder } from "./create-encoder.ts";
+export { type EncoderReference, encoderReference, type SentenceEncoder } from "./encoder.ts";
+export {
+  type EncoderSpec,
+  encoderIdForms,
+  formatEncoderId,
+  type Pooling,
+  parseEncoderId,
+  poolings,
+} from "./encoder-id.ts";
+export { createHfEncoder, type HfEncoderOptions } from "./hf-encoder.ts";
+export { createUseLiteEncoder, USE_LITE_ID, type UseLiteOptions } from "./use-lite.ts";
+export { cosineSimilarity, dot, normalizeInPlace } from "./vectors.ts";
