@@ -1,7 +1,11 @@
 /**
  * A local server that speaks the OpenAI chat-completions wire protocol, scriptable per request,
  * for tests and benchmarks of the teacher engine. It listens on 127.0.0.1 on a random port.
+ * It also answers `/v1/embeddings` (for the `openai:` encoder): by default with a vector derived
+ * from each input's hash, so equal texts get equal vectors; queued `error`, `slow`, `hang` and
+ * `body` behaviours apply there as on chat completions.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -12,6 +16,9 @@ export interface ChatRequestBody {
   max_tokens?: number;
   max_completion_tokens?: number;
   temperature?: number;
+  /** The embeddings route's fields. */
+  input?: string | string[];
+  encoding_format?: string;
 }
 
 export interface RecordedRequest {
@@ -39,7 +46,9 @@ export type Behaviour =
   /** Waits, then behaves as `then`. */
   | { kind: "slow"; delayMs: number; next: Behaviour }
   /** Never answers (until the client gives up). */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** Any JSON as the whole response body, status 200 (a malformed answer on any route). */
+  | { kind: "body"; value: unknown };
 
 export type BehaviourFunction = (request: RecordedRequest) => Behaviour;
 
@@ -54,6 +63,8 @@ export interface OpenAiTestServerOptions {
   rejectJsonSchema?: boolean;
   /** Answer 400 to every request that asks for `response_format: json_object`. */
   rejectJsonObject?: boolean;
+  /** Length of the vectors `/v1/embeddings` answers by default. @default 8 */
+  embeddingDimensions?: number;
 }
 
 export interface OpenAiTestServer {
@@ -87,6 +98,28 @@ function completion(request: RecordedRequest, content: string, finishReason: str
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
     },
+  };
+}
+
+/** A fixed, text-determined vector (not unit length, so a client's normalisation shows). */
+function hashEmbedding(text: string, dimensions: number): number[] {
+  const bytes = createHash("sha256").update(text).digest();
+  return Array.from({ length: dimensions }, (_, index) => ((bytes[index % bytes.length] ?? 0) - 127.5) / 64);
+}
+
+function embeddingsAnswer(request: RecordedRequest, dimensions: number): unknown {
+  const input = request.body.input ?? [];
+  const texts = typeof input === "string" ? [input] : input;
+  const promptTokens = texts.reduce((sum, text) => sum + approximateTokens(text), 0);
+  return {
+    object: "list",
+    model: request.body.model ?? "test-embedding-model",
+    data: texts.map((text, index) => ({
+      object: "embedding",
+      index,
+      embedding: hashEmbedding(text, dimensions),
+    })),
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
   };
 }
 
@@ -156,6 +189,8 @@ export async function startOpenAiTestServer(
       case "hang":
         hanging.add(response);
         return;
+      case "body":
+        return send(request, response, 200, behaviour.value);
     }
   };
 
@@ -183,7 +218,8 @@ export async function startOpenAiTestServer(
   });
 
   const handle = async (request: RecordedRequest, response: ServerResponse): Promise<void> => {
-    if (request.method !== "POST" || !request.path.endsWith("/chat/completions")) {
+    const embeddings = request.method === "POST" && request.path.endsWith("/embeddings");
+    if (!embeddings && (request.method !== "POST" || !request.path.endsWith("/chat/completions"))) {
       return send(request, response, 404, {
         error: { message: "not found", type: "invalid_request_error", code: null },
       });
@@ -211,6 +247,19 @@ export async function startOpenAiTestServer(
       acceptedAt.push(request.receivedAt);
     }
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    if (embeddings) {
+      const queued = queue.shift();
+      const behaviour = typeof queued === "function" ? queued(request) : queued;
+      if (
+        behaviour === undefined ||
+        behaviour.kind === "json" ||
+        behaviour.kind === "text" ||
+        behaviour.kind === "truncated"
+      ) {
+        return send(request, response, 200, embeddingsAnswer(request, options.embeddingDimensions ?? 8));
+      }
+      return perform(behaviour, request, response);
+    }
     const format = request.body.response_format?.type;
     if (
       (options.rejectJsonSchema && format === "json_schema") ||

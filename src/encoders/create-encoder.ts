@@ -1,7 +1,7 @@
-import { UsageError } from "../core/errors.ts";
 import type { SentenceEncoder } from "./encoder.ts";
 import { parseEncoderId } from "./encoder-id.ts";
 import { createHfEncoder } from "./hf-encoder.ts";
+import { createOpenAiEncoder, type OpenAiEncoderOptions } from "./openai-encoder.ts";
 import { createUseLiteEncoder } from "./use-lite.ts";
 
 export interface CreateEncoderOptions {
@@ -9,6 +9,8 @@ export interface CreateEncoderOptions {
   batchSize?: number | undefined;
   /** Where JOBDISTILL_OFFLINE (hf:) and the endpoint settings (openai:) are read. @default process.env */
   env?: Record<string, string | undefined> | undefined;
+  /** openai: the endpoint, key, retry policy, rate limits, prices and usage callback (the model is in the id). */
+  openai?: Omit<OpenAiEncoderOptions, "model" | "env" | "batchSize"> | undefined;
 }
 
 /** The encoder an id names (`use-lite`, `hf:…`, `openai:…`), loaded and ready to embed. */
@@ -23,6 +25,11 @@ export async function createEncoder(
     case "hf":
       return createHfEncoder(spec, { batchSize: options.batchSize, env: options.env });
     case "openai":
-      throw new UsageError(`encoder ${id}: ${spec.kind}: encoders are not built yet on this branch`);
+      return createOpenAiEncoder({
+        ...options.openai,
+        model: spec.model,
+        env: options.env,
+        batchSize: options.batchSize,
+      });
   }
 }

@@ -9,5 +9,11 @@ export {
   poolings,
 } from "./encoder-id.ts";
 export { createHfEncoder, type HfEncoderOptions } from "./hf-encoder.ts";
+export {
+  createOpenAiEncoder,
+  type EmbeddingUsage,
+  OpenAiEncoder,
+  type OpenAiEncoderOptions,
+} from "./openai-encoder.ts";
 export { createUseLiteEncoder, USE_LITE_ID, type UseLiteOptions } from "./use-lite.ts";
 export { cosineSimilarity, dot, normalizeInPlace } from "./vectors.ts";

@@ -184,20 +184,36 @@ export class OpenAiLanguageModel implements LanguageModel {
   }
 
   private toError(error: unknown, request: GenerateRequest): Error {
-    const scrub = (text: string): string => redactSecrets(text, [this.apiKey]);
-    if (error instanceof OpenAI.APIUserAbortError || request.signal?.aborted) return new InterruptedError();
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutError(request.timeoutMs ?? 0);
-    if (error instanceof OpenAI.APIConnectionError) {
-      return new ApiCallError(scrub(`network error: ${error.message}`), {
-        code: "network",
-        isRetryable: true,
-      });
-    }
-    if (error instanceof OpenAI.APIError && typeof error.status === "number") {
-      return apiCallErrorFromStatus(error.status, scrub(error.message), error.headers);
-    }
-    return new ApiCallError(scrub(error instanceof Error ? error.message : String(error)), {
-      isRetryable: false,
+    return openAiCallError(error, {
+      apiKey: this.apiKey,
+      signal: request.signal,
+      timeoutMs: request.timeoutMs,
     });
   }
+}
+
+/**
+ * The one mapping of what the OpenAI SDK throws to the engine's errors (the chat provider and the
+ * `openai:` encoder share it): aborts, timeouts and network errors, then HTTP statuses through
+ * apiCallErrorFromStatus. The API key is scrubbed from every message.
+ */
+export function openAiCallError(
+  error: unknown,
+  context: { apiKey: string; signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
+): Error {
+  const scrub = (text: string): string => redactSecrets(text, [context.apiKey]);
+  if (error instanceof OpenAI.APIUserAbortError || context.signal?.aborted) return new InterruptedError();
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutError(context.timeoutMs ?? 0);
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new ApiCallError(scrub(`network error: ${error.message}`), {
+      code: "network",
+      isRetryable: true,
+    });
+  }
+  if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+    return apiCallErrorFromStatus(error.status, scrub(error.message), error.headers);
+  }
+  return new ApiCallError(scrub(error instanceof Error ? error.message : String(error)), {
+    isRetryable: false,
+  });
 }
