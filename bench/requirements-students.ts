@@ -19,7 +19,7 @@ import {
   trainingDataFromDocuments,
   trainRequirementStudents,
 } from "../src/student/requirements/index.ts";
-import { encodeSegmentClassifier } from "../src/student/segment-classifier/index.ts";
+import { encodeSegmentClassifier, SegmentClassifier } from "../src/student/segment-classifier/index.ts";
 import { overrideSpanStudentSettings } from "../src/student/span-student-settings.ts";
 import { serialiseTagger } from "../src/student/tagger/index.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
@@ -161,9 +161,10 @@ export async function runRequirementStudentsBench(
     },
     modelBytes: {
       tagger: serialiseTagger(students.tagger).length,
-      segmentClassifier: students.segmentClassifier
-        ? encodeSegmentClassifier(students.segmentClassifier).length
-        : 0,
+      segmentClassifier:
+        students.segmentClassifier instanceof SegmentClassifier
+          ? encodeSegmentClassifier(students.segmentClassifier).length
+          : 0,
     },
   };
   const percent = (value: number): string => (100 * value).toFixed(1);

@@ -3,7 +3,7 @@ import { bioToChunks } from "../../align/bio.ts";
 import { htmlToText } from "../../align/html-to-text.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../../tasks/requirements/demo-corpus.ts";
 import { requirementCategoryIds } from "../../tasks/requirements/labels.ts";
-import { trainSegmentClassifier } from "../segment-classifier/index.ts";
+import { type SegmentClassifier, trainSegmentClassifier } from "../segment-classifier/index.ts";
 import { overrideSpanStudentSettings } from "../span-student-settings.ts";
 import { trainTagger } from "../tagger/index.ts";
 import { requirementsStudentDefaults } from "./definition.ts";
@@ -204,8 +204,8 @@ describe("trainRequirementStudents on the demo corpus", () => {
     // Every tagger span vetoed, what is left is the classifier's own: each category it assigns to a
     // segment, as that whole segment.
     const segmentHighlights = tokenisedSegments(text).flatMap((segment) =>
-      (first.segmentClassifier?.predict(segment.text).labels ?? []).map((category) =>
-        key({ category, start: segment.start, end: segment.end }),
+      ((first.segmentClassifier as SegmentClassifier | undefined)?.predict(segment.text).labels ?? []).map(
+        (category) => key({ category, start: segment.start, end: segment.end }),
       ),
     );
     expect(vetoAll.map(key).sort()).toEqual(segmentHighlights.sort());
