@@ -65,18 +65,16 @@ console.log(
 );
 
 const gold = dev.map((document) => document.spans);
-const unfiltered = dev.map((document) =>
-  highlightRequirements(students, { text: document.text }, { dropNonContent: false }).spans.map(
-    ({ start, end, category }) => ({ start, end, label: category }),
-  ),
-);
-const filtered = dev.map((document) =>
-  highlightRequirements(students, { text: document.text }).spans.map(({ start, end, category }) => ({
-    start,
-    end,
-    label: category,
-  })),
-);
+const highlighted = async (dropNonContent: boolean) => {
+  const sets: { start: number; end: number; label: string }[][] = [];
+  for (const document of dev) {
+    const { spans } = await highlightRequirements(students, { text: document.text }, { dropNonContent });
+    sets.push(spans.map(({ start, end, category }) => ({ start, end, label: category })));
+  }
+  return sets;
+};
+const unfiltered = await highlighted(false);
+const filtered = await highlighted(true);
 const removedByReason = new Map<string, number>();
 dev.forEach((document, index) => {
   for (const span of unfiltered[index] ?? []) {

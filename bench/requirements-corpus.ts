@@ -68,11 +68,11 @@ type SystemName = "corpus" | "demo" | "keywords";
 
 const labels = [...requirementCategoryIds];
 
-function figuresOfStudents(
+async function figuresOfStudents(
   students: RequirementStudents,
   documents: readonly EvaluationDocument[],
-): SystemFigures {
-  const evaluation = evaluateOnDocuments(students, documents, labels);
+): Promise<SystemFigures> {
+  const evaluation = await evaluateOnDocuments(students, documents, labels);
   const highlight = evaluation.spans.highlight ?? evaluation.spans.tagger;
   return {
     strict: highlight.strict,
@@ -129,7 +129,7 @@ function printFigures(
   line("segment micro F1", (system) => percent(system.segmentMicroF1));
 }
 
-export function runRequirementsCorpusBench(
+export async function runRequirementsCorpusBench(
   options: {
     seed?: number;
     /** Score dev only (to choose settings) and leave test unseen: nothing is written. */
@@ -137,7 +137,7 @@ export function runRequirementsCorpusBench(
     write?: "out" | "results" | false;
     log?: (line: string) => void;
   } = {},
-): RequirementsCorpusBenchResult | undefined {
+): Promise<RequirementsCorpusBenchResult | undefined> {
   const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? 1;
   const record = recordBench("requirements-corpus", {
@@ -181,15 +181,15 @@ export function runRequirementsCorpusBench(
   );
   const keywords = fitKeywordBaseline(corpus.train);
 
-  const score = (documents: LabelledDocument[]): Record<SystemName, SystemFigures> => {
+  const score = async (documents: LabelledDocument[]): Promise<Record<SystemName, SystemFigures>> => {
     const baseline = evaluatePredictedSpans(
       documents,
       documents.map((document) => keywordBaselineSpans(keywords, document.text)),
       labels,
     );
     return {
-      corpus: figuresOfStudents(corpusStudents, documents),
-      demo: figuresOfStudents(demoStudents, documents),
+      corpus: await figuresOfStudents(corpusStudents, documents),
+      demo: await figuresOfStudents(demoStudents, documents),
       keywords: {
         strict: baseline.spans.strict,
         loose: baseline.spans.loose,
@@ -197,20 +197,20 @@ export function runRequirementsCorpusBench(
       },
     };
   };
-  const dev = score(corpus.dev);
+  const dev = await score(corpus.dev);
   if (options.devOnly) {
     printFigures(log, "dev", corpus.dev.length, dev);
     return undefined;
   }
-  const test = score(corpus.test);
+  const test = await score(corpus.test);
 
-  for (const document of corpus.test) highlightRequirements(corpusStudents, { text: document.text });
+  for (const document of corpus.test) await highlightRequirements(corpusStudents, { text: document.text });
   const rounds = 3;
   const speedBefore = process.cpuUsage();
   let characters = 0;
   for (let round = 0; round < rounds; round++) {
     for (const document of corpus.test) {
-      highlightRequirements(corpusStudents, { text: document.text });
+      await highlightRequirements(corpusStudents, { text: document.text });
       characters += document.text.length;
     }
   }
@@ -250,7 +250,7 @@ export function runRequirementsCorpusBench(
 }
 
 if (invokedDirectly(import.meta.url)) {
-  runRequirementsCorpusBench({
+  await runRequirementsCorpusBench({
     devOnly: process.argv.includes("--dev-only"),
     write: process.argv.includes("--write-results") ? "results" : "out",
   });

@@ -19,7 +19,7 @@ import {
   trainingDataFromDocuments,
   trainRequirementStudents,
 } from "../src/student/requirements/index.ts";
-import { encodeSegmentClassifier } from "../src/student/segment-classifier/index.ts";
+import { encodeSegmentClassifier, SegmentClassifier } from "../src/student/segment-classifier/index.ts";
 import { overrideSpanStudentSettings } from "../src/student/span-student-settings.ts";
 import { serialiseTagger } from "../src/student/tagger/index.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
@@ -61,9 +61,9 @@ export interface RequirementStudentsBenchResult {
 const mean = (values: readonly number[]): number =>
   values.reduce((sum, value) => sum + value, 0) / values.length;
 
-export function runRequirementStudentsBench(
+export async function runRequirementStudentsBench(
   options: RequirementStudentsBenchOptions = {},
-): RequirementStudentsBenchResult {
+): Promise<RequirementStudentsBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const folds = options.folds ?? (options.quick ? 2 : 5);
   const seed = options.seed ?? requirementsStudentDefaults.seed;
@@ -103,7 +103,7 @@ export function runRequirementStudentsBench(
     const students = trainRequirementStudents(data, { settings, unlabelledSentences });
     const cpu = process.cpuUsage(cpuBefore);
     const trainMs = (cpu.user + cpu.system) / 1000;
-    const evaluation = evaluateOnDocuments(students, test, layers);
+    const evaluation = await evaluateOnDocuments(students, test, layers);
     figures.push({
       testAdverts: test.length,
       trainMs,
@@ -121,13 +121,13 @@ export function runRequirementStudentsBench(
   const students = lastStudents as ReturnType<typeof trainRequirementStudents>;
 
   const rounds = options.quick ? 3 : 10;
-  for (const document of documents) highlightRequirements(students, { text: document.text });
+  for (const document of documents) await highlightRequirements(students, { text: document.text });
   // CPU time of this process: other work on the machine does not slow the figure down.
   const cpuBefore = process.cpuUsage();
   let characters = 0;
   for (let round = 0; round < rounds; round++) {
     for (const document of documents) {
-      highlightRequirements(students, { text: document.text });
+      await highlightRequirements(students, { text: document.text });
       characters += document.text.length;
     }
   }
@@ -161,9 +161,10 @@ export function runRequirementStudentsBench(
     },
     modelBytes: {
       tagger: serialiseTagger(students.tagger).length,
-      segmentClassifier: students.segmentClassifier
-        ? encodeSegmentClassifier(students.segmentClassifier).length
-        : 0,
+      segmentClassifier:
+        students.segmentClassifier instanceof SegmentClassifier
+          ? encodeSegmentClassifier(students.segmentClassifier).length
+          : 0,
     },
   };
   const percent = (value: number): string => (100 * value).toFixed(1);
@@ -193,7 +194,7 @@ export function runRequirementStudentsBench(
 }
 
 if (invokedDirectly(import.meta.url)) {
-  runRequirementStudentsBench({
+  await runRequirementStudentsBench({
     quick: process.argv.includes("--quick"),
     write: process.argv.includes("--write-results") ? "results" : "out",
   });

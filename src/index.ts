@@ -7,7 +7,7 @@
  * importDemoGold(workspace);
  * await train(workspace, { task: "requirements", source: "gold" });
  * const students = await predict(workspace);
- * students.highlight({ text: "5+ years of Python; a driving licence is a must." });
+ * await students.highlight({ text: "5+ years of Python; a driving licence is a must." });
  * ```
  */
 export type { SourceDocument, Span } from "./core/types.ts";

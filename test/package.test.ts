@@ -18,7 +18,7 @@ if (!enabled)
 const libraryExample = `
 import { openWorkspace, predict } from "jobdistill";
 const students = await predict(openWorkspace("demo-workspace"));
-const result = students.highlight({ text: "You have 5+ years of experience with Python. We offer 30 days of holiday." });
+const result = await students.highlight({ text: "You have 5+ years of experience with Python. We offer 30 days of holiday." });
 console.log(JSON.stringify(result.spans.map((span) => span.category)));
 `;
 

@@ -55,7 +55,7 @@ describe("POST /v1/highlight", () => {
     expect(body.text).toBe(sampleAdvert);
     // The keyword predictors' answer for the sample advert: 17 spans over every category.
     expect(body).toEqual({
-      ...createKeywordPredictors().highlight({ text: sampleAdvert }),
+      ...(await createKeywordPredictors().highlight({ text: sampleAdvert })),
       source: "student",
     });
     expect(body.spans).toHaveLength(17);

@@ -63,7 +63,7 @@ function findSpans(text: string): HighlightSpan[] {
 
 export function createKeywordPredictors(): Predictors {
   return {
-    highlight({ text, format }) {
+    async highlight({ text, format }) {
       const visible = visibleText(text, format);
       return { text: visible, spans: findSpans(visible) };
     },

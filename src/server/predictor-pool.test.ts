@@ -33,9 +33,9 @@ describe("prediction worker pool", () => {
       expect(pool.models()).toEqual(local.models());
       const adverts = [50, 120, 400, 80, 300, 10].map(advertOfWords);
       const answers = await Promise.all(adverts.map((text) => pool.highlight({ text })));
-      answers.forEach((answer, i) => {
-        expect(answer).toEqual(local.highlight({ text: adverts[i] as string }));
-      });
+      for (const [i, answer] of answers.entries()) {
+        expect(answer).toEqual(await local.highlight({ text: adverts[i] as string }));
+      }
       // A student the workspace lacks is the same clear, typed error as in this thread (an API 404).
       const missing = await pool.extractSkills({ text: "Python" }).catch((error: unknown) => error);
       expect(missing).toBeInstanceOf(JobdistillError);

@@ -24,7 +24,9 @@ describe("loadPredictors", () => {
   it("loads an empty workspace and names the training command per missing student, per call", async () => {
     const predictors = await loadPredictors(workspace);
     expect(predictors.models()).toEqual([]);
-    expect(() => predictors.highlight({ text: "Python" })).toThrow(/jobdistill train --task requirements/);
+    await expect(predictors.highlight({ text: "Python" })).rejects.toThrow(
+      /jobdistill train --task requirements/,
+    );
     expect(() => predictors.extractSkills({ text: "Python" })).toThrow(/jobdistill train --task skills/);
     expect(() => predictors.typeSkills(["Python"])).toThrow(/jobdistill train --task skill-type/);
   });
@@ -38,7 +40,7 @@ describe("loadPredictors", () => {
       ["requirements-segments", "requirements", "segment-classifier"],
     ]);
     const html = "<p>We offer <b>30 days</b> of holiday and a pension.</p>";
-    const result = predictors.highlight({ text: html, format: "html" });
+    const result = await predictors.highlight({ text: html, format: "html" });
     expect(result.text).toBe("We offer 30 days of holiday and a pension.");
     expect(result.spans.length).toBeGreaterThan(0);
     for (const span of result.spans) expect(result.text.slice(span.start, span.end)).toBe(span.text);

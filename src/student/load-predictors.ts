@@ -1,11 +1,12 @@
 import { isAbsolute, join } from "node:path";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import type { StoredModel, Workspace } from "../store/index.ts";
+import { loadEncoderSegmentClassifier } from "./encoder-segments/index.ts";
 import { ModelFileError } from "./model-file.ts";
 import type { LoadedModelInfo, Predictors, SkillTypeRow } from "./predictors.ts";
 import { extractSkillMentions } from "./requirements/extract-skill-mentions.ts";
 import { highlightRequirements, type RequirementStudents } from "./requirements/highlight-requirements.ts";
-import { loadSegmentClassifier } from "./segment-classifier/index.ts";
+import { loadSegmentClassifier, type SegmentScorer } from "./segment-classifier/index.ts";
 import { loadWorkspaceSkillTyper } from "./skill-type/index.ts";
 import { type StudentTask, studentModelNames, trainCommandFor } from "./student-model-names.ts";
 import { loadTagger, type TaggerModel } from "./tagger/index.ts";
@@ -65,7 +66,8 @@ async function loadFile<T>(
         ? ` — ${cause.remedy}`
         : `; retrain it with \`${trainCommandFor(model.task as StudentTask)}\``;
     throw new JobdistillError(`cannot load model "${model.name}" from ${path}: ${reason}${remedy}`, {
-      code: "input",
+      // An encoder that cannot load keeps its own code (the model file itself may be fine).
+      code: cause instanceof JobdistillError && cause.code === "encoder-failed" ? "encoder-failed" : "input",
       cause,
       data: { model: model.name, path },
     });
@@ -95,8 +97,14 @@ export async function loadStudentModels(
   if (requirementTagger) {
     const tagger = await loadFile(requirementTagger.model, requirementTagger.path, loadTagger);
     const segments = registered(requirementNames.segments);
+    // An encoder-backed classifier loads its encoder here (once per process or worker thread):
+    // one that cannot load, or is not the one it was trained over, fails at start.
+    const loadSegments: (path: string) => Promise<SegmentScorer> =
+      segments?.model.kind === "encoder-segment-classifier"
+        ? (path: string) => loadEncoderSegmentClassifier(path)
+        : loadSegmentClassifier;
     loaded.requirements = segments
-      ? { tagger, segmentClassifier: await loadFile(segments.model, segments.path, loadSegmentClassifier) }
+      ? { tagger, segmentClassifier: await loadFile(segments.model, segments.path, loadSegments) }
       : { tagger };
   }
   const skills = registered(studentModelNames("skills", options.skills).tagger);
@@ -124,7 +132,7 @@ function missing(task: StudentTask, name: string): JobdistillError {
 /** `Predictors` over loaded students: each call throws a clear "train it first" error when its model is absent. */
 export function predictorsFrom(students: LoadedStudents, options: LoadPredictorsOptions = {}): Predictors {
   return {
-    highlight(input) {
+    async highlight(input) {
       if (!students.requirements) {
         throw missing("requirements", studentModelNames("requirements", options.requirements).tagger);
       }

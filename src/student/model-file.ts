@@ -23,7 +23,13 @@ import { errorMessage, InputError } from "../core/errors.ts";
 export const MODEL_FILE_FORMAT_VERSION = 1;
 
 /** Kinds of model this jobdistill reads (the model registry's `kind`). */
-export const modelKinds = ["tagger", "segment-classifier", "skill-type", "skill-type-encoder"] as const;
+export const modelKinds = [
+  "tagger",
+  "segment-classifier",
+  "skill-type",
+  "skill-type-encoder",
+  "encoder-segment-classifier",
+] as const;
 export type ModelKind = (typeof modelKinds)[number];
 
 const magic = "JDMODEL\0";

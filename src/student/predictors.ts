@@ -47,7 +47,8 @@ export interface LoadedModelInfo {
 }
 
 export interface Predictors {
-  highlight(input: { text: string; format?: TextFormat }): HighlightResult;
+  /** Asynchronous: an encoder-backed segment classifier embeds the advert's segments first. */
+  highlight(input: { text: string; format?: TextFormat }): Promise<HighlightResult>;
   /** An encoder-backed skill-type student answers asynchronously (it embeds the phrases). */
   typeSkills(skills: readonly string[]): SkillTypeRow[] | Promise<SkillTypeRow[]>;
   extractSkills(input: { text: string; format?: TextFormat }): { text: string; mentions: SkillMention[] };

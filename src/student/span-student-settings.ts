@@ -1,3 +1,4 @@
+import type { EncoderFeatureSet } from "./encoder-segments/index.ts";
 import type { SegmentClassifierTrainingOptions } from "./segment-classifier/index.ts";
 import type { TagEncoding, TaggerTrainOptions } from "./tagger/index.ts";
 
@@ -25,10 +26,23 @@ export interface SpanStudentSettings {
   /** Absent: the task has no segment classifier. */
   segmentClassifier?: SegmentClassifierSettings;
   /**
+   * Present: the segment classifier is encoder-backed (src/student/encoder-segments/): a head over
+   * each segment's embedding from this encoder (`train --encoder`), instead of the lexical one.
+   */
+  segmentEncoder?: SegmentEncoderSettings;
+  /**
    * How many of the workspace's documents (in import order, labelled or not) the tagger reads to
    * learn word clusters from; 0 turns clusters off.
    */
   clusterDocuments: number;
+}
+
+/** An encoder-backed segment classifier: which encoder, and what its head reads. */
+export interface SegmentEncoderSettings {
+  /** An encoder id (`use-lite`, `hf:…`, `openai:…`), as `createEncoder` takes it. */
+  encoder: string;
+  /** The embedding alone, or with the lexical classifier's hashed n-grams beside it. */
+  features: EncoderFeatureSet;
 }
 
 /** The settings a user may change from the command line (`train --epochs …`). */
@@ -45,6 +59,10 @@ export interface SpanStudentOverrides {
   encoding?: TagEncoding | undefined;
   /** Workspace documents read for word clusters; 0 turns clusters off. */
   clusterDocuments?: number | undefined;
+  /** Train the segment classifier over this encoder's embeddings (`train --encoder`). */
+  encoder?: string | undefined;
+  /** What the encoder-backed classifier's head reads. @default the task's, else "embedding" */
+  encoderFeatures?: EncoderFeatureSet | undefined;
 }
 
 /** A task's settings with the given overrides applied; the defaults themselves are never changed. */
@@ -71,5 +89,15 @@ export function overrideSpanStudentSettings(
         }
       : {}),
     clusterDocuments: pick(overrides.clusterDocuments, defaults.clusterDocuments),
+    ...(overrides.encoder !== undefined && classifier
+      ? {
+          segmentEncoder: {
+            encoder: overrides.encoder,
+            features: overrides.encoderFeatures ?? defaults.segmentEncoder?.features ?? "embedding",
+          },
+        }
+      : defaults.segmentEncoder
+        ? { segmentEncoder: { ...defaults.segmentEncoder } }
+        : {}),
   };
 }

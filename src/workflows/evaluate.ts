@@ -139,7 +139,7 @@ export async function evaluate(
     results.push({
       reference: reference.source,
       ...(results.length > 0 ? { view: deduplicatedView } : {}),
-      ...evaluateOnDocuments(students, documents, labels),
+      ...(await evaluateOnDocuments(students, documents, labels)),
     });
     if (reference.source.kind !== "gold" && hasGold) {
       const gold = selectAnnotations(workspace, { task, source: "gold" });
@@ -148,7 +148,10 @@ export async function evaluate(
         ids.has(document.id),
       );
       if (goldDocuments.length > 0) {
-        results.push({ reference: gold.source, ...evaluateOnDocuments(students, goldDocuments, labels) });
+        results.push({
+          reference: gold.source,
+          ...(await evaluateOnDocuments(students, goldDocuments, labels)),
+        });
       }
     }
     const report: StudentEvaluationReport = {

@@ -39,6 +39,8 @@ export {
   type RunLedgerSource,
   runLedgerDetail,
 } from "./runs.ts";
+// issue 13: embedding segments for an encoder-backed segment classifier (train --encoder)
+export { type EmbeddingProgress, embedSegmentTexts } from "./segment-embeddings.ts";
 export {
   chooseTeacher,
   createTeacher,

@@ -54,18 +54,16 @@ export function studentNamesFor(task: PredictTask, model?: string, lexicon?: str
  * Predicts a run of records with loaded students, in order. Skill phrases are typed in one call;
  * documents one by one. A missing student is the "train it first" error of `predictorsFrom`.
  */
-export function predictRecords(
+export async function predictRecords(
   students: LoadedStudents,
   predictors: Predictors,
   request: PredictRequest,
   inputs: readonly PredictInput[],
-): PredictResult[] | Promise<PredictResult[]> {
+): Promise<PredictResult[]> {
   if (request.task === "skill-type") {
-    const rows = predictors.typeSkills(inputs.map((input) => input.text.trim()));
-    const results = (typed: SkillTypeRow[]): PredictResult[] =>
-      typed.map((row) => ({ kind: "skill-type", row }));
     // An encoder-backed typer answers with a promise; the lexical one at once.
-    return Array.isArray(rows) ? results(rows) : rows.then(results);
+    const rows = await predictors.typeSkills(inputs.map((input) => input.text.trim()));
+    return rows.map((row) => ({ kind: "skill-type", row }));
   }
   if (request.conll) {
     const tagger = request.task === "requirements" ? students.requirements?.tagger : students.skills;
@@ -84,10 +82,14 @@ export function predictRecords(
     }));
   }
   if (request.task === "requirements") {
-    return inputs.map((input) => ({
-      kind: "highlights",
-      ...predictors.highlight({ text: input.text, format: input.format }),
-    }));
+    const results: PredictResult[] = [];
+    for (const input of inputs) {
+      results.push({
+        kind: "highlights",
+        ...(await predictors.highlight({ text: input.text, format: input.format })),
+      });
+    }
+    return results;
   }
   return inputs.map((input) => ({
     kind: "skills",
@@ -99,7 +101,7 @@ export function predictRecords(
 export function recordPredictor(
   students: LoadedStudents,
   names: LoadPredictorsOptions,
-): (request: PredictRequest, inputs: readonly PredictInput[]) => PredictResult[] | Promise<PredictResult[]> {
+): (request: PredictRequest, inputs: readonly PredictInput[]) => Promise<PredictResult[]> {
   const predictors = predictorsFrom(students, names);
   return (request, inputs) => predictRecords(students, predictors, request, inputs);
 }

@@ -52,7 +52,7 @@ export default async function predict(task: PredictWorkerTask): Promise<PredictA
     const { students, predictors } = await load();
     switch (task.op) {
       case "highlight":
-        return { ok: true, value: predictors.highlight(task.input) };
+        return { ok: true, value: await predictors.highlight(task.input) };
       case "typeSkills":
         return { ok: true, value: await predictors.typeSkills(task.input) };
       case "extractSkills":

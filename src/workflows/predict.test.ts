@@ -72,6 +72,7 @@ describe("predictBatch", () => {
       .split("\n")
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   const expected = (text: string) => local.highlight({ text });
+  const expectedAll = (texts: readonly string[]) => Promise.all(texts.map(expected));
 
   it("reads JSON lines with chosen fields and writes one JSON line per record, in input order", async () => {
     const file = join(dir, "adverts.jsonl");
@@ -84,7 +85,7 @@ describe("predictBatch", () => {
     expect(bad).toEqual([]);
     expect(summary).toMatchObject({ items: 4, badRows: 0 });
     expect(jsonLines(text)).toEqual(
-      adverts.map((body, i) => ({ id: `r${i}`, input: file, line: i + 1, ...expected(body) })),
+      (await expectedAll(adverts)).map((result, i) => ({ id: `r${i}`, input: file, line: i + 1, ...result })),
     );
   });
 
@@ -98,8 +99,8 @@ describe("predictBatch", () => {
       format: "csv",
     });
     const rows = parse(text, { columns: true }) as Record<string, string>[];
-    const want = adverts.flatMap((advert, i) =>
-      expected(advert).spans.map((span) => ({
+    const want = (await expectedAll(adverts)).flatMap((result, i) =>
+      result.spans.map((span) => ({
         id: `j${i}`,
         category: span.category,
         start: String(span.start),
@@ -152,7 +153,7 @@ describe("predictBatch", () => {
     json.end(`  ${JSON.stringify({ id: "a", text: adverts[2] })}\n`);
     const byJson = await run({ sources: [{ kind: "stream", name: "stdin", stream: json, form: "auto" }] });
     expect(jsonLines(byJson.text)).toEqual([
-      { id: "a", input: "stdin", line: 1, ...expected(adverts[2] as string) },
+      { id: "a", input: "stdin", line: 1, ...(await expected(adverts[2] as string)) },
     ]);
   });
 
@@ -196,7 +197,7 @@ describe("predictBatch", () => {
     const { summary, text } = await run({ sources: [{ kind: "path", path: file }], threads: 2 });
     expect(summary.items).toBe(60);
     expect(jsonLines(text)).toEqual(
-      many.map((body, i) => ({ id: `d${i}`, input: file, line: i + 1, ...expected(body) })),
+      (await expectedAll(many)).map((result, i) => ({ id: `d${i}`, input: file, line: i + 1, ...result })),
     );
   }, 120_000);
 

@@ -12,6 +12,7 @@ import {
 } from "../dataset/gold/index.ts";
 import { resolveAnnotationSource } from "../dataset/select-annotations.ts";
 import type { ModelEntry, Workspace } from "../store/index.ts";
+import { saveEncoderSegmentClassifier } from "../student/encoder-segments/index.ts";
 import {
   readStudentDataset,
   type SplitName,
@@ -25,7 +26,7 @@ import {
   trainRequirementStudents,
   writeTrainingSplits,
 } from "../student/requirements/index.ts";
-import { saveSegmentClassifier } from "../student/segment-classifier/index.ts";
+import { SegmentClassifier, saveSegmentClassifier } from "../student/segment-classifier/index.ts";
 import {
   overrideSpanStudentSettings,
   type SpanStudentOverrides,
@@ -34,6 +35,7 @@ import {
 import { type SpanStudentTask, spanStudentDefaults } from "../student/student-definitions.ts";
 import { studentModelNames } from "../student/student-model-names.ts";
 import { saveTagger } from "../student/tagger/index.ts";
+import { type EmbeddingProgress, embedSegmentTexts } from "./segment-embeddings.ts";
 import {
   type TrainedSkillType,
   type TrainSkillTypeInWorkspaceOptions,
@@ -63,6 +65,8 @@ export interface WorkspaceTrainingOptions extends SpanStudentOverrides {
   /** Called instead of `onDataset` when the students learn from SkillSpan's official splits. */
   onSkillSpanSplits?: (counts: Record<SplitName, number>) => void;
   onProgress?: (progress: StudentTrainingProgress) => void;
+  /** Called as the segments are embedded, when the classifier is encoder-backed (`encoder`). */
+  onEmbeddingProgress?: (progress: EmbeddingProgress) => void;
 }
 
 export interface WorkspaceTrainingResult {
@@ -168,6 +172,11 @@ export async function trainSpanStudents(
   const { task } = options;
   const prefix = options.name ?? task;
   const settings = overrideSpanStudentSettings(spanStudentDefaults[task], options);
+  if (options.encoder !== undefined && !settings.segmentEncoder) {
+    throw new UsageError(
+      `--encoder chooses the encoder under a segment classifier; the ${task} students have none (use it with --task requirements or skill-type)`,
+    );
+  }
   const { data, origin } = await trainingInput(workspace, options);
 
   const params: Record<string, unknown> = { ...origin, name: prefix, settings };
@@ -188,11 +197,25 @@ export async function trainSpanStudents(
               ),
             )
         : undefined;
-    const trained = trainRequirementStudents(data, {
-      settings,
-      ...(unlabelledSentences ? { unlabelledSentences } : {}),
-      onProgress: options.onProgress,
-    });
+    const encoderId = settings.segmentEncoder?.encoder;
+    const segmentEmbeddings = encoderId
+      ? await embedSegmentTexts(
+          encoderId,
+          [...data.splits.train.segments, ...data.splits.dev.segments].map((segment) => segment.text),
+          { onProgress: options.onEmbeddingProgress },
+        )
+      : undefined;
+    let trained: ReturnType<typeof trainRequirementStudents>;
+    try {
+      trained = trainRequirementStudents(data, {
+        settings,
+        ...(unlabelledSentences ? { unlabelledSentences } : {}),
+        segmentEmbeddings,
+        onProgress: options.onProgress,
+      });
+    } finally {
+      await segmentEmbeddings?.close();
+    }
     const names = studentModelNames(task, prefix);
     const taggerFile = join(workspace.modelsDir, `${names.tagger}.jdtg`);
     saveTagger(trained.tagger, taggerFile);
@@ -211,17 +234,21 @@ export async function trainSpanStudents(
         },
       },
     ];
-    if (trained.segmentClassifier) {
-      const classifierFile = join(workspace.modelsDir, `${names.segments}.jdsc`);
-      await saveSegmentClassifier(trained.segmentClassifier, classifierFile);
+    const classifier = trained.segmentClassifier;
+    if (classifier) {
+      const lexical = classifier instanceof SegmentClassifier;
+      const classifierFile = join(workspace.modelsDir, `${names.segments}.${lexical ? "jdsc" : "jdes"}`);
+      if (lexical) await saveSegmentClassifier(classifier, classifierFile);
+      else saveEncoderSegmentClassifier(classifier, classifierFile);
       files.push(classifierFile);
       models.push({
         name: names.segments,
         task,
-        kind: "segment-classifier",
+        kind: lexical ? "segment-classifier" : "encoder-segment-classifier",
         path: relative(workspace.dir, classifierFile),
         runId,
         metrics: {
+          ...(lexical ? {} : { encoder: classifier.config.encoder }),
           devLoss: trained.report.segmentClassifier?.devLoss ?? null,
           thresholds: trained.report.segmentClassifier?.thresholds,
         },

@@ -27,8 +27,8 @@ function predictorsWithNestedDuty(): Predictors {
   const keywords = createKeywordPredictors();
   return {
     ...keywords,
-    highlight(input) {
-      const result = keywords.highlight(input);
+    async highlight(input) {
+      const result = await keywords.highlight(input);
       const start = result.text.indexOf(nestedDuty);
       if (start === -1) return result;
       const duty: HighlightSpan = {
@@ -232,9 +232,8 @@ describeWithBrowser("web page in chromium", () => {
   });
 
   it("reaches every highlight by keyboard in reading order, announced with its category, focus shown", async () => {
-    const expected = predictors
-      .highlight({ text: sampleAdvert })
-      .spans.sort((a, b) => a.start - b.start || b.end - a.end)
+    const expected = (await predictors.highlight({ text: sampleAdvert })).spans
+      .sort((a, b) => a.start - b.start || b.end - a.end)
       .map((span) => {
         const name = requirementCategories.find((category) => category.id === span.category)?.name;
         return `${name}: ${span.text}`;
@@ -338,7 +337,7 @@ describeWithBrowser("web page in chromium", () => {
       `hard_skills,Hard skills,${sampleAdvert.indexOf("Python")},${sampleAdvert.indexOf("Python") + 6},0.9300,Python`,
     );
     // A header and one row per highlight the keyword predictors give the sample advert.
-    expect(lines).toHaveLength(1 + predictors.highlight({ text: sampleAdvert }).spans.length);
+    expect(lines).toHaveLength(1 + (await predictors.highlight({ text: sampleAdvert })).spans.length);
   });
 
   it("shows markup in an advert as text and runs none of it", async () => {

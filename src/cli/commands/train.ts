@@ -2,6 +2,7 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
+import { encoderFeatureSets } from "../../student/encoder-segments/index.ts";
 import type { StudentTrainingProgress, StudentTrainingReport } from "../../student/requirements/index.ts";
 import { spanStudentDefaults } from "../../student/student-definitions.ts";
 import { train } from "../../workflows/index.ts";
@@ -36,7 +37,10 @@ const trainOptionsSchema = z
     encoding: z.enum(["bio", "bilou"], { error: "--encoding must be bio or bilou" }).optional(),
     seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number"),
     lexicon: z.string().min(1).optional(),
-    encoder: z.string().min(1).optional(),
+    encoder: z.string().min(1, "--encoder needs an encoder id (use-lite, hf:…, openai:…)").optional(),
+    encoderFeatures: z
+      .enum(encoderFeatureSets, { error: `--encoder-features must be ${encoderFeatureSets.join(" or ")}` })
+      .optional(),
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]*$/i, "--name may hold letters, digits, '.', '_' and '-'")
@@ -44,6 +48,9 @@ const trainOptionsSchema = z
   })
   .refine((options) => !(options.dataset && options.source), {
     message: "--dataset and --source exclude each other: a dataset already fixes its source",
+  })
+  .refine((options) => options.encoderFeatures === undefined || options.encoder !== undefined, {
+    message: "--encoder-features says what the encoder-backed classifier reads: give --encoder too",
   })
   .refine(
     (options) =>
@@ -78,7 +85,7 @@ export function renderTrainingSummary(
   const classifier = report.segmentClassifier;
   if (classifier) {
     lines.push(
-      `  segment classifier: best epoch ${classifier.bestEpoch} of ${classifier.epochsRun}${classifier.devLoss === undefined ? "" : `, dev loss ${classifier.devLoss.toFixed(4)}`}`,
+      `  segment classifier${classifier.encoder && classifier.encoder !== "lexical" ? ` (over ${classifier.encoder})` : ""}: best epoch ${classifier.bestEpoch} of ${classifier.epochsRun}${classifier.devLoss === undefined ? "" : `, dev loss ${classifier.devLoss.toFixed(4)}`}`,
     );
   }
   lines.push(
@@ -143,10 +150,6 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       "skill-type: the workspace lexicon to learn from or use as a feature (default esco)",
     )
     .option(
-      "--encoder <id>",
-      "skill-type: a pretrained sentence encoder under the typer (use-lite, hf:<id or folder>, openai:<model>)",
-    )
-    .option(
       "--epochs <n>",
       `most passes over the data, tagger and classifier; dev decides when to stop (default: ${taggerDefaultsHelp((task) => spanStudentDefaults[task].tagger.epochs)}; requirements classifier ${spanStudentDefaults.requirements.segmentClassifier?.epochs})`,
     )
@@ -162,6 +165,14 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       "--encoding <tags>",
       `tagger: bio, or bilou (span ends get their own tags) (default: ${taggerDefaultsHelp((task) => spanStudentDefaults[task].tagger.encoding)})`,
     )
+    .option(
+      "--encoder <id>",
+      "a pretrained sentence encoder: use-lite (offline), hf:<model or folder>, openai:<model>; requirements: the segment classifier over its embeddings; skill-type: the typer over them (default: lexical students)",
+    )
+    .option(
+      "--encoder-features <set>",
+      "with --encoder: embedding (the embedding alone, default) or combined (embedding + hashed n-grams)",
+    )
     .option("--seed <s>", "seed of the dataset split and the training order", "1")
     .option("--name <name>", "registry name prefix (default: the task, e.g. requirements-tagger)")
     .addHelpText(
@@ -171,6 +182,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         "Examples:",
         "  $ jobdistill gold import --format demo && jobdistill train --task requirements --source gold",
         "  $ jobdistill train --task requirements --dataset .jobdistill/datasets/requirements-2026-01-01 --epochs 10",
+        "  $ jobdistill train --task requirements --source gold --encoder use-lite   # segment classifier over USE-lite",
         "  $ jobdistill train --task skills --source skillspan   # SkillSpan's official splits, every sentence",
         "  $ jobdistill train --task skills --source skillspan --epochs 12 --patience 12 --name skills-short",
         "  $ jobdistill lexicon import esco_skills.csv && jobdistill train --task skill-type --source lexicon",
@@ -202,7 +214,8 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         return;
       }
       if (options.lexicon !== undefined) throw new UsageError("--lexicon is for --task skill-type");
-      if (options.encoder !== undefined) throw new UsageError("--encoder is for --task skill-type here");
+      if (options.encoder !== undefined && options.task !== "requirements")
+        throw new UsageError("--encoder is for --task requirements or --task skill-type");
       const task = options.task;
       await withWorkspace(command, async (workspace) => {
         const bar = progressBar(io);
@@ -216,7 +229,14 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
             patience: options.patience,
             hashBits: options.hashBits,
             encoding: options.encoding,
+            encoder: options.encoder,
+            encoderFeatures: options.encoderFeatures,
             name: options.name,
+            onEmbeddingProgress: (progress) => {
+              if (progress.done === progress.total) {
+                io.err(`embedded ${progress.total} distinct segments with ${options.encoder}`);
+              }
+            },
             onSkillSpanSplits: (sentences) =>
               io.err(
                 `SkillSpan's official splits: ${sentences.train}/${sentences.dev}/${sentences.test} sentences (train/dev/test, every sentence as published)`,

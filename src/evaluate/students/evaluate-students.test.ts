@@ -47,8 +47,8 @@ describe("evaluateOnDocuments", () => {
   const text = "We offer a pension.\nYou know Python.";
   const documents = [{ id: "d", text, spans: [{ start: 9, end: 18, label: "benefits" }] }];
 
-  it("scores the tagger, the highlights and the segments against the reference", () => {
-    const result = evaluateOnDocuments({ tagger, segmentClassifier }, documents, ["benefits"]);
+  it("scores the tagger, the highlights and the segments against the reference", async () => {
+    const result = await evaluateOnDocuments({ tagger, segmentClassifier }, documents, ["benefits"]);
     expect(result.documents).toBe(1);
     expect(result.spans.tagger.strict.micro).toMatchObject({ precision: 1, recall: 1, f1: 1, support: 1 });
     expect(result.spans.tagger.strict.rows).toEqual([
@@ -63,13 +63,13 @@ describe("evaluateOnDocuments", () => {
     ]);
   });
 
-  it("without a classifier scores the tagger alone", () => {
-    const result = evaluateOnDocuments({ tagger }, documents, ["benefits"]);
+  it("without a classifier scores the tagger alone", async () => {
+    const result = await evaluateOnDocuments({ tagger }, documents, ["benefits"]);
     expect(result.spans.highlight).toBeUndefined();
     expect(result.segments).toBeUndefined();
   });
 
-  it("renders Markdown with a summary line per reference and per-category tables", () => {
+  it("renders Markdown with a summary line per reference and per-category tables", async () => {
     const report: StudentEvaluationReport = {
       task: "requirements",
       split: "test",
@@ -79,7 +79,7 @@ describe("evaluateOnDocuments", () => {
       results: [
         {
           reference: { kind: "gold", name: "demo" },
-          ...evaluateOnDocuments({ tagger, segmentClassifier }, documents, ["benefits"]),
+          ...(await evaluateOnDocuments({ tagger, segmentClassifier }, documents, ["benefits"])),
         },
       ],
     };

@@ -65,11 +65,11 @@ export interface DocumentsEvaluation {
  * a confusion matrix for the segment classifier, where segment references follow the
  * dataset's rule (`segmentLabels`). `labels` fixes the categories scored (others are ignored on both sides).
  */
-export function evaluateOnDocuments(
+export async function evaluateOnDocuments(
   students: RequirementStudents,
   documents: readonly EvaluationDocument[],
   labels: readonly string[],
-): DocumentsEvaluation {
+): Promise<DocumentsEvaluation> {
   const reference: ScoredSpan[][] = [];
   const tagged: ScoredSpan[][] = [];
   const highlighted: ScoredSpan[][] = [];
@@ -85,17 +85,14 @@ export function evaluateOnDocuments(
       ),
     );
     if (!classifier) continue;
-    highlighted.push(
-      highlightRequirements(students, { text: document.text }).spans.map(({ start, end, category }) => ({
-        start,
-        end,
-        label: category,
-      })),
-    );
-    for (const segment of segmentText(document.text)) {
+    const highlight = await highlightRequirements(students, { text: document.text });
+    highlighted.push(highlight.spans.map(({ start, end, category }) => ({ start, end, label: category })));
+    const segments = segmentText(document.text);
+    const predictions = await classifier.predictBatch(segments.map((segment) => segment.text));
+    segments.forEach((segment, index) => {
       segmentGold.push(segmentLabels(segment, document.spans, labels));
-      segmentPredicted.push(classifier.predict(segment.text).labels.filter((label) => known.has(label)));
-    }
+      segmentPredicted.push((predictions[index]?.labels ?? []).filter((label) => known.has(label)));
+    });
   }
   const result: DocumentsEvaluation = {
     documents: documents.length,

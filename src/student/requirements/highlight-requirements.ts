@@ -1,13 +1,14 @@
 import { htmlToText } from "../../align/html-to-text.ts";
 import type { HighlightResult, HighlightSpan, TextFormat } from "../predictors.ts";
-import type { SegmentClassifier } from "../segment-classifier/index.ts";
+import type { SegmentScorer } from "../segment-classifier/index.ts";
 import type { TaggerModel } from "../tagger/index.ts";
 import { dropNonContentSpans, htmlHeadingRanges, type TextRange } from "./non-content-spans.ts";
 import { tagSegments } from "./tag-text.ts";
 
 export interface RequirementStudents {
   tagger: TaggerModel;
-  segmentClassifier?: SegmentClassifier;
+  /** The lexical segment classifier or an encoder-backed one (src/student/encoder-segments/). */
+  segmentClassifier?: SegmentScorer;
 }
 
 export interface HighlightOptions {
@@ -48,12 +49,14 @@ export interface HighlightOptions {
  *    (`dropNonContent`).
  *
  * Spans come back sorted by start, then end, then category; spans of different categories may overlap.
+ * Asynchronous because an encoder-backed classifier embeds the segments first (all of a text's
+ * segments in one batch); the lexical classifier answers at once.
  */
-export function highlightRequirements(
+export async function highlightRequirements(
   students: RequirementStudents,
   input: { text: string; format?: TextFormat },
   options: HighlightOptions = {},
-): HighlightResult {
+): Promise<HighlightResult> {
   const { text, headings } = readableInput(input);
   const classifier = students.segmentClassifier;
   const known = new Set(classifier?.labels ?? []);
@@ -62,22 +65,26 @@ export function highlightRequirements(
   const vetoBelow = new Map(
     (classifier?.labels ?? []).map((label, index) => [
       label,
-      vetoRatio * (classifier?.config.thresholds[index] ?? 0.5),
+      vetoRatio * (classifier?.thresholds[index] ?? 0.5),
     ]),
   );
+  const tagged = tagSegments(students.tagger, text);
+  const predictions = classifier
+    ? await classifier.predictBatch(tagged.map(({ segment }) => segment.text))
+    : undefined;
   const spans: HighlightSpan[] = [];
-  for (const { segment, spans: tagged } of tagSegments(students.tagger, text)) {
-    const prediction = classifier?.predict(segment.text);
+  tagged.forEach(({ segment, spans: taggedSpans }, index) => {
+    const prediction = predictions?.[index];
     const scoreOf = (category: string): number =>
       prediction && known.has(category) ? (prediction.scores[category] ?? 0) : 1;
     const found = new Set<string>();
-    for (const span of tagged) {
+    for (const span of taggedSpans) {
       const score = scoreOf(span.label);
       if (score < (vetoBelow.get(span.label) ?? 0)) continue;
       found.add(span.label);
       spans.push({ start: span.start, end: span.end, category: span.label, text: span.text, score });
     }
-    if (!prediction || !segmentSpans) continue;
+    if (!prediction || !segmentSpans) return;
     for (const category of prediction.labels) {
       if (found.has(category)) continue;
       spans.push({
@@ -88,7 +95,7 @@ export function highlightRequirements(
         score: prediction.scores[category] ?? 0,
       });
     }
-  }
+  });
   const kept = (options.dropNonContent ?? true) ? dropNonContentSpans(text, spans, headings) : spans;
   kept.sort(
     (a, b) =>

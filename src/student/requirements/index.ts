@@ -15,6 +15,7 @@ export {
 } from "./student-data.ts";
 export { type TaggedSegment, type TaggedSpan, taggedConll, tagSegments, visibleText } from "./tag-text.ts";
 export {
+  type SegmentEmbeddings,
   type SplitCounts,
   type StudentTrainingOptions,
   type StudentTrainingProgress,

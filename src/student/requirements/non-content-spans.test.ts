@@ -104,17 +104,19 @@ describe("highlightRequirements' non-content filter", () => {
     }),
   } as unknown as TaggerModel;
 
-  it("drops headings, placeholders and contact lines from the highlights, unless told not to", () => {
+  it("drops headings, placeholders and contact lines from the highlights, unless told not to", async () => {
     const text = "What you will do\nDesign and maintain data pipelines\n<LOCATION>\nEmail: jobs@example.com";
-    const kept = highlightRequirements({ tagger: markEverything }, { text }).spans.map((span) => span.text);
+    const kept = (await highlightRequirements({ tagger: markEverything }, { text })).spans.map(
+      (span) => span.text,
+    );
     expect(kept).toEqual(["Design and maintain data pipelines"]);
-    const all = highlightRequirements({ tagger: markEverything }, { text }, { dropNonContent: false });
+    const all = await highlightRequirements({ tagger: markEverything }, { text }, { dropNonContent: false });
     expect(all.spans.length).toBeGreaterThan(kept.length);
   });
 
-  it("drops an HTML heading of the advert", () => {
+  it("drops an HTML heading of the advert", async () => {
     const html = "<h2>Senior Data Engineer</h2><p>Design and maintain data pipelines</p>";
-    const result = highlightRequirements({ tagger: markEverything }, { text: html, format: "html" });
+    const result = await highlightRequirements({ tagger: markEverything }, { text: html, format: "html" });
     expect(result.text).toContain("Senior Data Engineer");
     expect(result.spans.map((span) => span.text)).toEqual(["Design and maintain data pipelines"]);
   });

@@ -1,5 +1,7 @@
 import { bioToChunks } from "../../align/bio.ts";
 import { UsageError } from "../../core/errors.ts";
+import type { EncoderReference } from "../../encoders/index.ts";
+import { type EncoderSegmentClassifier, trainEncoderSegmentClassifier } from "../encoder-segments/index.ts";
 import {
   type SegmentClassifier,
   segmentClassifierHyperparametersSchema,
@@ -16,7 +18,19 @@ export interface StudentTrainingOptions {
   lexicon?: Iterable<string>;
   /** Tokenised unlabelled text (e.g. every advert in the workspace) the tagger learns word clusters from. */
   unlabelledSentences?: Iterable<readonly string[]>;
+  /**
+   * The embeddings of every train and dev segment, from the encoder `settings.segmentEncoder`
+   * names: needed (and only read) when the settings ask for an encoder-backed classifier.
+   */
+  segmentEmbeddings?: SegmentEmbeddings | undefined;
   onProgress?: ((progress: StudentTrainingProgress) => void) | undefined;
+}
+
+/** Segment texts' embeddings, computed beforehand (embedding is asynchronous; training is not). */
+export interface SegmentEmbeddings {
+  encoder: EncoderReference;
+  /** The vector of a segment text; throws for a text that was not embedded. */
+  vectorOf(text: string): Float32Array;
 }
 
 export interface StudentTrainingProgress {
@@ -52,6 +66,8 @@ export interface StudentTrainingReport {
     durationMs: number;
   };
   segmentClassifier?: {
+    /** "lexical", or the encoder id of an encoder-backed classifier. */
+    encoder?: string;
     epochsRun: number;
     bestEpoch: number;
     devLoss?: number;
@@ -63,7 +79,7 @@ export interface StudentTrainingReport {
 
 export interface TrainedStudents {
   tagger: TaggerModel;
-  segmentClassifier?: SegmentClassifier;
+  segmentClassifier?: SegmentClassifier | EncoderSegmentClassifier;
   report: StudentTrainingReport;
 }
 
@@ -131,7 +147,7 @@ export function trainRequirementStudents(
     durationMs: 0,
   };
 
-  let segmentClassifier: SegmentClassifier | undefined;
+  let segmentClassifier: SegmentClassifier | EncoderSegmentClassifier | undefined;
   const classifierSettings = settings.segmentClassifier;
   if (classifierSettings) {
     if (data.labels.length === 0 || train.segments.length === 0) {
@@ -140,21 +156,47 @@ export function trainRequirementStudents(
     const classifierEpochs =
       classifierSettings.epochs ?? segmentClassifierHyperparametersSchema.parse({}).epochs;
     const classifierStarted = performance.now();
-    segmentClassifier = trainSegmentClassifier(train.segments, {
-      ...classifierSettings,
-      labelSet: data.labels,
-      seed,
-      ...(dev.segments.length > 0 ? { dev: dev.segments } : {}),
-      onProgress: (progress) =>
-        options.onProgress?.({
-          student: "segment-classifier",
-          epoch: progress.epoch,
-          epochs: classifierEpochs,
-          devScore: progress.devLoss ?? Number.NaN,
-        }),
-    });
-    const training = segmentClassifier.config.training;
+    const encoderSettings = settings.segmentEncoder;
+    let training: Record<string, unknown>;
+    if (encoderSettings) {
+      const embeddings = options.segmentEmbeddings;
+      if (!embeddings || embeddings.encoder.id !== encoderSettings.encoder) {
+        throw new UsageError(
+          `the settings ask for a segment classifier over ${encoderSettings.encoder}; pass that encoder's segmentEmbeddings`,
+        );
+      }
+      const embedded = (segments: typeof train.segments) =>
+        segments.map((segment) => ({ ...segment, embedding: embeddings.vectorOf(segment.text) }));
+      const model = trainEncoderSegmentClassifier(embedded(train.segments), {
+        labelSet: data.labels,
+        mode: classifierSettings.mode ?? "multi-label",
+        encoder: embeddings.encoder,
+        features: encoderSettings.features,
+        seed,
+        head: classifierSettings.epochs === undefined ? undefined : { epochs: classifierSettings.epochs },
+        ...(dev.segments.length > 0 ? { dev: embedded(dev.segments) } : {}),
+      });
+      segmentClassifier = model;
+      training = (model.head?.config.training ?? {}) as Record<string, unknown>;
+    } else {
+      const model = trainSegmentClassifier(train.segments, {
+        ...classifierSettings,
+        labelSet: data.labels,
+        seed,
+        ...(dev.segments.length > 0 ? { dev: dev.segments } : {}),
+        onProgress: (progress) =>
+          options.onProgress?.({
+            student: "segment-classifier",
+            epoch: progress.epoch,
+            epochs: classifierEpochs,
+            devScore: progress.devLoss ?? Number.NaN,
+          }),
+      });
+      segmentClassifier = model;
+      training = model.config.training;
+    }
     report.segmentClassifier = {
+      encoder: encoderSettings?.encoder ?? "lexical",
       epochsRun: numberOr(training.epochsRun, classifierEpochs),
       bestEpoch: numberOr(training.bestEpoch, classifierEpochs),
       ...(typeof training.devLoss === "number" ? { devLoss: training.devLoss } : {}),

@@ -10,6 +10,7 @@ export {
   segmentClassifierConfigSchema,
   segmentClassifierModes,
 } from "./model.ts";
+export type { SegmentScorer } from "./segment-scorer.ts";
 export {
   decodeSegmentClassifier,
   encodeSegmentClassifier,

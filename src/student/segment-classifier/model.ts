@@ -2,6 +2,7 @@ import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
 import { FeatureExtractor, featureConfigSchema } from "./features.ts";
 import { sigmoid, softmaxInPlace } from "./probability.ts";
+import type { SegmentScorer } from "./segment-scorer.ts";
 
 /**
  * How margins become probabilities. `platt`: per label `sigmoid(slope·margin + intercept)`, fitted
@@ -85,7 +86,7 @@ export function accumulateMargins(
  * A linear multi-label (one-vs-rest logistic) or multi-class (softmax) classifier over hashed
  * word and character n-grams. Weights are a dense `2^hashBits × labels` table, row per feature.
  */
-export class SegmentClassifier {
+export class SegmentClassifier implements SegmentScorer {
   readonly config: SegmentClassifierConfig;
   readonly weights: Float32Array;
   readonly bias: Float32Array;
@@ -113,6 +114,10 @@ export class SegmentClassifier {
 
   get labels(): readonly string[] {
     return this.config.labels;
+  }
+
+  get thresholds(): readonly number[] {
+    return this.config.thresholds;
   }
 
   /** Raw, uncalibrated margins written into `out` (length ≥ number of labels). */

@@ -1,0 +1,52 @@
+import { UsageError } from "../core/errors.ts";
+import { createEncoder, encoderReference, type SentenceEncoder } from "../encoders/index.ts";
+import type { SegmentEmbeddings } from "../student/requirements/index.ts";
+
+export interface EmbeddingProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Embeds every distinct text once, in batches, with the encoder an id names (loaded here), for
+ * training an encoder-backed segment classifier: training is synchronous, embedding is not.
+ * Resolves with a lookup by text; `close` frees the encoder.
+ */
+export async function embedSegmentTexts(
+  encoderId: string,
+  texts: Iterable<string>,
+  options: {
+    /** @default 256 */
+    batchSize?: number | undefined;
+    onProgress?: ((progress: EmbeddingProgress) => void) | undefined;
+    /** An encoder already loaded (tests). Default: `createEncoder(encoderId)`, closed when done. */
+    encoder?: SentenceEncoder | undefined;
+  } = {},
+): Promise<SegmentEmbeddings & { close(): Promise<void> }> {
+  const encoder = options.encoder ?? (await createEncoder(encoderId));
+  const distinct = [...new Set(texts)];
+  const vectors = new Map<string, Float32Array>();
+  const batchSize = options.batchSize ?? 256;
+  try {
+    for (let start = 0; start < distinct.length; start += batchSize) {
+      const batch = distinct.slice(start, start + batchSize);
+      const embedded = await encoder.embed(batch);
+      batch.forEach((text, index) => {
+        vectors.set(text, embedded[index] as Float32Array);
+      });
+      options.onProgress?.({ done: start + batch.length, total: distinct.length });
+    }
+  } catch (error) {
+    if (!options.encoder) await encoder.close();
+    throw error;
+  }
+  return {
+    encoder: encoderReference(encoder),
+    vectorOf(text) {
+      const vector = vectors.get(text);
+      if (!vector) throw new UsageError(`no embedding for the segment "${text.slice(0, 60)}"`);
+      return vector;
+    },
+    close: () => (options.encoder ? Promise.resolve() : encoder.close()),
+  };
+}
