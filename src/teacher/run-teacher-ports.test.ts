@@ -158,9 +158,30 @@ describe("runTeacher on in-memory ports", () => {
     expect(recorder.runs[0]).toMatchObject({ status: "failed", error: "ledger locked" });
   });
 
+  it("a run that fails on an unexpected error still records the progress it made", async () => {
+    const recorder = new InMemoryRunRecorder();
+    // doc-1 and doc-3 succeed within one progress interval; then the listener fails on doc-2's failure.
+    await expect(
+      runTeacher({
+        cache: new InMemoryCallCache(),
+        recorder,
+        task: doubleTask,
+        items: [items[0], items[2], items[1]] as SourceDocument[],
+        model: model(),
+        limits: { concurrency: 1, maxRepairs: 0 },
+        onEvent: (event) => {
+          if (event.type === "item-failed") throw new Error("listener broke");
+        },
+      }),
+    ).rejects.toThrow("listener broke");
+    // The throttled progress wrote one item at most; the forced last report writes both.
+    expect(recorder.runs[0]).toMatchObject({ status: "failed", progress: { itemsDone: 2 } });
+  });
+
   it("a dry run touches neither port", async () => {
     const cache = new InMemoryCallCache();
     const recorder = new InMemoryRunRecorder();
+    const before = performance.now();
     const summary = await runTeacher({
       cache,
       recorder,
@@ -169,7 +190,11 @@ describe("runTeacher on in-memory ports", () => {
       model: model(),
       dryRun: true,
     });
+    // Its duration is the time the call took, no more.
+    expect(summary.durationMs).toBeGreaterThanOrEqual(0);
+    expect(summary.durationMs).toBeLessThanOrEqual(performance.now() - before);
     expect(summary.estimate).toMatchObject({ items: 3, toDo: 3 });
+    expect(summary).toMatchObject({ runId: 0, done: 0, interrupted: false, remaining: 3 });
     expect(recorder.runs).toEqual([]);
     expect(cache.successes.size + cache.failures.length).toBe(0);
   });

@@ -318,13 +318,14 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     try {
       const messages = task.buildMessages(item.input);
       const tokens = estimateTokens(item, messages);
+      const { check } = task;
       const estimatedTokens = tokens.input + tokens.output;
       const result = await generateObject({
         model,
         messages,
         schema: task.outputSchema,
         schemaName,
-        ...(task.check ? { check: (output: O) => task.check?.(item.input, output) ?? [] } : {}),
+        ...(check ? { check: (output: O) => check(item.input, output) } : {}),
         maxRepairs: limits.maxRepairs,
         signal: hardSignal.signal,
         waitSignal: waitSignal.signal,
