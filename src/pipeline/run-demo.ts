@@ -37,6 +37,8 @@ const taughtSplits = ["train", "dev"] as const;
 export interface DemoOptions {
   /** The teacher LLM; without one a replay of the corpus's hand annotations stands in for it. */
   teacher?: LanguageModel;
+  /** A requirements corpus file in the shipped corpus's format (default: corpus/requirements.jsonl). */
+  corpusPath?: string | undefined;
   seed?: number;
   /** Stops the teacher taking new work (Ctrl-C). */
   signal?: AbortSignal;
@@ -66,10 +68,10 @@ export async function runDemo(workspace: Workspace, options: DemoOptions): Promi
   const { log } = options;
   const seed = options.seed ?? 13;
 
-  const corpus = importRequirementsCorpusGold(workspace);
+  const corpus = importRequirementsCorpusGold(workspace, options.corpusPath);
   const handWrittenImport = importDemoGold(workspace);
   log(
-    `1/5 import: ${corpus.postings} real adverts of the requirements corpus (SkillSpan postings, hand-annotated: ` +
+    `1/5 import: ${corpus.postings} real adverts of the requirements corpus ${options.corpusPath === undefined ? "(SkillSpan postings, " : `${options.corpusPath} (`}hand-annotated: ` +
       `${corpus.bySplit.train ?? 0} train / ${corpus.bySplit.dev ?? 0} dev / ${corpus.bySplit.test ?? 0} test, ${corpus.spans} spans) ` +
       `and ${handWrittenImport.adverts} hand-written demo adverts`,
   );
@@ -80,7 +82,7 @@ export async function runDemo(workspace: Workspace, options: DemoOptions): Promi
     new ReplayLanguageModel({
       modelId: `requirements-corpus-gold@${REQUIREMENT_LABELS_VERSION}`,
       answerFor: requirementsReplayAnswers(
-        loadRequirementsCorpus().map((posting) => ({
+        loadRequirementsCorpus(options.corpusPath).map((posting) => ({
           id: posting.id,
           text: posting.text,
           spans: corpusGoldSpans(posting),

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeCorpusSlice } from "../../test/corpus-slice.ts";
 import type { Span } from "../core/types.ts";
 import {
   corpusGoldSpans,
-  defaultRequirementsCorpusPath,
   importRequirementsCorpusGold,
   loadRequirementsCorpus,
 } from "../dataset/gold/requirements-corpus.ts";
@@ -15,25 +15,12 @@ import { requirementsReplayAnswers } from "../tasks/requirements/replay-answers.
 import { ReplayLanguageModel } from "../teacher/providers/replay-provider.ts";
 import { planLabelling, runLabelling } from "./label.ts";
 
-/** A slice of the shipped corpus: short postings and long ones the task cuts into several chunks. */
-function corpusSlice(): string {
-  const lines = readFileSync(defaultRequirementsCorpusPath, "utf8").split("\n").filter(Boolean);
-  const postings = lines.map((line) => ({
-    line,
-    length: (JSON.parse(line) as { text: string }).text.length,
-  }));
-  const long = postings.filter((posting) => posting.length > 6000).slice(0, 3);
-  const short = postings.filter((posting) => posting.length <= 6000).slice(0, 5);
-  const path = join(mkdtempSync(join(tmpdir(), "jobdistill-replay-")), "slice.jsonl");
-  writeFileSync(path, `${[...long, ...short].map((posting) => posting.line).join("\n")}\n`);
-  return path;
-}
-
 const key = (span: Span): string => `${span.label}:${span.start}-${span.end}`;
 
 describe("the replay teacher (the demo's teacher without an LLM)", () => {
   it("gives through the real engine the same annotations as importing the gold, and hits the cache on a rerun", async () => {
-    const path = corpusSlice();
+    // Short postings and long ones the task cuts into several chunks.
+    const path = writeCorpusSlice({ long: 3, perSplit: { train: 3, dev: 1, test: 1 } });
     const postings = loadRequirementsCorpus(path);
     const workspace = openWorkspace(mkdtempSync(join(tmpdir(), "jobdistill-replay-ws-")));
     try {

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeCorpusSlice } from "../../../test/corpus-slice.ts";
 import { openWorkspace } from "../../store/index.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
@@ -16,11 +17,16 @@ describe("jobdistill demo", () => {
   it("--no-serve runs the loop on the corpus with the replay teacher and prints the evaluation", async () => {
     const dir = mkdtempSync(join(tmpdir(), "jobdistill-demo-cli-"));
     const { io, out } = capture();
-    const code = await runCli(["--workspace", dir, "demo", "--no-serve", "--teacher", "bundled"], io);
+    // A slice of the corpus keeps it quick; the package test runs the demo on the whole corpus.
+    const corpus = writeCorpusSlice();
+    const code = await runCli(
+      ["--workspace", dir, "demo", "--no-serve", "--teacher", "bundled", "--corpus", corpus],
+      io,
+    );
     expect(code).toBe(0);
     const text = out.join("\n");
     expect(text).toMatch(
-      /1\/5 import: 263 real adverts of the requirements corpus .* and 40 hand-written demo adverts/,
+      /1\/5 import: 12 real adverts of the requirements corpus .* and 40 hand-written demo adverts/,
     );
     expect(text).toMatch(/the teacher engine labels \d+ chunks of the train and dev postings with a replay/);
     expect(text).toMatch(/Highlights, loose/);

@@ -15,6 +15,7 @@ const demoOptionsSchema = z.strictObject({
   threads: z.coerce.number().int().positive().optional(),
   contextSize: z.coerce.number().int().positive().optional(),
   seed: z.coerce.number().int().nonnegative(),
+  corpus: z.string().min(1).optional(),
   host: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65_535),
 });
@@ -44,6 +45,10 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .option("--threads <n>", "llama: CPU threads (default 1)")
     .option("--context-size <n>", "llama: context window in tokens (default: as much as fits, up to 16384)")
     .option("--seed <n>", "seed for the split and the training", "13")
+    .option(
+      "--corpus <file>",
+      "a requirements corpus in the shipped corpus's format (JSON lines of {id, split, text, spans}; default: corpus/requirements.jsonl)",
+    )
     .option("--host <host>", "where to serve the page", "127.0.0.1")
     .option("--port <port>", "port to serve on (0 picks a free one)", "8787")
     .addHelpText(
@@ -81,6 +86,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
           result = await runDemo(workspace, {
             ...(teacher ? { teacher } : {}),
             seed: options.seed,
+            corpusPath: options.corpus,
             signal: stop.signal,
             log: io.out,
             onTeacherEvent: (event) => {
