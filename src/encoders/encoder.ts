@@ -35,3 +35,12 @@ export interface EncoderReference {
 export function encoderReference(encoder: SentenceEncoder): EncoderReference {
   return { id: encoder.id, version: encoder.version, dimensions: encoder.dimensions };
 }
+
+/** Whether `encoder` gives the vectors a model trained over `expected` read: same id, version and length. */
+export function isSameEncoder(expected: EncoderReference, encoder: SentenceEncoder): boolean {
+  return (
+    encoder.id === expected.id &&
+    encoder.version === expected.version &&
+    encoder.dimensions === expected.dimensions
+  );
+}

@@ -7,7 +7,7 @@ export {
   InMemoryEmbeddingCache,
   textHash,
 } from "./embedding-cache.ts";
-export { type EncoderReference, encoderReference, type SentenceEncoder } from "./encoder.ts";
+export { type EncoderReference, encoderReference, isSameEncoder, type SentenceEncoder } from "./encoder.ts";
 export {
   type EncoderSpec,
   encoderIdForms,

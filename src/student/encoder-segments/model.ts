@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
-import type { EncoderReference, SentenceEncoder } from "../../encoders/index.ts";
+import { type EncoderReference, isSameEncoder, type SentenceEncoder } from "../../encoders/index.ts";
 import { type HeadExample, headConfigSchema, type TrainedHead } from "../heads/index.ts";
 import {
   FeatureExtractor,
@@ -107,13 +107,7 @@ export interface EncoderSegmentParts {
 
 /** Fails unless `encoder` gives the vectors the model was trained on: same id, version and length. */
 export function checkEncoder(expected: EncoderReference, encoder: SentenceEncoder, what = "the model"): void {
-  if (
-    encoder.id === expected.id &&
-    encoder.version === expected.version &&
-    encoder.dimensions === expected.dimensions
-  ) {
-    return;
-  }
+  if (isSameEncoder(expected, encoder)) return;
   throw new UsageError(
     `${what} was trained over encoder ${expected.id} (version ${expected.version}, ${expected.dimensions}-d), ` +
       `but the encoder given is ${encoder.id} (version ${encoder.version}, ${encoder.dimensions}-d): ` +

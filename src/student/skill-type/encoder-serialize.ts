@@ -1,5 +1,10 @@
 import { errorMessage, JobdistillError, UsageError } from "../../core/errors.ts";
-import { createEncoder, type EncoderReference, type SentenceEncoder } from "../../encoders/index.ts";
+import {
+  createEncoder,
+  type EncoderReference,
+  isSameEncoder,
+  type SentenceEncoder,
+} from "../../encoders/index.ts";
 import { headFromModelParts } from "../heads/index.ts";
 import {
   decodeModelFile,
@@ -50,13 +55,7 @@ export function checkEncoderMatches(
   expected: EncoderReference,
   encoder: SentenceEncoder,
 ): void {
-  if (
-    encoder.id === expected.id &&
-    encoder.version === expected.version &&
-    encoder.dimensions === expected.dimensions
-  ) {
-    return;
-  }
+  if (isSameEncoder(expected, encoder)) return;
   throw new UsageError(
     `${file}: trained over encoder ${expected.id} (version ${expected.version}, ${expected.dimensions} dimensions), ` +
       `but the encoder here is ${encoder.id} (version ${encoder.version}, ${encoder.dimensions} dimensions); ` +
