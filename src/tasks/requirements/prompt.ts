@@ -29,6 +29,10 @@ Reply with a JSON object only, no prose and no code fences:
 {"spans": [{"category": "job_duties", "quote": "Design and maintain data pipelines in Python and SQL"}, {"category": "hard_skills", "quote": "Python", "requirement": "must"}, {"category": "hard_skills", "quote": "SQL", "requirement": "must"}, {"category": "work_experience", "quote": "5+ years in backend development", "requirement": "must", "years": 5}]}`;
 }
 
+/** What the user message puts around the advert's text (the replay teacher reads the text back out). */
+export const advertOpening = "Job advert:\n<<<\n";
+export const advertClosing = "\n>>>";
+
 /** The user message: the advert (or one part of a long one). */
 export function buildRequirementsUserPrompt(
   input: Pick<RequirementsInput, "text" | "chunkIndex" | "chunkCount">,
@@ -37,7 +41,7 @@ export function buildRequirementsUserPrompt(
     input.chunkCount > 1
       ? `This is part ${input.chunkIndex + 1} of ${input.chunkCount} of a long advert; parts overlap a little. Annotate only this part.\n\n`
       : "";
-  return `${part}Job advert:\n<<<\n${input.text}\n>>>`;
+  return `${part}${advertOpening}${input.text}${advertClosing}`;
 }
 
 export function buildRequirementsMessages(input: RequirementsInput): ChatMessage[] {

@@ -1,6 +1,7 @@
 import type { ChatMessage } from "../../core/task.ts";
 import type { Span } from "../../core/types.ts";
 import { type ChunkOptions, chunkDocument } from "./chunk.ts";
+import { advertClosing, advertOpening } from "./prompt.ts";
 import type { RequirementSpan, RequirementsOutput } from "./schema.ts";
 
 /** A document whose recorded answer is its gold spans. */
@@ -10,17 +11,14 @@ export interface ReplayDocument {
   spans: readonly Span[];
 }
 
-const advertStart = "Job advert:\n<<<\n";
-const advertEnd = "\n>>>";
-
 /** The advert (or chunk) a requirements prompt carries, or undefined for another prompt. */
 export function advertOfPrompt(messages: readonly ChatMessage[]): string | undefined {
   const user = messages.findLast((message) => message.role === "user")?.content;
   if (user === undefined) return undefined;
-  const start = user.indexOf(advertStart);
-  const end = user.lastIndexOf(advertEnd);
-  if (start < 0 || end < start + advertStart.length) return undefined;
-  return user.slice(start + advertStart.length, end);
+  const start = user.indexOf(advertOpening);
+  const end = user.lastIndexOf(advertClosing);
+  if (start < 0 || end < start + advertOpening.length) return undefined;
+  return user.slice(start + advertOpening.length, end);
 }
 
 /**
