@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type AlignmentStats, mergeAlignmentStats } from "../align/index.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Annotation, AnnotationSource, SourceDocument, Span } from "../core/types.ts";
-import type { Workspace } from "../store/index.ts";
+import type { AnnotationReader } from "../store/index.ts";
 import { alignmentStatsSchema } from "../tasks/requirements/schema.ts";
 import { labelledText } from "./document-text.ts";
 
@@ -33,7 +33,7 @@ export interface AnnotationSelection {
   missingDocuments: number;
 }
 
-function describeSources(workspace: Workspace, task: string): string {
+function describeSources(workspace: AnnotationReader, task: string): string {
   const sources = workspace.annotations.sources(task);
   return sources.length === 0
     ? "none"
@@ -42,7 +42,7 @@ function describeSources(workspace: Workspace, task: string): string {
 
 /** The one source a request names: a kind narrowed to its single name, a name, or (undefined) the first kind present. */
 export function resolveAnnotationSource(
-  workspace: Workspace,
+  workspace: AnnotationReader,
   task: string,
   requested: string | undefined,
 ): { kind: AnnotationSource["kind"]; name: string } {
@@ -85,7 +85,7 @@ export function resolveAnnotationSource(
  * document under several task versions (a prompt change), only the newest version counts.
  */
 export function selectAnnotations(
-  workspace: Workspace,
+  workspace: AnnotationReader,
   options: { task: string; source?: string | undefined },
 ): AnnotationSelection {
   const source = resolveAnnotationSource(workspace, options.task, options.source);

@@ -12,7 +12,9 @@ export { migrate, migrations } from "./migrations.ts";
 export { type ModelEntry, ModelsStore, type StoredModel } from "./models-store.ts";
 export { type NewRun, type Run, type RunProgress, type RunStatus, RunsStore } from "./runs-store.ts";
 export {
+  type AnnotationReader,
   DEFAULT_WORKSPACE_DIR,
+  type GoldImportStore,
   type OpenWorkspaceOptions,
   openWorkspace,
   type Workspace,

@@ -35,6 +35,21 @@ describe("openWorkspace", () => {
     reopened.close();
   });
 
+  it("runs work in one transaction: every write of it lands, or none when it throws", () => {
+    const workspace = openWorkspace(tempDir());
+    expect(workspace.transaction(() => workspace.documents.insert({ id: "a", text: "Nurse." }).status)).toBe(
+      "inserted",
+    );
+    expect(() =>
+      workspace.transaction(() => {
+        workspace.documents.insert({ id: "b", text: "Chef." });
+        throw new Error("disk full");
+      }),
+    ).toThrow("disk full");
+    expect([...workspace.documents.iterate()].map((document) => document.id)).toEqual(["a"]);
+    workspace.close();
+  });
+
   it("deduplicates documents by content and reports id conflicts", () => {
     const workspace = openWorkspace(tempDir());
     const results = workspace.documents.insertMany([

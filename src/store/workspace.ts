@@ -25,8 +25,15 @@ export interface Workspace {
   readonly models: ModelsStore;
   /** Sentence-encoder vectors, shared by every student trained in this workspace. */
   readonly embeddings: EmbeddingsStore;
+  /** Runs `work` in one SQLite transaction: all of its writes land, or (if it throws) none. */
+  transaction<T>(work: () => T): T;
   close(): void;
 }
+
+/** What gold importers need: documents and annotations, written in one transaction. */
+export type GoldImportStore = Pick<Workspace, "documents" | "annotations" | "transaction">;
+/** What reading a task's annotations (and their documents) needs. */
+export type AnnotationReader = Pick<Workspace, "documents" | "annotations">;
 
 export interface OpenWorkspaceOptions {
   /**
@@ -84,6 +91,7 @@ export function openWorkspace(
     runs: new RunsStore(db),
     models: new ModelsStore(db),
     embeddings: new EmbeddingsStore(db),
+    transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   };
 }

@@ -4,7 +4,7 @@ import { mergeAlignmentStats, segmentText } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { createRandom } from "../../core/random.ts";
 import type { Span } from "../../core/types.ts";
-import type { Workspace } from "../../store/index.ts";
+import type { AnnotationReader } from "../../store/index.ts";
 import { type LabelledDocument, selectAnnotations } from "../select-annotations.ts";
 import { taskLabels } from "../task-labels.ts";
 import { conllBlock, documentTokens, givenTokens } from "./conll.ts";
@@ -115,7 +115,10 @@ interface DroppedSegment {
 
 const conllText = (lines: readonly string[]): string => (lines.length > 0 ? `${lines.join("\n")}\n` : "");
 
-export function buildDataset(workspace: Workspace, options: BuildDatasetOptions): DatasetReport {
+/** The workspace parts a build reads: annotations and their documents, and the folder it writes under by default. */
+export type DatasetBuildSource = AnnotationReader & { readonly dir: string };
+
+export function buildDataset(workspace: DatasetBuildSource, options: BuildDatasetOptions): DatasetReport {
   const seed = options.seed ?? DEFAULT_DATASET_SEED;
   const fractions = validateSplitFractions(options.split ?? DEFAULT_SPLIT);
   const negativeRatio = options.negativeRatio ?? 1;

@@ -1,5 +1,5 @@
 import { htmlToText } from "../../align/index.ts";
-import type { Workspace } from "../../store/index.ts";
+import type { GoldImportStore } from "../../store/index.ts";
 import { demoDocument, demoGoldSpans, loadDemoCorpus } from "../../tasks/requirements/demo-corpus.ts";
 import { REQUIREMENT_LABELS_VERSION } from "../../tasks/requirements/labels.ts";
 
@@ -17,7 +17,7 @@ export interface DemoImportSummary {
  * and its hand annotations as gold for the task "requirements", with offsets into the text the
  * pipeline labels (HTML reduced by `htmlToText`). Re-importing replaces the previous demo gold.
  */
-export function importDemoGold(workspace: Workspace, path?: string): DemoImportSummary {
+export function importDemoGold(workspace: GoldImportStore, path?: string): DemoImportSummary {
   const adverts = loadDemoCorpus(path);
   const summary: DemoImportSummary = {
     adverts: adverts.length,
@@ -25,7 +25,7 @@ export function importDemoGold(workspace: Workspace, path?: string): DemoImportS
     documentsExisting: 0,
     spans: 0,
   };
-  workspace.db.transaction(() => {
+  workspace.transaction(() => {
     for (const advert of adverts) {
       const result = workspace.documents.insert(demoDocument(advert));
       if (result.status === "inserted") summary.documentsInserted++;
@@ -43,6 +43,6 @@ export function importDemoGold(workspace: Workspace, path?: string): DemoImportS
       });
       summary.spans += spans.length;
     }
-  })();
+  });
   return summary;
 }

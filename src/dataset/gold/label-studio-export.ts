@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { Workspace } from "../../store/index.ts";
+import type { AnnotationReader } from "../../store/index.ts";
 import { selectAnnotations } from "../select-annotations.ts";
 import { type TaskLabel, taskLabels } from "../task-labels.ts";
 
@@ -55,7 +55,7 @@ export function labelStudioConfig(labels: readonly TaskLabel[]): string {
  * matching labeling config beside it.
  */
 export function exportLabelStudio(
-  workspace: Workspace,
+  workspace: AnnotationReader,
   options: LabelStudioExportOptions,
 ): LabelStudioExportSummary {
   const selection = selectAnnotations(workspace, options);

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
 import type { AnnotationSource, Span } from "../../core/types.ts";
-import { contentHash, type Workspace } from "../../store/index.ts";
+import { contentHash, type GoldImportStore } from "../../store/index.ts";
 import { labelledText } from "../document-text.ts";
 
 const resultSchema = z.looseObject({
@@ -61,7 +61,7 @@ export interface LabelStudioImportSummary {
  * results (one span per label). Offsets are Label Studio's, into `data.text`.
  */
 export function importLabelStudio(
-  workspace: Workspace,
+  workspace: GoldImportStore,
   path: string,
   options: LabelStudioImportOptions = {},
 ): LabelStudioImportSummary {
@@ -89,7 +89,7 @@ export function importLabelStudio(
     skippedResults: 0,
     badTasks: [],
   };
-  workspace.db.transaction(() => {
+  workspace.transaction(() => {
     parsed.forEach((raw: unknown, index: number) => {
       const entry = taskSchema.safeParse(raw);
       if (!entry.success) {
@@ -141,12 +141,12 @@ export function importLabelStudio(
       summary.annotations++;
       summary.spans += spans.length;
     });
-  })();
+  });
   return summary;
 }
 
 function resolveDocument(
-  workspace: Workspace,
+  workspace: GoldImportStore,
   data: { text: string; doc_id?: string | undefined; id?: unknown },
   taskId: number | string | undefined,
   fileName: string,

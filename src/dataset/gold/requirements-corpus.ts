@@ -4,7 +4,7 @@ import { InputError } from "../../core/errors.ts";
 import { readJsonLinesFile } from "../../core/json-lines.ts";
 import { projectRoot } from "../../core/shared-data.ts";
 import type { SourceDocument, Span } from "../../core/types.ts";
-import type { Workspace } from "../../store/index.ts";
+import type { GoldImportStore } from "../../store/index.ts";
 import { REQUIREMENT_LABELS_VERSION, requirementCategoryIds } from "../../tasks/requirements/labels.ts";
 
 /**
@@ -107,7 +107,7 @@ export interface CorpusImportSummary {
  * Imports the corpus as gold for the task "requirements": each posting a document that keeps its
  * SkillSpan split (`meta.split`, which dataset builds follow), its adjudicated spans the gold.
  */
-export function importRequirementsCorpusGold(workspace: Workspace, path?: string): CorpusImportSummary {
+export function importRequirementsCorpusGold(workspace: GoldImportStore, path?: string): CorpusImportSummary {
   const postings = loadRequirementsCorpus(path);
   const summary: CorpusImportSummary = {
     postings: postings.length,
@@ -116,7 +116,7 @@ export function importRequirementsCorpusGold(workspace: Workspace, path?: string
     spans: 0,
     bySplit: {},
   };
-  workspace.db.transaction(() => {
+  workspace.transaction(() => {
     for (const posting of postings) {
       const result = workspace.documents.insert(corpusDocument(posting));
       if (result.status === "inserted") summary.documentsInserted++;
@@ -132,6 +132,6 @@ export function importRequirementsCorpusGold(workspace: Workspace, path?: string
       summary.spans += spans.length;
       summary.bySplit[posting.split] = (summary.bySplit[posting.split] ?? 0) + 1;
     }
-  })();
+  });
   return summary;
 }

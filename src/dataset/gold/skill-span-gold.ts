@@ -4,7 +4,7 @@ import { z } from "zod";
 import { bioToChunks, chunksToCharSpans, type Token } from "../../align/index.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type Span, spanSchema } from "../../core/types.ts";
-import type { Workspace } from "../../store/index.ts";
+import type { GoldImportStore } from "../../store/index.ts";
 import { givenTokens } from "../build/conll.ts";
 import { readSkillSpanConll, readSkillSpanJson, skillSpanLayers } from "../formats/skill-span.ts";
 
@@ -77,7 +77,10 @@ const spansKey = (spans: readonly Span[]): string =>
  * file), with its own spans when they differ from the annotation's. Re-importing merges by
  * sentence id, so it is idempotent and files may be imported in any order.
  */
-export function importSkillSpanGold(workspace: Workspace, paths: readonly string[]): SkillSpanImportSummary {
+export function importSkillSpanGold(
+  workspace: GoldImportStore,
+  paths: readonly string[],
+): SkillSpanImportSummary {
   if (paths.length === 0) throw new UsageError("no SkillSpan files given");
   const summary: SkillSpanImportSummary = {
     files: [...paths],
@@ -91,7 +94,7 @@ export function importSkillSpanGold(workspace: Workspace, paths: readonly string
   for (const path of paths) {
     const sentences = /\.conll$/i.test(path) ? readSkillSpanConll(path) : readSkillSpanJson(path);
     const split = splitName(path);
-    workspace.db.transaction(() => {
+    workspace.transaction(() => {
       sentences.forEach((sentence, index) => {
         summary.sentences++;
         const sentenceId = `skillspan-${split}-${index + 1}`;
@@ -121,13 +124,13 @@ export function importSkillSpanGold(workspace: Workspace, paths: readonly string
           docIdx: sentence.docIdx,
         });
       });
-    })();
+    });
   }
   return summary;
 }
 
 function addOccurrence(
-  workspace: Workspace,
+  workspace: GoldImportStore,
   documentId: string,
   spans: Span[],
   occurrence: SkillSpanOccurrence,
@@ -189,7 +192,7 @@ function officialSplit(fileSplit: string): keyof SkillSpanSplits | undefined {
  * spans opening with B, one more opening with an I after an O, and 1,174 knowledge spans). This is
  * the published protocol the skills student trains and is scored on.
  */
-export function readSkillSpanSplits(workspace: Workspace): SkillSpanSplits {
+export function readSkillSpanSplits(workspace: GoldImportStore): SkillSpanSplits {
   const splits: SkillSpanSplits = { train: [], dev: [], test: [] };
   const order = new Map<SkillSpanSentence, [string, number]>();
   const annotations = workspace.annotations.list({
