@@ -190,7 +190,7 @@ describe("runTeacher", () => {
   });
 
   it("stores truncated output as its own error", async () => {
-    server.enqueue({ kind: "truncated", content: '{"val' });
+    server.enqueue({ kind: "truncated", content: '{"val' }, { kind: "truncated", content: '{"valu' });
     const summary = await runTeacher({
       cache: workspace.calls,
       recorder: workspace.runs,
@@ -200,13 +200,44 @@ describe("runTeacher", () => {
       params: { maxOutputTokens: 5 },
     });
     expect(summary.failed).toBe(1);
-    const [failure] = workspace.calls.failures({ runId: summary.runId });
-    expect(failure).toMatchObject({
+    const failures = workspace.calls.failures({ runId: summary.runId });
+    expect(failures.find((failure) => failure.final)).toMatchObject({
       errorCode: "truncated",
       finishReason: "length",
-      rawText: '{"val',
+      rawText: '{"valu',
       final: true,
     });
+  });
+
+  it("re-asks a truncated answer once with twice the output limit by default", async () => {
+    server.enqueue({ kind: "truncated", content: '{"val' });
+    const summary = await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: doubleTask,
+      items: documents(1),
+      model: model(),
+      params: { maxOutputTokens: 5 },
+    });
+    expect(summary).toMatchObject({ done: 1, failed: 0 });
+    expect(server.requests.map((request) => request.body.max_tokens)).toEqual([5, 10]);
+    expect(workspace.calls.failures({ runId: summary.runId })).toMatchObject([
+      { errorCode: "truncated", final: false },
+    ]);
+  });
+
+  it("gives a truncated answer up at once when the retry budget is 0", async () => {
+    server.enqueue({ kind: "truncated", content: '{"val' });
+    const summary = await runTeacher({
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: doubleTask,
+      items: documents(1),
+      model: model(),
+      params: { maxOutputTokens: 5, truncationRetryMaxOutputTokens: 0 },
+    });
+    expect(summary.failed).toBe(1);
+    expect(server.requests).toHaveLength(1);
   });
 
   it("retries a truncated answer once with more tokens when asked to", async () => {
