@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError } from "../../core/errors.ts";
+import { redactUrl } from "../../core/redact-url.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, providerNames, type TeacherEvent, type TeacherRunSummary } from "../../teacher/index.ts";
 import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
@@ -66,14 +67,6 @@ const labelOptionsSchema = z.strictObject({
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
-
-/** A base URL as recorded with the run: any user:password in it is dropped. */
-function withoutCredentials(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = "";
-  parsed.password = "";
-  return parsed.toString();
-}
 
 const money = (usd: number): string => `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 const count = (n: number): string => n.toLocaleString("en-US");
@@ -183,6 +176,13 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
           contextSize: options.contextSize,
           onDowngrade: (from, to) => io.err(`the endpoint rejected ${from} output: using ${to} for this run`),
         });
+        const recordedBaseUrl = options.baseUrl === undefined ? undefined : redactUrl(options.baseUrl);
+        if (recordedBaseUrl !== undefined && recordedBaseUrl.redacted.length > 0) {
+          io.err(
+            `warning: --base-url carries credentials (${recordedBaseUrl.redacted.join(", ")}): they are sent to the endpoint ` +
+              `but recorded with the run as ${recordedBaseUrl.url}; prefer --api-key or OPENAI_API_KEY`,
+          );
+        }
         const interrupts = interruptHandlers(io);
         let bar: SingleBar | undefined;
         let failed = 0;
@@ -230,7 +230,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               temperature: options.temperature,
               maxOutputTokens: options.maxOutputTokens,
             },
-            runParams: options.baseUrl === undefined ? {} : { baseUrl: withoutCredentials(options.baseUrl) },
+            runParams: recordedBaseUrl === undefined ? {} : { baseUrl: recordedBaseUrl.url },
           });
         } finally {
           bar?.stop();
