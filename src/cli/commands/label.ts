@@ -82,20 +82,32 @@ function renderSummary(summary: TeacherRunSummary): string {
   );
 }
 
-/** Ctrl-C once: stop taking work. Twice: abort calls in flight. */
+/**
+ * Ctrl-C (SIGINT) or SIGTERM (a service manager, a container stop) once: stop taking work, and the
+ * run ends "interrupted" with every answer in flight stored. Twice (either signal): abort calls in flight.
+ */
 function interruptHandlers(io: CliIo): { graceful: AbortController; hard: AbortController; dispose(): void } {
   const graceful = new AbortController();
   const hard = new AbortController();
-  const onSigint = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (!graceful.signal.aborted) {
       graceful.abort();
-      io.err("stopping: finishing the calls in flight (press Ctrl-C again to abort them)");
+      io.err(
+        `stopping: finishing the calls in flight (${signal}; press Ctrl-C or send SIGTERM again to abort them)`,
+      );
     } else {
       hard.abort();
     }
   };
-  process.on("SIGINT", onSigint);
-  return { graceful, hard, dispose: () => process.off("SIGINT", onSigint) };
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  return {
+    graceful,
+    hard,
+    dispose: () => {
+      for (const signal of signals) process.off(signal, onSignal);
+    },
+  };
 }
 
 export function registerLabelCommand(program: Command, io: CliIo): void {
@@ -103,7 +115,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .command("label")
     .description(
       "Label the workspace's documents with a teacher LLM. Every call is cached: a rerun skips what is done, " +
-        "so an interrupted run (Ctrl-C, a crash) continues where it stopped. Failures are stored (jobdistill failures).",
+        "so an interrupted run (Ctrl-C, SIGTERM, a crash) continues where it stopped. Failures are stored (jobdistill failures).",
     )
     .requiredOption("--task <name>", `the task: ${taskRegistry.names().join(", ")}`)
     .option("--labels <list>", "classify: the label set, comma-separated")
