@@ -150,7 +150,7 @@ export function createApp(options: CreateAppOptions): Hono {
   const { predictors, workspace, llm } = options;
   const limits: ServerLimits = { ...defaultServerLimits, ...options.limits };
   const logError = options.logError ?? ((error: unknown) => console.error("jobdistill serve:", error));
-  const teacher = llm === undefined ? undefined : new TeacherGuard(llm, options.teacherLimits, { logError });
+  const teacher = llm === undefined ? undefined : new TeacherGuard(llm, options.teacherLimits);
   const startedAt = Date.now();
   const assets = webAssets();
   const openApi = JSON.stringify(openApiDocument(limits));

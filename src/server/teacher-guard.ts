@@ -55,7 +55,7 @@ export class TeacherGuard {
   constructor(
     private readonly highlighter: TeacherHighlighter,
     limits: Partial<TeacherGuardLimits> = {},
-    private readonly options: { now?: () => number; logError?: (error: unknown) => void } = {},
+    private readonly options: { now?: () => number } = {},
   ) {
     this.limits = { ...defaultTeacherGuardLimits, ...limits };
   }
@@ -128,20 +128,19 @@ export class TeacherGuard {
     }
   }
 
-  /** A 502 that says what kind of failure it was; the provider's own message goes to the log only. */
-  private teacherFailed(error: unknown): HttpError {
-    (this.options.logError ?? ((cause: unknown) => console.error("jobdistill serve: teacher:", cause)))(
-      error,
-    );
+  /**
+   * A 502 that says what kind of failure it was; the provider's own message stays in its cause,
+   * which the server logs (errorToResponse reports every 5xx) and never sends.
+   */
+  private teacherFailed(error: unknown): JobdistillError {
     const kind = error instanceof JobdistillError ? error.code : "error";
     const status =
       error instanceof JobdistillError && typeof error.data.statusCode === "number"
         ? `, HTTP ${error.data.statusCode}`
         : "";
-    return new HttpError(
-      "teacher",
+    return new JobdistillError(
       `the teacher LLM could not answer (${kind}${status}); leave out "teacher" to use the trained student, or try again later`,
-      { cause: kind },
+      { code: "teacher", cause: error },
     );
   }
 
