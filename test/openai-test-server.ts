@@ -218,8 +218,10 @@ export async function startOpenAiTestServer(
   });
 
   const handle = async (request: RecordedRequest, response: ServerResponse): Promise<void> => {
-    const embeddings = request.method === "POST" && request.path.endsWith("/embeddings");
-    if (!embeddings && (request.method !== "POST" || !request.path.endsWith("/chat/completions"))) {
+    // Routed by path alone: a client may add a query (`?api-key=…`), as Azure-style endpoints expect.
+    const pathname = request.path.split("?")[0] ?? "";
+    const embeddings = request.method === "POST" && pathname.endsWith("/embeddings");
+    if (!embeddings && (request.method !== "POST" || !pathname.endsWith("/chat/completions"))) {
       return send(request, response, 404, {
         error: { message: "not found", type: "invalid_request_error", code: null },
       });

@@ -38,6 +38,9 @@ export function exitCodeOf(code: ErrorCode): number {
     case "invalid_id":
     case "no_workspace":
     case "teacher_unavailable":
+    case "teacher_busy":
+    case "misdirected_host":
+    case "method_not_allowed":
       return exitCodes.failure;
     default:
       return assertNever(code, "error code");

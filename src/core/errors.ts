@@ -42,6 +42,9 @@ export const errorCodes = [
   "invalid_id",
   "no_workspace",
   "teacher_unavailable",
+  "teacher_busy",
+  "misdirected_host",
+  "method_not_allowed",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

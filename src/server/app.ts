@@ -1,8 +1,8 @@
+import { isIP } from "node:net";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import type { Run, Workspace } from "../store/index.ts";
-import type { HighlightResult, TextFormat } from "../student/predictors.ts";
 import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
 import {
@@ -16,9 +16,10 @@ import { defaultServerLimits, type ServerLimits } from "./limits.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { ServerPredictors } from "./predictor-pool.ts";
 import { reportCharts } from "./report-charts.ts";
+import { isLoopbackHost } from "./start-server.ts";
+import { TeacherGuard, type TeacherGuardLimits, type TeacherHighlighter } from "./teacher-guard.ts";
 
-/** Labels an advert with the teacher LLM; called only when a request asks for it explicitly. */
-export type TeacherHighlighter = (input: { text: string; format: TextFormat }) => Promise<HighlightResult>;
+export type { TeacherHighlighter } from "./teacher-guard.ts";
 
 export interface CreateAppOptions {
   /** Loaded once by the caller; every request is served from them (in this thread or a worker pool). */
@@ -26,6 +27,15 @@ export interface CreateAppOptions {
   /** Source of runs, spend and registered models; without it `/v1/runs` answers 404. */
   workspace?: Workspace;
   llm?: TeacherHighlighter;
+  /** Caps on `"teacher": true` requests (see TeacherGuardLimits for the defaults). */
+  teacherLimits?: Partial<TeacherGuardLimits>;
+  /**
+   * The host the server is bound to. Requests whose Host header is neither it, nor loopback, nor
+   * one of `allowedHosts` are refused with 421 (DNS rebinding). An all-interfaces bind (0.0.0.0,
+   * ::) also accepts any IP address. @default loopback only
+   */
+  host?: string;
+  allowedHosts?: readonly string[];
   limits?: Partial<ServerLimits>;
   /** Where unexpected errors are reported (default: stderr). */
   logError?: (error: unknown) => void;
@@ -69,6 +79,41 @@ function checkTextLength(text: string, limits: ServerLimits): void {
   }
 }
 
+/** The name in a Host header, without its port or IPv6 brackets, lower-cased. */
+function hostName(header: string): string {
+  const trimmed = header.trim().toLowerCase();
+  const name = trimmed.startsWith("[")
+    ? trimmed.slice(1, trimmed.indexOf("]") === -1 ? undefined : trimmed.indexOf("]"))
+    : (trimmed.split(":")[0] ?? "");
+  return name.endsWith(".") ? name.slice(0, -1) : name;
+}
+
+/** Whether a request for `header` may be answered by a server bound to `boundHost` (DNS rebinding defence). */
+export function isAllowedHost(
+  header: string,
+  boundHost: string | undefined,
+  allowedHosts: readonly string[] = [],
+): boolean {
+  const name = hostName(header);
+  if (name === "" || isLoopbackHost(name) || name.endsWith(".localhost")) return true;
+  const bound =
+    boundHost === undefined ? undefined : hostName(boundHost.includes(":") ? `[${boundHost}]` : boundHost);
+  if (bound !== undefined && name === bound) return true;
+  if ((bound === "0.0.0.0" || bound === "::") && isIP(name) !== 0) return true;
+  return allowedHosts.some((allowed) => hostName(allowed) === name);
+}
+
+/** A route pattern (`/v1/runs/:id`, `/v1/*`) as a regular expression over paths. */
+function routePattern(path: string): RegExp {
+  const source = path
+    .split("/")
+    .map((part) =>
+      part === "*" ? ".*" : part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+    )
+    .join("/");
+  return new RegExp(`^${source}$`);
+}
+
 function summarizeRun(workspace: Workspace, run: Run): RunSummary {
   const costUsd = workspace.calls.spend(run.id).reduce((sum, row) => sum + row.costUsd, 0);
   const failures = workspace.calls.failures({ runId: run.id, finalOnly: true }).length;
@@ -105,6 +150,7 @@ export function createApp(options: CreateAppOptions): Hono {
   const { predictors, workspace, llm } = options;
   const limits: ServerLimits = { ...defaultServerLimits, ...options.limits };
   const logError = options.logError ?? ((error: unknown) => console.error("jobdistill serve:", error));
+  const teacher = llm === undefined ? undefined : new TeacherGuard(llm, options.teacherLimits);
   const startedAt = Date.now();
   const assets = webAssets();
   const openApi = JSON.stringify(openApiDocument(limits));
@@ -123,6 +169,16 @@ export function createApp(options: CreateAppOptions): Hono {
 
   const app = new Hono();
 
+  app.use("*", async (c, next) => {
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    if (!isAllowedHost(host, options.host, options.allowedHosts)) {
+      throw new HttpError(
+        "misdirected_host",
+        `this server does not answer for the host ${JSON.stringify(hostName(host))}; use its own address or localhost`,
+      );
+    }
+    await next();
+  });
   app.use("*", async (c, next) => {
     await next();
     c.header("X-Content-Type-Options", "nosniff");
@@ -145,13 +201,26 @@ export function createApp(options: CreateAppOptions): Hono {
   );
   app.onError((error, c) => {
     const { status, body } = errorToResponse(error, logError);
+    const retryAfter = error instanceof HttpError ? error.data.retryAfterSeconds : undefined;
+    if (typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
     return c.json(body, status);
   });
   app.notFound((c) => {
-    const { status, body } = errorToResponse(
-      new HttpError("not_found", `no route for ${c.req.method} ${c.req.path}`),
-      logError,
+    // A route that exists for other methods (GET or OPTIONS on a POST route): 405 with Allow.
+    const allowed = new Set(
+      app.routes
+        .filter((route) => route.method !== "ALL" && routePattern(route.path).test(c.req.path))
+        .flatMap((route) => (route.method === "GET" ? ["GET", "HEAD"] : [route.method])),
     );
+    const error =
+      allowed.size > 0
+        ? new HttpError(
+            "method_not_allowed",
+            `${c.req.method} is not allowed on ${c.req.path}; use ${[...allowed].join(" or ")}`,
+          )
+        : new HttpError("not_found", `no route for ${c.req.method} ${c.req.path}`);
+    if (allowed.size > 0) c.header("Allow", [...allowed].join(", "));
+    const { status, body } = errorToResponse(error, logError);
     return c.json(body, status);
   });
 
@@ -160,13 +229,13 @@ export function createApp(options: CreateAppOptions): Hono {
     checkTextLength(request.text, limits);
     const format = request.format ?? "text";
     if (request.teacher) {
-      if (!llm) {
+      if (!teacher) {
         throw new HttpError(
           "teacher_unavailable",
           'this server was started without a teacher LLM, so "teacher": true cannot be honoured; leave it out to use the trained student',
         );
       }
-      return c.json({ ...(await llm({ text: request.text, format })), source: "teacher" });
+      return c.json({ ...(await teacher.highlight({ text: request.text, format })), source: "teacher" });
     }
     return c.json({ ...(await predictors.highlight({ text: request.text, format })), source: "student" });
   });

@@ -34,6 +34,9 @@ const documented: Record<ErrorCode, number> = {
   invalid_id: 422,
   no_workspace: 404,
   teacher_unavailable: 400,
+  teacher_busy: 429,
+  misdirected_host: 421,
+  method_not_allowed: 405,
 };
 
 describe("httpStatusOf", () => {

@@ -16,16 +16,22 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
     case "not_found":
     case "no_workspace":
       return 404;
+    case "method_not_allowed":
+      return 405;
     case "body_too_large":
     case "text_too_long":
     case "too_many_skills":
       return 413;
     case "unsupported_media_type":
       return 415;
+    case "misdirected_host":
+      return 421;
     case "input":
     case "invalid_body":
     case "invalid_id":
       return 422;
+    case "teacher_busy":
+      return 429;
     case "unavailable":
     case "interrupted":
     case "rate-limited":

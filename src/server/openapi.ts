@@ -37,7 +37,13 @@ function errorResponses(statuses: Record<number, string>) {
   );
 }
 
-function post(summary: string, request: ZodType, response: ZodType, description: string) {
+function post(
+  summary: string,
+  request: ZodType,
+  response: ZodType,
+  description: string,
+  errors: Record<number, string> = {},
+) {
   return {
     post: {
       summary,
@@ -50,6 +56,7 @@ function post(summary: string, request: ZodType, response: ZodType, description:
           413: "Body, text or list larger than the server's limits.",
           415: "Body is not application/json.",
           422: "Body does not match the schema.",
+          ...errors,
         }),
       },
     },
@@ -83,7 +90,12 @@ export function openApiDocument(limits: ServerLimits): JsonSchema {
         "Highlight an advert by requirement category",
         highlightRequestSchema,
         highlightResponseSchema,
-        "Spans of `text` (or of the visible text of an HTML advert) with their category and score.",
+        "Spans of `text` (or of the visible text of an HTML advert) with their category and score. " +
+          'With "teacher": true, identical requests share one teacher call and its cached answer.',
+        {
+          429: "A teacher request past the server's caps (calls at once, per minute, dollars per minute); see Retry-After. Not queued.",
+          502: "The teacher LLM failed or answered unusably.",
+        },
       ),
       "/v1/skills/type": post(
         "Type skills as hard or soft",
@@ -121,6 +133,7 @@ export function openApiDocument(limits: ServerLimits): JsonSchema {
       "/v1/health": get("Liveness and what this server can do", healthResponseSchema),
       "/v1/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OK" } } } },
     },
+    // Every route: another method answers 405 with Allow; a Host that is neither the server's own nor loopback, 421.
     components: { schemas: { Error: jsonSchema(errorResponseSchema, "output") } },
   };
 }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import type { CallCache, CallFailureRecord, CallRecord, NewAnnotation } from "../core/ports.ts";
+import { redactUrlsInText } from "../core/redact-url.ts";
 import type { AnnotationsStore } from "./annotations-store.ts";
 
 export type { CallFailureRecord, CallRecord } from "../core/ports.ts";
@@ -132,7 +133,8 @@ export class CallsStore implements CallCache {
       failure.attempt,
       failure.final ? 1 : 0,
       failure.errorCode,
-      failure.message,
+      // An error message may quote the endpoint's URL; its credentials stay out of the store.
+      redactUrlsInText(failure.message),
       failure.rawText ?? null,
       failure.finishReason ?? null,
       failure.tokensIn ?? 0,

@@ -7,6 +7,7 @@ import {
   type RunStatus,
   runStatuses,
 } from "../core/ports.ts";
+import { redactCredentials, redactUrlsInText } from "../core/redact-url.ts";
 
 export { type NewRun, type RunProgress, type RunStatus, runStatuses } from "../core/ports.ts";
 
@@ -51,7 +52,11 @@ function rowToRun(row: unknown): Run {
   const run: Run = {
     id: parsed.id,
     kind: parsed.kind,
-    params: parsed.params === null ? {} : z.record(z.string(), z.unknown()).parse(JSON.parse(parsed.params)),
+    // Redacted on the way out too, for rows written before the ledger redacted on the way in.
+    params:
+      parsed.params === null
+        ? {}
+        : redactCredentials(z.record(z.string(), z.unknown()).parse(JSON.parse(parsed.params))),
     status: parsed.status,
     startedAt: parsed.started_at,
     itemsTotal: parsed.items_total,
@@ -63,11 +68,15 @@ function rowToRun(row: unknown): Run {
   if (parsed.provider !== null) run.provider = parsed.provider;
   if (parsed.model !== null) run.model = parsed.model;
   if (parsed.ended_at !== null) run.endedAt = parsed.ended_at;
-  if (parsed.report !== null) run.report = JSON.parse(parsed.report);
-  if (parsed.error !== null) run.error = parsed.error;
+  if (parsed.report !== null) run.report = redactCredentials(JSON.parse(parsed.report));
+  if (parsed.error !== null) run.error = redactUrlsInText(parsed.error);
   return run;
 }
 
+/**
+ * The run ledger. Every URL in what it stores (settings, report, error) has its credentials
+ * taken out first (src/core/redact-url.ts): a key in `--base-url` is never written down.
+ */
 export class RunsStore implements RunRecorder {
   constructor(private readonly db: Database.Database) {}
 
@@ -82,7 +91,7 @@ export class RunsStore implements RunRecorder {
         run.task ?? null,
         run.provider ?? null,
         run.model ?? null,
-        run.params ? JSON.stringify(run.params) : null,
+        run.params ? JSON.stringify(redactCredentials(run.params)) : null,
         new Date().toISOString(),
         run.itemsTotal ?? 0,
       );
@@ -116,8 +125,8 @@ export class RunsStore implements RunRecorder {
       .run(
         status,
         new Date().toISOString(),
-        extra.report === undefined ? null : JSON.stringify(extra.report),
-        extra.error ?? null,
+        extra.report === undefined ? null : JSON.stringify(redactCredentials(extra.report)),
+        extra.error === undefined ? null : redactUrlsInText(extra.error),
         id,
       );
   }

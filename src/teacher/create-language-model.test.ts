@@ -36,4 +36,25 @@ describe("createLanguageModel", () => {
       createLanguageModel({ provider: "llama", model: "/nonexistent/model.gguf" }),
     ).rejects.toThrow(/cannot load the local model \/nonexistent\/model\.gguf/);
   });
+
+  it("refuses a base URL with user:password@ up front, without echoing the password", async () => {
+    const refused = createLanguageModel({
+      provider: "openai",
+      model: "m",
+      apiKey: "k",
+      baseUrl: "http://alice:s3cret@127.0.0.1:9/v1",
+      env: {},
+    });
+    await expect(refused).rejects.toBeInstanceOf(UsageError);
+    await expect(refused).rejects.toThrow(/user name and password \(user:password@\).*--api-key/);
+    await expect(refused).rejects.not.toThrow(/s3cret|alice/);
+    await expect(
+      createLanguageModel({
+        provider: "openai",
+        model: "m",
+        apiKey: "k",
+        env: { OPENAI_BASE_URL: "https://u:p@h/v1" },
+      }),
+    ).rejects.toThrow(/from OPENAI_BASE_URL/);
+  });
 });

@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { hasUserInfo, redactUrl } from "../core/redact-url.ts";
 import type { LanguageModel } from "./language-model.ts";
 import { LlamaLanguageModel } from "./providers/llama-provider.ts";
 import { OpenAiLanguageModel, type StructuredOutputMode } from "./providers/openai-provider.ts";
@@ -47,6 +48,14 @@ export async function createLanguageModel(options: ProviderOptions): Promise<Lan
       { value: env.OPENAI_API_KEY, variable: "OPENAI_API_KEY" },
     );
     const baseUrl = options.baseUrl ?? (env.OPENAI_BASE_URL || undefined);
+    if (baseUrl !== undefined && hasUserInfo(baseUrl)) {
+      // fetch refuses such a URL, which would surface only as a network error after every retry.
+      throw new UsageError(
+        `the base URL ${redactUrl(baseUrl).url}${options.baseUrl === undefined ? " (from OPENAI_BASE_URL)" : ""} ` +
+          "carries a user name and password (user:password@), which an OpenAI-compatible endpoint does not take: " +
+          "remove them from the URL and give the key with --api-key or OPENAI_API_KEY",
+      );
+    }
     return new OpenAiLanguageModel({
       model,
       apiKey,

@@ -87,6 +87,39 @@ describe("generateObject", () => {
     expect(model.calls).toHaveLength(1);
   });
 
+  it('re-asks a truncated answer once with twice the limit that was hit ("double")', async () => {
+    const limited = new FakeLanguageModel({
+      responses: [{ text: '{"lab', finishReason: "length" }, '{"label":"a"}'],
+    });
+    const result = await generateObject({
+      model: limited,
+      messages,
+      schema,
+      schemaName: "answer",
+      maxOutputTokens: 3,
+      truncationRetryMaxOutputTokens: "double",
+    });
+    expect(result).toMatchObject({ object: { label: "a" }, attempts: 2 });
+    expect(limited.calls.map((call) => call.maxOutputTokens)).toEqual([3, 6]);
+
+    // No limit set: the provider's own was hit, so twice the truncated answer's length is asked for.
+    const unlimited = new FakeLanguageModel({
+      responses: [
+        { text: '{"lab', finishReason: "length", usage: { inputTokens: 9, outputTokens: 40 } },
+        { text: '{"lab', finishReason: "length" },
+      ],
+    });
+    const error = await generateObject({
+      model: unlimited,
+      messages,
+      schema,
+      schemaName: "answer",
+      truncationRetryMaxOutputTokens: "double",
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TruncatedOutputError);
+    expect(unlimited.calls.map((call) => call.maxOutputTokens)).toEqual([undefined, 80]);
+  });
+
   it("retries retryable transport errors and not the others", async () => {
     const retryable = new FakeLanguageModel({
       responses: [

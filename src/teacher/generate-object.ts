@@ -51,8 +51,12 @@ export interface GenerateObjectOptions<O> extends GenerateObjectHooks {
   retry?: RetryPolicy | undefined;
   maxOutputTokens?: number | undefined;
   temperature?: number | undefined;
-  /** After a truncated answer, try once more with this many output tokens (default: fail at once). */
-  truncationRetryMaxOutputTokens?: number | undefined;
+  /**
+   * After a truncated answer, try once more with this many output tokens, or with twice the limit
+   * that was hit (`"double"`: twice `maxOutputTokens`, or twice the truncated answer's output tokens
+   * when no limit was set). Default: fail at once.
+   */
+  truncationRetryMaxOutputTokens?: number | "double" | undefined;
 }
 
 function validationIssues<O>(schema: z.ZodType<O>, value: unknown): { object: O } | { issues: string[] } {
@@ -73,6 +77,18 @@ function repairMessage(issues: readonly string[]): ChatMessage {
       issues.map((issue) => `- ${issue}`).join("\n") +
       "\nReply again with only the corrected JSON object, matching the schema exactly.",
   };
+}
+
+/** The output limit of the one re-ask after a truncated answer; undefined when there is none to make. */
+function largerOutputLimit(
+  setting: number | "double" | undefined,
+  limit: number | undefined,
+  truncatedOutputTokens: number,
+): number | undefined {
+  if (setting === undefined) return undefined;
+  if (setting !== "double") return setting;
+  const reached = limit ?? truncatedOutputTokens;
+  return reached > 0 ? reached * 2 : undefined;
 }
 
 function addUsage(total: TokenUsage, usage: TokenUsage): TokenUsage {
@@ -147,11 +163,17 @@ export async function generateObject<O>(options: GenerateObjectOptions<O>): Prom
 
     if (result.finishReason === "length") {
       const error = new TruncatedOutputError(evidence, maxOutputTokens);
-      const canRetry = options.truncationRetryMaxOutputTokens !== undefined && !truncationRetried;
-      reportFailure(error, !canRetry);
-      if (!canRetry) throw error;
+      const larger = truncationRetried
+        ? undefined
+        : largerOutputLimit(
+            options.truncationRetryMaxOutputTokens,
+            maxOutputTokens,
+            result.usage.outputTokens,
+          );
+      reportFailure(error, larger === undefined);
+      if (larger === undefined) throw error;
       truncationRetried = true;
-      maxOutputTokens = options.truncationRetryMaxOutputTokens;
+      maxOutputTokens = larger;
       continue;
     }
 

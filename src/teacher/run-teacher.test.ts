@@ -13,7 +13,7 @@ import type { TeacherTask } from "../core/task.ts";
 import type { SourceDocument } from "../core/types.ts";
 import { openWorkspace, type Workspace } from "../store/index.ts";
 import { OpenAiLanguageModel } from "./providers/openai-provider.ts";
-import { runTeacher, type TeacherEvent } from "./run-teacher.ts";
+import { runTeacher, type TeacherEvent, type TeacherGenerationParams } from "./run-teacher.ts";
 
 /** A task whose right answer can be read off the document: the number in it, doubled. */
 const doubleTask: TeacherTask<SourceDocument, { value: number }> = {
@@ -189,36 +189,50 @@ describe("runTeacher", () => {
     expect(workspace.runs.get(summary.runId)).toMatchObject({ itemsDone: 2, itemsFailed: 1 });
   });
 
-  it("stores truncated output as its own error", async () => {
-    server.enqueue({ kind: "truncated", content: '{"val' });
-    const summary = await runTeacher({
+  /** One item through the test server with these generation settings. */
+  const labelOne = (params: TeacherGenerationParams) =>
+    runTeacher({
       cache: workspace.calls,
       recorder: workspace.runs,
       task: doubleTask,
       items: documents(1),
       model: model(),
-      params: { maxOutputTokens: 5 },
+      params,
     });
+
+  it("stores truncated output as its own error", async () => {
+    server.enqueue({ kind: "truncated", content: '{"val' }, { kind: "truncated", content: '{"valu' });
+    const summary = await labelOne({ maxOutputTokens: 5 });
     expect(summary.failed).toBe(1);
-    const [failure] = workspace.calls.failures({ runId: summary.runId });
-    expect(failure).toMatchObject({
+    const failures = workspace.calls.failures({ runId: summary.runId });
+    expect(failures.find((failure) => failure.final)).toMatchObject({
       errorCode: "truncated",
       finishReason: "length",
-      rawText: '{"val',
+      rawText: '{"valu',
       final: true,
     });
   });
 
+  it("re-asks a truncated answer once with twice the output limit by default", async () => {
+    server.enqueue({ kind: "truncated", content: '{"val' });
+    const summary = await labelOne({ maxOutputTokens: 5 });
+    expect(summary).toMatchObject({ done: 1, failed: 0 });
+    expect(server.requests.map((request) => request.body.max_tokens)).toEqual([5, 10]);
+    expect(workspace.calls.failures({ runId: summary.runId })).toMatchObject([
+      { errorCode: "truncated", final: false },
+    ]);
+  });
+
+  it("gives a truncated answer up at once when the retry budget is 0", async () => {
+    server.enqueue({ kind: "truncated", content: '{"val' });
+    const summary = await labelOne({ maxOutputTokens: 5, truncationRetryMaxOutputTokens: 0 });
+    expect(summary.failed).toBe(1);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("retries a truncated answer once with more tokens when asked to", async () => {
     server.enqueue({ kind: "truncated", content: '{"val' });
-    const summary = await runTeacher({
-      cache: workspace.calls,
-      recorder: workspace.runs,
-      task: doubleTask,
-      items: documents(1),
-      model: model(),
-      params: { maxOutputTokens: 5, truncationRetryMaxOutputTokens: 50 },
-    });
+    const summary = await labelOne({ maxOutputTokens: 5, truncationRetryMaxOutputTokens: 50 });
     expect(summary.done).toBe(1);
     expect(server.requests.map((request) => request.body.max_tokens)).toEqual([5, 50]);
   });

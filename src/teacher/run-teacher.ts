@@ -34,7 +34,11 @@ export const defaultTeacherLimits: TeacherLimits = {
 export interface TeacherGenerationParams {
   temperature?: number | undefined;
   maxOutputTokens?: number | undefined;
-  /** After a truncated answer, try once more with this many output tokens. */
+  /**
+   * After a truncated answer (finish reason `length`), ask once more with this many output tokens.
+   * Default: twice the limit that was hit (`maxOutputTokens`, or the truncated answer's length when
+   * no limit is set); 0 gives a truncated answer up at once.
+   */
   truncationRetryMaxOutputTokens?: number;
 }
 
@@ -333,9 +337,9 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         retry,
         maxOutputTokens: params.maxOutputTokens,
         temperature: params.temperature,
-        ...(params.truncationRetryMaxOutputTokens === undefined
+        ...(params.truncationRetryMaxOutputTokens === 0
           ? {}
-          : { truncationRetryMaxOutputTokens: params.truncationRetryMaxOutputTokens }),
+          : { truncationRetryMaxOutputTokens: params.truncationRetryMaxOutputTokens ?? "double" }),
         beforeRequest: () => limiter.acquire(estimatedTokens, waitSignal.signal),
         afterRequest: (_request, answer) => {
           limiter.reconcile(estimatedTokens, answer.usage.inputTokens + answer.usage.outputTokens);

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -32,6 +33,25 @@ describe("jobdistill import", () => {
     const workspace = openWorkspace(join(dir, "ws"));
     expect(workspace.documents.get("1")?.meta).toEqual({ title: "A" });
     workspace.close();
+  });
+
+  it("warns about a FIFO it skipped, and reports skipped files and damaged text in the summary", async () => {
+    const fifo = join(dir, "pipe.jsonl");
+    execFileSync("mkfifo", [fifo]);
+    const folder = join(dir, "adverts");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "one.txt"), Buffer.from([0x41, 0x64, 0x20, 0xff, 0x21]));
+    writeFileSync(join(folder, "scan.jpg"), "image");
+    expect(await runCli(["--workspace", join(dir, "ws"), "import", fifo, folder], io)).toBe(0);
+    expect(output.err).toEqual([
+      `warning: skipped ${fifo}: not a regular file (a FIFO, socket or device is never read)`,
+    ]);
+    const text = output.out.join("\n");
+    expect(text).toContain("skipped 2 file(s), never read: 1 not a regular file, 1 other extension");
+    expect(text).toContain(`${join(folder, "scan.jpg")}: other extension`);
+    expect(text).toContain(
+      "text issues in imported rows: 1 with invalid UTF-8 (read as U+FFFD), 0 with NUL bytes (kept)",
+    );
   });
 
   it("refuses bad options and missing files with exit code 2 and a message naming the problem", async () => {

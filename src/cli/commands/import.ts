@@ -30,6 +30,28 @@ function summaryLines(summary: ImportSummary): string[] {
     );
   }
   if (summary.errorsFile && refusedCount > 0) lines.push(`refused rows written to ${summary.errorsFile}`);
+  return [...lines, ...skipAndTextLines(summary)];
+}
+
+/** What was not read (skipped files) and what was read with damage (invalid UTF-8, NUL bytes). */
+function skipAndTextLines({ skipped, textIssues }: ImportSummary): string[] {
+  const lines: string[] = [];
+  if (skipped.total > 0) {
+    const reasons = Object.entries(skipped.byReason).map(([reason, n]) => `${n} ${reason}`);
+    lines.push(`skipped ${skipped.total} file(s), never read: ${reasons.join(", ")}`);
+    for (const file of skipped.samples) lines.push(`  ${file.path}: ${file.reason}`);
+    if (skipped.total > skipped.samples.length)
+      lines.push(`  … ${skipped.total - skipped.samples.length} more`);
+  }
+  if (textIssues.invalidUtf8 + textIssues.nul > 0) {
+    lines.push(
+      `text issues in imported rows: ${textIssues.invalidUtf8} with invalid UTF-8 (read as U+FFFD), ` +
+        `${textIssues.nul} with NUL bytes (kept)`,
+    );
+    for (const sample of textIssues.samples.slice(0, 5)) {
+      lines.push(`  ${sample.file}${sample.line === undefined ? "" : `:${sample.line}`}: ${sample.issue}`);
+    }
+  }
   return lines;
 }
 
@@ -57,7 +79,9 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       [
         "",
         "Files are streamed (any size). Documents are deduplicated by content; bad rows are counted and",
-        "reported with file and line, never dropped silently.",
+        "reported with file and line, never dropped silently. Files that are not read (FIFOs and devices, symlinks",
+        "and other extensions in folders, binary .txt/.html) are listed; so are rows with invalid UTF-8 or NUL bytes.",
+        "A fatal error (a broken CSV quote, a full disk) says where it stopped and how many rows were committed.",
         "Other columns are kept with each document (e.g. title, company). Folder files get their relative path as id;",
         "HTML is stored as HTML and reduced to text, offsets kept, when labelled.",
         "",
@@ -105,6 +129,13 @@ export function registerImportCommand(program: Command, io: CliIo): void {
           });
         } finally {
           bar?.stop();
+        }
+        for (const file of summary.skipped.samples) {
+          if (file.reason === "not a regular file") {
+            io.err(
+              `warning: skipped ${file.path}: not a regular file (a FIFO, socket or device is never read)`,
+            );
+          }
         }
         for (const line of summaryLines(summary)) io.out(line);
       });

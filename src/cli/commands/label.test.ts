@@ -285,6 +285,31 @@ describe("jobdistill label, interrupted", () => {
     expect(stored.rows).toBeLessThan(100);
   });
 
+  it("on SIGTERM does as on Ctrl-C: the run is marked interrupted, not left running, and a rerun resumes", async () => {
+    await server.close();
+    server = await startOpenAiTestServer({ defaultBehaviour: answerFromDocument, latencyMs: 100 });
+    const dir = tempDir();
+    seedWorkspace(dir, 60);
+    const { child, exited } = spawnCli(labelArgs(dir, server.url, "--concurrency", "4"));
+    await waitFor(() => server.requests.length >= 8, 20_000);
+    child.kill("SIGTERM");
+    const ended = await exited;
+    expect(ended.signal).toBeNull();
+    expect(ended.code).toBe(130);
+    expect(ended.stderr).toContain("stopping: finishing the calls in flight (SIGTERM");
+    const partial = storedLabels(dir);
+    expect(partial.calls).toBe(server.requests.length);
+    expect(partial.rows).toBeLessThan(60);
+    const workspace = openWorkspace(dir);
+    expect(workspace.runs.list().map((run) => run.status)).toEqual(["interrupted"]);
+    workspace.close();
+
+    const resumed = captureIo();
+    expect(await runCli(labelArgs(dir, server.url), resumed)).toBe(0);
+    expect(resumed.stdout.join("\n")).toContain(`${60 - partial.rows} labelled, ${partial.rows} cached`);
+    expect(storedLabels(dir).rows).toBe(60);
+  });
+
   it("a second Ctrl-C aborts the calls in flight", async () => {
     await server.close();
     server = await startOpenAiTestServer({ defaultBehaviour: () => ({ kind: "hang" }) });

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError } from "../../core/errors.ts";
+import { redactUrl } from "../../core/redact-url.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, providerNames, type TeacherEvent, type TeacherRunSummary } from "../../teacher/index.ts";
 import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
@@ -67,14 +68,6 @@ const labelOptionsSchema = z.strictObject({
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
 
-/** A base URL as recorded with the run: any user:password in it is dropped. */
-function withoutCredentials(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = "";
-  parsed.password = "";
-  return parsed.toString();
-}
-
 const money = (usd: number): string => `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 const count = (n: number): string => n.toLocaleString("en-US");
 
@@ -89,20 +82,32 @@ function renderSummary(summary: TeacherRunSummary): string {
   );
 }
 
-/** Ctrl-C once: stop taking work. Twice: abort calls in flight. */
+/**
+ * Ctrl-C (SIGINT) or SIGTERM (a service manager, a container stop) once: stop taking work, and the
+ * run ends "interrupted" with every answer in flight stored. Twice (either signal): abort calls in flight.
+ */
 function interruptHandlers(io: CliIo): { graceful: AbortController; hard: AbortController; dispose(): void } {
   const graceful = new AbortController();
   const hard = new AbortController();
-  const onSigint = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (!graceful.signal.aborted) {
       graceful.abort();
-      io.err("stopping: finishing the calls in flight (press Ctrl-C again to abort them)");
+      io.err(
+        `stopping: finishing the calls in flight (${signal}; press Ctrl-C or send SIGTERM again to abort them)`,
+      );
     } else {
       hard.abort();
     }
   };
-  process.on("SIGINT", onSigint);
-  return { graceful, hard, dispose: () => process.off("SIGINT", onSigint) };
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  return {
+    graceful,
+    hard,
+    dispose: () => {
+      for (const signal of signals) process.off(signal, onSignal);
+    },
+  };
 }
 
 export function registerLabelCommand(program: Command, io: CliIo): void {
@@ -110,7 +115,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .command("label")
     .description(
       "Label the workspace's documents with a teacher LLM. Every call is cached: a rerun skips what is done, " +
-        "so an interrupted run (Ctrl-C, a crash) continues where it stopped. Failures are stored (jobdistill failures).",
+        "so an interrupted run (Ctrl-C, SIGTERM, a crash) continues where it stopped. Failures are stored (jobdistill failures).",
     )
     .requiredOption("--task <name>", `the task: ${taskRegistry.names().join(", ")}`)
     .option("--labels <list>", "classify: the label set, comma-separated")
@@ -183,6 +188,13 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
           contextSize: options.contextSize,
           onDowngrade: (from, to) => io.err(`the endpoint rejected ${from} output: using ${to} for this run`),
         });
+        const recordedBaseUrl = options.baseUrl === undefined ? undefined : redactUrl(options.baseUrl);
+        if (recordedBaseUrl !== undefined && recordedBaseUrl.redacted.length > 0) {
+          io.err(
+            `warning: --base-url carries credentials (${recordedBaseUrl.redacted.join(", ")}): they are sent to the endpoint ` +
+              `but recorded with the run as ${recordedBaseUrl.url}; prefer --api-key or OPENAI_API_KEY`,
+          );
+        }
         const interrupts = interruptHandlers(io);
         let bar: SingleBar | undefined;
         let failed = 0;
@@ -230,7 +242,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               temperature: options.temperature,
               maxOutputTokens: options.maxOutputTokens,
             },
-            runParams: options.baseUrl === undefined ? {} : { baseUrl: withoutCredentials(options.baseUrl) },
+            runParams: recordedBaseUrl === undefined ? {} : { baseUrl: recordedBaseUrl.url },
           });
         } finally {
           bar?.stop();

@@ -4,8 +4,12 @@ import { JobdistillError, UsageError } from "../../core/errors.ts";
 import { createApp } from "../../server/app.ts";
 import { loadServerStudents, type ServerPredictors } from "../../server/predictor-pool.ts";
 import { startServer } from "../../server/start-server.ts";
+import {
+  defaultTeacherGuardLimits,
+  modelHighlighter,
+  type TeacherGuardLimits,
+} from "../../server/teacher-guard.ts";
 import type { Workspace } from "../../store/index.ts";
-import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
 import { type LanguageModel, providerNames } from "../../teacher/index.ts";
 import { chooseTeacher } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
@@ -19,6 +23,11 @@ const serveOptionsSchema = z.strictObject({
   teacherThreads: z.coerce.number().int().positive().optional(),
   teacherContextSize: z.coerce.number().int().positive().optional(),
   threads: z.coerce.number().int().min(0).max(64).optional(),
+  teacherConcurrency: z.coerce.number().int().positive().optional(),
+  teacherRpm: z.coerce.number().int().positive().optional(),
+  teacherSpendPerMinute: z.coerce.number().nonnegative().optional(),
+  teacherCache: z.coerce.number().int().min(0).optional(),
+  allowedHost: z.array(z.string().min(1)).optional(),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -56,7 +65,7 @@ function untilStopSignal(): Promise<string> {
  */
 export async function serveWorkspace(
   workspace: Workspace,
-  options: { host: string; port: number; teacher?: LanguageModel | undefined; threads?: number | undefined },
+  options: ServeOptions & { threads?: number | undefined },
   io: CliIo,
 ): Promise<void> {
   const students = await loadServerStudents(
@@ -70,19 +79,30 @@ export async function serveWorkspace(
   }
 }
 
+export interface ServeOptions {
+  host: string;
+  port: number;
+  teacher?: LanguageModel | undefined;
+  teacherLimits?: Partial<TeacherGuardLimits> | undefined;
+  /** Host names (besides the bound host and loopback) that requests may be addressed to. */
+  allowedHosts?: readonly string[] | undefined;
+}
+
 async function serveWith(
   workspace: Workspace,
   predictors: ServerPredictors,
   /** Worker threads predicting (0: this thread). */
   threads: number,
-  options: { host: string; port: number; teacher?: LanguageModel | undefined },
+  options: ServeOptions,
   io: CliIo,
 ): Promise<void> {
   const { teacher } = options;
   const app = createApp({
     predictors,
     workspace,
-    ...(teacher ? { llm: (input) => highlightWithTeacher(teacher, input, { timeoutMs: 120_000 }) } : {}),
+    host: options.host,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(teacher ? { llm: modelHighlighter(teacher), teacherLimits: options.teacherLimits ?? {} } : {}),
   });
   const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
     (cause: unknown) => {
@@ -136,6 +156,26 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       "--teacher-base-url <url>",
       "OpenAI-compatible endpoint (env OPENAI_BASE_URL); the key comes from OPENAI_API_KEY",
     )
+    .option(
+      "--teacher-concurrency <n>",
+      `teacher requests answered at once; more get 429 (default ${defaultTeacherGuardLimits.maxConcurrent})`,
+    )
+    .option(
+      "--teacher-rpm <n>",
+      `teacher requests a minute; more get 429 with retry-after (default ${defaultTeacherGuardLimits.requestsPerMinute})`,
+    )
+    .option(
+      "--teacher-spend-per-minute <usd>",
+      `dollars of teacher calls a minute; past it 429 (default ${defaultTeacherGuardLimits.spendPerMinuteUsd})`,
+    )
+    .option(
+      "--teacher-cache <n>",
+      `teacher answers kept for identical requests (default ${defaultTeacherGuardLimits.cacheEntries})`,
+    )
+    .option(
+      "--allowed-host <name...>",
+      "host names requests may be addressed to besides --host and loopback (others get 421: DNS rebinding)",
+    )
     .option("--teacher-threads <n>", "llama: CPU threads (default 1)")
     .option(
       "--teacher-context-size <n>",
@@ -167,6 +207,17 @@ export function registerServeCommand(program: Command, io: CliIo): void {
               host: options.host,
               port: options.port,
               ...(teacher ? { teacher } : {}),
+              teacherLimits: {
+                ...(options.teacherConcurrency === undefined
+                  ? {}
+                  : { maxConcurrent: options.teacherConcurrency }),
+                ...(options.teacherRpm === undefined ? {} : { requestsPerMinute: options.teacherRpm }),
+                ...(options.teacherSpendPerMinute === undefined
+                  ? {}
+                  : { spendPerMinuteUsd: options.teacherSpendPerMinute }),
+                ...(options.teacherCache === undefined ? {} : { cacheEntries: options.teacherCache }),
+              },
+              allowedHosts: options.allowedHost,
               threads: options.threads,
             },
             io,

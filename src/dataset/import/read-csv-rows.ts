@@ -139,10 +139,25 @@ async function* readCsvRecords(path: string, input?: Readable): AsyncGenerator<C
   yield* reader.push("", true);
 }
 
+/** A header that names a column twice would silently lose one of its values in every row. */
+function checkHeader(path: string, header: readonly string[], line: number): void {
+  const first = new Map<string, number>();
+  for (const [index, name] of header.entries()) {
+    const earlier = first.get(name);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `${path}: the header (line ${line}) names the column ${JSON.stringify(name)} twice (columns ${earlier + 1} and ${index + 1}): rename one`,
+      );
+    }
+    first.set(name, index);
+  }
+}
+
 /**
  * Streams a CSV file row by row. The first row is the header. A row with another number of fields
  * than the header is reported as bad with its line number instead of ending the import; a broken
- * quote, which can make the rest of the file unreadable, ends it with the line it happened on.
+ * quote, which can make the rest of the file unreadable, ends it with the line it happened on, as
+ * does a header that names a column twice.
  * `input` (e.g. stdin) is read instead of the file when given; `path` names it in the rows.
  */
 export async function* readCsvRows(path: string, input?: Readable): AsyncGenerator<ReadRow> {
@@ -152,6 +167,7 @@ export async function* readCsvRows(path: string, input?: Readable): AsyncGenerat
     if (fields.length === 1 && fields[0] === "") continue;
     if (!header) {
       header = fields.map((name) => name.trim());
+      checkHeader(path, header, line);
       continue;
     }
     if (fields.length !== header.length) {

@@ -11,20 +11,46 @@ export function isDocumentFileName(name: string): boolean {
   return textExtensions.has(extension) || htmlExtensions.has(extension);
 }
 
-/** The .txt/.md/.html files under a folder, recursively, in name order (hidden ones left out). */
-export function listDocumentFiles(root: string): string[] {
+/** Why a folder import left a file out. */
+export type SkipReason = "symlink" | "not a regular file" | "other extension" | "binary content";
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+}
+
+export interface FolderReadOptions {
+  /** Told of every file left out (hidden files are left out without a word). */
+  onSkip?: ((skipped: SkippedFile) => void) | undefined;
+}
+
+/**
+ * The .txt/.md/.html files under a folder, recursively, in name order (hidden ones left out).
+ * Symlinks are not followed, and FIFOs, sockets and devices are never opened (a FIFO would block
+ * the import forever): each is reported to `onSkip`, as is every file with another extension.
+ */
+export function listDocumentFiles(root: string, options: FolderReadOptions = {}): string[] {
   const files: string[] = [];
+  const skip = (path: string, reason: SkipReason): void => options.onSkip?.({ path, reason });
   const walk = (dir: string): void => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && isDocumentFileName(entry.name)) files.push(path);
+      else if (entry.isSymbolicLink()) skip(path, "symlink");
+      else if (!entry.isFile()) skip(path, "not a regular file");
+      else if (isDocumentFileName(entry.name)) files.push(path);
+      else skip(path, "other extension");
     }
   };
   walk(root);
   return files;
+}
+
+/** Like git: a NUL byte in the first 8,000 bytes means the file is not text. */
+function looksBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8000).includes(0);
 }
 
 /**
@@ -32,16 +58,25 @@ export function listDocumentFiles(root: string): string[] {
  * relative to the folder with forward slashes. Each file is read whole: it is one document.
  * A single file is taken as a folder of one (id = its name).
  */
-export async function* readFolderRows(folderOrFile: string): AsyncGenerator<ReadRow> {
+export async function* readFolderRows(
+  folderOrFile: string,
+  options: FolderReadOptions = {},
+): AsyncGenerator<ReadRow> {
   const single = !statSync(folderOrFile).isDirectory();
   const root = single ? dirname(folderOrFile) : folderOrFile;
-  for (const path of single ? [folderOrFile] : listDocumentFiles(root)) {
+  for (const path of single ? [folderOrFile] : listDocumentFiles(root, options)) {
     const id = relative(root, path).split(sep).join("/");
-    const html = htmlExtensions.has(extname(path).toLowerCase());
+    const extension = extname(path).toLowerCase();
+    const html = htmlExtensions.has(extension);
+    const bytes = readFileSync(path);
+    if ((html || textExtensions.has(extension)) && looksBinary(bytes)) {
+      options.onSkip?.({ path, reason: "binary content" });
+      continue;
+    }
     yield {
       kind: "row",
       file: path,
-      values: { id, text: readFileSync(path, "utf8") },
+      values: { id, text: bytes.toString("utf8") },
       format: html ? "html" : "text",
     };
   }

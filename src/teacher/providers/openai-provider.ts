@@ -71,6 +71,23 @@ const rejectsStructuredOutput = /response_format|json_schema|json_object|structu
  * honoured and logged the same way for every provider. The API key is scrubbed from every
  * message and text that leaves this object.
  */
+/**
+ * A base URL's query (`?api-key=…`, `?api-version=…`) as the client's default query: the SDK
+ * appends paths to the base URL as text, so a query left in it would swallow the path.
+ */
+function splitQuery(baseUrl: string): { baseURL: string; defaultQuery?: Record<string, string> } {
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    return { baseURL: baseUrl };
+  }
+  if (parsed.search === "") return { baseURL: baseUrl };
+  const defaultQuery = Object.fromEntries(parsed.searchParams);
+  parsed.search = "";
+  return { baseURL: parsed.toString(), defaultQuery };
+}
+
 export class OpenAiLanguageModel implements LanguageModel {
   readonly provider = "openai";
   readonly modelId: string;
@@ -85,7 +102,7 @@ export class OpenAiLanguageModel implements LanguageModel {
     this.officialEndpoint = options.baseUrl === undefined || /api\.openai\.com/.test(options.baseUrl);
     this.client = new OpenAI({
       apiKey: options.apiKey,
-      ...(options.baseUrl === undefined ? {} : { baseURL: options.baseUrl }),
+      ...(options.baseUrl === undefined ? {} : splitQuery(options.baseUrl)),
       maxRetries: 0,
     });
   }
