@@ -2,9 +2,10 @@ import { isIP } from "node:net";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import type { Run, Workspace } from "../store/index.ts";
+import type { Workspace } from "../store/index.ts";
 import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
+import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../workflows/runs.ts";
 import {
   extractSkillsRequestSchema,
   highlightRequestSchema,
@@ -114,9 +115,9 @@ function routePattern(path: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function summarizeRun(workspace: Workspace, run: Run): RunSummary {
-  const costUsd = workspace.calls.spend(run.id).reduce((sum, row) => sum + row.costUsd, 0);
-  const failures = workspace.calls.failures({ runId: run.id, finalOnly: true }).length;
+/** A ledger entry (src/workflows/runs.ts: what `jobdistill runs` shows) in the API's shape. */
+function summarizeRun(entry: RunLedgerEntry): RunSummary {
+  const { run, costUsd, finalFailures: failures } = entry;
   const headline = run.report === undefined ? undefined : reportCharts(run.report).headlineF1;
   const summary: RunSummary = {
     id: run.id,
@@ -135,7 +136,7 @@ function summarizeRun(workspace: Workspace, run: Run): RunSummary {
   if (run.model !== undefined) summary.model = run.model;
   if (run.endedAt !== undefined) {
     summary.endedAt = run.endedAt;
-    summary.durationMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+    summary.durationMs = entry.durationMs;
   }
   if (headline !== undefined) summary.f1 = headline;
   if (run.error !== undefined) summary.error = run.error;
@@ -269,7 +270,7 @@ export function createApp(options: CreateAppOptions): Hono {
 
   app.get("/v1/runs", (c) => {
     const store = requireWorkspace();
-    return c.json({ runs: store.runs.list().map((run) => summarizeRun(store, run)) });
+    return c.json({ runs: listRunLedger(store).map(summarizeRun) });
   });
 
   app.get("/v1/runs/:id", (c) => {
@@ -277,16 +278,17 @@ export function createApp(options: CreateAppOptions): Hono {
     const idText = c.req.param("id");
     const id = /^[1-9]\d{0,15}$/.test(idText) ? Number(idText) : Number.NaN;
     if (!Number.isSafeInteger(id)) throw new HttpError("invalid_id", "a run id is a positive integer");
-    const run = store.runs.get(id);
-    if (!run) throw new HttpError("not_found", `no run ${id} in this workspace`);
+    const detail = runLedgerDetail(store, id);
+    if (!detail) throw new HttpError("not_found", `no run ${id} in this workspace`);
+    const { run, spend } = detail;
     const charts = reportCharts(run.report);
     return c.json({
       run: {
-        ...summarizeRun(store, run),
+        ...summarizeRun(detail),
         params: run.params,
         report: run.report,
       },
-      spend: store.calls.spend(id),
+      spend,
       charts: { f1: charts.f1, ...(charts.confusion ? { confusion: charts.confusion } : {}) },
     });
   });

@@ -13,17 +13,19 @@ export interface RunLedgerEntry {
   costUsd: number;
   /** Wall time; to now for a run still going. */
   durationMs: number;
+  /** Failed call attempts (each billed), and the items whose last attempt failed. */
+  failedAttempts: number;
+  finalFailures: number;
 }
 
 export interface RunLedgerDetail extends RunLedgerEntry {
   /** Per provider and model: successes and failed attempts together (both are billed). */
   spend: SpendRow[];
-  failedAttempts: number;
-  finalFailures: number;
 }
 
-function entryOf(source: RunLedgerSource, run: Run): RunLedgerEntry & { spend: SpendRow[] } {
+function detailOf(source: RunLedgerSource, run: Run): RunLedgerDetail {
   const spend = source.calls.spend(run.id);
+  const failures = source.calls.failures({ runId: run.id });
   const end = run.endedAt === undefined ? Date.now() : Date.parse(run.endedAt);
   return {
     run,
@@ -32,6 +34,8 @@ function entryOf(source: RunLedgerSource, run: Run): RunLedgerEntry & { spend: S
     tokensOut: spend.reduce((sum, row) => sum + row.tokensOut, 0),
     costUsd: spend.reduce((sum, row) => sum + row.costUsd, 0),
     durationMs: Math.max(0, end - Date.parse(run.startedAt)),
+    failedAttempts: failures.length,
+    finalFailures: failures.filter((failure) => failure.final).length,
   };
 }
 
@@ -41,7 +45,7 @@ export function listRunLedger(
   options: { kind?: string | undefined; limit?: number | undefined } = {},
 ): RunLedgerEntry[] {
   return source.runs.list(options).map((run) => {
-    const { spend: _spend, ...entry } = entryOf(source, run);
+    const { spend: _spend, ...entry } = detailOf(source, run);
     return entry;
   });
 }
@@ -49,11 +53,5 @@ export function listRunLedger(
 /** One run with its spend per model and its failure counts, or undefined when there is no such run. */
 export function runLedgerDetail(source: RunLedgerSource, runId: number): RunLedgerDetail | undefined {
   const run = source.runs.get(runId);
-  if (run === undefined) return undefined;
-  const failures = source.calls.failures({ runId });
-  return {
-    ...entryOf(source, run),
-    failedAttempts: failures.length,
-    finalFailures: failures.filter((failure) => failure.final).length,
-  };
+  return run === undefined ? undefined : detailOf(source, run);
 }
