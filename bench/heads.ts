@@ -180,7 +180,8 @@ export async function benchStandardise(log: (line: string) => void = console.log
 }
 
 if (invokedDirectly(import.meta.url)) {
-  const only = process.argv.slice(2);
+  // `npm run bench` passes --quick, which chooses no part: both run.
+  const only = process.argv.slice(2).filter((arg) => arg === "--speed" || arg === "--standardise");
   if (only.length === 0 || only.includes("--speed")) benchHeadSpeed();
   if (only.length === 0 || only.includes("--standardise")) await benchStandardise();
 }

@@ -36,6 +36,10 @@ const benches = [
     what: "segment classifier vs fastText (accuracy, training time, predictions/s)",
   },
   { name: "skill-type", what: "hard/soft typing of ESCO-typed SkillSpan spans, phrases/s" },
+  {
+    name: "heads",
+    what: "heads over embeddings: training speed per kind (ratio to logistic), standardising or not on val",
+  },
   { name: "requirements-students", what: "requirement students on the demo corpus (cross-validated)" },
   {
     name: "requirements-corpus",
