@@ -3,6 +3,9 @@
  * postings annotated by hand in the ten categories), beside two references:
  *  - the students trained on the corpus's train postings (dev postings for early stopping), as
  *    `jobdistill train --task requirements --source requirements-corpus` trains them;
+ *  - the same with the segment classifier over the offline sentence encoder use-lite, on its
+ *    embeddings alone and combined with the lexical features (`train … --encoder use-lite
+ *    --encoder-features embedding|combined`);
  *  - the same students trained on the 40 hand-written demo adverts (what `demo` trained before);
  *  - a rules-and-keywords baseline (src/evaluate/baselines/keyword-requirements.ts) whose gazetteer
  *    comes from the corpus's train postings.
@@ -37,6 +40,10 @@ import {
 import { overrideSpanStudentSettings } from "../src/student/span-student-settings.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
 import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
+import { createEncoder, type SentenceEncoder } from "../src/encoders/index.ts";
+import { EncoderSegmentClassifier } from "../src/student/encoder-segments/index.ts";
+import { embedSegmentTexts } from "../src/workflows/segment-embeddings.ts";
+import { fileCachedEncoder } from "./embedding-file-cache.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
@@ -61,10 +68,15 @@ export interface RequirementsCorpusBenchResult {
   dev: Record<SystemName, SystemFigures>;
   test: Record<SystemName, SystemFigures>;
   corpusStudents: { trainingCpuSeconds: number; documentsPerSecond: number; meanDocumentChars: number };
+  /** The corpus students with the segment classifier over the encoder's embeddings (embedding included). */
+  encoderStudents: { encoder: string; trainingCpuSeconds: number; documentsPerSecond: number };
   interAnnotatorLooseF1: number;
 }
 
-type SystemName = "corpus" | "demo" | "keywords";
+type SystemName = "corpus" | "encoder" | "combined" | "demo" | "keywords";
+
+/** The offline sentence encoder under the encoder-backed segment classifiers. */
+const encoderId = "use-lite";
 
 const labels = [...requirementCategoryIds];
 
@@ -81,23 +93,47 @@ async function figuresOfStudents(
   };
 }
 
-function train(
+async function train(
   documents: { train: LabelledDocument[]; dev: LabelledDocument[] },
   unlabelled: string[][],
   seed: number,
+  /** An encoder-backed segment classifier over this encoder (as `train --encoder use-lite --encoder-features …`). */
+  withEncoder?: {
+    encoder: SentenceEncoder;
+    features: "embedding" | "combined";
+    onProgress: (progress: { done: number; total: number }) => void;
+  },
 ) {
   const data = trainingDataFromDocuments(
     { train: documents.train, dev: documents.dev, test: [] },
     { task: "requirements", layers: labels, labels },
   );
-  // The settings `train --task requirements` uses; the bench changes only the seed.
-  const settings = overrideSpanStudentSettings(requirementsStudentDefaults, { seed });
-  return trainRequirementStudents(data, { settings, unlabelledSentences: unlabelled });
+  // The settings `train --task requirements` uses; the bench changes only the seed (and the encoder).
+  const settings = overrideSpanStudentSettings(requirementsStudentDefaults, {
+    seed,
+    ...(withEncoder ? { encoder: encoderId, encoderFeatures: withEncoder.features } : {}),
+  });
+  if (!withEncoder) return trainRequirementStudents(data, { settings, unlabelledSentences: unlabelled });
+  const segmentEmbeddings = await embedSegmentTexts(
+    encoderId,
+    [...data.splits.train.segments, ...data.splits.dev.segments].map((segment) => segment.text),
+    { encoder: withEncoder.encoder, onProgress: withEncoder.onProgress },
+  );
+  const trained = trainRequirementStudents(data, {
+    settings,
+    unlabelledSentences: unlabelled,
+    segmentEmbeddings,
+  });
+  if (trained.segmentClassifier instanceof EncoderSegmentClassifier)
+    trained.segmentClassifier.attach(withEncoder.encoder);
+  return trained;
 }
 
 const percent = (value: number): string => (100 * value).toFixed(1).padStart(5);
 const systems: [SystemName, string][] = [
   ["corpus", "corpus students"],
+  ["encoder", "+ use-lite"],
+  ["combined", "+ use-lite comb."],
   ["demo", "demo-trained"],
   ["keywords", "keyword rules"],
 ];
@@ -158,8 +194,22 @@ export async function runRequirementsCorpusBench(
 
   log(`training the corpus students on ${corpus.train.length} postings (dev ${corpus.dev.length}) …`);
   const cpuBefore = process.cpuUsage();
-  const corpusStudents = train(corpus, unlabelled, seed);
+  const corpusStudents = await train(corpus, unlabelled, seed);
   const trainingCpu = process.cpuUsage(cpuBefore);
+  // The same students with the segment classifier over the offline sentence encoder: its embeddings
+  // alone, and combined with the lexical features (the tagger is the same in all three).
+  // Vectors kept under bench/out/embeddings, so a rerun embeds only what it has not seen (the
+  // prediction-speed figures below embed afresh: they time the encoder itself).
+  const liveEncoder = await createEncoder(encoderId);
+  const encoder = fileCachedEncoder(liveEncoder);
+  const onProgress = ({ done, total }: { done: number; total: number }): void => {
+    if (done === total || done % 1024 === 0) log(`  embedding segment texts: ${done}/${total}`);
+  };
+  log(`training the corpus students over ${encoderId} (embeddings, then combined features) …`);
+  const encoderCpuBefore = process.cpuUsage();
+  const encoderStudents = await train(corpus, unlabelled, seed, { encoder, features: "embedding", onProgress });
+  const encoderTrainingCpu = process.cpuUsage(encoderCpuBefore);
+  const combinedStudents = await train(corpus, unlabelled, seed, { encoder, features: "combined", onProgress });
 
   const reduce = (html: string): string => htmlToText(html).text;
   const demoAdverts: LabelledDocument[] = loadDemoCorpus().map((advert) => ({
@@ -171,7 +221,7 @@ export async function runRequirementsCorpusBench(
   const demoUnlabelled = demoAdverts.flatMap((document) =>
     tokenisedSegments(document.text).map((segment) => segment.tokens.map((token) => token.text)),
   );
-  const demoStudents = train(
+  const demoStudents = await train(
     {
       train: demoAdverts.filter((_, index) => index % 8 !== 0),
       dev: demoAdverts.filter((_, index) => index % 8 === 0),
@@ -189,6 +239,8 @@ export async function runRequirementsCorpusBench(
     );
     return {
       corpus: await figuresOfStudents(corpusStudents, documents),
+      encoder: await figuresOfStudents(encoderStudents, documents),
+      combined: await figuresOfStudents(combinedStudents, documents),
       demo: await figuresOfStudents(demoStudents, documents),
       keywords: {
         strict: baseline.spans.strict,
@@ -199,23 +251,30 @@ export async function runRequirementsCorpusBench(
   };
   const dev = await score(corpus.dev);
   if (options.devOnly) {
+    await liveEncoder.close();
     printFigures(log, "dev", corpus.dev.length, dev);
     return undefined;
   }
   const test = await score(corpus.test);
 
-  for (const document of corpus.test) await highlightRequirements(corpusStudents, { text: document.text });
   const rounds = 3;
-  const speedBefore = process.cpuUsage();
-  let characters = 0;
-  for (let round = 0; round < rounds; round++) {
-    for (const document of corpus.test) {
-      await highlightRequirements(corpusStudents, { text: document.text });
-      characters += document.text.length;
+  /** Highlight speed on the test postings: documents per CPU second of this process, after a warm-up pass. */
+  const speedOf = async (students: RequirementStudents): Promise<number> => {
+    for (const document of corpus.test) await highlightRequirements(students, { text: document.text });
+    const speedBefore = process.cpuUsage();
+    for (let round = 0; round < rounds; round++) {
+      for (const document of corpus.test) await highlightRequirements(students, { text: document.text });
     }
-  }
-  const speed = process.cpuUsage(speedBefore);
-  const speedSeconds = (speed.user + speed.system) / 1e6;
+    const speed = process.cpuUsage(speedBefore);
+    return (rounds * corpus.test.length) / ((speed.user + speed.system) / 1e6);
+  };
+  const corpusSpeed = await speedOf(corpusStudents);
+  if (encoderStudents.segmentClassifier instanceof EncoderSegmentClassifier)
+    encoderStudents.segmentClassifier.attach(liveEncoder);
+  const encoderSpeed = await speedOf(encoderStudents);
+  await liveEncoder.close();
+  const meanDocumentChars =
+    corpus.test.reduce((sum, document) => sum + document.text.length, 0) / corpus.test.length;
 
   const result: RequirementsCorpusBenchResult = {
     postings: {
@@ -230,8 +289,13 @@ export async function runRequirementsCorpusBench(
     test,
     corpusStudents: {
       trainingCpuSeconds: (trainingCpu.user + trainingCpu.system) / 1e6,
-      documentsPerSecond: (rounds * corpus.test.length) / speedSeconds,
-      meanDocumentChars: characters / (rounds * corpus.test.length),
+      documentsPerSecond: corpusSpeed,
+      meanDocumentChars,
+    },
+    encoderStudents: {
+      encoder: encoderId,
+      trainingCpuSeconds: (encoderTrainingCpu.user + encoderTrainingCpu.system) / 1e6,
+      documentsPerSecond: encoderSpeed,
     },
     interAnnotatorLooseF1: 0.951,
   };
@@ -241,6 +305,9 @@ export async function runRequirementsCorpusBench(
   log("");
   log(
     `corpus students: trained in ${result.corpusStudents.trainingCpuSeconds.toFixed(0)} s CPU; highlight ${result.corpusStudents.documentsPerSecond.toFixed(1)} postings/s on one thread (${Math.round(result.corpusStudents.meanDocumentChars)} chars each)`,
+  );
+  log(
+    `over ${encoderId} (embeddings): trained in ${result.encoderStudents.trainingCpuSeconds.toFixed(0)} s CPU, embedding included; highlight ${result.encoderStudents.documentsPerSecond.toFixed(1)} postings/s`,
   );
   log(
     `goal: micro loose F1 within 10 points of the annotators' 95.1 (≥ 85.1); test: ${(100 * test.corpus.loose.micro.f1).toFixed(1)}`,
