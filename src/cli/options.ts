@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { UsageError } from "../core/errors.ts";
 
 /**
@@ -16,3 +16,10 @@ export function parseCommandOptions<Schema extends z.ZodType>(schema: Schema, ra
   if (issue?.code === "unrecognized_keys") throw new UsageError(`unknown option: ${issue.keys.join(", ")}`);
   throw new UsageError(message.includes("--") ? message : `${flag}: ${message}`);
 }
+
+/** A whole, positive number option (`--top 5`), with messages that name the option. */
+export const positiveIntOption = (option: string) =>
+  z.coerce
+    .number({ error: `${option} must be a whole number` })
+    .int(`${option} must be a whole number`)
+    .positive(`${option} must be positive`);
