@@ -192,3 +192,10 @@ export function scriptedAdvice(userMessage: string, options: ScriptedAdviceOptio
     ],
   };
 }
+
+/** The advisor's question in a chat request: its first user message (a re-ask appends more). */
+export function adviceQuestion(request: {
+  body: { messages?: { role: string; content: string }[] };
+}): string {
+  return request.body.messages?.find((message) => message.role === "user")?.content ?? "";
+}

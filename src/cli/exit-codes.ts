@@ -38,6 +38,8 @@ export function exitCodeOf(code: ErrorCode): number {
     case "invalid_id":
     case "no_workspace":
     case "teacher_unavailable":
+    case "no_roles_model":
+    case "advisor_busy":
       return exitCodes.failure;
     default:
       return assertNever(code, "error code");

@@ -42,6 +42,8 @@ export const errorCodes = [
   "invalid_id",
   "no_workspace",
   "teacher_unavailable",
+  "no_roles_model",
+  "advisor_busy",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -34,6 +34,8 @@ const documented: Record<ErrorCode, number> = {
   invalid_id: 422,
   no_workspace: 404,
   teacher_unavailable: 400,
+  no_roles_model: 404,
+  advisor_busy: 429,
 };
 
 describe("httpStatusOf", () => {

@@ -15,6 +15,7 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
       return 400;
     case "not_found":
     case "no_workspace":
+    case "no_roles_model":
       return 404;
     case "body_too_large":
     case "text_too_long":
@@ -22,6 +23,8 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
       return 413;
     case "unsupported_media_type":
       return 415;
+    case "advisor_busy":
+      return 429;
     case "input":
     case "invalid_body":
     case "invalid_id":

@@ -3,12 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
-import { FakeRolesPredictor, scriptedAdvice } from "../../../test/fake-roles-predictor.ts";
-import {
-  lastUserMessage,
-  type OpenAiTestServer,
-  startOpenAiTestServer,
-} from "../../../test/openai-test-server.ts";
+import { adviceQuestion, FakeRolesPredictor, scriptedAdvice } from "../../../test/fake-roles-predictor.ts";
+import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
 
@@ -28,7 +24,7 @@ beforeAll(async () => {
   server = await startOpenAiTestServer({
     defaultBehaviour: (request) => ({
       kind: "json",
-      value: scriptedAdvice(lastUserMessage(request), { replacement: "Chief Vibes Officer" }),
+      value: scriptedAdvice(adviceQuestion(request), { replacement: "Chief Vibes Officer" }),
     }),
   });
 });
