@@ -66,9 +66,12 @@ describe("jobdistill roles suggest", () => {
     expect(
       await runCli(["roles", "suggest", "--model", "roles.model", "--skills", "sql", "--json"], json),
     ).toBe(0);
-    const parsed = JSON.parse(json.stdout.join("\n")) as { roles: unknown[]; skills: string[] };
+    const parsed = JSON.parse(json.stdout.join("\n")) as {
+      suggestions: { roles: unknown[] };
+      skills: string[];
+    };
     expect(parsed.skills).toEqual(["sql"]);
-    expect(parsed.roles).toHaveLength(5);
+    expect(parsed.suggestions.roles).toHaveLength(5);
   });
 
   it("with --advisor-model prints the cards, flags the unmapped role, writes --out, and records the run", async () => {

@@ -125,11 +125,7 @@ export function registerRolesCommand(program: Command, io: CliIo): void {
         if (options.out) writeFileSync(options.out, text);
         io.out(
           options.json
-            ? JSON.stringify(
-                { skills: query.skills, currentRole: query.currentRole, ...suggestions },
-                null,
-                2,
-              )
+            ? JSON.stringify({ skills: query.skills, currentRole: query.currentRole, suggestions }, null, 2)
             : text.trimEnd(),
         );
         return;

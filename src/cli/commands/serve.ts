@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
+import type { RolesPredictor } from "../../core/roles.ts";
 import { createApp } from "../../server/app.ts";
 import { loadServerStudents, type ServerPredictors } from "../../server/predictor-pool.ts";
 import { startServer } from "../../server/start-server.ts";
 import type { Workspace } from "../../store/index.ts";
 import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
 import { type LanguageModel, providerNames } from "../../teacher/index.ts";
-import { chooseTeacher } from "../../workflows/index.ts";
+import { adviseRoles, chooseTeacher, openRolesModel } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 
 const serveOptionsSchema = z.strictObject({
@@ -19,6 +20,8 @@ const serveOptionsSchema = z.strictObject({
   teacherThreads: z.coerce.number().int().positive().optional(),
   teacherContextSize: z.coerce.number().int().positive().optional(),
   threads: z.coerce.number().int().min(0).max(64).optional(),
+  rolesModel: z.string().min(1).optional(),
+  maxAdviceRequests: z.coerce.number().int().min(1).max(64),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -48,6 +51,16 @@ function untilStopSignal(): Promise<string> {
   });
 }
 
+interface ServeOptions {
+  host: string;
+  port: number;
+  teacher?: LanguageModel | undefined;
+  /** The roles model, for /v1/roles (and /v1/roles/advice with a teacher). */
+  rolesPredictor?: RolesPredictor | undefined;
+  /** Different advisor questions at once. @default 2 */
+  maxAdviceRequests?: number | undefined;
+}
+
 /**
  * Loads the workspace's students once and serves the page and API until Ctrl+C or SIGTERM
  * (`jobdistill serve`, and the end of `jobdistill demo`). Predictions run on worker threads (one
@@ -56,7 +69,7 @@ function untilStopSignal(): Promise<string> {
  */
 export async function serveWorkspace(
   workspace: Workspace,
-  options: { host: string; port: number; teacher?: LanguageModel | undefined; threads?: number | undefined },
+  options: ServeOptions & { threads?: number | undefined },
   io: CliIo,
 ): Promise<void> {
   const students = await loadServerStudents(
@@ -75,14 +88,31 @@ async function serveWith(
   predictors: ServerPredictors,
   /** Worker threads predicting (0: this thread). */
   threads: number,
-  options: { host: string; port: number; teacher?: LanguageModel | undefined },
+  options: ServeOptions,
   io: CliIo,
 ): Promise<void> {
-  const { teacher } = options;
+  const { teacher, rolesPredictor } = options;
   const app = createApp({
     predictors,
     workspace,
     ...(teacher ? { llm: (input) => highlightWithTeacher(teacher, input, { timeoutMs: 120_000 }) } : {}),
+    ...(rolesPredictor ? { rolesPredictor } : {}),
+    ...(teacher && rolesPredictor
+      ? {
+          adviseRoles: (query) =>
+            adviseRoles({
+              predictor: rolesPredictor,
+              model: teacher,
+              cache: workspace.calls,
+              recorder: workspace.runs,
+              query,
+              limits: { timeoutMs: 120_000 },
+            }),
+        }
+      : {}),
+    ...(options.maxAdviceRequests === undefined
+      ? {}
+      : { limits: { maxConcurrentAdvice: options.maxAdviceRequests } }),
   });
   const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
     (cause: unknown) => {
@@ -103,6 +133,13 @@ async function serveWith(
     io.out(
       `teacher ${teacher.provider}/${teacher.modelId} answers requests that ask for it ("teacher": true)`,
     );
+  if (rolesPredictor) {
+    io.out(
+      teacher
+        ? `roles model loaded: /v1/roles, and /v1/roles/advice by ${teacher.provider}/${teacher.modelId} (at most ${options.maxAdviceRequests ?? 2} questions at once)`
+        : "roles model loaded: /v1/roles (no teacher, so no /v1/roles/advice)",
+    );
+  }
   io.out("press Ctrl+C to stop");
   await untilStopSignal();
   await server.close();
@@ -141,11 +178,17 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       "--teacher-context-size <n>",
       "llama: context window in tokens (default: as much as fits, up to 16384)",
     )
+    .option(
+      "--roles-model <file>",
+      "a roles model (jobdistill roles train): /v1/roles, and with a teacher /v1/roles/advice",
+    )
+    .option("--max-advice-requests <n>", "different /v1/roles/advice questions at once (429 beyond)", "2")
     .addHelpText(
       "after",
       "\nExamples:\n" +
         "  jobdistill serve                      # http://127.0.0.1:8787/\n" +
         "  jobdistill -w ./my-workspace serve --port 9000\n" +
+        "  jobdistill serve --roles-model roles.model --teacher-model gpt-4o-mini   # the roles page at /roles\n" +
         '  curl -s localhost:8787/v1/highlight -H "content-type: application/json" \\\n' +
         '       -d \'{"text": "We need Python and a valid driving licence."}\'\n' +
         "\nLimits per request: 1 MB body, 100,000 characters of text, 5,000 skills.",
@@ -160,6 +203,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         contextSize: options.teacherContextSize,
       });
       try {
+        const rolesPredictor =
+          options.rolesModel === undefined ? undefined : await openRolesModel(options.rolesModel);
         await withReadOnlyWorkspace(command, (workspace) =>
           serveWorkspace(
             workspace,
@@ -168,6 +213,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
               port: options.port,
               ...(teacher ? { teacher } : {}),
               threads: options.threads,
+              rolesPredictor,
+              maxAdviceRequests: options.maxAdviceRequests,
             },
             io,
           ),
