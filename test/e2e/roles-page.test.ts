@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/server/app.ts";
 import { createKeywordPredictors } from "../../src/server/keyword-predictors.ts";
@@ -11,7 +11,8 @@ import { createLanguageModel } from "../../src/teacher/index.ts";
 import { adviseRoles } from "../../src/workflows/roles-advice.ts";
 import { adviceQuestion, FakeRolesPredictor, scriptedAdvice } from "../fake-roles-predictor.ts";
 import { type OpenAiTestServer, startOpenAiTestServer } from "../openai-test-server.ts";
-import { chromiumPath, describeWithBrowser } from "../shared.ts";
+import { describeWithBrowser } from "../shared.ts";
+import { launchChromium, watchedPage } from "./browser.ts";
 
 /**
  * The roles page in Chromium against a server with a fake roles model and the real advisor workflow
@@ -60,27 +61,8 @@ describeWithBrowser("roles page in chromium", () => {
       }),
       port: 0,
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.on("dialog", (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    browser = await launchChromium();
+    page = await watchedPage(browser, { width: 1280, height: 900 }, { dialogs, pageErrors });
     await page.goto(new URL("/roles", server.url).toString());
     await page.waitForSelector("body[data-ready=true]");
   });

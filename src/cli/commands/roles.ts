@@ -12,8 +12,7 @@ import {
   suggestRoles,
 } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions, positiveIntOption } from "../options.ts";
-import { parseDuration } from "./label.ts";
+import { parseCommandOptions, positiveIntOption, teacherCallOptionFields } from "../options.ts";
 
 const suggestOptionsSchema = z.strictObject({
   model: z.string({ error: "--model is required (a roles model file)" }).min(1),
@@ -23,30 +22,7 @@ const suggestOptionsSchema = z.strictObject({
   json: z.boolean().optional(),
   out: z.string().min(1).optional(),
   advisorModel: z.string().min(1).optional(),
-  provider: z.enum(providerNames, { error: `--provider must be one of ${providerNames.join(", ")}` }),
-  baseUrl: z.string().url("--base-url must be a URL").optional(),
-  apiKey: z.string().optional(),
-  threads: positiveIntOption("--threads").optional(),
-  contextSize: positiveIntOption("--context-size").optional(),
-  timeout: z.string().transform((text, context) => {
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      context.addIssue({ code: "custom", message: "--timeout must be a duration such as 60s, 500ms or 2m" });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-  maxRetries: z.coerce
-    .number()
-    .int("--max-retries must be a whole number")
-    .min(0, "--max-retries must be ≥ 0"),
-  maxRepairs: z.coerce
-    .number()
-    .int("--max-repairs must be a whole number")
-    .min(0, "--max-repairs must be ≥ 0"),
-  maxOutputTokens: positiveIntOption("--max-output-tokens").optional(),
-  temperature: z.coerce.number("--temperature must be a number").min(0).max(2).optional(),
-  prices: z.string().optional(),
+  ...teacherCallOptionFields,
 });
 
 /** "Python, SQL; Tableau" → the skills, split on commas, semicolons and new lines. */
