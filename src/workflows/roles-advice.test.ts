@@ -51,9 +51,9 @@ describe("adviseRoles", () => {
   it("re-asks about a skill the person did not give, then drops it and flags it", async () => {
     const extra = (request: GenerateRequest) =>
       JSON.stringify(scriptedAdvice(userMessage(request), { extraSkill: "Kubernetes" }));
-    const { model, advise } = setup([extra, extra, extra]);
+    const { model, advise } = setup([extra, extra]);
     const advice = await advise();
-    expect(model.calls).toHaveLength(3);
+    expect(model.calls).toHaveLength(2);
     expect(userMessage(model.calls[1] as GenerateRequest) + JSON.stringify(model.calls[1]?.messages)).toMatch(
       /did not list.*Kubernetes/,
     );
@@ -117,6 +117,15 @@ describe("adviseRoles", () => {
     const advice = await advise();
     expect(model.calls).toHaveLength(1);
     expect(advice.roles).toHaveLength(3);
+  });
+
+  it("still flags rather than fails when an answer broke the schema before the extra skill", async () => {
+    const extra = (request: GenerateRequest) =>
+      JSON.stringify(scriptedAdvice(userMessage(request), { extraSkill: "Kubernetes" }));
+    const { model, advise } = setup([() => '{"roles": "none"}', extra, extra]);
+    const advice = await advise();
+    expect(model.calls).toHaveLength(3);
+    expect(advice.flags.map((flag) => flag.kind)).toEqual(["extra-skill", "extra-skill", "extra-skill"]);
   });
 
   it("fails with the run id when every answer breaks the schema, and records the failures", async () => {

@@ -11,6 +11,7 @@ import {
   type RolesAdviceOutput,
 } from "../tasks/roles-advice/index.ts";
 import {
+  defaultTeacherLimits,
   type LanguageModel,
   type PriceTable,
   runTeacher,
@@ -171,7 +172,10 @@ export async function adviseRoles(options: AdviseRolesOptions): Promise<RolesAdv
   }));
   if (candidates.length === 0) throw new UsageError("the roles model proposed no roles for these skills");
   const input: RolesAdviceInput = { skills, currentRole, candidates };
-  const task = createRolesAdviceTask({ checkRepairs: options.limits?.maxRepairs });
+  // One re-ask fewer for the checks than the engine allows, so an answer that broke the schema once
+  // and still fails the checks is accepted and flagged rather than failing the question.
+  const maxRepairs = options.limits?.maxRepairs ?? defaultTeacherLimits.maxRepairs;
+  const task = createRolesAdviceTask({ checkRepairs: Math.max(0, maxRepairs - 1) });
   const params = options.params ?? {};
   const summary = await runTeacher({
     cache,

@@ -131,7 +131,9 @@ export function adviceIssues(input: RolesAdviceInput, output: RolesAdviceOutput)
 export interface RolesAdviceTaskOptions {
   /**
    * Re-asks for answers that fail the checks before accepting them as they are (the workflow then
-   * drops and flags what is wrong). Keep it at the engine's maxRepairs. @default 2
+   * drops and flags what is wrong). Keep it below the engine's maxRepairs: the engine's re-asks are
+   * shared with answers that break the schema, and an answer still failing the checks when they run
+   * out fails the whole question instead of being flagged. @default 1
    */
   checkRepairs?: number | undefined;
 }
@@ -183,7 +185,7 @@ function userMessage(input: RolesAdviceInput): string {
 export function createRolesAdviceTask(
   options: RolesAdviceTaskOptions = {},
 ): TeacherTask<RolesAdviceInput, RolesAdviceOutput> {
-  const checkRepairs = options.checkRepairs ?? 2;
+  const checkRepairs = options.checkRepairs ?? 1;
   const answersSeen = new WeakMap<RolesAdviceInput, number>();
   return {
     name: ROLES_ADVICE_TASK,
