@@ -62,7 +62,7 @@ describe("jobdistill serve --roles-model", () => {
     try {
       const url = await waitFor(() => io.stdout.join("\n").match(/at (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1]);
       expect(io.stdout.join("\n")).toContain(
-        "roles model loaded: /v1/roles, and /v1/roles/advice by openai/gpt-4o-mini (1 questions at a time at most)",
+        "roles model loaded: /v1/roles, and /v1/roles/advice by openai/gpt-4o-mini (concurrent questions: at most 1)",
       );
       const post = (path: string) =>
         fetch(`${url}${path}`, {

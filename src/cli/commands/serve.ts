@@ -136,7 +136,7 @@ async function serveWith(
   if (rolesPredictor) {
     io.out(
       teacher
-        ? `roles model loaded: /v1/roles, and /v1/roles/advice by ${teacher.provider}/${teacher.modelId} (${options.maxAdviceRequests ?? 2} questions at a time at most)`
+        ? `roles model loaded: /v1/roles, and /v1/roles/advice by ${teacher.provider}/${teacher.modelId} (concurrent questions: at most ${options.maxAdviceRequests ?? 2})`
         : "roles model loaded: /v1/roles (no teacher, so no /v1/roles/advice)",
     );
   }
