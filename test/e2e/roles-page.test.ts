@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/server/app.ts";
@@ -12,12 +12,13 @@ import { adviseRoles } from "../../src/workflows/roles-advice.ts";
 import { adviceQuestion, FakeRolesPredictor, scriptedAdvice } from "../fake-roles-predictor.ts";
 import { type OpenAiTestServer, startOpenAiTestServer } from "../openai-test-server.ts";
 import { describeWithBrowser } from "../shared.ts";
-import { launchChromium, watchedPage } from "./browser.ts";
+import { contrastFailures, launchChromium, watchedPage } from "./browser.ts";
 
 /**
  * The roles page in Chromium against a server with a fake roles model and the real advisor workflow
  * talking to the local OpenAI-compatible test server, whose answers carry markup that must stay text.
  */
+const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
 const hostileRole = '<img src=x onerror="alert(1)">Growth Hacker';
 
 describeWithBrowser("roles page in chromium", () => {
@@ -113,6 +114,22 @@ describeWithBrowser("roles page in chromium", () => {
     ]);
     expect(await page.textContent("#roles-flags")).toContain(hostileRole);
     expect(await page.locator("#role-cards .flag").count()).toBe(1);
+  });
+
+  it("meets WCAG AA contrast and axe's ARIA and form-label rules with the cards shown", async () => {
+    const rules = [
+      "label",
+      "aria-allowed-attr",
+      "aria-valid-attr-value",
+      "list",
+      "listitem",
+      "th-has-data-cells",
+    ];
+    mkdirSync(outputDir, { recursive: true });
+    await page.screenshot({ path: join(outputDir, "roles-page.png"), fullPage: true });
+    const { violations, checked } = await contrastFailures(page, rules);
+    expect(violations).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
   });
 
   it("keeps the advisor's markup as text and runs none of it", async () => {
