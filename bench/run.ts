@@ -55,6 +55,10 @@ const benches = [
     name: "server-threads",
     what: "highlight with the demo's students: prediction worker threads vs the server's own thread",
   },
+  {
+    name: "roles-advisor",
+    what: "the career advisor end to end against the local test server: schema-valid answers, flags, cost per question",
+  },
 ] as const;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

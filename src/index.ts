@@ -10,6 +10,16 @@
  * await students.highlight({ text: "5+ years of Python; a driving licence is a must." });
  * ```
  */
+
+// issue 14: roles that fit a person's skills, and the career advisor
+export type {
+  OccupationRef,
+  RoleMatch,
+  RoleQuery,
+  RoleSuggestions,
+  RolesPredictor,
+  TitleMatch,
+} from "./core/roles.ts";
 export type { SourceDocument, Span } from "./core/types.ts";
 export { importDemoGold, importSkillSpanGold } from "./dataset/gold/index.ts";
 export {
@@ -31,8 +41,13 @@ export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
 export {
+  type AdviceFlag,
+  type AdvisedRole,
+  type AdviseRolesOptions,
+  adviseRoles,
   chooseTeacher,
   evaluate,
+  formatRolesAdviceText,
   type LabellingResult,
   labelWorkspace as label,
   listRunLedger,
@@ -41,8 +56,10 @@ export {
   type PredictSource,
   predictBatch,
   predictStream,
+  type RolesAdvice,
   readPredictInputs,
   runLedgerDetail,
+  suggestRoles,
   type TeacherChoice,
   type TrainOptions,
   type TrainResult,

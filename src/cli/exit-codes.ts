@@ -41,6 +41,8 @@ export function exitCodeOf(code: ErrorCode): number {
     case "teacher_busy":
     case "misdirected_host":
     case "method_not_allowed":
+    case "no_roles_model":
+    case "advisor_busy":
       return exitCodes.failure;
     default:
       return assertNever(code, "error code");

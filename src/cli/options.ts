@@ -1,5 +1,6 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { UsageError } from "../core/errors.ts";
+import { providerNames } from "../teacher/index.ts";
 
 /**
  * Validates a command's options with a strict schema; the first problem becomes a `UsageError`
@@ -16,3 +17,50 @@ export function parseCommandOptions<Schema extends z.ZodType>(schema: Schema, ra
   if (issue?.code === "unrecognized_keys") throw new UsageError(`unknown option: ${issue.keys.join(", ")}`);
   throw new UsageError(message.includes("--") ? message : `${flag}: ${message}`);
 }
+
+/** A whole, positive number option (`--top 5`), with messages that name the option. */
+export const positiveIntOption = (option: string) =>
+  z.coerce
+    .number({ error: `${option} must be a whole number` })
+    .int(`${option} must be a whole number`)
+    .positive(`${option} must be positive`);
+
+/** "60s", "500ms", "2m" or a bare number of seconds, in milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2] ?? "s";
+  return Math.round(value * (unit === "ms" ? 1 : unit === "s" ? 1000 : 60_000));
+}
+
+/**
+ * The options of a command that calls a teacher LLM through the engine (label, roles suggest): the
+ * provider and how to reach it, and the per-call limits. Spread into the command's strict schema.
+ */
+export const teacherCallOptionFields = {
+  provider: z.enum(providerNames, { error: `--provider must be one of ${providerNames.join(", ")}` }),
+  baseUrl: z.string().url("--base-url must be a URL").optional(),
+  apiKey: z.string().optional(),
+  threads: positiveIntOption("--threads").optional(),
+  contextSize: positiveIntOption("--context-size").optional(),
+  timeout: z.string().transform((text, context) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      context.addIssue({ code: "custom", message: "--timeout must be a duration such as 60s, 500ms or 2m" });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+  maxRetries: z.coerce
+    .number()
+    .int("--max-retries must be a whole number")
+    .min(0, "--max-retries must be ≥ 0"),
+  maxRepairs: z.coerce
+    .number()
+    .int("--max-repairs must be a whole number")
+    .min(0, "--max-repairs must be ≥ 0"),
+  maxOutputTokens: positiveIntOption("--max-output-tokens").optional(),
+  temperature: z.coerce.number("--temperature must be a number").min(0).max(2).optional(),
+  prices: z.string().optional(),
+};

@@ -45,6 +45,8 @@ export const errorCodes = [
   "teacher_busy",
   "misdirected_host",
   "method_not_allowed",
+  "no_roles_model",
+  "advisor_busy",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { matchLevels } from "../tasks/roles-advice/task.ts";
+import { adviceFlagKinds } from "../workflows/roles-advice.ts";
 
 /**
  * The request and response shapes of the HTTP API. Requests are strict (an unknown field is a
@@ -160,5 +162,92 @@ export const errorResponseSchema = z.object({
     code: z.string(),
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+// issue 14: roles that fit a person's skills, and the career advisor
+export const rolesRequestSchema = z.strictObject({
+  skills: z
+    .array(z.string().max(200))
+    .min(1)
+    .max(20)
+    .describe("The person's skills in free text: tools, technologies, abilities or duty-like phrases."),
+  currentRole: z.string().max(200).optional().describe("The person's current job title."),
+  top: z.number().int().min(1).max(10).optional().describe("How many roles (default 5)."),
+});
+export type RolesRequest = z.infer<typeof rolesRequestSchema>;
+
+const occupationSchema = z.object({
+  code: z.string().describe("O*NET-SOC code, e.g. 15-1252.00."),
+  title: z.string(),
+});
+const roleMatchSchema = occupationSchema.extend({
+  score: z.number().describe("In [0, 1]; higher fits better."),
+});
+const titleMatchSchema = roleMatchSchema.extend({
+  input: z.string().describe("The title as given."),
+  confident: z.boolean().describe("Whether the mapping is confident enough to accept."),
+});
+const roleSuggestionsSchema = z.object({
+  currentRole: titleMatchSchema.optional().describe("The current role normalised to an occupation."),
+  roles: z.array(roleMatchSchema).describe("Best first."),
+});
+
+export const rolesResponseSchema = z.object({
+  skills: z.array(z.string()).describe("The skills as read: trimmed, blank and repeated ones left out."),
+  currentRole: z.string().optional(),
+  suggestions: roleSuggestionsSchema,
+});
+
+export const rolesAdviceResponseSchema = rolesResponseSchema.extend({
+  decisions: z
+    .array(
+      roleMatchSchema.extend({
+        decision: z.enum(["keep", "discard", "undecided"]),
+        reason: z.string().optional(),
+        replacement: z.string().optional().describe("For a discarded role: the advisor's better title."),
+      }),
+    )
+    .describe("The advisor's verdict on each of the student's roles."),
+  roles: z
+    .array(
+      z.object({
+        title: z.string(),
+        origin: z.enum(["kept", "replacement"]),
+        description: z.string(),
+        skillMatch: z.string().describe("The overall skill match."),
+        skills: z.array(
+          z.object({
+            skill: z.string().describe("One of the person's skills, as given."),
+            level: z.enum(matchLevels),
+            justification: z.string(),
+          }),
+        ),
+        advice: z.string().describe("Development advice."),
+        score: z.number().optional().describe("The student's score, for a kept role."),
+        occupation: titleMatchSchema
+          .optional()
+          .describe("The title normaliser's best occupation for the title."),
+        mapped: z.boolean().describe("False: the title maps to no occupation with confidence (flagged)."),
+      }),
+    )
+    .describe("The final roles: kept ones and replacements."),
+  flags: z
+    .array(
+      z.object({
+        kind: z.enum(adviceFlagKinds),
+        role: z.string().optional(),
+        subject: z.string().optional(),
+        message: z.string(),
+      }),
+    )
+    .describe("What in the advisor's answer failed the checks: dropped or marked, never silently accepted."),
+  advisor: z.string().describe("provider/model"),
+  spend: z.object({
+    runId: z.number().int().describe("The ledger's run (kind roles-advice) that answered."),
+    cached: z.boolean().describe("Answered from a cache: nothing spent."),
+    tokensIn: z.number(),
+    tokensOut: z.number(),
+    costUsd: z.number(),
   }),
 });

@@ -315,6 +315,8 @@ describe("GET endpoints", () => {
         "/v1/categories",
         "/v1/health",
         "/v1/openapi.json",
+        "/v1/roles",
+        "/v1/roles/advice",
       ].sort(),
     );
     const highlight = document.paths["/v1/highlight"]?.post;

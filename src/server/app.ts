@@ -2,14 +2,20 @@ import { isIP } from "node:net";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
+import type { RoleQuery, RolesPredictor } from "../core/roles.ts";
 import type { Workspace } from "../store/index.ts";
+import type { HighlightResult, TextFormat } from "../student/predictors.ts";
 import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
+import { cleanSkills, type RolesAdvice, suggestRoles } from "../workflows/roles-advice.ts";
 import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../workflows/runs.ts";
+import { AdviceGate } from "./advice-gate.ts";
 import {
   extractSkillsRequestSchema,
   highlightRequestSchema,
+  type RolesRequest,
   type RunSummary,
+  rolesRequestSchema,
   typeSkillsRequestSchema,
 } from "./api-schemas.ts";
 import { errorToResponse, HttpError, validationError } from "./http-errors.ts";
@@ -37,6 +43,10 @@ export interface CreateAppOptions {
    */
   host?: string;
   allowedHosts?: readonly string[];
+  /** The roles model: `/v1/roles` answers from it (404 without it). */
+  rolesPredictor?: RolesPredictor;
+  /** The career advisor (`adviseRoles` with the server's teacher): `/v1/roles/advice` needs it. */
+  adviseRoles?: (query: RoleQuery) => Promise<RolesAdvice>;
   limits?: Partial<ServerLimits>;
   /** Where unexpected errors are reported (default: stderr). */
   logError?: (error: unknown) => void;
@@ -143,6 +153,15 @@ function summarizeRun(entry: RunLedgerEntry): RunSummary {
   return summary;
 }
 
+/** A roles request as the student and the advisor read it (also the identical-request key). */
+function roleQueryOf(request: RolesRequest): RoleQuery {
+  return {
+    skills: cleanSkills(request.skills),
+    currentRole: request.currentRole?.trim() || undefined,
+    top: request.top ?? 5,
+  };
+}
+
 /**
  * The HTTP API and the web page, as a Hono app (test it with `app.request()`; serve it with
  * `startServer`). A thin adapter: every answer comes from the predictors or the workspace.
@@ -162,6 +181,20 @@ export function createApp(options: CreateAppOptions): Hono {
     examples: categoryExamples(category),
     color: category.color,
   }));
+
+  const adviceGate = new AdviceGate<RolesAdvice>({
+    maxConcurrent: limits.maxConcurrentAdvice,
+    cacheEntries: limits.adviceCacheEntries,
+  });
+  const requireRolesPredictor = (): RolesPredictor => {
+    if (!options.rolesPredictor) {
+      throw new HttpError(
+        "no_roles_model",
+        "this server was started without a roles model (serve --roles-model FILE)",
+      );
+    }
+    return options.rolesPredictor;
+  };
 
   const requireWorkspace = (): Workspace => {
     if (!workspace) throw new HttpError("no_workspace", "this server was started without a workspace");
@@ -256,6 +289,42 @@ export function createApp(options: CreateAppOptions): Hono {
     const request = await readJsonBody(c, extractSkillsRequestSchema);
     checkTextLength(request.text, limits);
     return c.json(await predictors.extractSkills({ text: request.text, format: request.format ?? "text" }));
+  });
+
+  app.post("/v1/roles", async (c) => {
+    const predictor = requireRolesPredictor();
+    const query = roleQueryOf(await readJsonBody(c, rolesRequestSchema));
+    const suggestions = await suggestRoles(predictor, query);
+    return c.json({ skills: query.skills, currentRole: query.currentRole, suggestions });
+  });
+
+  app.post("/v1/roles/advice", async (c) => {
+    requireRolesPredictor();
+    const advise = options.adviseRoles;
+    if (!advise) {
+      throw new HttpError(
+        "teacher_unavailable",
+        "this server was started without a teacher LLM, so it gives no advice (serve --teacher-model M --roles-model FILE); /v1/roles answers from the student alone",
+      );
+    }
+    const query = roleQueryOf(await readJsonBody(c, rolesRequestSchema));
+    const outcome = await adviceGate.run(query, () => advise(query));
+    if (outcome.kind === "busy") {
+      const { status, body } = errorToResponse(
+        new HttpError(
+          "advisor_busy",
+          `the advisor is answering ${outcome.active} questions, this server's limit; try again in a few seconds`,
+        ),
+        logError,
+      );
+      return c.json(body, status, { "retry-after": "5" });
+    }
+    const advice = outcome.value;
+    return c.json(
+      outcome.shared !== "no"
+        ? { ...advice, spend: { ...advice.spend, cached: true, tokensIn: 0, tokensOut: 0, costUsd: 0 } }
+        : advice,
+    );
   });
 
   app.get("/v1/models", (c) => {

@@ -37,6 +37,8 @@ const documented: Record<ErrorCode, number> = {
   teacher_busy: 429,
   misdirected_host: 421,
   method_not_allowed: 405,
+  no_roles_model: 404,
+  advisor_busy: 429,
 };
 
 describe("httpStatusOf", () => {

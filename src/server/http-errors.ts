@@ -15,6 +15,7 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
       return 400;
     case "not_found":
     case "no_workspace":
+    case "no_roles_model":
       return 404;
     case "method_not_allowed":
       return 405;
@@ -26,6 +27,8 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
       return 415;
     case "misdirected_host":
       return 421;
+    case "advisor_busy":
+      return 429;
     case "input":
     case "invalid_body":
     case "invalid_id":

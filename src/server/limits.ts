@@ -6,10 +6,16 @@ export interface ServerLimits {
   maxTextChars: number;
   /** Skills in one typing request (413 beyond). */
   maxSkills: number;
+  /** Different questions the career advisor works on at once (429 beyond). */
+  maxConcurrentAdvice: number;
+  /** Advisor answers kept in memory for identical questions. */
+  adviceCacheEntries: number;
 }
 
 export const defaultServerLimits: ServerLimits = {
   maxBodyBytes: 1_000_000,
   maxTextChars: 100_000,
   maxSkills: 5_000,
+  maxConcurrentAdvice: 2,
+  adviceCacheEntries: 256,
 };

@@ -8,6 +8,9 @@ import {
   highlightRequestSchema,
   highlightResponseSchema,
   modelsResponseSchema,
+  rolesAdviceResponseSchema,
+  rolesRequestSchema,
+  rolesResponseSchema,
   runDetailResponseSchema,
   runsResponseSchema,
   typeSkillsRequestSchema,
@@ -75,6 +78,20 @@ function get(summary: string, response: ZodType, errors: Record<number, string> 
   };
 }
 
+/** `post` with the errors a route adds to the common ones. */
+function postWithErrors(
+  summary: string,
+  request: ZodType,
+  response: ZodType,
+  description: string,
+  errors: Record<number, string>,
+) {
+  const operation = post(summary, request, response, description);
+  return {
+    post: { ...operation.post, responses: { ...operation.post.responses, ...errorResponses(errors) } },
+  };
+}
+
 /** The OpenAPI 3.1 description of `/v1`, generated from the same zod schemas that validate requests. */
 export function openApiDocument(limits: ServerLimits): JsonSchema {
   const sizes = `Limits: body ${limits.maxBodyBytes} bytes, text ${limits.maxTextChars} characters, ${limits.maxSkills} skills.`;
@@ -108,6 +125,25 @@ export function openApiDocument(limits: ServerLimits): JsonSchema {
         extractSkillsRequestSchema,
         extractSkillsResponseSchema,
         "Mentions by offsets, SkillSpan layers.",
+      ),
+      "/v1/roles": postWithErrors(
+        "Roles (O*NET occupations) that fit a person's skills",
+        rolesRequestSchema,
+        rolesResponseSchema,
+        "The roles student's top roles with scores, and the current role normalised to an occupation. No LLM is called.",
+        { 404: "The server has no roles model (serve --roles-model FILE)." },
+      ),
+      "/v1/roles/advice": postWithErrors(
+        "The career advisor's analysis of the student's top roles",
+        rolesRequestSchema,
+        rolesAdviceResponseSchema,
+        `The teacher LLM keeps or replaces each of the student's roles and analyses the person's skills for every final role (a Weak/Medium/Strong match per skill, advice). Checked: an analysed skill the person did not give is dropped and a role that maps to no occupation with confidence is marked, each with a flag. At most ${limits.maxConcurrentAdvice} different questions at once; an identical question is answered from memory or the call cache without a new call.`,
+        {
+          404: "The server has no roles model.",
+          429: "The advisor is at its limit of concurrent questions: retry after the retry-after header's seconds.",
+          502: "The advisor gave no usable answer.",
+          503: "The advisor could not be reached (try again).",
+        },
       ),
       "/v1/models": get("Models loaded by this server and registered in its workspace", modelsResponseSchema),
       "/v1/runs": get("Labelling, training and evaluation runs, newest first", runsResponseSchema, {

@@ -9,7 +9,13 @@ const documents = (items: SourceDocument[]) => ({
 
 describe("taskRegistry", () => {
   it("lists every labelling task by its stable name", () => {
-    expect(taskRegistry.names()).toEqual(["requirements", "skill-type", "skills", "classify"]);
+    expect(taskRegistry.names()).toEqual([
+      "requirements",
+      "skill-type",
+      "skills",
+      "classify",
+      "roles-advice",
+    ]);
     expect(taskRegistry.get("skill-type")).toMatchObject({
       defaultBatchSize: 25,
       labels: ["Hard", "Soft", "Unknown"],
@@ -19,7 +25,7 @@ describe("taskRegistry", () => {
 
   it("refuses an unknown name with the list of known ones", () => {
     expect(() => taskRegistry.get("nope")).toThrow(
-      "unknown --task nope: use one of requirements, skill-type, skills, classify",
+      "unknown --task nope: use one of requirements, skill-type, skills, classify, roles-advice",
     );
   });
 

@@ -1,5 +1,6 @@
 import { classifyTaskDefinition } from "./classify/definition.ts";
 import { requirementsTaskDefinition } from "./requirements/definition.ts";
+import { rolesAdviceTaskDefinition } from "./roles-advice/definition.ts";
 import { skillTypeTaskDefinition } from "./skill-type/definition.ts";
 import { skillsTaskDefinition } from "./skills/definition.ts";
 import { TaskRegistry } from "./task-registry.ts";
@@ -23,4 +24,5 @@ export const taskRegistry = new TaskRegistry([
   skillTypeTaskDefinition,
   skillsTaskDefinition,
   classifyTaskDefinition,
+  rolesAdviceTaskDefinition,
 ]);

@@ -15,11 +15,13 @@ const webDir = dirname(fileURLToPath(import.meta.url));
 export const webScriptEntries = {
   "advert-page.js": "advert-page.ts",
   "runs-page.js": "runs-page.ts",
+  "roles-page.js": "roles-page.ts",
 } as const;
 
 const staticFiles = {
   "/": { file: "index.html", contentType: "text/html; charset=utf-8" },
   "/runs": { file: "runs.html", contentType: "text/html; charset=utf-8" },
+  "/roles": { file: "roles.html", contentType: "text/html; charset=utf-8" },
   "/assets/style.css": { file: "style.css", contentType: "text/css; charset=utf-8" },
 } as const;
 

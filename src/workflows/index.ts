@@ -32,6 +32,25 @@ export {
 // predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
 export * from "./predict.ts";
 export * from "./predictor-pool.ts";
+// issue 14: the roles student's suggestions and the career advisor
+export {
+  type AdviceCallCache,
+  type AdviceFlag,
+  type AdviceFlagKind,
+  type AdviceSpend,
+  type AdvisedRole,
+  type AdviseRolesOptions,
+  adviceFlagKinds,
+  adviseRoles,
+  type CandidateDecision,
+  checkAdvice,
+  cleanSkills,
+  type RolesAdvice,
+  type SkillAssessment,
+  suggestRoles,
+} from "./roles-advice.ts";
+export { formatRoleSuggestionsText, formatRolesAdviceText } from "./roles-advice-text.ts";
+export { openRolesModel } from "./roles-model.ts";
 export {
   listRunLedger,
   type RunLedgerDetail,

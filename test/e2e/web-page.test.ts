@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/server/app.ts";
 import { sampleAdvert, seedSampleRuns } from "../../src/server/fixtures.ts";
@@ -10,14 +10,14 @@ import { type RunningServer, startServer } from "../../src/server/start-server.t
 import { openWorkspace, type Workspace } from "../../src/store/index.ts";
 import type { HighlightSpan, Predictors } from "../../src/student/predictors.ts";
 import { requirementCategories, requirementCategoryIds } from "../../src/tasks/requirements/labels.ts";
-import { chromiumPath, describeWithBrowser } from "../shared.ts";
+import { describeWithBrowser } from "../shared.ts";
+import { contrastFailures, launchChromium, watchedPage } from "./browser.ts";
 
 /**
  * The web page in a real browser (Debian's chromium, driven by playwright-core) against a server
  * on a random loopback port with keyword predictors standing in for trained students.
  */
 const outputDir = resolve(import.meta.dirname, "..", "..", "test-output");
-const axeScript = resolve(import.meta.dirname, "..", "..", "node_modules", "axe-core", "axe.min.js");
 
 /** The duty the sample advert's keyword rules leave out: it holds two hard skills, as the guide nests them. */
 const nestedDuty = "Design and maintain data pipelines in Python and SQL";
@@ -46,78 +46,6 @@ function predictorsWithNestedDuty(): Predictors {
   };
 }
 
-interface ContrastFailure {
-  html: string;
-  summary: string;
-}
-
-/**
- * WCAG AA colour contrast of the page as it is now, by axe-core (read from node_modules: no
- * network). axe cannot place the text of an inline SVG chart over a background ("contains an image
- * node"), so that text is measured here with axe's own colour functions: its fill against the first
- * opaque background up the tree, 4.5:1. Any other undecided element counts as a failure.
- * `alsoRules` adds other axe rules to the same run.
- */
-async function contrastFailures(
-  page: Page,
-  alsoRules: readonly string[] = [],
-): Promise<{ violations: ContrastFailure[]; checked: number }> {
-  // Evaluated through the devtools protocol, which the page's content security policy does not govern.
-  await page.evaluate(readFileSync(axeScript, "utf8"));
-  return page.evaluate(async (rules) => {
-    interface AxeColor {
-      alpha: number;
-      parseString(css: string): AxeColor;
-    }
-    interface AxeNode {
-      html: string;
-      target: string[];
-      failureSummary?: string;
-    }
-    interface AxeResults {
-      violations: { nodes: AxeNode[] }[];
-      incomplete: { nodes: AxeNode[] }[];
-      passes: { nodes: AxeNode[] }[];
-    }
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(context: Document, options: unknown): Promise<AxeResults>;
-          commons: { color: { Color: new () => AxeColor; getContrast(bg: AxeColor, fg: AxeColor): number } };
-        };
-      }
-    ).axe;
-    const color = (css: string): AxeColor => new axe.commons.color.Color().parseString(css);
-    const backgroundOf = (element: Element): string => {
-      for (let at: Element | null = element; at; at = at.parentElement) {
-        const background = getComputedStyle(at).backgroundColor;
-        if (color(background).alpha > 0) return background;
-      }
-      return "rgb(255, 255, 255)";
-    };
-    const results = await axe.run(document, {
-      runOnly: { type: "rule", values: ["color-contrast", ...rules] },
-    });
-    const failures = results.violations.flatMap((rule) =>
-      rule.nodes.map((node) => ({ html: node.html, summary: node.failureSummary ?? "" })),
-    );
-    let checked = results.passes.reduce((sum, rule) => sum + rule.nodes.length, 0);
-    for (const node of results.incomplete.flatMap((rule) => rule.nodes)) {
-      const element = document.querySelector(node.target[0] ?? "");
-      if (element instanceof SVGTextElement) {
-        const ratio = axe.commons.color.getContrast(
-          color(backgroundOf(element)),
-          color(getComputedStyle(element).fill),
-        );
-        checked++;
-        if (ratio >= 4.5) continue;
-        failures.push({ html: node.html, summary: `SVG text at ${ratio.toFixed(2)}:1` });
-      } else failures.push({ html: node.html, summary: node.failureSummary ?? "undecided" });
-    }
-    return { violations: failures, checked };
-  }, alsoRules);
-}
-
 describeWithBrowser("web page in chromium", () => {
   let browser: Browser;
   let server: RunningServer;
@@ -135,29 +63,8 @@ describeWithBrowser("web page in chromium", () => {
       app: createApp({ predictors, workspace }),
       port: 0,
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.on("dialog", (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    browser = await launchChromium();
+    page = await watchedPage(browser, { width: 1366, height: 900 }, { dialogs, pageErrors });
     await page.goto(server.url);
     await page.waitForSelector("body[data-ready=true]");
   });

@@ -8,22 +8,11 @@ import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, providerNames, type TeacherEvent, type TeacherRunSummary } from "../../teacher/index.ts";
 import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions } from "../options.ts";
-
-/** "60s", "500ms", "2m" or a bare number of seconds, in milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const unit = match[2] ?? "s";
-  return Math.round(value * (unit === "ms" ? 1 : unit === "s" ? 1000 : 60_000));
-}
-
-const positiveInt = (option: string) =>
-  z.coerce
-    .number({ error: `${option} must be a whole number` })
-    .int(`${option} must be a whole number`)
-    .positive(`${option} must be positive`);
+import {
+  parseCommandOptions,
+  positiveIntOption as positiveInt,
+  teacherCallOptionFields,
+} from "../options.ts";
 
 const labelOptionsSchema = z.strictObject({
   task: z.string({ error: "--task is required" }),
@@ -32,38 +21,15 @@ const labelOptionsSchema = z.strictObject({
   multi: z.boolean().optional(),
   instructions: z.string().optional(),
   reasoning: z.boolean().optional(),
-  provider: z.enum(providerNames, { error: `--provider must be one of ${providerNames.join(", ")}` }),
+  ...teacherCallOptionFields,
   model: z.string().optional(),
-  baseUrl: z.string().url("--base-url must be a URL").optional(),
-  apiKey: z.string().optional(),
-  threads: positiveInt("--threads").optional(),
-  contextSize: positiveInt("--context-size").optional(),
   concurrency: positiveInt("--concurrency"),
   rpm: positiveInt("--rpm").optional(),
   tpm: positiveInt("--tpm").optional(),
-  timeout: z.string().transform((text, context) => {
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      context.addIssue({ code: "custom", message: "--timeout must be a duration such as 60s, 500ms or 2m" });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-  maxRetries: z.coerce
-    .number()
-    .int("--max-retries must be a whole number")
-    .min(0, "--max-retries must be ≥ 0"),
-  maxRepairs: z.coerce
-    .number()
-    .int("--max-repairs must be a whole number")
-    .min(0, "--max-repairs must be ≥ 0"),
-  maxOutputTokens: positiveInt("--max-output-tokens").optional(),
-  temperature: z.coerce.number("--temperature must be a number").min(0).max(2).optional(),
   limit: positiveInt("--limit").optional(),
   sample: positiveInt("--sample").optional(),
   seed: z.coerce.number().int("--seed must be a whole number").optional(),
   dryRun: z.boolean().optional(),
-  prices: z.string().optional(),
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;

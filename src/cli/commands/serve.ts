@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
+import type { RolesPredictor } from "../../core/roles.ts";
 import { createApp } from "../../server/app.ts";
 import { loadServerStudents, type ServerPredictors } from "../../server/predictor-pool.ts";
 import { startServer } from "../../server/start-server.ts";
@@ -11,7 +12,7 @@ import {
 } from "../../server/teacher-guard.ts";
 import type { Workspace } from "../../store/index.ts";
 import { type LanguageModel, providerNames } from "../../teacher/index.ts";
-import { chooseTeacher } from "../../workflows/index.ts";
+import { adviseRoles, chooseTeacher, openRolesModel } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 
 const serveOptionsSchema = z.strictObject({
@@ -28,6 +29,8 @@ const serveOptionsSchema = z.strictObject({
   teacherSpendPerMinute: z.coerce.number().nonnegative().optional(),
   teacherCache: z.coerce.number().int().min(0).optional(),
   allowedHost: z.array(z.string().min(1)).optional(),
+  rolesModel: z.string().min(1).optional(),
+  maxAdviceRequests: z.coerce.number().int().min(1).max(64),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -86,6 +89,10 @@ export interface ServeOptions {
   teacherLimits?: Partial<TeacherGuardLimits> | undefined;
   /** Host names (besides the bound host and loopback) that requests may be addressed to. */
   allowedHosts?: readonly string[] | undefined;
+  /** The roles model, for /v1/roles (and /v1/roles/advice with a teacher). */
+  rolesPredictor?: RolesPredictor | undefined;
+  /** Different advisor questions at once. @default 2 */
+  maxAdviceRequests?: number | undefined;
 }
 
 async function serveWith(
@@ -96,13 +103,30 @@ async function serveWith(
   options: ServeOptions,
   io: CliIo,
 ): Promise<void> {
-  const { teacher } = options;
+  const { teacher, rolesPredictor } = options;
   const app = createApp({
     predictors,
     workspace,
     host: options.host,
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(teacher ? { llm: modelHighlighter(teacher), teacherLimits: options.teacherLimits ?? {} } : {}),
+    ...(rolesPredictor ? { rolesPredictor } : {}),
+    ...(teacher && rolesPredictor
+      ? {
+          adviseRoles: (query) =>
+            adviseRoles({
+              predictor: rolesPredictor,
+              model: teacher,
+              cache: workspace.calls,
+              recorder: workspace.runs,
+              query,
+              limits: { timeoutMs: 120_000 },
+            }),
+        }
+      : {}),
+    ...(options.maxAdviceRequests === undefined
+      ? {}
+      : { limits: { maxConcurrentAdvice: options.maxAdviceRequests } }),
   });
   const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
     (cause: unknown) => {
@@ -123,6 +147,13 @@ async function serveWith(
     io.out(
       `teacher ${teacher.provider}/${teacher.modelId} answers requests that ask for it ("teacher": true)`,
     );
+  if (rolesPredictor) {
+    io.out(
+      teacher
+        ? `roles model loaded: /v1/roles, and /v1/roles/advice by ${teacher.provider}/${teacher.modelId} (concurrent questions: at most ${options.maxAdviceRequests ?? 2})`
+        : "roles model loaded: /v1/roles (no teacher, so no /v1/roles/advice)",
+    );
+  }
   io.out("press Ctrl+C to stop");
   await untilStopSignal();
   await server.close();
@@ -181,11 +212,17 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       "--teacher-context-size <n>",
       "llama: context window in tokens (default: as much as fits, up to 16384)",
     )
+    .option(
+      "--roles-model <file>",
+      "a roles model (jobdistill roles train): /v1/roles, and with a teacher /v1/roles/advice",
+    )
+    .option("--max-advice-requests <n>", "different /v1/roles/advice questions at once (429 beyond)", "2")
     .addHelpText(
       "after",
       "\nExamples:\n" +
         "  jobdistill serve                      # http://127.0.0.1:8787/\n" +
         "  jobdistill -w ./my-workspace serve --port 9000\n" +
+        "  jobdistill serve --roles-model roles.model --teacher-model gpt-4o-mini   # the roles page at /roles\n" +
         '  curl -s localhost:8787/v1/highlight -H "content-type: application/json" \\\n' +
         '       -d \'{"text": "We need Python and a valid driving licence."}\'\n' +
         "\nLimits per request: 1 MB body, 100,000 characters of text, 5,000 skills.",
@@ -200,6 +237,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         contextSize: options.teacherContextSize,
       });
       try {
+        const rolesPredictor =
+          options.rolesModel === undefined ? undefined : await openRolesModel(options.rolesModel);
         await withReadOnlyWorkspace(command, (workspace) =>
           serveWorkspace(
             workspace,
@@ -219,6 +258,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
               },
               allowedHosts: options.allowedHost,
               threads: options.threads,
+              rolesPredictor,
+              maxAdviceRequests: options.maxAdviceRequests,
             },
             io,
           ),
