@@ -21,6 +21,7 @@
  */
 import { htmlToText } from "../src/align/html-to-text.ts";
 import { corpusGoldSpans, loadRequirementsCorpus } from "../src/dataset/gold/requirements-corpus.ts";
+import { createEncoder, type SentenceEncoder } from "../src/encoders/index.ts";
 import { fitKeywordBaseline, keywordBaselineSpans } from "../src/evaluate/baselines/keyword-requirements.ts";
 import {
   type EvaluationDocument,
@@ -28,6 +29,7 @@ import {
   evaluatePredictedSpans,
   type ScoreTable,
 } from "../src/evaluate/students/index.ts";
+import { EncoderSegmentClassifier } from "../src/student/encoder-segments/index.ts";
 import {
   highlightRequirements,
   type LabelledDocument,
@@ -40,8 +42,6 @@ import {
 import { overrideSpanStudentSettings } from "../src/student/span-student-settings.ts";
 import { demoGoldSpans, loadDemoCorpus } from "../src/tasks/requirements/demo-corpus.ts";
 import { requirementCategoryIds } from "../src/tasks/requirements/labels.ts";
-import { createEncoder, type SentenceEncoder } from "../src/encoders/index.ts";
-import { EncoderSegmentClassifier } from "../src/student/encoder-segments/index.ts";
 import { embedSegmentTexts } from "../src/workflows/segment-embeddings.ts";
 import { fileCachedEncoder } from "./embedding-file-cache.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
@@ -207,9 +207,17 @@ export async function runRequirementsCorpusBench(
   };
   log(`training the corpus students over ${encoderId} (embeddings, then combined features) …`);
   const encoderCpuBefore = process.cpuUsage();
-  const encoderStudents = await train(corpus, unlabelled, seed, { encoder, features: "embedding", onProgress });
+  const encoderStudents = await train(corpus, unlabelled, seed, {
+    encoder,
+    features: "embedding",
+    onProgress,
+  });
   const encoderTrainingCpu = process.cpuUsage(encoderCpuBefore);
-  const combinedStudents = await train(corpus, unlabelled, seed, { encoder, features: "combined", onProgress });
+  const combinedStudents = await train(corpus, unlabelled, seed, {
+    encoder,
+    features: "combined",
+    onProgress,
+  });
 
   const reduce = (html: string): string => htmlToText(html).text;
   const demoAdverts: LabelledDocument[] = loadDemoCorpus().map((advert) => ({
