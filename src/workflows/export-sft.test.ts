@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../core/errors.ts";
+import type { SourceDocument } from "../core/types.ts";
 import { estimateSftTokens, openAiSftLineSchema, trlSftLineSchema } from "../dataset/formats/chat-sft.ts";
 import { importDemoGold } from "../dataset/gold/demo-gold.ts";
 import { openWorkspace, type Workspace } from "../store/index.ts";
@@ -185,6 +186,34 @@ describe("export sft", () => {
     expect(some.tokens.train.max).toBeLessThanOrEqual(maxTokens);
     expect(some.warnings.join("\n")).toMatch(
       /examples break the formats' rules and were left out \(too-long \d+/,
+    );
+  });
+
+  it("rebuilds classify's prompt from the labels its run recorded", async () => {
+    const labels = ["tech", "other"];
+    const plan = planLabelling(workspace, {
+      task: "classify",
+      settings: { labels },
+      selection: { limit: 12 },
+    });
+    const model = new FakeLanguageModel({
+      fallback: (request) =>
+        JSON.stringify({
+          label: request.messages.some((m) => m.content.includes("Python")) ? "tech" : "other",
+        }),
+    });
+    await runLabelling(workspace, plan, { model });
+    const out = join(dir, "classify");
+    const report = exportSft(workspace, { task: "classify", out, formats: ["trl"], validationFraction: 0 });
+    expect(report.answers).toEqual({ fromCalls: 12, fromAnnotations: 0 });
+    expect(report.staleAnswers).toBe(0);
+    const rows = lines(join(out, "trl/train.jsonl")).map((line) => trlSftLineSchema.parse(line));
+    const documents = plan.items as SourceDocument[];
+    expect(rows.map((row) => row.prompt)).toEqual(
+      documents.map((document) => plan.task.buildMessages(document)),
+    );
+    expect(rows.map((row) => JSON.parse(row.completion[0]?.content ?? "").label)).toEqual(
+      documents.map((document) => (document.text.includes("Python") ? "tech" : "other")),
     );
   });
 
