@@ -30,9 +30,12 @@ export type {
 export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
+// export sft (issue 16): a task's labels as chat fine-tuning files for OpenAI and TRL
 export {
   chooseTeacher,
+  type ExportSftOptions,
   evaluate,
+  exportSft,
   type LabellingResult,
   labelWorkspace as label,
   listRunLedger,
@@ -43,6 +46,7 @@ export {
   predictStream,
   readPredictInputs,
   runLedgerDetail,
+  type SftExportReport,
   type TeacherChoice,
   type TrainOptions,
   type TrainResult,

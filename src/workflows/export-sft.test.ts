@@ -8,6 +8,7 @@ import { estimateSftTokens, openAiSftLineSchema, trlSftLineSchema } from "../dat
 import { importDemoGold } from "../dataset/gold/demo-gold.ts";
 import { openWorkspace, type Workspace } from "../store/index.ts";
 import { type RequirementsInput, requirementsOutputSchema } from "../tasks/requirements/schema.ts";
+import { createSkillsTask, skillsOutputSchema } from "../tasks/skills/task.ts";
 import { FakeLanguageModel } from "../teacher/index.ts";
 import { exportSft } from "./export-sft.ts";
 import { planLabelling, runLabelling } from "./label.ts";
@@ -214,6 +215,44 @@ describe("export sft", () => {
     );
     expect(rows.map((row) => JSON.parse(row.completion[0]?.content ?? "").label)).toEqual(
       documents.map((document) => (document.text.includes("Python") ? "tech" : "other")),
+    );
+  });
+
+  it("rebuilds skills' answer (layer and quote per mention) from human spans", () => {
+    const documents = [...workspace.documents.iterate()]
+      .filter((document) => document.id !== longAdvert)
+      .slice(0, 3);
+    for (const document of documents) {
+      const quote = document.text.slice(0, 12);
+      workspace.annotations.insert({
+        documentId: document.id,
+        task: "skills",
+        taskVersion: "human-1",
+        source: { kind: "human", name: "reviewer" },
+        payload: { spans: [{ start: 0, end: quote.length, label: "knowledge", text: quote }] },
+      });
+    }
+    const out = join(dir, "skills");
+    const report = exportSft(workspace, {
+      task: "skills",
+      out,
+      formats: ["openai"],
+      validationFraction: 0,
+      minExamples: 1,
+    });
+    expect(report.source).toEqual({ kind: "human", name: "reviewer" });
+    expect(report.answers).toEqual({ fromCalls: 0, fromAnnotations: 3 });
+    const task = createSkillsTask();
+    const rows = lines(join(out, "openai/train.jsonl")).map((line) => openAiSftLineSchema.parse(line));
+    expect(rows.map((row) => row.messages.slice(0, -1))).toEqual(
+      documents.map((document) => task.buildMessages(document)),
+    );
+    expect(
+      rows.map((row) => skillsOutputSchema.parse(JSON.parse(row.messages.at(-1)?.content ?? ""))),
+    ).toEqual(
+      documents.map((document) => ({
+        mentions: [{ layer: "knowledge", quote: document.text.slice(0, 12) }],
+      })),
     );
   });
 
