@@ -136,9 +136,12 @@ export function exportSft(
   if (invalid > 0) {
     const named = sftProblems
       .filter((problem) => problems[problem] > 0)
-      .map((problem) => `${problem} ${problems[problem]}`);
+      .map(
+        (problem) =>
+          `${problem} ${problems[problem]}${problem === "too-long" ? ` (over ${maxTokens} tokens)` : ""}`,
+      );
     warnings.push(
-      `${invalid} of ${set.examples.length} examples break the formats' rules and were left out (${named.join(", ")}; too-long: over ${maxTokens} tokens)`,
+      `${invalid} of ${set.examples.length} examples break the formats' rules and were left out (${named.join(", ")})`,
     );
   }
   if (set.staleAnswers > 0)

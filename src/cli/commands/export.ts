@@ -119,7 +119,7 @@ export function registerExportSftCommand(program: Command, io: CliIo): void {
     .option("--epochs <n>", "epochs the cost estimate assumes", String(sftDefaults.epochs))
     .option(
       "--price <usd>",
-      "USD per 1M training tokens (default: gpt-4o-mini's)",
+      "USD per 1M training tokens (gpt-4o-mini's by default)",
       String(sftDefaults.pricePerMillionTokens),
     )
     .option("--max-tokens <n>", "longest example kept, in estimated tokens", String(sftDefaults.maxTokens))
