@@ -123,7 +123,8 @@ export function exportSft(
   }
   const invalid = set.examples.length - valid.length;
 
-  const documentIds = [...new Set(set.examples.map((example) => example.documentId))];
+  // The documents of the examples kept, so the validation share is of what is written.
+  const documentIds = [...new Set(valid.map(({ example }) => example.documentId))];
   const assignment = splitDocuments(documentIds, [1 - validationFraction, validationFraction, 0], seed);
   const train = valid.filter(({ example }) => assignment.get(example.documentId) === "train");
   const validation = valid.filter(({ example }) => assignment.get(example.documentId) !== "train");
