@@ -61,6 +61,7 @@ function runAndTaskFilter(
 
 export class CallsStore implements CallCache {
   private readonly getOutput: Database.Statement;
+  private readonly getAnswer: Database.Statement;
   private readonly insertCall: Database.Statement;
   private readonly insertFailure: Database.Statement;
 
@@ -69,6 +70,7 @@ export class CallsStore implements CallCache {
     private readonly annotations: AnnotationsStore,
   ) {
     this.getOutput = db.prepare("SELECT output FROM calls WHERE key = ?");
+    this.getAnswer = db.prepare("SELECT item_id, task_version, output FROM calls WHERE key = ?");
     this.insertCall = db.prepare(
       `INSERT OR IGNORE INTO calls (key, run_id, task, task_version, provider, model, item_id, output, raw_text,
        finish_reason, tokens_in, tokens_out, cost_usd, attempts, latency_ms, created_at)
@@ -89,6 +91,16 @@ export class CallsStore implements CallCache {
   cachedOutput(key: string): unknown {
     const row = this.getOutput.get(key) as { output: string } | undefined;
     return row === undefined ? undefined : JSON.parse(row.output);
+  }
+
+  /** A stored call's item, task version and answer (the parsed output, as JSON), by its key. */
+  storedAnswer(key: string): { itemId: string; taskVersion: string; output: unknown } | undefined {
+    const row = this.getAnswer.get(key) as
+      | { item_id: string; task_version: string; output: string }
+      | undefined;
+    return row === undefined
+      ? undefined
+      : { itemId: row.item_id, taskVersion: row.task_version, output: JSON.parse(row.output) };
   }
 
   /**

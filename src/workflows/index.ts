@@ -17,6 +17,8 @@ export {
 } from "./evaluate.ts";
 // export onnx (issue 13)
 export * from "./export-onnx.ts";
+// export sft (issue 16)
+export * from "./export-sft.ts";
 // judge (issue 11 §5)
 export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
 // Labelling: the teacher, the run, and the run ledger

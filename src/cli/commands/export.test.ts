@@ -99,3 +99,38 @@ describe("jobdistill export onnx", () => {
     expect(alias.out).toContain("Alias of `jobdistill export label-studio`.");
   });
 });
+
+describe("jobdistill export sft", () => {
+  it("writes both formats and the report from gold labels, prints tokens and cost, and refuses bad options", async () => {
+    const ws = join(dir, "sft-ws");
+    expect((await runCaptured(["--workspace", ws, "gold", "import", "--format", "demo"])).code).toBe(0);
+    const out = join(dir, "sft");
+    const args = ["--workspace", ws, "export", "sft", "--task", "requirements", "--source", "gold"];
+    const result = await runCaptured([...args, "--price", "8", "--epochs", "2", out]);
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(
+      /wrote 36 training and 4 validation examples for "requirements" from gold "demo" to .*openai\/train\.jsonl, openai\/validation\.jsonl, trl\/train\.jsonl, trl\/validation\.jsonl, report\.json/,
+    );
+    expect(result.out).toMatch(/tokens per example \(estimate\): train mean \d+, max \d+, total \d+/);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.cost).toMatchObject({
+      pricePerMillionTokens: 8,
+      epochs: 2,
+      trainingTokens: report.tokens.train.total * 2,
+    });
+    expect(result.out).toContain(`x $8/1M = $${report.cost.estimatedUsd.toFixed(4)}`);
+
+    const bad = await runCaptured([...args, "--validation", "1", join(dir, "bad")]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--validation/);
+    const format = await runCaptured([...args, "--format", "jsonl", join(dir, "bad")]);
+    expect(format.code).not.toBe(0);
+    expect(format.err).toMatch(/--format/);
+    const few = await runCaptured([...args, "--min-examples", "100", join(dir, "bad")]);
+    expect(few.code).not.toBe(0);
+    expect(few.err).toMatch(/at least 100 training examples, found 36 valid ones/);
+    const help = await runCaptured(["export", "sft", "--help"]);
+    expect(help.out).toContain("prompt-completion");
+  });
+});
