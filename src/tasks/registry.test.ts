@@ -9,7 +9,7 @@ const documents = (items: SourceDocument[]) => ({
 
 describe("taskRegistry", () => {
   it("lists every labelling task by its stable name", () => {
-    expect(taskRegistry.names()).toEqual(["requirements", "skill-type", "skills", "classify"]);
+    expect(taskRegistry.names()).toEqual(["requirements", "skill-type", "skills", "classify", "generate"]);
     expect(taskRegistry.get("skill-type")).toMatchObject({
       defaultBatchSize: 25,
       labels: ["Hard", "Soft", "Unknown"],
@@ -19,7 +19,7 @@ describe("taskRegistry", () => {
 
   it("refuses an unknown name with the list of known ones", () => {
     expect(() => taskRegistry.get("nope")).toThrow(
-      "unknown --task nope: use one of requirements, skill-type, skills, classify",
+      "unknown --task nope: use one of requirements, skill-type, skills, classify, generate",
     );
   });
 
@@ -39,6 +39,7 @@ describe("taskRegistry", () => {
     ]);
     expect(taskRegistry.get("classify").prepare({ labels: ["a", "b"] }, source).items).toHaveLength(31);
     expect(() => taskRegistry.get("classify").prepare({}, source)).toThrow(/--labels/);
+    expect(() => taskRegistry.get("generate").prepare({}, source)).toThrow(/jobdistill generate --spec/);
   });
 
   it("takes new tasks, once per name", () => {

@@ -1,4 +1,5 @@
 import { classifyTaskDefinition } from "./classify/definition.ts";
+import { generateTaskDefinition } from "./generate/definition.ts";
 import { requirementsTaskDefinition } from "./requirements/definition.ts";
 import { skillTypeTaskDefinition } from "./skill-type/definition.ts";
 import { skillsTaskDefinition } from "./skills/definition.ts";
@@ -23,4 +24,5 @@ export const taskRegistry = new TaskRegistry([
   skillTypeTaskDefinition,
   skillsTaskDefinition,
   classifyTaskDefinition,
+  generateTaskDefinition,
 ]);
