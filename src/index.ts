@@ -33,9 +33,13 @@ export { createLanguageModel, type ProviderOptions } from "./teacher/create-lang
 export {
   chooseTeacher,
   evaluate,
+  type GenerateOptions,
+  type GenerationReport,
+  generateDocuments,
   type LabellingResult,
   labelWorkspace as label,
   listRunLedger,
+  loadGenerationSpec,
   type PredictBatchOptions,
   type PredictBatchSummary,
   type PredictSource,

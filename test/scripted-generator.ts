@@ -20,7 +20,10 @@ export interface ScriptedGeneratorOptions {
 }
 
 export interface ScriptedGenerator {
+  /** The server's behaviour for a request. */
   answer(request: RecordedRequest): Behaviour;
+  /** The answer to a prompt's messages, for an in-process fake model. */
+  write(messages: readonly { role: string; content: string }[]): { text: string };
   /** What was planted per item (`label#index`), for every item answered. */
   readonly planted: Map<string, PlantedKind>;
 }
@@ -81,16 +84,20 @@ function parseItem(prompt: string): ParsedItem {
   return { label, index, cell, seed };
 }
 
-/** A normal document of (label, index): the cell's values, a few shared frames, and made-up words. */
-function normalText(label: string, index: number, cell: readonly string[], words: number): string {
+/** A normal document's body for (label, index): a few shared frames among made-up words. */
+function body(label: string, index: number, words: number): string[] {
   const random = stream(`${label}#${index}`);
-  const out: string[] = [`${label} document.`, ...cell.map((value) => `${value}.`)];
+  const out: string[] = [`${label} document.`];
   for (let i = 0; i < words; i++) {
     if (i % 20 === 0) out.push(frames[(random.next().value as number) % frames.length] ?? "");
     out.push(vocabulary[(random.next().value as number) % vocabulary.length] ?? "");
   }
-  return out.join(" ");
+  return out;
 }
+
+/** The item's grid values, as a closing line. */
+const cellLine = (cell: readonly string[]): string =>
+  cell.length === 0 ? "" : ` Profile: ${cell.join("; ")}.`;
 
 export function createScriptedGenerator(options: ScriptedGeneratorOptions = {}): ScriptedGenerator {
   const nearDuplicateRate = options.nearDuplicateRate ?? 0;
@@ -104,34 +111,36 @@ export function createScriptedGenerator(options: ScriptedGeneratorOptions = {}):
     if (hasSeed && u < nearDuplicateRate + seedCopyRate) return "seed-copy";
     return "normal";
   };
+  const write = (messages: readonly { role: string; content: string }[]): { text: string } => {
+    const user = messages.find((message) => message.role === "user")?.content ?? "";
+    const item = parseItem(user);
+    const hasSeed = item.seed !== undefined;
+    const kind = kindOf(item.label, item.index, hasSeed);
+    planted.set(`${item.label}#${item.index}`, kind);
+    let text = `${body(item.label, item.index, words).join(" ")}${cellLine(item.cell)}`;
+    if (kind === "near-duplicate") {
+      // The nearest earlier normal item's body with one word changed, under this item's own cell.
+      let original = item.index - 1;
+      while (original > 0 && kindOf(item.label, original, hasSeed) !== "normal") original--;
+      const edited = body(item.label, original, words);
+      const at =
+        1 + ((stream(`edit\u0000${item.label}#${item.index}`).next().value as number) % (edited.length - 1));
+      edited[at] = "changed";
+      text = `${edited.join(" ")}${cellLine(item.cell)}`;
+    } else if (kind === "seed-copy" && item.seed !== undefined) {
+      const seedWords = item.seed.split(/\s+/);
+      const from =
+        (stream(`copy\u0000${item.label}#${item.index}`).next().value as number) %
+        Math.max(1, seedWords.length - 20);
+      const parts = text.split(" ");
+      parts.splice(Math.floor(parts.length / 2), 0, ...seedWords.slice(from, from + 20));
+      text = parts.join(" ");
+    }
+    return { text };
+  };
   return {
     planted,
-    answer(request) {
-      const user = request.body.messages?.find((message) => message.role === "user")?.content ?? "";
-      const item = parseItem(user);
-      const hasSeed = item.seed !== undefined;
-      const kind = kindOf(item.label, item.index, hasSeed);
-      planted.set(`${item.label}#${item.index}`, kind);
-      let text = normalText(item.label, item.index, item.cell, words);
-      if (kind === "near-duplicate") {
-        // The nearest earlier normal item, with about one word in 40 changed.
-        let original = item.index - 1;
-        while (original > 0 && kindOf(item.label, original, hasSeed) !== "normal") original--;
-        const random = stream(`edit\u0000${item.label}#${item.index}`);
-        text = normalText(item.label, original, item.cell, words)
-          .split(" ")
-          .map((word) => ((random.next().value as number) % 40 === 0 ? "changed" : word))
-          .join(" ");
-      } else if (kind === "seed-copy" && item.seed !== undefined) {
-        const seedWords = item.seed.split(/\s+/);
-        const from =
-          (stream(`copy\u0000${item.label}#${item.index}`).next().value as number) %
-          Math.max(1, seedWords.length - 20);
-        const parts = text.split(" ");
-        parts.splice(Math.floor(parts.length / 2), 0, ...seedWords.slice(from, from + 20));
-        text = parts.join(" ");
-      }
-      return { kind: "json", value: { text } };
-    },
+    write,
+    answer: (request) => ({ kind: "json", value: write(request.body.messages ?? []) }),
   };
 }

@@ -5,3 +5,4 @@ export * from "./gold/index.ts";
 export * from "./import/index.ts";
 export { type AnnotationSelection, type LabelledDocument, selectAnnotations } from "./select-annotations.ts";
 export { type TaskLabel, taskLabels } from "./task-labels.ts";
+export * from "./dedupe/index.ts";

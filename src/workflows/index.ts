@@ -17,6 +17,21 @@ export {
 } from "./evaluate.ts";
 // export onnx (issue 13)
 export * from "./export-onnx.ts";
+// generate: synthetic documents from a spec, with quality gates (issue 15)
+export {
+  describeGenerationReport,
+  type GenerateOptions,
+  type GenerationLabelReport,
+  type GenerationRejection,
+  type GenerationReport,
+  type GenerationReportSummary,
+  type GenerationResult,
+  type GenerationStop,
+  generateDocuments,
+  generationReportOf,
+  loadGenerationSpec,
+  seedReader,
+} from "./generate.ts";
 // judge (issue 11 §5)
 export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
 // Labelling: the teacher, the run, and the run ledger

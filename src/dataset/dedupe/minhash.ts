@@ -76,7 +76,7 @@ function integrate(f: (x: number) => number, from: number, to: number, steps = 5
 export function lshBanding(
   threshold: number,
   permutations: number,
-  falseNegativeWeight = 0.8,
+  falseNegativeWeight = 0.95,
 ): { bands: number; rows: number } {
   let best = { bands: 1, rows: permutations, error: Number.POSITIVE_INFINITY };
   for (let bands = 1; bands <= permutations; bands++) {

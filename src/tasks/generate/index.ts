@@ -14,7 +14,9 @@ export {
   type GridCell,
   generationItemKey,
   gridCells,
+  planItemsInCells,
   planLabelItems,
+  shortCells,
 } from "./plan.ts";
 export {
   type GenerationGates,

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createGenerateTask } from "./generate-task.ts";
-import { cellName, cellOrder, countByCell, generationItemKey, gridCells, planLabelItems } from "./plan.ts";
+import {
+  cellName,
+  cellOrder,
+  countByCell,
+  generationItemKey,
+  gridCells,
+  planLabelItems,
+  shortCells,
+} from "./plan.ts";
 import { type GenerationSpecInput, parseGenerationSpec } from "./spec.ts";
 
 const seeds: Record<string, string> = { "devops-1.txt": "Senior SRE. Kubernetes, Terraform and on-call." };
@@ -122,6 +130,18 @@ describe("planning", () => {
     expect(cellOrder(cells, "other", 2).map(cellName)).not.toEqual(
       cellOrder(cells, "other", 1).map(cellName),
     );
+  });
+
+  it("sends top-ups to the cells with fewer accepted items than planned", () => {
+    const order = cellOrder(cells, "devops", spec.seed);
+    const planned = countByCell(planLabelItems(spec, spec.labels[0]!, order, 0, 12));
+    const accepted = { ...planned, [cellName(order[3]!)]: 0, [cellName(order[1]!)]: 1 };
+    expect(shortCells(order, planned, accepted).map(cellName)).toEqual([
+      cellName(order[1]!),
+      cellName(order[3]!),
+      cellName(order[3]!),
+    ]);
+    expect(shortCells(order, planned, planned)).toEqual([]);
   });
 
   it("keys each item by spec hash, label, cell and index; the prompt version is the task's", () => {

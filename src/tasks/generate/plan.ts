@@ -44,7 +44,7 @@ export function cellOrder(cells: readonly GridCell[], label: string, seed: numbe
   return shuffled(cells, createRandom(labelSeed));
 }
 
-/** A label's items with indices in [from, to): the first pass is [0, count), top-ups go beyond. */
+/** A label's items with indices in [from, to): the first pass is [0, count). */
 export function planLabelItems(
   spec: GenerationSpec,
   label: LabelPlan,
@@ -52,11 +52,23 @@ export function planLabelItems(
   from: number,
   to: number,
 ): GenerationItem[] {
-  const items: GenerationItem[] = [];
-  for (let index = from; index < to; index++) {
-    const cell = order[index % order.length] ?? {};
-    const seed = label.seeds.length === 0 ? undefined : label.seeds[index % label.seeds.length];
-    items.push({
+  const cells = Array.from(
+    { length: Math.max(0, to - from) },
+    (_, k) => order[(from + k) % order.length] ?? {},
+  );
+  return planItemsInCells(spec, label, cells, from);
+}
+
+/** Items numbered from `from`, the k-th in `cells[k]` (top-ups go to the cells left short). */
+export function planItemsInCells(
+  spec: GenerationSpec,
+  label: LabelPlan,
+  cells: readonly GridCell[],
+  from: number,
+): GenerationItem[] {
+  return cells.map((cell, k) => {
+    const index = from + k;
+    return {
       specHash: spec.specHash,
       label: label.name,
       description: label.description,
@@ -65,10 +77,25 @@ export function planLabelItems(
       index,
       words: spec.words,
       instructions: spec.instructions,
-      seed,
-    });
-  }
-  return items;
+      seed: label.seeds.length === 0 ? undefined : label.seeds[index % label.seeds.length],
+    };
+  });
+}
+
+/**
+ * The cells a label's top-ups go to: each cell as often as it has fewer accepted items than the
+ * first pass planned for it, in the label's cell order, so balance over the grid is restored too.
+ */
+export function shortCells(
+  order: readonly GridCell[],
+  planned: Readonly<Record<string, number>>,
+  accepted: Readonly<Record<string, number>>,
+): GridCell[] {
+  return order.flatMap((cell) => {
+    const name = cellName(cell);
+    const short = Math.max(0, (planned[name] ?? 0) - (accepted[name] ?? 0));
+    return Array.from({ length: short }, () => cell);
+  });
 }
 
 /** Items per cell, by cell name, in the order cells are first met. */
