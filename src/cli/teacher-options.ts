@@ -138,9 +138,14 @@ export function interruptHandlers(io: CliIo): {
 export function teacherProgressPrinter(io: CliIo): { onEvent(event: TeacherEvent): void; stop(): void } {
   let bar: SingleBar | undefined;
   let failed = 0;
+  const warned = new Set<string>();
   return {
     onEvent: (event) => {
-      if (event.type === "warning") io.err(`warning: ${event.message}`);
+      // A command may run the engine more than once (generate's top-up rounds): each warning once.
+      if (event.type === "warning" && !warned.has(event.message)) {
+        warned.add(event.message);
+        io.err(`warning: ${event.message}`);
+      }
       if (event.type === "start") {
         bar?.stop();
         bar = undefined;
