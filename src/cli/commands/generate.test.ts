@@ -1,15 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
 import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { createScriptedGenerator } from "../../../test/scripted-generator.ts";
+import { spawnCli, waitFor } from "../../../test/spawn-cli.ts";
 import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
 
-const repoRoot = resolve(import.meta.dirname, "../../..");
 const dirs: string[] = [];
 const servers: OpenAiTestServer[] = [];
 
@@ -147,35 +146,14 @@ describe("jobdistill generate", () => {
   });
 });
 
-/** `node bin/jobdistill.js …` on the TypeScript sources, as a separate process that can be killed. */
-function spawnCli(args: string[]): { kill(): void; exited: Promise<NodeJS.Signals | null> } {
-  const child = spawn(process.execPath, [join(repoRoot, "bin/jobdistill.js"), ...args], {
-    cwd: repoRoot,
-    stdio: ["ignore", "ignore", "ignore"],
-    env: { ...process.env, JOBDISTILL_FROM_SOURCE: "1" },
-  });
-  return {
-    kill: () => child.kill("SIGKILL"),
-    exited: new Promise((done) => child.on("exit", (_code, signal) => done(signal))),
-  };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("jobdistill generate, killed", () => {
   it("resumes after kill -9: no item generated twice but those in flight, each key stored once", async () => {
     const server = await scriptedServer(25);
     const killed = tempDir();
-    const run = spawnCli(generateArgs(killed, server.url, 30, "--concurrency", "4"));
+    const { child, exited } = spawnCli(generateArgs(killed, server.url, 30, "--concurrency", "4"));
     await waitFor(() => server.requests.length >= 30, 30_000);
-    run.kill();
-    expect(await run.exited).toBe("SIGKILL");
+    child.kill("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
     const partial = stored(killed);
     expect(partial.calls).toBeGreaterThan(0);
     expect(partial.calls).toBeLessThan(60);

@@ -15,4 +15,4 @@ export {
   QualityGates,
 } from "./quality-gates.ts";
 export { SeedCopyDetector, type SeedCopyMatch, type SeedText } from "./seed-copy.ts";
-export { comparableWords, hashString32, wordShingleHashes } from "./words.ts";
+export { comparableWords, wordShingleHashes } from "./words.ts";

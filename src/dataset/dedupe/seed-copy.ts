@@ -1,4 +1,5 @@
-import { comparableWords, hashString32 } from "./words.ts";
+import { fnv1a32 } from "../../core/hash.ts";
+import { comparableWords } from "./words.ts";
 
 export interface SeedText {
   /** How the seed is named in a rejection (its file). */
@@ -28,7 +29,7 @@ export class SeedCopyDetector {
     this.seedWords = seeds.map((seed) => comparableWords(seed.text));
     this.seedWords.forEach((words, seed) => {
       for (let start = 0; start + minWords <= words.length; start++) {
-        const key = hashString32(words.slice(start, start + minWords).join(" "));
+        const key = fnv1a32(words.slice(start, start + minWords).join(" "));
         const places = this.grams.get(key);
         if (places) places.push({ seed, start });
         else this.grams.set(key, [{ seed, start }]);
@@ -42,7 +43,7 @@ export class SeedCopyDetector {
     const words = comparableWords(text);
     let best: SeedCopyMatch | undefined;
     for (let start = 0; start + this.minWords <= words.length; start++) {
-      const places = this.grams.get(hashString32(words.slice(start, start + this.minWords).join(" ")));
+      const places = this.grams.get(fnv1a32(words.slice(start, start + this.minWords).join(" ")));
       for (const place of places ?? []) {
         const seedWords = this.seedWords[place.seed] ?? [];
         // Confirm word by word (a hash collision is not a copy), then extend the run.
