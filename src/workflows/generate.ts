@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -190,6 +190,26 @@ const byIndexThenLabel =
   (a: GenerationItem, b: GenerationItem): number =>
     a.index - b.index || (labelOrder.get(a.label) ?? 0) - (labelOrder.get(b.label) ?? 0);
 
+/** The `source` of a spec's generated documents. */
+export const generatedSource = (specHash: string): string => `generate:${specHash.slice(0, 12)}`;
+
+/**
+ * Writes a spec's stored documents as JSON lines, `{ id, text, synthetic, label, cell, … }` (what
+ * `jobdistill import` reads back, the extra fields into `meta`). Returns how many were written.
+ */
+export function writeGeneratedJsonl(workspace: Workspace, specHash: string, out: string): number {
+  const lines: string[] = [];
+  for (const document of workspace.documents.iterate({ source: generatedSource(specHash) })) {
+    lines.push(JSON.stringify({ id: document.id, text: document.text, ...document.meta }));
+  }
+  try {
+    writeFileSync(out, lines.length === 0 ? "" : `${lines.join("\n")}\n`);
+  } catch (error) {
+    throw new UsageError(`cannot write ${out}: ${errorMessage(error)}`);
+  }
+  return lines.length;
+}
+
 /** `synthetic-devops-17-3f9a…`: readable, and one per call key. */
 const documentIdOf = (item: GenerationItem, key: string): string =>
   `synthetic-${item.label}-${item.index}-${key.slice(0, 10)}`;
@@ -362,7 +382,7 @@ export async function generateDocuments(
         documents.push({
           id: documentIdOf(item, key),
           text,
-          source: `generate:${spec.specHash.slice(0, 12)}`,
+          source: generatedSource(spec.specHash),
           meta: {
             synthetic: true,
             label: item.label,

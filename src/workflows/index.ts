@@ -28,9 +28,11 @@ export {
   type GenerationResult,
   type GenerationStop,
   generateDocuments,
+  generatedSource,
   generationReportOf,
   loadGenerationSpec,
   seedReader,
+  writeGeneratedJsonl,
 } from "./generate.ts";
 // judge (issue 11 §5)
 export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -80,12 +80,25 @@ describe("jobdistill generate", () => {
     const server = await scriptedServer();
     const dir = tempDir();
     const io = captureIo();
-    expect(await runCli(generateArgs(dir, server.url, 10), io)).toBe(0);
+    const out = join(dir, "synthetic.jsonl");
+    expect(await runCli(generateArgs(dir, server.url, 10, "--out", out), io)).toBe(0);
     const printed = io.stdout.join("\n");
     expect(printed).toMatch(/finished run 1: generate with openai\/test-model/);
     expect(printed).toMatch(/gates: \d+ checked, 20 accepted; rejected 0 invalid, 0 seed copies/);
     expect(printed).toContain("devops: 10/10 accepted");
     expect(stored(dir).documents).toHaveLength(20);
+    expect(printed).toContain(`wrote 20 documents to ${out}`);
+    const rows = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(rows).toHaveLength(20);
+    expect(rows[0]).toMatchObject({
+      synthetic: true,
+      label: expect.stringMatching(/^(devops|other)$/),
+      model: "test-model",
+    });
+    expect(rows.filter((row) => row.label === "devops")).toHaveLength(10);
 
     const show = captureIo();
     expect(await runCli(["--workspace", dir, "runs", "show", "1"], show)).toBe(0);

@@ -9,6 +9,7 @@ import {
   generateDocuments,
   loadGenerationSpec,
   seedReader,
+  writeGeneratedJsonl,
 } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
@@ -51,6 +52,7 @@ const generateOptionsSchema = z.strictObject({
   seedCopyWords: positiveInt("--seed-copy-words").optional(),
   maxTopupRounds: nonNegativeInt("--max-topup-rounds").optional(),
   maxTopupCalls: nonNegativeInt("--max-topup-calls").optional(),
+  out: z.string().optional(),
   ...teacherOptionFields,
 });
 
@@ -186,7 +188,11 @@ export function registerGenerateCommand(program: Command, io: CliIo): void {
     .option("--shingle-words <n>", "words per shingle (default 5)")
     .option("--seed-copy-words <n>", "consecutive words shared with a seed that make a copy (default 12)")
     .option("--max-topup-rounds <n>", "top-up rounds after the first pass (default 3)")
-    .option("--max-topup-calls <n>", "extra calls over all top-up rounds (default: the total count)");
+    .option("--max-topup-calls <n>", "extra calls over all top-up rounds (default: the total count)")
+    .option(
+      "--out <file.jsonl>",
+      "also write the spec's accepted documents as JSON lines (id, text, label, …)",
+    );
   addTeacherOptions(command)
     .addHelpText(
       "after",
@@ -262,6 +268,10 @@ export function registerGenerateCommand(program: Command, io: CliIo): void {
             `see: jobdistill runs show ${result.runId} (rejected items with their reasons: --json)`,
           ].join("\n"),
         );
+        if (options.out !== undefined) {
+          const written = writeGeneratedJsonl(workspace, spec.specHash, options.out);
+          io.out(`wrote ${count(written)} documents to ${options.out}`);
+        }
         if (result.interrupted) {
           throw new JobdistillError("interrupted: rerun the same command to continue", {
             code: "interrupted",
