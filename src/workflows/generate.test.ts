@@ -130,6 +130,27 @@ describe("generateDocuments", () => {
     expect(workspace.documents.count()).toBe(24);
   });
 
+  it("rejects items that near-duplicate synthetic documents another spec stored", async () => {
+    const generator = createScriptedGenerator({ words: 80 });
+    const model = new FakeLanguageModel({
+      fallback: (request) => JSON.stringify(generator.write(request.messages)),
+    });
+    const first = await generateDocuments(workspace, { spec: spec({ count: 4 }), model, limits });
+    expect(first.report?.gates.earlierDocuments).toBe(0);
+    // Another description, so another spec hash; the scripted generator writes the same texts again.
+    const other = spec({
+      count: 4,
+      labels: { devops: { description: "resumes of DevOps engineers", seeds: ["devops.txt"] } },
+      topUp: { maxRounds: 0 },
+    });
+    const second = await generateDocuments(workspace, { spec: other, model, limits });
+    expect(second.report?.gates).toMatchObject({ earlierDocuments: 8, nearDuplicates: 4, accepted: 0 });
+    expect(second.report?.rejected[0]?.detail).toMatch(/^near-duplicate of synthetic-devops-0-/);
+    // Its own documents are not held against a rerun of the same spec.
+    const again = await generateDocuments(workspace, { spec: spec({ count: 4 }), model, limits });
+    expect(again.report?.gates).toMatchObject({ earlierDocuments: 0, accepted: 8 });
+  });
+
   it("stops topping up at the round cap, and at the call cap", async () => {
     const sameText = `${"the same resume again ".repeat(10)}`;
     const model = new FakeLanguageModel({ fallback: JSON.stringify({ text: sameText }) });
@@ -159,7 +180,9 @@ describe("generateDocuments", () => {
     });
     expect(byCalls.report?.stoppedBy).toBe("max-calls");
     expect(byCalls.report?.topUpCalls).toBe(6);
-    expect(byCalls.report?.rounds.map((round) => round.items)).toEqual([5, 4, 2]);
+    // The text is the first generation's stored document too, so nothing is accepted: 5 + 5 + 1.
+    expect(byCalls.report?.rounds.map((round) => round.items)).toEqual([5, 5, 1]);
+    expect(byCalls.report?.gates).toMatchObject({ earlierDocuments: 1, accepted: 0 });
   });
 
   it("does not top up after failed calls (a rerun retries them)", async () => {

@@ -112,6 +112,8 @@ export interface GenerationReport {
   gates: GateCounts & {
     /** Items the teacher gave no valid answer for (after re-asks): the schema/length gate at the call. */
     failed: number;
+    /** Synthetic documents of other specs already in the workspace, that new items must not near-duplicate. */
+    earlierDocuments: number;
     nearDuplicateThreshold: number;
     shingleWords: number;
     lsh: { bands: number; rows: number; comparisons: number };
@@ -291,6 +293,20 @@ export async function generateDocuments(
       seed: spec.seed,
     },
   });
+  // Synthetic documents stored by other generations (another spec, model or prompt version) count
+  // as generated items too: a new item that near-duplicates one of them is rejected. This
+  // generation's own documents are judged again as their items come from the cache.
+  let earlierDocuments = 0;
+  for (const document of workspace.documents.iterate()) {
+    const meta = document.meta;
+    if (meta?.synthetic !== true) continue;
+    const own =
+      meta.specHash === spec.specHash &&
+      meta.provider === model.provider &&
+      meta.model === model.modelId &&
+      meta.taskVersion === task.version;
+    if (!own && gates.remember(document.id, document.text)) earlierDocuments++;
+  }
   const perLabel = new Map(
     spec.labels.map((label) => [
       label.name,
@@ -331,6 +347,7 @@ export async function generateDocuments(
       gates: {
         ...gates.counts,
         failed: teacherFailed,
+        earlierDocuments,
         nearDuplicateThreshold: spec.gates.nearDuplicateThreshold,
         shingleWords: spec.gates.shingleWords,
         lsh: gates.nearDuplicateIndex,
@@ -479,6 +496,7 @@ const reportSummarySchema = z.object({
     seedCopies: countSchema,
     nearDuplicates: countSchema,
     failed: countSchema,
+    earlierDocuments: countSchema.optional(),
     nearDuplicateThreshold: z.number(),
     shingleWords: countSchema,
     seedCopyWords: countSchema,
@@ -515,7 +533,8 @@ export function describeGenerationReport(report: GenerationReportSummary): strin
     `gates: ${gates.checked} checked, ${gates.accepted} accepted; rejected ${gates.invalid} invalid, ` +
       `${gates.seedCopies} seed copies (≥ ${gates.seedCopyWords} shared words), ` +
       `${gates.nearDuplicates} near-duplicates (Jaccard ≥ ${gates.nearDuplicateThreshold}, ` +
-      `${gates.shingleWords}-word shingles, LSH ${gates.lsh.bands}×${gates.lsh.rows}); ${gates.failed} failed calls`,
+      `${gates.shingleWords}-word shingles, LSH ${gates.lsh.bands}×${gates.lsh.rows}` +
+      `${gates.earlierDocuments ? `, also against ${gates.earlierDocuments} earlier synthetic documents` : ""}); ${gates.failed} failed calls`,
     `rounds: ${report.rounds.map((round) => `${round.round}: ${round.accepted}/${round.items} accepted`).join(", ")}` +
       ` (${report.topUpCalls} top-up calls; stopped: ${report.stoppedBy})`,
     ...report.labels.map(

@@ -50,6 +50,15 @@ export class QualityGates {
     };
   }
 
+  /**
+   * Adds a text kept earlier (a document already stored) to the near-duplicate index without
+   * judging it: later texts that near-duplicate it are rejected. Returns false when it is itself a
+   * near-duplicate of one already remembered (it is then not added).
+   */
+  remember(id: string, text: string): boolean {
+    return this.duplicates.add(id, text) === undefined;
+  }
+
   /** Undefined when `text` is accepted; `issues` are schema/length problems found by the caller. */
   check(id: string, text: string, issues: readonly string[] = []): GateRejection | undefined {
     this.counts.checked++;
