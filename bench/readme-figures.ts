@@ -23,7 +23,8 @@ export type StoredResultsName =
   | "requirements-corpus"
   | "import"
   | "crfsuite"
-  | "roles-advisor";
+  | "roles-advisor"
+  | "generate";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N

@@ -45,6 +45,10 @@ const benches = [
     name: "requirements-corpus",
     what: "requirement students on the real-advert corpus vs demo-trained students and a keyword baseline",
   },
+  {
+    name: "generate",
+    what: "synthetic path end to end: gates against planted near-duplicates and seed copies, balance, items/s",
+  },
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
   { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
   {

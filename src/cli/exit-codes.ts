@@ -24,6 +24,7 @@ export function exitCodeOf(code: ErrorCode): number {
     case "teacher":
     case "label-failed":
     case "judge-failed":
+    case "generate-failed":
     case "encoder-failed":
     case "workspace":
     case "serve":

@@ -25,6 +25,7 @@ export const errorCodes = [
   "teacher",
   "label-failed",
   "judge-failed",
+  "generate-failed",
   // Sentence encoders (loading or embedding)
   "encoder-failed",
   // The workspace and serving

@@ -23,3 +23,13 @@ function sortKeys(value: unknown): unknown {
 export function hashValue(value: unknown): string {
   return sha256Hex(stableStringify(value));
 }
+
+/** FNV-1a over UTF-16 code units: a fast, stable 32-bit string hash (feature names, word shingles). */
+export function fnv1a32(text: string, seed = 0): number {
+  let hash = (0x811c9dc5 ^ seed) >>> 0;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,4 +1,5 @@
 export * from "./build/index.ts";
+export * from "./dedupe/index.ts";
 export { labelledText } from "./document-text.ts";
 export * from "./formats/skill-span.ts";
 export * from "./gold/index.ts";

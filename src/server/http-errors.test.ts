@@ -19,6 +19,7 @@ const documented: Record<ErrorCode, number> = {
   interrupted: 503,
   teacher: 502,
   "label-failed": 502,
+  "generate-failed": 502,
   "judge-failed": 502,
   "encoder-failed": 502,
   workspace: 500,

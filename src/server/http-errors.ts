@@ -49,6 +49,7 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
     case "teacher":
     case "label-failed":
     case "judge-failed":
+    case "generate-failed":
     case "encoder-failed":
       return 502;
     case "model-load":

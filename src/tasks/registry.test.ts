@@ -15,6 +15,7 @@ describe("taskRegistry", () => {
       "skills",
       "classify",
       "roles-advice",
+      "generate",
     ]);
     expect(taskRegistry.get("skill-type")).toMatchObject({
       defaultBatchSize: 25,
@@ -25,7 +26,7 @@ describe("taskRegistry", () => {
 
   it("refuses an unknown name with the list of known ones", () => {
     expect(() => taskRegistry.get("nope")).toThrow(
-      "unknown --task nope: use one of requirements, skill-type, skills, classify, roles-advice",
+      "unknown --task nope: use one of requirements, skill-type, skills, classify, roles-advice, generate",
     );
   });
 

@@ -1,4 +1,5 @@
 import { classifyTaskDefinition } from "./classify/definition.ts";
+import { generateTaskDefinition } from "./generate/definition.ts";
 import { requirementsTaskDefinition } from "./requirements/definition.ts";
 import { rolesAdviceTaskDefinition } from "./roles-advice/definition.ts";
 import { skillTypeTaskDefinition } from "./skill-type/definition.ts";
@@ -25,4 +26,5 @@ export const taskRegistry = new TaskRegistry([
   skillsTaskDefinition,
   classifyTaskDefinition,
   rolesAdviceTaskDefinition,
+  generateTaskDefinition,
 ]);

@@ -19,6 +19,23 @@ export {
 export * from "./export-onnx.ts";
 // export sft (issue 16)
 export * from "./export-sft.ts";
+// generate: synthetic documents from a spec, with quality gates (issue 15)
+export {
+  describeGenerationReport,
+  type GenerateOptions,
+  type GenerationLabelReport,
+  type GenerationRejection,
+  type GenerationReport,
+  type GenerationReportSummary,
+  type GenerationResult,
+  type GenerationStop,
+  generateDocuments,
+  generatedSource,
+  generationReportOf,
+  loadGenerationSpec,
+  seedReader,
+  writeGeneratedJsonl,
+} from "./generate.ts";
 // judge (issue 11 §5)
 export { formatJudgeSpend, type JudgeLabelsOptions, type JudgeLabelsResult, judgeLabels } from "./judge.ts";
 // Labelling: the teacher, the run, and the run ledger

@@ -5,6 +5,7 @@ import { registerDemoCommand } from "./demo.ts";
 import { registerEvalCommand } from "./eval.ts";
 import { registerExportCommand } from "./export.ts";
 import { registerFailuresCommand } from "./failures.ts";
+import { registerGenerateCommand } from "./generate.ts";
 import { registerGoldCommand } from "./gold.ts";
 import { registerImportCommand } from "./import.ts";
 import { registerJudgeCommand } from "./judge.ts";
@@ -24,6 +25,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerGoldCommand(program, io);
   registerLexiconCommand(program, io);
   registerSkillTypeCommand(program, io);
+  registerGenerateCommand(program, io);
   registerLabelCommand(program, io);
   registerJudgeCommand(program, io);
   registerDatasetCommand(program, io);

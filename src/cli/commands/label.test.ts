@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
 import {
@@ -10,10 +9,9 @@ import {
   startOpenAiTestServer,
 } from "../../../test/openai-test-server.ts";
 import { describeWithShared } from "../../../test/shared.ts";
+import { spawnCli, waitFor } from "../../../test/spawn-cli.ts";
 import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
-
-const repoRoot = resolve(import.meta.dirname, "../../..");
 
 /** Documents whose right label can be read off the text: "cat" or "dog". */
 function seedWorkspace(dir: string, count: number): void {
@@ -200,38 +198,6 @@ describe("jobdistill label", () => {
     expect(JSON.stringify(failures)).not.toContain(secret);
   });
 });
-
-/**
- * Starts `node bin/jobdistill.js …` on the TypeScript sources (so the test sees the code under test,
- * not a build) and resolves with its exit code and signal once it ends.
- */
-function spawnCli(args: string[]): {
-  child: ReturnType<typeof spawn>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-} {
-  const child = spawn(process.execPath, [join(repoRoot, "bin/jobdistill.js"), ...args], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, JOBDISTILL_FROM_SOURCE: "1" },
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout?.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on("exit", (code, signal) => done({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("jobdistill label, interrupted", () => {
   it("resumes after kill -9 to the same final annotations as an uninterrupted run, with no duplicates", async () => {

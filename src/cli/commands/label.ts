@@ -1,18 +1,24 @@
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError } from "../../core/errors.ts";
-import { redactUrl } from "../../core/redact-url.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
-import { loadPrices, providerNames, type TeacherEvent, type TeacherRunSummary } from "../../teacher/index.ts";
+import { loadPrices, type TeacherRunSummary } from "../../teacher/index.ts";
 import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
+import { parseCommandOptions } from "../options.ts";
 import {
-  parseCommandOptions,
-  positiveIntOption as positiveInt,
-  teacherCallOptionFields,
-} from "../options.ts";
+  addTeacherOptions,
+  count,
+  interruptHandlers,
+  money,
+  positiveInt,
+  recordedBaseUrl,
+  teacherChoiceOf,
+  teacherLimitsOf,
+  teacherOptionFields,
+  teacherProgressPrinter,
+} from "../teacher-options.ts";
 
 const labelOptionsSchema = z.strictObject({
   task: z.string({ error: "--task is required" }),
@@ -21,21 +27,13 @@ const labelOptionsSchema = z.strictObject({
   multi: z.boolean().optional(),
   instructions: z.string().optional(),
   reasoning: z.boolean().optional(),
-  ...teacherCallOptionFields,
-  model: z.string().optional(),
-  concurrency: positiveInt("--concurrency"),
-  rpm: positiveInt("--rpm").optional(),
-  tpm: positiveInt("--tpm").optional(),
   limit: positiveInt("--limit").optional(),
   sample: positiveInt("--sample").optional(),
   seed: z.coerce.number().int("--seed must be a whole number").optional(),
-  dryRun: z.boolean().optional(),
+  ...teacherOptionFields,
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
-
-const money = (usd: number): string => `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
-const count = (n: number): string => n.toLocaleString("en-US");
 
 function renderSummary(summary: TeacherRunSummary): string {
   return (
@@ -48,36 +46,8 @@ function renderSummary(summary: TeacherRunSummary): string {
   );
 }
 
-/**
- * Ctrl-C (SIGINT) or SIGTERM (a service manager, a container stop) once: stop taking work, and the
- * run ends "interrupted" with every answer in flight stored. Twice (either signal): abort calls in flight.
- */
-function interruptHandlers(io: CliIo): { graceful: AbortController; hard: AbortController; dispose(): void } {
-  const graceful = new AbortController();
-  const hard = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (!graceful.signal.aborted) {
-      graceful.abort();
-      io.err(
-        `stopping: finishing the calls in flight (${signal}; press Ctrl-C or send SIGTERM again to abort them)`,
-      );
-    } else {
-      hard.abort();
-    }
-  };
-  const signals = ["SIGINT", "SIGTERM"] as const;
-  for (const signal of signals) process.on(signal, onSignal);
-  return {
-    graceful,
-    hard,
-    dispose: () => {
-      for (const signal of signals) process.off(signal, onSignal);
-    },
-  };
-}
-
 export function registerLabelCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command("label")
     .description(
       "Label the workspace's documents with a teacher LLM. Every call is cached: a rerun skips what is done, " +
@@ -89,28 +59,10 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .option("--multi", "classify: any number of labels per document")
     .option("--instructions <text>", "classify: extra guidance for the model")
     .option("--reasoning", "classify: ask for a short reasoning before the label (stored, never a label)")
-    .option("--provider <name>", `${providerNames.join(" or ")}`, "openai")
-    .option("--model <name>", "model name (openai) or GGUF path / hf: URI (llama)")
-    .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
-    .option("--api-key <key>", "API key (env OPENAI_API_KEY); never stored")
-    .option("--threads <n>", "llama: CPU threads (default 1)")
-    .option("--context-size <n>", "llama: context window in tokens (default: as much as fits, up to 16384)")
-    .option("--concurrency <n>", "calls in flight", "4")
-    .option("--rpm <n>", "requests-per-minute limit of the endpoint")
-    .option("--tpm <n>", "tokens-per-minute limit of the endpoint")
-    .option("--timeout <duration>", "per call (60s, 500ms, 2m)", "60s")
-    .option("--max-retries <n>", "retries of a failed request (408/409/429/5xx, network, timeout)", "5")
-    .option("--max-repairs <n>", "re-asks after an invalid answer", "2")
-    .option("--max-output-tokens <n>", "output-token limit per call")
-    .option("--temperature <t>", "sampling temperature")
     .option("--limit <n>", "only the first N items")
     .option("--sample <n>", "N items drawn at random (see --seed)")
-    .option("--seed <s>", "seed of --sample", "1")
-    .option("--dry-run", "print the items, cache hits and estimated tokens and cost; call nothing")
-    .option(
-      "--prices <file>",
-      'JSON price table overriding the defaults: {"model": {"input": USD/1M, "output": USD/1M}}',
-    )
+    .option("--seed <s>", "seed of --sample", "1");
+  addTeacherOptions(command)
     .addHelpText(
       "after",
       [
@@ -145,73 +97,28 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             seed: options.seed,
           },
         });
-        const model = await createTeacher({
-          provider: options.provider,
-          model: options.model,
-          apiKey: options.apiKey,
-          baseUrl: options.baseUrl,
-          threads: options.threads,
-          contextSize: options.contextSize,
-          onDowngrade: (from, to) => io.err(`the endpoint rejected ${from} output: using ${to} for this run`),
-        });
-        const recordedBaseUrl = options.baseUrl === undefined ? undefined : redactUrl(options.baseUrl);
-        if (recordedBaseUrl !== undefined && recordedBaseUrl.redacted.length > 0) {
-          io.err(
-            `warning: --base-url carries credentials (${recordedBaseUrl.redacted.join(", ")}): they are sent to the endpoint ` +
-              `but recorded with the run as ${recordedBaseUrl.url}; prefer --api-key or OPENAI_API_KEY`,
-          );
-        }
+        const model = await createTeacher(teacherChoiceOf(options, io));
+        const baseUrl = recordedBaseUrl(options.baseUrl, io);
         const interrupts = interruptHandlers(io);
-        let bar: SingleBar | undefined;
-        let failed = 0;
-        const onEvent = (event: TeacherEvent): void => {
-          if (event.type === "warning") io.err(`warning: ${event.message}`);
-          if (event.type === "start") {
-            io.err(`run ${event.runId}: ${event.total} items, ${event.cached} cached, ${event.toDo} to do`);
-            if (io.interactive && event.toDo > 0) {
-              bar = new SingleBar({
-                format: "{bar} {value}/{total} | {rate}/s | ETA {eta_formatted} | failed {failed} | {cost}",
-                stream: process.stderr,
-                hideCursor: true,
-              });
-              bar.start(event.toDo, 0, { rate: "0.0", failed: 0, cost: money(0) });
-            }
-          }
-          if (event.type === "item-failed") {
-            failed++;
-            if (!bar) io.err(`failed: ${event.itemId}: ${event.message}`);
-          }
-          if (event.type === "progress" && bar) {
-            const finished = event.progress.done + event.progress.failed;
-            const rate = finished / Math.max(0.001, event.progress.elapsedMs / 1000);
-            bar.update(finished, { rate: rate.toFixed(1), failed, cost: money(event.progress.costUsd) });
-          }
-        };
+        const progress = teacherProgressPrinter(io);
         let labelled: Awaited<ReturnType<typeof runLabelling>>;
         try {
           labelled = await runLabelling(workspace, plan, {
             model,
-            limits: {
-              concurrency: options.concurrency,
-              timeoutMs: options.timeout,
-              maxRetries: options.maxRetries,
-              maxRepairs: options.maxRepairs,
-              requestsPerMinute: options.rpm,
-              tokensPerMinute: options.tpm,
-            },
+            limits: teacherLimitsOf(options),
             prices,
             signal: interrupts.graceful.signal,
             abortSignal: interrupts.hard.signal,
-            onEvent,
+            onEvent: progress.onEvent,
             ...(options.dryRun ? { dryRun: true } : {}),
             params: {
               temperature: options.temperature,
               maxOutputTokens: options.maxOutputTokens,
             },
-            runParams: recordedBaseUrl === undefined ? {} : { baseUrl: recordedBaseUrl.url },
+            runParams: baseUrl === undefined ? {} : { baseUrl },
           });
         } finally {
-          bar?.stop();
+          progress.stop();
           interrupts.dispose();
           await model.close?.();
         }

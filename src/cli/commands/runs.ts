@@ -1,7 +1,13 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../../core/errors.ts";
-import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../../workflows/index.ts";
+import {
+  describeGenerationReport,
+  generationReportOf,
+  listRunLedger,
+  type RunLedgerEntry,
+  runLedgerDetail,
+} from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
@@ -59,6 +65,12 @@ function listRows(entries: readonly RunLedgerEntry[]): string[][] {
       seconds(durationMs),
     ]),
   ];
+}
+
+/** A generation run's gates and balance (its rejected items are in --json). */
+function generationLines(kind: string, report: unknown): string[] {
+  const generation = kind === "generate" ? generationReportOf(report) : undefined;
+  return generation === undefined ? [] : ["", ...describeGenerationReport(generation)];
 }
 
 export function registerRunsCommand(program: Command, io: CliIo): void {
@@ -126,6 +138,7 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
               ]),
             ]),
             `total: ${detail.tokensIn} in, ${detail.tokensOut} out, ${money(detail.costUsd)}`,
+            ...generationLines(run.kind, run.report),
           ].join("\n"),
         );
       });

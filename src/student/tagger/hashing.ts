@@ -1,12 +1,4 @@
-/** FNV-1a over UTF-16 code units: a fast, stable 32-bit string hash (feature names are short). */
-export function hashString(text: string, seed = 0): number {
-  let hash = (0x811c9dc5 ^ seed) >>> 0;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+export { fnv1a32 as hashString } from "../../core/hash.ts";
 
 /** Mixes two 32-bit values (murmur3's finaliser), so templates over one atom never collide by design. */
 export function combineHash(left: number, right: number): number {
