@@ -1,17 +1,14 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, extname, join, relative, sep } from "node:path";
+import { readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { extractDocumentText, isExtractableFileName } from "./extract-document-text.ts";
 import type { ReadRow } from "./source-rows.ts";
 
-const textExtensions = new Set([".txt", ".md", ".markdown"]);
-const htmlExtensions = new Set([".html", ".htm"]);
-
-/** True for the file names a folder import takes. */
+/** True for the file names a folder import takes: .txt/.md/.html, .pdf and .docx. */
 export function isDocumentFileName(name: string): boolean {
-  const extension = extname(name).toLowerCase();
-  return textExtensions.has(extension) || htmlExtensions.has(extension);
+  return isExtractableFileName(name);
 }
 
-/** The .txt/.md/.html files under a folder, recursively, in name order (hidden ones left out). */
+/** The document files under a folder, recursively, in name order (hidden ones left out). */
 export function listDocumentFiles(root: string): string[] {
   const files: string[] = [];
   const walk = (dir: string): void => {
@@ -28,21 +25,22 @@ export function listDocumentFiles(root: string): string[] {
 }
 
 /**
- * One row per .txt/.md/.html file under a folder (recursively, in name order), id = the path
- * relative to the folder with forward slashes. Each file is read whole: it is one document.
- * A single file is taken as a folder of one (id = its name).
+ * One row per document file under a folder (recursively, in name order), id = the path relative to
+ * the folder with forward slashes. Each file is one document; PDF and DOCX files are reduced to
+ * their text. A file with no readable text (broken, encrypted, image-only, empty) is a bad row that
+ * names the file and the reason, so it is reported, never skipped. A single file is taken as a
+ * folder of one (id = its name).
  */
 export async function* readFolderRows(folderOrFile: string): AsyncGenerator<ReadRow> {
   const single = !statSync(folderOrFile).isDirectory();
   const root = single ? dirname(folderOrFile) : folderOrFile;
   for (const path of single ? [folderOrFile] : listDocumentFiles(root)) {
     const id = relative(root, path).split(sep).join("/");
-    const html = htmlExtensions.has(extname(path).toLowerCase());
-    yield {
-      kind: "row",
-      file: path,
-      values: { id, text: readFileSync(path, "utf8") },
-      format: html ? "html" : "text",
-    };
+    const extracted = await extractDocumentText(path);
+    if (!extracted.ok) {
+      yield { kind: "bad", file: path, reason: extracted.reason };
+      continue;
+    }
+    yield { kind: "row", file: path, values: { id, text: extracted.text }, format: extracted.format };
   }
 }
