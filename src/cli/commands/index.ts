@@ -12,6 +12,7 @@ import { registerLabelCommand } from "./label.ts";
 import { registerLexiconCommand } from "./lexicon.ts";
 import { registerPredictCommand } from "./predict.ts";
 import { registerRunsCommand } from "./runs.ts";
+import { registerScreenCommand } from "./screen.ts";
 import { registerServeCommand } from "./serve.ts";
 import { registerSkillTypeCommand } from "./skill-type.ts";
 import { registerTrainCommand } from "./train.ts";
@@ -29,6 +30,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerTrainCommand(program, io);
   registerEvalCommand(program, io);
   registerPredictCommand(program, io);
+  registerScreenCommand(program, io);
   registerExportCommand(program, io);
   registerRunsCommand(program, io);
   registerFailuresCommand(program, io);
