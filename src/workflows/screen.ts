@@ -144,7 +144,7 @@ export async function trainScreenInWorkspace(
       const started = performance.now();
       let model:
         | Awaited<ReturnType<typeof trainEncoderScreenStudent>>
-        | ReturnType<typeof trainNgramScreenStudent>;
+        | Awaited<ReturnType<typeof trainNgramScreenStudent>>;
       let encoder: SentenceEncoder | undefined;
       if (student === "encoder") {
         encoder =
@@ -158,7 +158,7 @@ export async function trainScreenInWorkspace(
           onEmbeddingProgress: options.onEmbeddingProgress,
         });
       } else {
-        model = trainNgramScreenStudent(train, { labels, positiveLabel, seed });
+        model = await trainNgramScreenStudent(train, { labels, positiveLabel, seed });
       }
       const trainSeconds = (performance.now() - started) / 1000;
       let metrics: ScreenMetrics | undefined;

@@ -22,6 +22,11 @@ const commonConfig = {
   /** The label whose probability is a document's `score` (ranking and `--threshold`). */
   positiveLabel: z.string().min(1),
   chunking: chunkingSchema,
+  /**
+   * Two labels: the document is the positive label when its score reaches this (tuned on dev for
+   * F1; rare positives otherwise rarely win an argmax). Null: the most probable label.
+   */
+  decisionThreshold: z.number().min(0).max(1).nullable(),
   /** How it was trained (data sizes, options), for provenance. */
   training: z.record(z.string(), z.unknown()),
 };
@@ -86,14 +91,18 @@ function topSentences(chunks: readonly string[], scores: readonly number[], coun
     .slice(0, count);
 }
 
-function resultOf(labels: readonly string[], positive: number, probabilities: ArrayLike<number>) {
+function resultOf(config: ScreenConfig, positive: number, probabilities: ArrayLike<number>) {
+  const { labels, decisionThreshold } = config;
   let best = 0;
   const scores: Record<string, number> = {};
   labels.forEach((label, index) => {
     scores[label] = probabilities[index] as number;
     if ((probabilities[index] as number) > (probabilities[best] as number)) best = index;
   });
-  return { best, label: labels[best] as string, score: probabilities[positive] as number, scores };
+  const score = probabilities[positive] as number;
+  if (decisionThreshold !== null && labels.length === 2)
+    best = score >= decisionThreshold ? positive : 1 - positive;
+  return { best, label: labels[best] as string, score, scores };
 }
 
 /** Mean of a document's chunk vectors, scaled to unit length like the encoder's own vectors. */
@@ -177,7 +186,7 @@ export class EncoderScreenClassifier implements ScreenClassifier {
       for (const { chunks, vectors } of embedded) {
         const pooled = poolChunkVectors(vectors, encoder.dimensions);
         const { best, ...result } = resultOf(
-          labels,
+          this.config,
           positive,
           this.head.probabilities({ embedding: pooled }),
         );
@@ -213,7 +222,7 @@ export class NgramScreenClassifier implements ScreenClassifier {
       const chunks = documentChunks(text, this.config.chunking);
       const prediction = this.classifier.predict(text);
       const probabilities = labels.map((label) => prediction.scores[label] ?? 0);
-      const { best, ...result } = resultOf(labels, positive, probabilities);
+      const { best, ...result } = resultOf(this.config, positive, probabilities);
       const label = labels[best] as string;
       const chunkScores = chunks.map((chunk) => this.classifier.score(label, chunk));
       results.push({ ...result, sentences: topSentences(chunks, chunkScores, options.explain ?? 3) });

@@ -88,6 +88,8 @@ describe("screen students", () => {
     // The sentence naming DevOps work scores above the filler every document shares.
     expect(first?.sentences[0]?.text).toMatch(/^(Maintained|Led) /);
     expect(model.config.training).toMatchObject({ train: 48, dev: 12 });
+    // Two labels: the positive label's decision threshold is tuned on dev.
+    expect(model.config.decisionThreshold).toEqual(expect.any(Number));
     // Chunks repeated across documents are embedded once; a second screen hits the cache only.
     const batches = encoder.batches.length;
     await model.screen(binaryTest.map((example) => example.text));
@@ -95,7 +97,7 @@ describe("screen students", () => {
   });
 
   it("the n-gram student separates a constructed three-way set", async () => {
-    const model = trainNgramScreenStudent(documents(["devops", "nurse", "chef"], 20, 6), {
+    const model = await trainNgramScreenStudent(documents(["devops", "nurse", "chef"], 20, 6), {
       labels: ["devops", "nurse", "chef"],
     });
     const test = documents(["devops", "nurse", "chef"], 5, 7);
@@ -103,6 +105,7 @@ describe("screen students", () => {
     expect(results.map((result) => result.label)).toEqual(test.map((example) => example.label));
     const sums = results.map((result) => Object.values(result.scores).reduce((a, b) => a + b, 0));
     for (const sum of sums) expect(sum).toBeCloseTo(1, 6);
+    expect(model.config.decisionThreshold).toBeNull();
     expect(results[0]?.sentences[0]?.text).toMatch(/^(Maintained|Led) /);
   });
 
@@ -124,7 +127,7 @@ describe("screen students", () => {
         /trained over fake \(1, 64-d\)/,
       );
 
-      const ngram = trainNgramScreenStudent(binaryTrain, { labels: ["devops", "other"] });
+      const ngram = await trainNgramScreenStudent(binaryTrain, { labels: ["devops", "other"] });
       const decoded = decodeScreenClassifier(encodeScreenClassifier(ngram));
       expect(decoded).toBeInstanceOf(NgramScreenClassifier);
       expect(await decoded.screen(texts)).toEqual(await ngram.screen(texts));
@@ -134,11 +137,11 @@ describe("screen students", () => {
   });
 
   it("refuses labels without documents and documents with unknown labels", async () => {
-    expect(() => trainNgramScreenStudent(binaryTrain, { labels: ["devops", "other", "chef"] })).toThrow(
-      /no training documents labelled chef/,
-    );
-    expect(() => trainNgramScreenStudent(binaryTrain, { labels: ["devops"] })).toThrow(/two or more/);
-    expect(() => trainNgramScreenStudent(binaryTrain, { labels: ["devops", "nurse"] })).toThrow(
+    await expect(
+      trainNgramScreenStudent(binaryTrain, { labels: ["devops", "other", "chef"] }),
+    ).rejects.toThrow(/no training documents labelled chef/);
+    await expect(trainNgramScreenStudent(binaryTrain, { labels: ["devops"] })).rejects.toThrow(/two or more/);
+    await expect(trainNgramScreenStudent(binaryTrain, { labels: ["devops", "nurse"] })).rejects.toThrow(
       /label "other", not one of devops, nurse/,
     );
   });

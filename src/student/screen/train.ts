@@ -11,6 +11,7 @@ import { type HeadExample, type HeadOptions, trainHead } from "../heads/index.ts
 import {
   type SegmentClassifierTrainingOptions,
   trainSegmentClassifier,
+  tuneThreshold,
 } from "../segment-classifier/index.ts";
 import { type ChunkingOptions, chunkingSchema } from "./chunks.ts";
 import { screenStudentDefaults } from "./definition.ts";
@@ -19,6 +20,7 @@ import {
   embedDocumentChunks,
   NgramScreenClassifier,
   poolChunkVectors,
+  type ScreenClassifier,
 } from "./model.ts";
 
 /** One labelled training document: its plain text (HTML already reduced) and its label. */
@@ -103,6 +105,19 @@ function prepare(examples: readonly ScreenTrainingExample[], options: ScreenTrai
   return { labels, positiveLabel, train, dev, seed };
 }
 
+/** Two labels and a dev set: the positive label's threshold with the best dev F1; else null (argmax). */
+async function tunedThreshold(model: ScreenClassifier, data: PreparedData): Promise<number | null> {
+  if (data.labels.length !== 2 || data.dev.length === 0) return null;
+  const results = await model.screen(
+    data.dev.map((example) => example.text),
+    { explain: 0 },
+  );
+  return tuneThreshold(
+    results.map((result) => result.score),
+    data.dev.map((example) => example.label === data.positiveLabel),
+  );
+}
+
 const targetsOf = (examples: readonly ScreenTrainingExample[], labels: readonly string[]): number[][] =>
   examples.map((example) => [labels.indexOf(example.label)]);
 
@@ -125,6 +140,7 @@ export async function trainEncoderScreenStudent(
     positiveLabel: data.positiveLabel,
     chunking,
     encoder: encoderReference(encoder),
+    decisionThreshold: null,
     training: { train: data.train.length, dev: data.dev.length, seed: data.seed },
   };
   const cache = options.cache ?? new InMemoryEmbeddingCache();
@@ -142,17 +158,20 @@ export async function trainEncoderScreenStudent(
     headOptions,
     dev ? { examples: dev, targets: targetsOf(data.dev, data.labels) } : undefined,
   );
-  return new EncoderScreenClassifier({ ...config, head: head.config }, head).attach(encoder, cache);
+  const trained = new EncoderScreenClassifier({ ...config, head: head.config }, head).attach(encoder, cache);
+  const decisionThreshold = await tunedThreshold(trained, data);
+  if (decisionThreshold === null) return trained;
+  return new EncoderScreenClassifier({ ...trained.config, decisionThreshold }, head).attach(encoder, cache);
 }
 
 /**
  * Trains the n-gram screen student: the project's segment classifier in multi-class mode
  * (softmax over hashed word n-grams, Adagrad, temperature-calibrated on dev) over whole documents.
  */
-export function trainNgramScreenStudent(
+export async function trainNgramScreenStudent(
   examples: readonly ScreenTrainingExample[],
   options: NgramScreenTrainingOptions,
-): NgramScreenClassifier {
+): Promise<NgramScreenClassifier> {
   const data = prepare(examples, options);
   const chunking = chunkingSchema.parse(options.chunking ?? screenStudentDefaults.chunking);
   const toSegment = (example: ScreenTrainingExample) => ({ text: example.text, labels: [example.label] });
@@ -164,15 +183,15 @@ export function trainNgramScreenStudent(
     labelSet: data.labels,
     dev: data.dev.length > 0 ? data.dev.map(toSegment) : undefined,
   });
-  return new NgramScreenClassifier(
-    {
-      student: "ngram",
-      labels: data.labels,
-      positiveLabel: data.positiveLabel,
-      chunking,
-      classifier: classifier.config,
-      training: { train: data.train.length, dev: data.dev.length, seed: data.seed },
-    },
-    classifier,
-  );
+  const config = {
+    student: "ngram" as const,
+    labels: data.labels,
+    positiveLabel: data.positiveLabel,
+    chunking,
+    decisionThreshold: null,
+    classifier: classifier.config,
+    training: { train: data.train.length, dev: data.dev.length, seed: data.seed },
+  };
+  const decisionThreshold = await tunedThreshold(new NgramScreenClassifier(config, classifier), data);
+  return new NgramScreenClassifier({ ...config, decisionThreshold }, classifier);
 }
