@@ -6,10 +6,19 @@ export interface ServerLimits {
   maxTextChars: number;
   /** Skills in one typing request (413 beyond). */
   maxSkills: number;
+  /** Body of a `/v1/screen` request, uploads included (413 beyond). */
+  maxScreenBodyBytes: number;
+  /** One uploaded file of a `/v1/screen` request (413 beyond). */
+  maxScreenFileBytes: number;
+  /** Documents in one `/v1/screen` request (413 beyond). */
+  maxScreenDocuments: number;
 }
 
 export const defaultServerLimits: ServerLimits = {
   maxBodyBytes: 1_000_000,
   maxTextChars: 100_000,
   maxSkills: 5_000,
+  maxScreenBodyBytes: 20_000_000,
+  maxScreenFileBytes: 5_000_000,
+  maxScreenDocuments: 200,
 };

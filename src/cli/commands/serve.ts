@@ -5,9 +5,10 @@ import { createApp } from "../../server/app.ts";
 import { loadServerStudents, type ServerPredictors } from "../../server/predictor-pool.ts";
 import { startServer } from "../../server/start-server.ts";
 import type { Workspace } from "../../store/index.ts";
+import type { ScreenClassifier } from "../../student/screen/index.ts";
 import { highlightWithTeacher } from "../../tasks/requirements/index.ts";
 import { type LanguageModel, providerNames } from "../../teacher/index.ts";
-import { chooseTeacher } from "../../workflows/index.ts";
+import { chooseTeacher, openScreenModel } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 
 const serveOptionsSchema = z.strictObject({
@@ -19,6 +20,7 @@ const serveOptionsSchema = z.strictObject({
   teacherThreads: z.coerce.number().int().positive().optional(),
   teacherContextSize: z.coerce.number().int().positive().optional(),
   threads: z.coerce.number().int().min(0).max(64).optional(),
+  screenModel: z.string().min(1).optional(),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -56,7 +58,34 @@ function untilStopSignal(): Promise<string> {
  */
 export async function serveWorkspace(
   workspace: Workspace,
-  options: { host: string; port: number; teacher?: LanguageModel | undefined; threads?: number | undefined },
+  options: {
+    host: string;
+    port: number;
+    teacher?: LanguageModel | undefined;
+    threads?: number | undefined;
+    /** A registered screen model name or model file for `/v1/screen`. */
+    screenModel?: string | undefined;
+  },
+  io: CliIo,
+): Promise<void> {
+  const screen =
+    options.screenModel === undefined ? undefined : await openScreenModel(workspace, options.screenModel);
+  try {
+    await serveStudents(workspace, { ...options, screen }, io);
+  } finally {
+    await screen?.close?.();
+  }
+}
+
+async function serveStudents(
+  workspace: Workspace,
+  options: {
+    host: string;
+    port: number;
+    teacher?: LanguageModel | undefined;
+    threads?: number | undefined;
+    screen?: ScreenClassifier | undefined;
+  },
   io: CliIo,
 ): Promise<void> {
   const students = await loadServerStudents(
@@ -75,13 +104,19 @@ async function serveWith(
   predictors: ServerPredictors,
   /** Worker threads predicting (0: this thread). */
   threads: number,
-  options: { host: string; port: number; teacher?: LanguageModel | undefined },
+  options: {
+    host: string;
+    port: number;
+    teacher?: LanguageModel | undefined;
+    screen?: ScreenClassifier | undefined;
+  },
   io: CliIo,
 ): Promise<void> {
-  const { teacher } = options;
+  const { teacher, screen } = options;
   const app = createApp({
     predictors,
     workspace,
+    ...(screen ? { screen } : {}),
     ...(teacher ? { llm: (input) => highlightWithTeacher(teacher, input, { timeoutMs: 120_000 }) } : {}),
   });
   const server = await startServer({ app, host: options.host, port: options.port, warn: io.err }).catch(
@@ -98,6 +133,10 @@ async function serveWith(
     `jobdistill: serving ${models.length} model${models.length === 1 ? "" : "s"}` +
       `${models.length > 0 ? ` (${models.map((model) => model.name).join(", ")})` : ""} at ${server.url}`,
   );
+  if (screen)
+    io.out(
+      `screening with the ${screen.config.student} screen model (labels ${screen.config.labels.join(", ")}) at /v1/screen`,
+    );
   if (threads > 0) io.out(`predicting on ${threads} worker thread${threads === 1 ? "" : "s"}`);
   if (teacher)
     io.out(
@@ -132,6 +171,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       'let requests ask the teacher LLM with "teacher": true (a model name, or a GGUF path with --teacher-provider llama)',
     )
     .option("--teacher-provider <name>", providerNames.join(" or "), "openai")
+    .option(
+      "--screen-model <name>",
+      "a screen model (registered name or file) for /v1/screen and the page's screening section",
+    )
     .option(
       "--teacher-base-url <url>",
       "OpenAI-compatible endpoint (env OPENAI_BASE_URL); the key comes from OPENAI_API_KEY",
@@ -168,6 +211,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
               port: options.port,
               ...(teacher ? { teacher } : {}),
               threads: options.threads,
+              screenModel: options.screenModel,
             },
             io,
           ),
