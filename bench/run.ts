@@ -51,6 +51,10 @@ const benches = [
     name: "server-threads",
     what: "highlight with the demo's students: prediction worker threads vs the server's own thread",
   },
+  {
+    name: "screen",
+    what: "screen students on O*NET work-history documents (group 15 vs others, 22-way), split by occupation",
+  },
 ] as const;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
