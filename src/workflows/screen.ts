@@ -3,7 +3,6 @@ import { join, relative, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { readableText } from "../align/index.ts";
 import { UsageError } from "../core/errors.ts";
-import { createRandom, shuffled } from "../core/random.ts";
 import type { SourceDocument } from "../core/types.ts";
 import { extractDocumentText, importFileKind, readCsvRows, readJsonlRows } from "../dataset/import/index.ts";
 import { listDocumentFiles } from "../dataset/import/read-folder-rows.ts";
@@ -12,6 +11,7 @@ import { type ScreenMetrics, screenMetrics } from "../evaluate/screen-metrics.ts
 import type { ModelEntry, Workspace } from "../store/index.ts";
 import { modelPath } from "../student/load-predictors.ts";
 import {
+  holdOutPerLabel,
   loadScreenClassifier,
   type ScreenClassifier,
   type ScreenResult,
@@ -110,19 +110,8 @@ export async function trainScreenInWorkspace(
     );
   }
   const fraction = options.testFraction ?? 0.2;
-  const random = createRandom(seed);
-  const train: ScreenTrainingExample[] = [];
-  const test: ScreenTrainingExample[] = [];
-  for (const label of labels) {
-    const own = shuffled(
-      examples.filter((example) => example.label === label),
-      random,
-    );
-    // Keep at least two per label for training (one for dev).
-    const held = Math.max(0, Math.min(own.length - 2, Math.round(own.length * fraction)));
-    test.push(...own.slice(0, held));
-    train.push(...own.slice(held));
-  }
+  // Keep at least two per label for training (one for dev).
+  const { kept: train, held: test } = holdOutPerLabel(examples, labels, fraction, seed, 2);
   const runId = workspace.runs.start({
     kind: "train",
     task: "screen",

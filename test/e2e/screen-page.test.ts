@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/server/app.ts";
 import { sampleScreenModel } from "../../src/server/fixtures.ts";
 import { createKeywordPredictors } from "../../src/server/keyword-predictors.ts";
 import { type RunningServer, startServer } from "../../src/server/start-server.ts";
-import { chromiumPath, describeWithBrowser } from "../shared.ts";
+import { describeWithBrowser } from "../shared.ts";
+import { launchChromium, openReadyPage } from "./launch-browser.ts";
 
 /**
  * The page's screening section in a real browser against a server with a small n-gram screen
@@ -24,29 +25,8 @@ describeWithBrowser("screening section in chromium", () => {
       app: createApp({ predictors: createKeywordPredictors(), screen: await sampleScreenModel() }),
       port: 0,
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.on("dialog", (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(server.url);
-    await page.waitForSelector("body[data-ready=true]");
+    browser = await launchChromium();
+    page = await openReadyPage(browser, server.url, { dialogs, pageErrors });
   });
 
   afterAll(async () => {

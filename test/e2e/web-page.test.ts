@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/server/app.ts";
 import { sampleAdvert, seedSampleRuns } from "../../src/server/fixtures.ts";
@@ -10,7 +10,8 @@ import { type RunningServer, startServer } from "../../src/server/start-server.t
 import { openWorkspace, type Workspace } from "../../src/store/index.ts";
 import type { HighlightSpan, Predictors } from "../../src/student/predictors.ts";
 import { requirementCategories, requirementCategoryIds } from "../../src/tasks/requirements/labels.ts";
-import { chromiumPath, describeWithBrowser } from "../shared.ts";
+import { describeWithBrowser } from "../shared.ts";
+import { launchChromium, openReadyPage } from "./launch-browser.ts";
 
 /**
  * The web page in a real browser (Debian's chromium, driven by playwright-core) against a server
@@ -135,31 +136,8 @@ describeWithBrowser("web page in chromium", () => {
       app: createApp({ predictors, workspace }),
       port: 0,
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.on("dialog", (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(server.url);
-    await page.waitForSelector("body[data-ready=true]");
+    browser = await launchChromium();
+    page = await openReadyPage(browser, server.url, { dialogs, pageErrors });
   });
 
   afterAll(async () => {

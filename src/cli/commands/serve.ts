@@ -50,6 +50,13 @@ function untilStopSignal(): Promise<string> {
   });
 }
 
+interface ServeOptions {
+  host: string;
+  port: number;
+  teacher?: LanguageModel | undefined;
+  threads?: number | undefined;
+}
+
 /**
  * Loads the workspace's students once and serves the page and API until Ctrl+C or SIGTERM
  * (`jobdistill serve`, and the end of `jobdistill demo`). Predictions run on worker threads (one
@@ -58,11 +65,7 @@ function untilStopSignal(): Promise<string> {
  */
 export async function serveWorkspace(
   workspace: Workspace,
-  options: {
-    host: string;
-    port: number;
-    teacher?: LanguageModel | undefined;
-    threads?: number | undefined;
+  options: ServeOptions & {
     /** A registered screen model name or model file for `/v1/screen`. */
     screenModel?: string | undefined;
   },
@@ -79,13 +82,7 @@ export async function serveWorkspace(
 
 async function serveStudents(
   workspace: Workspace,
-  options: {
-    host: string;
-    port: number;
-    teacher?: LanguageModel | undefined;
-    threads?: number | undefined;
-    screen?: ScreenClassifier | undefined;
-  },
+  options: ServeOptions & { screen?: ScreenClassifier | undefined },
   io: CliIo,
 ): Promise<void> {
   const students = await loadServerStudents(

@@ -25,6 +25,7 @@ export {
 } from "./serialize.ts";
 export {
   type EncoderScreenTrainingOptions,
+  holdOutPerLabel,
   type NgramScreenTrainingOptions,
   type ScreenTrainingExample,
   type ScreenTrainingOptions,

@@ -13,7 +13,7 @@ import {
   trainSegmentClassifier,
   tuneThreshold,
 } from "../segment-classifier/index.ts";
-import { type ChunkingOptions, chunkingSchema } from "./chunks.ts";
+import { type Chunking, type ChunkingOptions, chunkingSchema } from "./chunks.ts";
 import { screenStudentDefaults } from "./definition.ts";
 import {
   EncoderScreenClassifier,
@@ -68,6 +68,41 @@ interface PreparedData {
   seed: number;
 }
 
+/**
+ * A seeded share of each label's examples held out (rounded), keeping at least `keepAtLeast` of
+ * each label: the students' dev split, and the workflow's test split.
+ */
+export function holdOutPerLabel(
+  examples: readonly ScreenTrainingExample[],
+  labels: readonly string[],
+  fraction: number,
+  seed: number,
+  keepAtLeast: number,
+): { kept: ScreenTrainingExample[]; held: ScreenTrainingExample[] } {
+  const random = createRandom(seed);
+  const kept: ScreenTrainingExample[] = [];
+  const held: ScreenTrainingExample[] = [];
+  for (const label of labels) {
+    const own = shuffled(
+      examples.filter((example) => example.label === label),
+      random,
+    );
+    const count = Math.max(0, Math.min(own.length - keepAtLeast, Math.round(own.length * fraction)));
+    held.push(...own.slice(0, count));
+    kept.push(...own.slice(count));
+  }
+  return { kept, held };
+}
+
+/** The config fields both students share, before a decision threshold is tuned. */
+const sharedConfig = (data: PreparedData, chunking: Chunking) => ({
+  labels: data.labels,
+  positiveLabel: data.positiveLabel,
+  chunking,
+  decisionThreshold: null,
+  training: { train: data.train.length, dev: data.dev.length, seed: data.seed },
+});
+
 /** Checks the labels and examples, and holds out a stratified dev set when none is given. */
 function prepare(examples: readonly ScreenTrainingExample[], options: ScreenTrainingOptions): PreparedData {
   const labels = [...options.labels];
@@ -90,18 +125,7 @@ function prepare(examples: readonly ScreenTrainingExample[], options: ScreenTrai
   const seed = options.seed ?? screenStudentDefaults.seed;
   if (options.dev) return { labels, positiveLabel, train: examples, dev: options.dev, seed };
   const fraction = options.devFraction ?? screenStudentDefaults.devFraction;
-  const random = createRandom(seed);
-  const train: ScreenTrainingExample[] = [];
-  const dev: ScreenTrainingExample[] = [];
-  for (const label of labels) {
-    const own = shuffled(
-      examples.filter((example) => example.label === label),
-      random,
-    );
-    const held = own.length < 2 ? 0 : Math.min(own.length - 1, Math.round(own.length * fraction));
-    dev.push(...own.slice(0, held));
-    train.push(...own.slice(held));
-  }
+  const { kept: train, held: dev } = holdOutPerLabel(examples, labels, fraction, seed, 1);
   return { labels, positiveLabel, train, dev, seed };
 }
 
@@ -136,12 +160,8 @@ export async function trainEncoderScreenStudent(
   const { encoder } = options;
   const config = {
     student: "encoder" as const,
-    labels: data.labels,
-    positiveLabel: data.positiveLabel,
-    chunking,
+    ...sharedConfig(data, chunking),
     encoder: encoderReference(encoder),
-    decisionThreshold: null,
-    training: { train: data.train.length, dev: data.dev.length, seed: data.seed },
   };
   const cache = options.cache ?? new InMemoryEmbeddingCache();
   const embed = async (list: readonly ScreenTrainingExample[]): Promise<HeadExample[]> => {
@@ -185,12 +205,8 @@ export async function trainNgramScreenStudent(
   });
   const config = {
     student: "ngram" as const,
-    labels: data.labels,
-    positiveLabel: data.positiveLabel,
-    chunking,
-    decisionThreshold: null,
+    ...sharedConfig(data, chunking),
     classifier: classifier.config,
-    training: { train: data.train.length, dev: data.dev.length, seed: data.seed },
   };
   const decisionThreshold = await tunedThreshold(new NgramScreenClassifier(config, classifier), data);
   return new NgramScreenClassifier({ ...config, decisionThreshold }, classifier);
