@@ -38,8 +38,19 @@ beforeAll(() => {
   workspace.documents.insertMany([
     ...documents,
     { id: "unlabelled", text: "No label here." },
+    { id: "annotated", text: "Ran Kubernetes clusters on AWS.\nTeam 99 weekly report." },
     { id: "html", text: "<p>Another label.</p>", format: "html", meta: { label: "chef" } },
   ]);
+  // A gold classify answer labels the document that has no meta.label; a teacher's does not override it.
+  const classify = (kind: "gold" | "teacher", label: string) => ({
+    documentId: "annotated",
+    task: "classify",
+    taskVersion: "1",
+    source: { kind, name: kind === "gold" ? "hand" : "model" },
+    payload: { labels: [label] },
+  });
+  workspace.annotations.insert(classify("gold", "devops"));
+  workspace.annotations.insert(classify("teacher", "other"));
 });
 afterAll(() => {
   workspace.close();
@@ -53,7 +64,8 @@ describe("trainScreenInWorkspace", () => {
       labels: ["devops", "other"],
       encoderInstance: encoder,
     });
-    expect(result.documents).toEqual({ train: { devops: 20, other: 20 }, test: { devops: 5, other: 5 } });
+    expect(result.documents).toEqual({ train: { devops: 21, other: 20 }, test: { devops: 5, other: 5 } });
+    expect(result.labelledBy).toEqual({ meta: 50, classify: 1 });
     expect(result.skipped).toEqual({ "(none)": 1, chef: 1 });
     expect(result.students.map((student) => student.name)).toEqual(["screen-encoder", "screen-ngram"]);
     for (const student of result.students) {

@@ -61,8 +61,10 @@ export interface TrainScreenResult {
   positiveLabel: string;
   /** Documents per label, train (dev included) and held-out test. */
   documents: { train: Record<string, number>; test: Record<string, number> };
-  /** Stored documents not trained on, by their `meta.label` (`(none)` for unlabelled ones). */
+  /** Stored documents not trained on, by their label (`(none)` for unlabelled ones). */
   skipped: Record<string, number>;
+  /** Where the trained-on documents' labels came from: `meta.label`, or a single-label classify annotation. */
+  labelledBy: { meta: number; classify: number };
   students: TrainedScreenStudent[];
 }
 
@@ -72,13 +74,31 @@ function documentLabel(document: SourceDocument): string | undefined {
   return typeof label === "string" && label.trim() !== "" ? label.trim() : undefined;
 }
 
+/**
+ * Single-label `classify` annotations by document: gold before teacher ones, the latest of a kind
+ * winning. Multi-label answers (none or several labels) are not one document label and are left out.
+ */
+function classifyLabels(workspace: Workspace): Map<string, string> {
+  const byDocument = new Map<string, { label: string; gold: boolean }>();
+  for (const annotation of workspace.annotations.list({ task: "classify" })) {
+    const labels = annotation.payload.labels ?? [];
+    if (labels.length !== 1) continue;
+    const gold = annotation.source.kind === "gold";
+    const previous = byDocument.get(annotation.documentId);
+    if (previous?.gold && !gold) continue;
+    byDocument.set(annotation.documentId, { label: labels[0] as string, gold });
+  }
+  return new Map([...byDocument].map(([id, { label }]) => [id, label]));
+}
+
 const count = (examples: readonly ScreenTrainingExample[], labels: readonly string[]) =>
   Object.fromEntries(
     labels.map((label) => [label, examples.filter((example) => example.label === label).length]),
   );
 
 /**
- * Trains the screen students from the workspace's labelled documents (`meta.label`): documents
+ * Trains the screen students from the workspace's labelled documents (`meta.label`, else a
+ * single-label `classify` annotation, gold before teacher): documents
  * whose label is not among `labels` are counted in `skipped`, never dropped silently. A seeded,
  * per-label `testFraction` is held out and both students are scored on it (accuracy, macro-F1,
  * the positive label's F1, ROC AUC, documents/s); each student is saved, registered as
@@ -95,18 +115,22 @@ export async function trainScreenInWorkspace(
   const prefix = options.name ?? "screen";
   const skipped: Record<string, number> = {};
   const examples: ScreenTrainingExample[] = [];
+  const annotated = classifyLabels(workspace);
+  const labelledBy = { meta: 0, classify: 0 };
   for (const document of workspace.documents.list()) {
-    const label = documentLabel(document);
+    const own = documentLabel(document);
+    const label = own ?? annotated.get(document.id);
     if (label === undefined || !labels.includes(label)) {
       const key = label ?? "(none)";
       skipped[key] = (skipped[key] ?? 0) + 1;
       continue;
     }
+    labelledBy[own === undefined ? "classify" : "meta"]++;
     examples.push({ text: readableText(document), label });
   }
   if (examples.length === 0) {
     throw new UsageError(
-      `no stored document is labelled ${labels.join(" or ")} (meta.label); import a labelled CSV/JSONL (a "label" column) or run generate first`,
+      `no stored document is labelled ${labels.join(" or ")} (meta.label or a classify annotation); import a labelled CSV/JSONL (a "label" column), label --task classify, or run generate first`,
     );
   }
   const fraction = options.testFraction ?? 0.2;
@@ -198,6 +222,7 @@ export async function trainScreenInWorkspace(
       positiveLabel,
       documents: { train: count(train, labels), test: count(test, labels) },
       skipped,
+      labelledBy,
       students: trained,
     };
     workspace.runs.progress(runId, { itemsDone: train.length });
