@@ -125,7 +125,7 @@ export function renderScreenTraining(result: TrainScreenResult): string {
   const skipped = Object.entries(result.skipped);
   const lines = [
     `trained screen students (run ${result.runId}); positive label ${result.positiveLabel}`,
-    `  documents: train ${counts(result.documents.train)}; held-out test ${counts(result.documents.test)}`,
+    `  documents: train ${counts(result.documents.train)}; held-out test ${counts(result.documents.test)} (labels: ${result.labelledBy.meta} from meta.label, ${result.labelledBy.classify} from classify annotations)`,
   ];
   if (skipped.length > 0) {
     lines.push(
