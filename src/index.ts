@@ -30,23 +30,31 @@ export type {
 export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
+// Resume screening (issue 15): train the screen students, then rank documents with one.
 export {
   chooseTeacher,
   evaluate,
   type LabellingResult,
   labelWorkspace as label,
   listRunLedger,
+  openScreenModel,
   type PredictBatchOptions,
   type PredictBatchSummary,
   type PredictSource,
   predictBatch,
   predictStream,
   readPredictInputs,
+  readScreenInputs,
   runLedgerDetail,
+  type ScreenRow,
+  screenDocuments,
   type TeacherChoice,
   type TrainOptions,
   type TrainResult,
+  type TrainScreenOptions,
+  type TrainScreenResult,
   train,
+  trainScreenInWorkspace,
   type WorkspaceEvaluation,
   type WorkspaceEvaluationOptions,
   type WorkspaceTrainingOptions,

@@ -219,7 +219,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       "--encoder <id>",
-      "a pretrained sentence encoder: use-lite (offline), hf:<model or folder>, openai:<model>; requirements: the segment classifier over its embeddings; skill-type: the typer over them (default: lexical students)",
+      "a pretrained sentence encoder: use-lite (offline), hf:<model or folder>, openai:<model>; requirements: the segment classifier over its embeddings; skill-type: the typer over them (default: lexical students); screen: the encoder student's (default use-lite)",
     )
     .option(
       "--encoder-features <set>",
