@@ -201,7 +201,6 @@ export const screenResponseSchema = z.object({
       id: z.string().describe("The file name or the given id."),
       score: z.number().describe("Probability of the model's positive label."),
       label: z.string().describe("The most probable label."),
-      passes: z.boolean().describe("Whether the score reaches the threshold (true without one)."),
       scores: z.record(z.string(), z.number()),
       sentences: z
         .array(z.object({ text: z.string(), score: z.number() }))

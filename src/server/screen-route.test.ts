@@ -73,7 +73,7 @@ describe("POST /v1/screen", () => {
     const csv = await app.request("/v1/screen?format=csv", { method: "POST", body: csvForm });
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const text = await csv.text();
-    expect(text.split("\n")[0]).toBe("rank,id,score,label,passes,sentence_1,sentence_2,sentence_3");
+    expect(text.split("\n")[0]).toBe("rank,id,score,label,sentence_1,sentence_2,sentence_3");
     // The upload's path is not trusted: only its base name is kept.
     expect(text.split("\n")[1]).toMatch(/^1,teacher\.txt,/);
   });

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { readableText } from "../align/index.ts";
 import { UsageError } from "../core/errors.ts";
@@ -251,12 +251,10 @@ export interface ScreenFailure {
 export interface ScreenRow extends ScreenResult {
   id: string;
   rank: number;
-  /** Whether `score` reaches the threshold (always true without one). */
-  passes: boolean;
 }
 
 export interface ScreenDocumentsOptions {
-  /** Only rows whose score reaches this pass; the others are listed after them with `passes: false`. */
+  /** Keep only rows whose score reaches this (before `top`). */
   threshold?: number | undefined;
   /** Keep only the best `top` rows. */
   top?: number | undefined;
@@ -284,13 +282,12 @@ export async function screenDocuments(
       ...result,
       id: (inputs[index] as ScreenInput).id,
       rank: 0,
-      passes: threshold === undefined || result.score >= threshold,
     }))
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   rows.forEach((row, index) => {
     row.rank = index + 1;
   });
-  const kept = threshold === undefined ? rows : rows.filter((row) => row.passes);
+  const kept = threshold === undefined ? rows : rows.filter((row) => row.score >= threshold);
   return options.top === undefined ? kept : kept.slice(0, options.top);
 }
 
@@ -303,7 +300,7 @@ export interface ReadScreenInputsOptions {
 
 /**
  * The documents under the given paths: files (.txt/.md/.html/.pdf/.docx) and folders of them
- * (recursively, id = the path as given joined with the relative path), and CSV/JSONL rows (id from
+ * (recursively, id = the file's path, under the folder as given), and CSV/JSONL rows (id from
  * the id column, else `file:line`). HTML is reduced to its text. Whatever has no text is returned
  * in `failures` by name with the reason: the caller reports it.
  */
@@ -343,9 +340,8 @@ export async function readScreenInputs(
     const files = statSync(path).isDirectory() ? listDocumentFiles(path) : [path];
     for (const file of files) {
       const extracted = await extractDocumentText(file);
-      const id = relative(resolve("."), resolve(file)) || file;
-      if (!extracted.ok) failures.push({ id, reason: extracted.reason });
-      else inputs.push({ id, text: readableText(extracted) });
+      if (!extracted.ok) failures.push({ id: file, reason: extracted.reason });
+      else inputs.push({ id: file, text: readableText(extracted) });
     }
   }
   return { inputs, failures };
@@ -379,9 +375,8 @@ export function screenRowsToCsv(rows: readonly ScreenRow[], explain = 3): string
       row.id,
       row.score.toFixed(4),
       row.label,
-      row.passes ? "yes" : "no",
       ...sentenceColumns.map((_, index) => row.sentences[index]?.text ?? ""),
     ]),
-    { header: true, columns: ["rank", "id", "score", "label", "passes", ...sentenceColumns] },
+    { header: true, columns: ["rank", "id", "score", "label", ...sentenceColumns] },
   );
 }

@@ -67,7 +67,7 @@ describeWithBrowser("screening section in chromium", () => {
     expect(download.suggestedFilename()).toBe("ranked.csv");
     const csv = readFileSync((await download.path()) as string, "utf8");
     const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("rank,id,score,label,passes,sentence_1,sentence_2,sentence_3");
+    expect(lines[0]).toBe("rank,id,score,label,sentence_1,sentence_2,sentence_3");
     expect(lines).toHaveLength(3);
     expect(lines[2]).toMatch(/^2,chef\.txt,/);
   });

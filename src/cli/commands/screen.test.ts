@@ -104,7 +104,6 @@ describe("jobdistill train --task screen and screen", () => {
       "id",
       "score",
       "label",
-      "passes",
       "sentence_1",
       "sentence_2",
       "sentence_3",
@@ -160,7 +159,7 @@ describe("jobdistill train --task screen and screen", () => {
     ]);
     const keptRows = JSON.parse(kept.out) as { id: string; score: number }[];
     expect(keptRows.map((row) => row.id)).toEqual(above.map((row) => row.id));
-    expect(kept.err).toMatch(new RegExp(`${above.length} at or above 0.5`));
+    expect(kept.err).toMatch(new RegExp(`${above.length} rows? at or above 0.5 written`));
   });
 
   it("refuses a missing model, a bad threshold, and --task screen without --labels", async () => {

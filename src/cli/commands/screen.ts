@@ -109,11 +109,9 @@ export function registerScreenCommand(program: Command, io: CliIo): void {
             : screenRowsToCsv(rows, options.explain);
           if (options.out) writeFileSync(options.out, text);
           else io.out(text);
-          const passing = rows.filter((row) => row.passes).length;
           io.err(
             `screened ${inputs.length} document${inputs.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s` +
-              `${options.threshold === undefined ? "" : `, ${passing} at or above ${options.threshold}`}` +
-              `, ${rows.length} row${rows.length === 1 ? "" : "s"} written${options.out ? ` to ${options.out}` : ""}` +
+              `, ${rows.length} row${rows.length === 1 ? "" : "s"}${options.threshold === undefined ? "" : ` at or above ${options.threshold}`} written${options.out ? ` to ${options.out}` : ""}` +
               `; ${failures.length} unreadable`,
           );
           if (failures.length > options.maxFailures) {

@@ -9,7 +9,6 @@ interface ScreenRow {
   id: string;
   score: number;
   label: string;
-  passes: boolean;
   sentences: { text: string; score: number }[];
 }
 
@@ -57,7 +56,7 @@ function render(answer: ScreenAnswer): void {
     (failures.length > 0 ? `; ${failures.length} unreadable` : "");
   byId("screen-body").replaceChildren(
     ...rows.map((row) =>
-      element("tr", { className: row.passes ? "" : "muted" }, [
+      element("tr", {}, [
         element("td", { className: "number", text: String(row.rank) }),
         element("td", { text: row.id }),
         element("td", { className: "number", text: formatScore(row.score) }),
