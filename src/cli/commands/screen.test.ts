@@ -53,6 +53,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `jobdistill screen` with the trained n-gram model over the resumes folder, and more options. */
+const screenResumes = (...options: string[]) =>
+  runCaptured(["-w", ws, "screen", "--model", "screen-ngram", join(dir, "resumes"), ...options]);
+
 describe("jobdistill train --task screen and screen", () => {
   it("trains the n-gram student from a labelled import, then ranks a folder and reports the broken PDF", async () => {
     expect((await runCaptured(["-w", ws, "import", join(dir, "labelled.csv")])).code).toBe(0);
@@ -77,16 +81,7 @@ describe("jobdistill train --task screen and screen", () => {
     );
 
     const out = join(dir, "ranked.csv");
-    const screened = await runCaptured([
-      "-w",
-      ws,
-      "screen",
-      "--model",
-      "screen-ngram",
-      join(dir, "resumes"),
-      "--out",
-      out,
-    ]);
+    const screened = await screenResumes("--out", out);
     expect(screened.code).toBe(1);
     const stderr = screened.err;
     expect(stderr).toMatch(/e-broken\.pdf: unreadable PDF/);
@@ -111,52 +106,18 @@ describe("jobdistill train --task screen and screen", () => {
   });
 
   it("keeps --top rows and those at --threshold, as JSON, and tolerates failures with --max-failures", async () => {
-    const top = await runCaptured([
-      "-w",
-      ws,
-      "screen",
-      "--model",
-      "screen-ngram",
-      join(dir, "resumes"),
-      "--top",
-      "2",
-      "--json",
-      "--max-failures",
-      "1",
-    ]);
+    const top = await screenResumes("--top", "2", "--json", "--max-failures", "1");
     expect(top.code).toBe(0);
     const rows = JSON.parse(top.out) as { id: string; rank: number; score: number }[];
     expect(rows.map((row) => row.rank)).toEqual([1, 2]);
-    const all = await runCaptured([
-      "-w",
-      ws,
-      "screen",
-      "--model",
-      "screen-ngram",
-      join(dir, "resumes"),
-      "--json",
-      "--max-failures",
-      "1",
-    ]);
+    const all = await screenResumes("--json", "--max-failures", "1");
     const allRows = JSON.parse(all.out) as { id: string; score: number }[];
     expect(rows).toEqual(allRows.slice(0, 2));
     const threshold = 0.5;
     const above = allRows.filter((row) => row.score >= threshold);
     expect(above.length).toBeGreaterThan(0);
     expect(above.length).toBeLessThan(allRows.length);
-    const kept = await runCaptured([
-      "-w",
-      ws,
-      "screen",
-      "--model",
-      "screen-ngram",
-      join(dir, "resumes"),
-      "--threshold",
-      String(threshold),
-      "--json",
-      "--max-failures",
-      "1",
-    ]);
+    const kept = await screenResumes("--threshold", String(threshold), "--json", "--max-failures", "1");
     const keptRows = JSON.parse(kept.out) as { id: string; score: number }[];
     expect(keptRows.map((row) => row.id)).toEqual(above.map((row) => row.id));
     expect(kept.err).toMatch(new RegExp(`${above.length} rows? at or above 0.5 written`));
