@@ -24,7 +24,8 @@ export type StoredResultsName =
   | "import"
   | "crfsuite"
   | "roles-advisor"
-  | "generate";
+  | "generate"
+  | "screen";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N
@@ -513,6 +514,75 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     phrase: "The demo corpus is small ({} adverts)",
     fields: ["adverts"],
     format: "round:1",
+  },
+  {
+    key: "screen.corpus",
+    file: "screen",
+    phrase: "{} O*NET occupations, {}/{}/{} documents (train/val/test)",
+    fields: ["corpus.occupations", "corpus.documents.train", "corpus.documents.val", "corpus.documents.test"],
+    format: "round:1",
+  },
+  {
+    key: "screen.encoder.percent",
+    file: "screen",
+    phrase: "| encoder: USE-lite chunk vectors, linear head (the recipe) | {} | {} | … | {} | {} |",
+    fields: [
+      "tasks.binary.students.0.test.accuracy",
+      "tasks.binary.students.0.test.f1",
+      "tasks.major-group.students.0.test.accuracy",
+      "tasks.major-group.students.0.test.macroF1",
+    ],
+    format: "percent:1",
+  },
+  {
+    key: "screen.encoder.auc",
+    file: "screen",
+    phrase: "| encoder: USE-lite chunk vectors, linear head (the recipe) | … | … | {} |",
+    fields: ["tasks.binary.students.0.test.rocAuc"],
+    format: "decimals:3",
+  },
+  {
+    key: "screen.ngram.percent",
+    file: "screen",
+    phrase: "| n-gram: hashed words, softmax | {} | {} | … | {} | {} |",
+    fields: [
+      "tasks.binary.students.1.test.accuracy",
+      "tasks.binary.students.1.test.f1",
+      "tasks.major-group.students.1.test.accuracy",
+      "tasks.major-group.students.1.test.macroF1",
+    ],
+    format: "percent:1",
+  },
+  {
+    key: "screen.ngram.auc",
+    file: "screen",
+    phrase: "| n-gram: hashed words, softmax | … | … | {} |",
+    fields: ["tasks.binary.students.1.test.rocAuc"],
+    format: "decimals:3",
+  },
+  {
+    key: "screen.fit",
+    file: "screen",
+    phrase: "fitting the major-group students took {} s (encoder head) and {} s (n-gram)",
+    fields: ["tasks.major-group.students.0.fitSeconds", "tasks.major-group.students.1.fitSeconds"],
+    format: "decimals:1",
+  },
+  {
+    key: "screen.speed",
+    file: "screen",
+    phrase: "screening ran at {} documents/s (encoder, every chunk embedded) and {} documents/s (n-gram)",
+    fields: [
+      "tasks.major-group.students.0.documentsPerSecond",
+      "tasks.major-group.students.1.documentsPerSecond",
+    ],
+    format: "round:1",
+  },
+  {
+    key: "screen.size",
+    file: "screen",
+    phrase: "model files of {} and {} bytes",
+    fields: ["tasks.major-group.students.0.modelBytes", "tasks.major-group.students.1.modelBytes"],
+    format: "round:1000",
   },
 ];
 

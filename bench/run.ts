@@ -63,6 +63,10 @@ const benches = [
     name: "roles-advisor",
     what: "the career advisor end to end against the local test server: schema-valid answers, flags, cost per question",
   },
+  {
+    name: "screen",
+    what: "screen students on O*NET work-history documents (group 15 vs others, 22-way), split by occupation",
+  },
 ] as const;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -40,6 +40,7 @@ export type {
 export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
+// Resume screening (issue 15): train the screen students, then rank documents with one.
 export {
   type AdviceFlag,
   type AdvisedRole,
@@ -57,6 +58,7 @@ export {
   labelWorkspace as label,
   listRunLedger,
   loadGenerationSpec,
+  openScreenModel,
   type PredictBatchOptions,
   type PredictBatchSummary,
   type PredictSource,
@@ -64,13 +66,19 @@ export {
   predictStream,
   type RolesAdvice,
   readPredictInputs,
+  readScreenInputs,
   runLedgerDetail,
+  type ScreenRow,
   type SftExportReport,
+  screenDocuments,
   suggestRoles,
   type TeacherChoice,
   type TrainOptions,
   type TrainResult,
+  type TrainScreenOptions,
+  type TrainScreenResult,
   train,
+  trainScreenInWorkspace,
   type WorkspaceEvaluation,
   type WorkspaceEvaluationOptions,
   type WorkspaceTrainingOptions,

@@ -33,6 +33,7 @@ export function exitCodeOf(code: ErrorCode): number {
     case "body_too_large":
     case "text_too_long":
     case "too_many_skills":
+    case "too_many_documents":
     case "unsupported_media_type":
     case "invalid_json":
     case "invalid_body":

@@ -37,6 +37,7 @@ export const errorCodes = [
   "body_too_large",
   "text_too_long",
   "too_many_skills",
+  "too_many_documents",
   "unsupported_media_type",
   "invalid_json",
   "invalid_body",

@@ -3,6 +3,7 @@ import {
   multiClassClassificationReport,
   multiLabelClassificationReport,
   renderClassificationReport,
+  rocAuc,
 } from "./classification-metrics.ts";
 
 describe("multiClassClassificationReport", () => {
@@ -191,5 +192,21 @@ describe("renderClassificationReport", () => {
     const markdown = renderClassificationReport(multiLabelClassificationReport([["a|b"]], [["a|b"]]));
     expect(markdown).toContain("| a\\|b | 100.0 | 100.0 | 100.0 | 1 | 1 | 0 | 0 | 0 | 100.0 |");
     expect(markdown).toContain("Exact-match accuracy 100.0%");
+  });
+});
+
+describe("rocAuc", () => {
+  it("is 1 for a perfect ranking, 0 for a reversed one, 0.5 for all ties", () => {
+    expect(rocAuc([0.9, 0.8, 0.2, 0.1], [true, true, false, false])).toBe(1);
+    expect(rocAuc([0.1, 0.2, 0.8, 0.9], [true, true, false, false])).toBe(0);
+    expect(rocAuc([0.5, 0.5, 0.5], [true, false, false])).toBe(0.5);
+  });
+
+  it("counts pairs: one positive below one of two negatives is 0.5, ties half", () => {
+    // Positive 0.6 beats 0.4, loses to 0.7: 1 of 2 pairs.
+    expect(rocAuc([0.6, 0.4, 0.7], [true, false, false])).toBe(0.5);
+    // Positive 0.6 ties 0.6 and beats 0.1: (0.5 + 1) / 2.
+    expect(rocAuc([0.6, 0.6, 0.1], [true, false, false])).toBe(0.75);
+    expect(rocAuc([0.3], [true])).toBeNaN();
   });
 });

@@ -265,3 +265,33 @@ export function renderClassificationReport(report: ClassificationReport): string
   });
   return lines.join("\n");
 }
+
+/**
+ * Area under the ROC curve of `scores` for telling `positives` from the rest: the probability
+ * that a random positive scores above a random negative, ties counting half (Mann–Whitney U from
+ * average ranks). NaN when either class is empty.
+ */
+export function rocAuc(scores: readonly number[], positives: readonly boolean[]): number {
+  if (scores.length !== positives.length) {
+    throw new RangeError(`${scores.length} scores but ${positives.length} gold flags`);
+  }
+  const order = scores.map((score, index) => ({ score, positive: positives[index] === true }));
+  order.sort((a, b) => a.score - b.score);
+  let positiveRankSum = 0;
+  let positiveCount = 0;
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1]?.score === order[start]?.score) end++;
+    const averageRank = (start + end) / 2 + 1;
+    for (let i = start; i <= end; i++) {
+      if (order[i]?.positive) {
+        positiveRankSum += averageRank;
+        positiveCount++;
+      }
+    }
+    start = end + 1;
+  }
+  const negativeCount = order.length - positiveCount;
+  if (positiveCount === 0 || negativeCount === 0) return Number.NaN;
+  return (positiveRankSum - (positiveCount * (positiveCount + 1)) / 2) / (positiveCount * negativeCount);
+}

@@ -251,3 +251,53 @@ export const rolesAdviceResponseSchema = rolesResponseSchema.extend({
     costUsd: z.number(),
   }),
 });
+
+/** `POST /v1/screen` as JSON (files come as multipart/form-data: `files`, and these options as fields). */
+export const screenRequestSchema = z.strictObject({
+  documents: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(500).optional().describe("Default: the document's position, from 1."),
+        text: z.string().min(1),
+        format: textFormatSchema.optional(),
+      }),
+    )
+    .min(1)
+    .describe("The documents (resumes) to screen."),
+  threshold: z.number().min(0).max(1).optional().describe("Keep only documents whose score reaches it."),
+  top: z.number().int().min(1).optional().describe("Keep only the best `top` documents."),
+  explain: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .optional()
+    .describe("Supporting sentences per document (default 3)."),
+});
+export type ScreenRequest = z.infer<typeof screenRequestSchema>;
+
+/** The options of a multipart screen request, as its form fields (strings). */
+export const screenFormOptionsSchema = z.strictObject({
+  threshold: z.coerce.number().min(0).max(1).optional(),
+  top: z.coerce.number().int().min(1).optional(),
+  explain: z.coerce.number().int().min(0).max(10).optional(),
+});
+
+export const screenResponseSchema = z.object({
+  rows: z.array(
+    z.object({
+      rank: z.number().int(),
+      id: z.string().describe("The file name or the given id."),
+      score: z.number().describe("Probability of the model's positive label."),
+      label: z.string().describe("The most probable label."),
+      scores: z.record(z.string(), z.number()),
+      sentences: z
+        .array(z.object({ text: z.string(), score: z.number() }))
+        .describe("The chunks that most support the label."),
+    }),
+  ),
+  failures: z
+    .array(z.object({ id: z.string(), reason: z.string() }))
+    .describe("Files with no readable text (broken, encrypted, image-only), by name."),
+  model: z.object({ labels: z.array(z.string()), positiveLabel: z.string(), student: z.string() }),
+});

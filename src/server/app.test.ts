@@ -307,6 +307,7 @@ describe("GET endpoints", () => {
     expect(Object.keys(document.paths).sort()).toEqual(
       [
         "/v1/highlight",
+        "/v1/screen",
         "/v1/skills/type",
         "/v1/skills/extract",
         "/v1/models",

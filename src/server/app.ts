@@ -1,14 +1,25 @@
 import { isIP } from "node:net";
+import { basename } from "node:path";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
+import { readableText } from "../align/index.ts";
 import type { RoleQuery, RolesPredictor } from "../core/roles.ts";
+import { extractDocumentText } from "../dataset/import/index.ts";
 import type { Workspace } from "../store/index.ts";
 import type { HighlightResult, TextFormat } from "../student/predictors.ts";
+import type { ScreenClassifier } from "../student/screen/index.ts";
 import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
 import { cleanSkills, type RolesAdvice, suggestRoles } from "../workflows/roles-advice.ts";
 import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../workflows/runs.ts";
+import {
+  type ScreenDocumentsOptions,
+  type ScreenFailure,
+  type ScreenInput,
+  screenDocuments,
+  screenRowsToCsv,
+} from "../workflows/screen.ts";
 import { AdviceGate } from "./advice-gate.ts";
 import {
   extractSkillsRequestSchema,
@@ -16,6 +27,8 @@ import {
   type RolesRequest,
   type RunSummary,
   rolesRequestSchema,
+  screenFormOptionsSchema,
+  screenRequestSchema,
   typeSkillsRequestSchema,
 } from "./api-schemas.ts";
 import { errorToResponse, HttpError, validationError } from "./http-errors.ts";
@@ -34,6 +47,8 @@ export interface CreateAppOptions {
   /** Source of runs, spend and registered models; without it `/v1/runs` answers 404. */
   workspace?: Workspace;
   llm?: TeacherHighlighter;
+  /** The screen student `/v1/screen` answers with (`serve --screen-model`); without it, 404. */
+  screen?: ScreenClassifier;
   /** Caps on `"teacher": true` requests (see TeacherGuardLimits for the defaults). */
   teacherLimits?: Partial<TeacherGuardLimits>;
   /**
@@ -125,6 +140,70 @@ function routePattern(path: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+interface ScreenRequestParts {
+  inputs: ScreenInput[];
+  failures: ScreenFailure[];
+  settings: ScreenDocumentsOptions;
+}
+
+/**
+ * A screen request's documents: JSON `documents`, or multipart `files` (each reduced to its text,
+ * an unreadable or oversized one reported in `failures` by its name) with options as form fields.
+ */
+async function readScreenRequest(c: Context, limits: ServerLimits): Promise<ScreenRequestParts> {
+  const contentType = c.req.header("content-type") ?? "";
+  const tooMany = (count: number) =>
+    new HttpError(
+      "too_many_documents",
+      `${count} documents in one request; this server screens at most ${limits.maxScreenDocuments}`,
+    );
+  if (/^multipart\/form-data\b/i.test(contentType)) {
+    let form: FormData;
+    try {
+      form = await c.req.formData();
+    } catch {
+      throw new HttpError("invalid_body", "the multipart body cannot be read");
+    }
+    const files = form.getAll("files").filter((value): value is File => typeof value !== "string");
+    if (files.length === 0)
+      throw new HttpError("invalid_body", 'send one or more files in the "files" field');
+    if (files.length > limits.maxScreenDocuments) throw tooMany(files.length);
+    const fields = Object.fromEntries(
+      [...form.entries()].filter(([key]) => key !== "files").map(([key, value]) => [key, String(value)]),
+    );
+    const parsed = screenFormOptionsSchema.safeParse(fields);
+    if (!parsed.success) throw validationError(parsed.error);
+    const inputs: ScreenInput[] = [];
+    const failures: ScreenFailure[] = [];
+    for (const file of files) {
+      const id = basename(file.name || "upload");
+      if (file.size > limits.maxScreenFileBytes) {
+        failures.push({
+          id,
+          reason: `larger than this server's limit of ${limits.maxScreenFileBytes} bytes per file`,
+        });
+        continue;
+      }
+      const extracted = await extractDocumentText(id, new Uint8Array(await file.arrayBuffer()));
+      if (!extracted.ok) failures.push({ id, reason: extracted.reason });
+      else if (extracted.text.length > limits.maxTextChars) {
+        failures.push({ id, reason: `more than this server's limit of ${limits.maxTextChars} characters` });
+      } else inputs.push({ id, text: readableText(extracted) });
+    }
+    return { inputs, failures, settings: parsed.data };
+  }
+  const request = await readJsonBody(c, screenRequestSchema);
+  if (request.documents.length > limits.maxScreenDocuments) throw tooMany(request.documents.length);
+  const inputs = request.documents.map((document, index) => {
+    checkTextLength(document.text, limits);
+    return {
+      id: document.id ?? String(index + 1),
+      text: readableText({ text: document.text, format: document.format ?? "text" }),
+    };
+  });
+  const { documents: _documents, ...settings } = request;
+  return { inputs, failures: [], settings };
+}
 /** A ledger entry (src/workflows/runs.ts: what `jobdistill runs` shows) in the API's shape. */
 function summarizeRun(entry: RunLedgerEntry): RunSummary {
   const { run, costUsd, finalFailures: failures } = entry;
@@ -220,18 +299,22 @@ export function createApp(options: CreateAppOptions): Hono {
     const isPage = (c.res.headers.get("content-type") ?? "").startsWith("text/html");
     c.header("Content-Security-Policy", isPage ? pageSecurityPolicy : apiSecurityPolicy);
   });
-  app.use(
-    "/v1/*",
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: limits.maxBodyBytes,
+      maxSize,
       onError: (c) => {
         const { status, body } = errorToResponse(
-          new HttpError("body_too_large", `the request body is larger than ${limits.maxBodyBytes} bytes`),
+          new HttpError("body_too_large", `the request body is larger than ${maxSize} bytes`),
           logError,
         );
         return c.json(body, status);
       },
-    }),
+    });
+  const generalBodyLimit = limitBody(limits.maxBodyBytes);
+  // Screening takes uploaded files: its own, larger limit.
+  const screenBodyLimit = limitBody(limits.maxScreenBodyBytes);
+  app.use("/v1/*", (c, next) =>
+    c.req.path === "/v1/screen" ? screenBodyLimit(c, next) : generalBodyLimit(c, next),
   );
   app.onError((error, c) => {
     const { status, body } = errorToResponse(error, logError);
@@ -325,6 +408,26 @@ export function createApp(options: CreateAppOptions): Hono {
         ? { ...advice, spend: { ...advice.spend, cached: true, tokensIn: 0, tokensOut: 0, costUsd: 0 } }
         : advice,
     );
+  });
+
+  app.post("/v1/screen", async (c) => {
+    const model = options.screen;
+    if (!model) {
+      throw new HttpError(
+        "not_found",
+        "this server has no screen model; start it with serve --screen-model NAME",
+      );
+    }
+    const { inputs, failures, settings } = await readScreenRequest(c, limits);
+    const rows = await screenDocuments(model, inputs, settings);
+    if (c.req.query("format") === "csv") {
+      return c.body(screenRowsToCsv(rows, settings.explain ?? 3), 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="ranked.csv"',
+      });
+    }
+    const { labels, positiveLabel, student } = model.config;
+    return c.json({ rows, failures, model: { labels, positiveLabel, student } });
   });
 
   app.get("/v1/models", (c) => {

@@ -1,4 +1,5 @@
 import type { Workspace } from "../store/index.ts";
+import { type NgramScreenClassifier, trainNgramScreenStudent } from "../student/screen/index.ts";
 
 /**
  * Test and benchmark material for the server and the page: an advert the keyword predictors
@@ -125,4 +126,33 @@ export function seedSampleRuns(workspace: Workspace): {
     },
   });
   return { labelRun, trainRun, evaluateRun };
+}
+
+const screenLines = {
+  devops: [
+    "Ran Kubernetes clusters on AWS.",
+    "Wrote Terraform modules for every team.",
+    "Built CI pipelines in GitHub Actions.",
+    "Tuned Prometheus alerts and dashboards.",
+  ],
+  other: [
+    "Cooked for a busy restaurant kitchen.",
+    "Planned weekly menus with the head chef.",
+    "Cared for patients on a surgical ward.",
+    "Taught maths classes to teenagers.",
+  ],
+} as const;
+
+/**
+ * A small n-gram screen model (devops vs other) trained on constructed resumes, for the server's
+ * tests and the page's browser test: separable by vocabulary, so rankings are predictable.
+ */
+export function sampleScreenModel(): Promise<NgramScreenClassifier> {
+  const examples = (["devops", "other"] as const).flatMap((label) =>
+    Array.from({ length: 20 }, (_, index) => {
+      const own = screenLines[label];
+      return { label, text: [own[index % 4], own[(index + 1) % 4], `Worked in team ${index}.`].join("\n") };
+    }),
+  );
+  return trainNgramScreenStudent(examples, { labels: ["devops", "other"] });
 }

@@ -29,6 +29,7 @@ const documented: Record<ErrorCode, number> = {
   body_too_large: 413,
   text_too_long: 413,
   too_many_skills: 413,
+  too_many_documents: 413,
   unsupported_media_type: 415,
   invalid_json: 400,
   invalid_body: 422,

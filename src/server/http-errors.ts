@@ -22,6 +22,7 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
     case "body_too_large":
     case "text_too_long":
     case "too_many_skills":
+    case "too_many_documents":
       return 413;
     case "unsupported_media_type":
       return 415;

@@ -10,6 +10,12 @@ export interface ServerLimits {
   maxConcurrentAdvice: number;
   /** Advisor answers kept in memory for identical questions. */
   adviceCacheEntries: number;
+  /** Body of a `/v1/screen` request, uploads included (413 beyond). */
+  maxScreenBodyBytes: number;
+  /** One uploaded file of a `/v1/screen` request (413 beyond). */
+  maxScreenFileBytes: number;
+  /** Documents in one `/v1/screen` request (413 beyond). */
+  maxScreenDocuments: number;
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -18,4 +24,7 @@ export const defaultServerLimits: ServerLimits = {
   maxSkills: 5_000,
   maxConcurrentAdvice: 2,
   adviceCacheEntries: 256,
+  maxScreenBodyBytes: 20_000_000,
+  maxScreenFileBytes: 5_000_000,
+  maxScreenDocuments: 200,
 };

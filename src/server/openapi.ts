@@ -13,6 +13,8 @@ import {
   rolesResponseSchema,
   runDetailResponseSchema,
   runsResponseSchema,
+  screenRequestSchema,
+  screenResponseSchema,
   typeSkillsRequestSchema,
   typeSkillsResponseSchema,
 } from "./api-schemas.ts";
@@ -145,6 +147,54 @@ export function openApiDocument(limits: ServerLimits): JsonSchema {
           503: "The advisor could not be reached (try again).",
         },
       ),
+      "/v1/screen": {
+        post: {
+          summary: "Screen documents (resumes) with the server's screen model, ranked",
+          description: `One row per document, best first by the positive label's probability, with the sentences that drove it. JSON \`documents\`, or multipart/form-data with \`files\` (.txt, .md, .html, .pdf, .docx) and \`threshold\`, \`top\`, \`explain\` as fields; a file with no readable text is listed in \`failures\`. \`?format=csv\` answers CSV. Limits: body ${limits.maxScreenBodyBytes} bytes, ${limits.maxScreenFileBytes} bytes per file, ${limits.maxScreenDocuments} documents.`,
+          parameters: [
+            {
+              name: "format",
+              in: "query",
+              required: false,
+              schema: { type: "string", enum: ["json", "csv"] },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              ...jsonContent(screenRequestSchema, "input"),
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["files"],
+                  properties: {
+                    files: { type: "array", items: { type: "string", format: "binary" } },
+                    threshold: { type: "number", minimum: 0, maximum: 1 },
+                    top: { type: "integer", minimum: 1 },
+                    explain: { type: "integer", minimum: 0, maximum: 10 },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            200: {
+              description: "OK",
+              content: {
+                ...jsonContent(screenResponseSchema, "output"),
+                "text/csv": { schema: { type: "string" } },
+              },
+            },
+            ...errorResponses({
+              400: "Malformed JSON.",
+              404: "The server has no screen model.",
+              413: "Body, a text or the number of documents beyond the server's limits.",
+              415: "Body is neither JSON nor multipart/form-data.",
+              422: "Body does not match the schema.",
+            }),
+          },
+        },
+      },
       "/v1/models": get("Models loaded by this server and registered in its workspace", modelsResponseSchema),
       "/v1/runs": get("Labelling, training and evaluation runs, newest first", runsResponseSchema, {
         404: "The server has no workspace.",

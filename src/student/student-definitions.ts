@@ -1,4 +1,5 @@
 import { requirementsStudentDefaults } from "./requirements/definition.ts";
+import { screenStudentDefaults } from "./screen/definition.ts";
 import { skillsStudentDefaults } from "./skills/definition.ts";
 import type { SpanStudentSettings } from "./span-student-settings.ts";
 
@@ -8,3 +9,9 @@ export const spanStudentDefaults = {
   skills: skillsStudentDefaults,
 } as const satisfies Record<string, SpanStudentSettings>;
 export type SpanStudentTask = keyof typeof spanStudentDefaults;
+
+/** The document students (one label per whole document) and their defaults. */
+export const documentStudentDefaults = {
+  screen: screenStudentDefaults,
+} as const;
+export type DocumentStudentTask = keyof typeof documentStudentDefaults;

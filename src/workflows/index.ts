@@ -77,6 +77,22 @@ export {
   type RunLedgerSource,
   runLedgerDetail,
 } from "./runs.ts";
+// issue 15: resume screening (train --task screen, screen, /v1/screen)
+export {
+  openScreenModel,
+  type ReadScreenInputsOptions,
+  readScreenInputs,
+  type ScreenDocumentsOptions,
+  type ScreenFailure,
+  type ScreenInput,
+  type ScreenRow,
+  screenDocuments,
+  screenRowsToCsv,
+  type TrainedScreenStudent,
+  type TrainScreenOptions,
+  type TrainScreenResult,
+  trainScreenInWorkspace,
+} from "./screen.ts";
 // issue 13: embedding segments for an encoder-backed segment classifier (train --encoder)
 export { type EmbeddingProgress, embedSegmentTexts } from "./segment-embeddings.ts";
 export {

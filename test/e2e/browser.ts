@@ -38,6 +38,18 @@ export async function watchedPage(
   return page;
 }
 
+/** A 1366 × 900 watched page at `url`, once the page says it is ready. */
+export async function openReadyPage(
+  browser: Browser,
+  url: string,
+  seen: { dialogs: string[]; pageErrors: string[] },
+): Promise<Page> {
+  const page = await watchedPage(browser, { width: 1366, height: 900 }, seen);
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]");
+  return page;
+}
+
 export interface ContrastFailure {
   html: string;
   summary: string;

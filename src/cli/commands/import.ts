@@ -59,9 +59,12 @@ export function registerImportCommand(program: Command, io: CliIo): void {
   program
     .command("import")
     .description(
-      "Import documents (job adverts, …): CSV, JSONL, Parquet, or folders of .txt/.md/.html files.",
+      "Import documents (job adverts, …): CSV, JSONL, Parquet, or folders of .txt/.md/.html/.pdf/.docx files.",
     )
-    .argument("<files...>", "CSV, JSONL (.jsonl/.ndjson), Parquet files, .txt/.md/.html files or folders")
+    .argument(
+      "<files...>",
+      "CSV, JSONL (.jsonl/.ndjson), Parquet files, .txt/.md/.html/.pdf/.docx files or folders",
+    )
     .option(
       "--id-column <name>",
       "column holding the document id (default: id or job_id, else a content hash)",

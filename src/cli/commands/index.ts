@@ -14,6 +14,7 @@ import { registerLexiconCommand } from "./lexicon.ts";
 import { registerPredictCommand } from "./predict.ts";
 import { registerRolesCommand } from "./roles.ts";
 import { registerRunsCommand } from "./runs.ts";
+import { registerScreenCommand } from "./screen.ts";
 import { registerServeCommand } from "./serve.ts";
 import { registerSkillTypeCommand } from "./skill-type.ts";
 import { registerTrainCommand } from "./train.ts";
@@ -33,6 +34,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerEvalCommand(program, io);
   registerPredictCommand(program, io);
   registerRolesCommand(program, io);
+  registerScreenCommand(program, io);
   registerExportCommand(program, io);
   registerRunsCommand(program, io);
   registerFailuresCommand(program, io);

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startOpenAiTestServer } from "../../../test/openai-test-server.ts";
+import { sampleScreenModel } from "../../server/fixtures.ts";
 import { openWorkspace } from "../../store/index.ts";
+import { saveScreenClassifier } from "../../student/screen/index.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 
@@ -95,6 +97,36 @@ describe("jobdistill serve", () => {
       if (previousKey === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = previousKey;
     }
+  });
+
+  it("answers /v1/screen with --screen-model, and refuses a screen model that is not there", async () => {
+    const workspace = emptyWorkspace();
+    const modelFile = join(workspace, "screen.jdsm");
+    saveScreenClassifier(await sampleScreenModel(), modelFile);
+    const io = capturingIo();
+    const exit = runCli(
+      ["--workspace", workspace, "serve", "--port", "0", "--threads", "0", "--screen-model", modelFile],
+      io,
+    );
+    const url = await waitFor(() => io.output.join("\n").match(/at (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1]);
+    expect(io.output.join("\n")).toMatch(
+      /screening with the ngram screen model \(labels devops, other\) at \/v1\/screen/,
+    );
+    const response = await fetch(`${url}v1/screen`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ documents: [{ id: "a", text: "Ran Kubernetes clusters on AWS." }] }),
+    });
+    expect(((await response.json()) as { rows: { id: string; label: string }[] }).rows).toMatchObject([
+      { id: "a", label: "devops" },
+    ]);
+    process.emit("SIGINT");
+    expect(await exit).toBe(0);
+    const missing = capturingIo();
+    expect(
+      await runCli(["--workspace", workspace, "serve", "--port", "0", "--screen-model", "nope"], missing),
+    ).toBe(2);
+    expect(missing.errors.join("\n")).toMatch(/no screen model nope/);
   });
 
   it("warns when the host is not loopback", async () => {

@@ -11,8 +11,9 @@ import {
   type TeacherGuardLimits,
 } from "../../server/teacher-guard.ts";
 import type { Workspace } from "../../store/index.ts";
+import type { ScreenClassifier } from "../../student/screen/index.ts";
 import { type LanguageModel, providerNames } from "../../teacher/index.ts";
-import { adviseRoles, chooseTeacher, openRolesModel } from "../../workflows/index.ts";
+import { adviseRoles, chooseTeacher, openRolesModel, openScreenModel } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 
 const serveOptionsSchema = z.strictObject({
@@ -31,6 +32,7 @@ const serveOptionsSchema = z.strictObject({
   allowedHost: z.array(z.string().min(1)).optional(),
   rolesModel: z.string().min(1).optional(),
   maxAdviceRequests: z.coerce.number().int().min(1).max(64),
+  screenModel: z.string().min(1).optional(),
 });
 
 function parseServeOptions(raw: unknown): z.infer<typeof serveOptionsSchema> {
@@ -68,7 +70,25 @@ function untilStopSignal(): Promise<string> {
  */
 export async function serveWorkspace(
   workspace: Workspace,
-  options: ServeOptions & { threads?: number | undefined },
+  options: ServeOptions & {
+    threads?: number | undefined;
+    /** A registered screen model name or model file for `/v1/screen`. */
+    screenModel?: string | undefined;
+  },
+  io: CliIo,
+): Promise<void> {
+  const screen =
+    options.screenModel === undefined ? undefined : await openScreenModel(workspace, options.screenModel);
+  try {
+    await serveStudents(workspace, { ...options, screen }, io);
+  } finally {
+    await screen?.close?.();
+  }
+}
+
+async function serveStudents(
+  workspace: Workspace,
+  options: ServeOptions & { threads?: number | undefined; screen?: ScreenClassifier | undefined },
   io: CliIo,
 ): Promise<void> {
   const students = await loadServerStudents(
@@ -100,10 +120,10 @@ async function serveWith(
   predictors: ServerPredictors,
   /** Worker threads predicting (0: this thread). */
   threads: number,
-  options: ServeOptions,
+  options: ServeOptions & { screen?: ScreenClassifier | undefined },
   io: CliIo,
 ): Promise<void> {
-  const { teacher, rolesPredictor } = options;
+  const { teacher, rolesPredictor, screen } = options;
   const app = createApp({
     predictors,
     workspace,
@@ -111,6 +131,7 @@ async function serveWith(
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(teacher ? { llm: modelHighlighter(teacher), teacherLimits: options.teacherLimits ?? {} } : {}),
     ...(rolesPredictor ? { rolesPredictor } : {}),
+    ...(screen ? { screen } : {}),
     ...(teacher && rolesPredictor
       ? {
           adviseRoles: (query) =>
@@ -154,6 +175,10 @@ async function serveWith(
         : "roles model loaded: /v1/roles (no teacher, so no /v1/roles/advice)",
     );
   }
+  if (screen)
+    io.out(
+      `screening with the ${screen.config.student} screen model (labels ${screen.config.labels.join(", ")}) at /v1/screen`,
+    );
   io.out("press Ctrl+C to stop");
   await untilStopSignal();
   await server.close();
@@ -217,6 +242,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       "a roles model (jobdistill roles train): /v1/roles, and with a teacher /v1/roles/advice",
     )
     .option("--max-advice-requests <n>", "different /v1/roles/advice questions at once (429 beyond)", "2")
+    .option(
+      "--screen-model <name>",
+      "a screen model (registered name or file) for /v1/screen and the page's screening section",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n" +
@@ -260,6 +289,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
               threads: options.threads,
               rolesPredictor,
               maxAdviceRequests: options.maxAdviceRequests,
+              screenModel: options.screenModel,
             },
             io,
           ),

@@ -5,12 +5,12 @@ import { UsageError } from "../../core/errors.ts";
 import { encoderFeatureSets } from "../../student/encoder-segments/index.ts";
 import type { StudentTrainingProgress, StudentTrainingReport } from "../../student/requirements/index.ts";
 import { spanStudentDefaults } from "../../student/student-definitions.ts";
-import { train } from "../../workflows/index.ts";
+import { type TrainScreenResult, train, trainScreenInWorkspace } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 import { renderSkillTypeTraining } from "./skill-type.ts";
 
-const trainTasks = ["requirements", "skills", "skill-type"] as const;
+const trainTasks = ["requirements", "skills", "skill-type", "screen"] as const;
 
 const trainOptionsSchema = z
   .strictObject({
@@ -41,6 +41,19 @@ const trainOptionsSchema = z
     encoderFeatures: z
       .enum(encoderFeatureSets, { error: `--encoder-features must be ${encoderFeatureSets.join(" or ")}` })
       .optional(),
+    labels: z
+      .string()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((label) => label.trim())
+          .filter((label) => label !== ""),
+      )
+      .optional(),
+    positive: z.string().min(1).optional(),
+    student: z
+      .enum(["encoder", "ngram", "both"], { error: "--student must be encoder, ngram or both" })
+      .optional(),
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]*$/i, "--name may hold letters, digits, '.', '_' and '-'")
@@ -52,6 +65,17 @@ const trainOptionsSchema = z
   .refine((options) => options.encoderFeatures === undefined || options.encoder !== undefined, {
     message: "--encoder-features says what the encoder-backed classifier reads: give --encoder too",
   })
+  .refine((options) => (options.task === "screen") === (options.labels !== undefined), {
+    message:
+      "--labels names the screen labels (e.g. --labels devops,other): give it with --task screen, only then",
+  })
+  .refine(
+    (options) =>
+      options.task === "screen" || (options.positive === undefined && options.student === undefined),
+    {
+      message: "--positive and --student are for --task screen",
+    },
+  )
   .refine(
     (options) =>
       options.task !== "skill-type" ||
@@ -90,6 +114,32 @@ export function renderTrainingSummary(
   }
   lines.push(
     `  next: jobdistill eval --task ${report.task}${report.task === "skills" ? " --against skillspan" : ""}`,
+  );
+  return lines.join("\n");
+}
+
+/** The screen students side by side: held-out figures, size, speed. */
+export function renderScreenTraining(result: TrainScreenResult): string {
+  const counts = (byLabel: Record<string, number>) =>
+    result.labels.map((label) => `${label} ${byLabel[label] ?? 0}`).join(", ");
+  const skipped = Object.entries(result.skipped);
+  const lines = [
+    `trained screen students (run ${result.runId}); positive label ${result.positiveLabel}`,
+    `  documents: train ${counts(result.documents.train)}; held-out test ${counts(result.documents.test)} (labels: ${result.labelledBy.meta} from meta.label, ${result.labelledBy.classify} from classify annotations)`,
+  ];
+  if (skipped.length > 0) {
+    lines.push(
+      `  not trained on (label not in --labels): ${skipped.map(([label, n]) => `${label} ${n}`).join(", ")}`,
+    );
+  }
+  for (const student of result.students) {
+    const test = student.test;
+    lines.push(
+      `  ${student.name}: ${test ? `accuracy ${percent(test.accuracy)}, F1(${result.positiveLabel}) ${percent(test.f1)}, macro-F1 ${percent(test.macroF1)}, ROC AUC ${Number.isNaN(test.rocAuc) ? "–" : test.rocAuc.toFixed(3)}, ${Math.round(student.documentsPerSecond ?? 0)} docs/s; ` : "no held-out documents; "}trained in ${student.trainSeconds.toFixed(1)} s, ${(student.bytes / 1024).toFixed(0)} KB`,
+    );
+  }
+  lines.push(
+    `  next: jobdistill screen --model ${result.students[0]?.name ?? "screen-encoder"} resumes/ --out ranked.csv`,
   );
   return lines.join("\n");
 }
@@ -137,6 +187,8 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         "  requirements  span tagger (a BIO layer per category) + segment classifier",
         "  skills        span tagger with SkillSpan's skill and knowledge layers",
         "  skill-type    the Hard/Soft skill-type student",
+        "  screen        document classifiers (resume screening) from documents' meta.label:",
+        "                encoder + linear SVM and hashed n-grams + softmax, side by side",
       ].join("\n"),
     )
     .requiredOption("--task <task>", trainTasks.join(" | "))
@@ -167,12 +219,15 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       "--encoder <id>",
-      "a pretrained sentence encoder: use-lite (offline), hf:<model or folder>, openai:<model>; requirements: the segment classifier over its embeddings; skill-type: the typer over them (default: lexical students)",
+      "a pretrained sentence encoder: use-lite (offline), hf:<model or folder>, openai:<model>; requirements: the segment classifier over its embeddings; skill-type: the typer over them (default: lexical students); screen: the encoder student's (default use-lite)",
     )
     .option(
       "--encoder-features <set>",
       "with --encoder: embedding (the embedding alone, default) or combined (embedding + hashed n-grams)",
     )
+    .option("--labels <a,b,…>", "screen: the labels, the positive one first (e.g. devops,other)")
+    .option("--positive <label>", "screen: the label whose probability ranks documents (default: the first)")
+    .option("--student <kind>", "screen: encoder, ngram or both (default both, measured side by side)")
     .option("--seed <s>", "seed of the dataset split and the training order", "1")
     .option("--name <name>", "registry name prefix (default: the task, e.g. requirements-tagger)")
     .addHelpText(
@@ -186,6 +241,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         "  $ jobdistill train --task skills --source skillspan   # SkillSpan's official splits, every sentence",
         "  $ jobdistill train --task skills --source skillspan --epochs 12 --patience 12 --name skills-short",
         "  $ jobdistill lexicon import esco_skills.csv && jobdistill train --task skill-type --source lexicon",
+        "  $ jobdistill import labelled-resumes.csv && jobdistill train --task screen --labels devops,other",
         "",
         "Defaults of each task's students live in its definition (src/student/<task>/definition.ts);",
         "the options above change them for one run, and the run records the settings it used.",
@@ -194,6 +250,27 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(trainOptionsSchema, raw);
+      if (options.task === "screen") {
+        const labels = options.labels ?? [];
+        await withWorkspace(command, async (workspace) => {
+          const result = await trainScreenInWorkspace(workspace, {
+            labels,
+            positiveLabel: options.positive,
+            students:
+              options.student === undefined || options.student === "both" ? undefined : [options.student],
+            encoder: options.encoder,
+            seed: options.seed,
+            name: options.name,
+            onEmbeddingProgress: (progress) => {
+              if (progress.cached + progress.computed === progress.total) {
+                io.err(`embedded ${progress.total} distinct chunks (${progress.cached} from the cache)`);
+              }
+            },
+          });
+          io.out(renderScreenTraining(result));
+        });
+        return;
+      }
       if (options.task === "skill-type") {
         if (options.dataset)
           throw new UsageError(

@@ -134,9 +134,15 @@ describe("importDocuments", () => {
     writeFileSync(join(folder, "one.txt"), "Plain advert");
     writeFileSync(join(folder, "sub", "two.html"), "<p>HTML advert</p>");
     writeFileSync(join(folder, "three.md"), "   ");
-    writeFileSync(join(folder, "ignored.pdf"), "binary");
+    writeFileSync(join(folder, "not-really.pdf"), "binary");
+    writeFileSync(join(folder, "ignored.xlsx"), "binary");
     const summary = await importDocuments(workspace, [folder]);
-    expect(summary).toMatchObject({ rows: 3, inserted: 2, badRows: 1 });
+    // The fake PDF is read and reported (no readable PDF), not skipped; .xlsx is no document type.
+    expect(summary).toMatchObject({ rows: 4, inserted: 2, badRows: 2 });
+    expect(summary.refusedSamples.map((row) => row.reason)).toEqual([
+      expect.stringMatching(/^unreadable PDF/),
+      "empty file",
+    ]);
     expect(workspace.documents.get("sub/two.html")).toMatchObject({ format: "html", source: "adverts" });
     expect(workspace.documents.get("one.txt")?.format).toBe("text");
     const single = await importDocuments(workspace, [join(folder, "one.txt")]);

@@ -86,7 +86,7 @@ export function importFileKind(path: string): ImportFileKind {
   if (extension === ".parquet") return "parquet";
   if (isDocumentFileName(path)) return "folder";
   throw new UsageError(
-    `cannot tell how to import ${path}: expected .csv, .jsonl/.ndjson, .parquet, a .txt/.md/.html file, or a folder`,
+    `cannot tell how to import ${path}: expected .csv, .jsonl/.ndjson, .parquet, a .txt/.md/.html/.pdf/.docx file, or a folder`,
   );
 }
 
@@ -137,7 +137,7 @@ function importStopped(
 }
 
 /**
- * Imports documents from CSV, JSONL, Parquet files and folders of .txt/.md/.html files into the
+ * Imports documents from CSV, JSONL, Parquet files and folders of .txt/.md/.html/.pdf/.docx files into the
  * workspace. Files are streamed and inserted in batches of `batchSize` rows per transaction; the
  * store deduplicates by content hash. Nothing is dropped silently: bad rows and id conflicts are
  * counted, sampled in the summary, and written to `errorsFile` when given.

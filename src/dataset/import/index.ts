@@ -1,4 +1,12 @@
 export {
+  binaryDocumentExtensions,
+  type ExtractedText,
+  extractDocumentText,
+  htmlExtensions,
+  isExtractableFileName,
+  textExtensions,
+} from "./extract-document-text.ts";
+export {
   type ImportFileKind,
   type ImportOptions,
   type ImportProgress,

@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
+import {
+  binaryDocumentExtensions,
+  extractDocumentText,
+  isExtractableFileName,
+} from "./extract-document-text.ts";
 import type { ReadRow } from "./source-rows.ts";
 
-const textExtensions = new Set([".txt", ".md", ".markdown"]);
-const htmlExtensions = new Set([".html", ".htm"]);
-
-/** True for the file names a folder import takes. */
+/** True for the file names a folder import takes: .txt/.md/.html, .pdf and .docx. */
 export function isDocumentFileName(name: string): boolean {
-  const extension = extname(name).toLowerCase();
-  return textExtensions.has(extension) || htmlExtensions.has(extension);
+  return isExtractableFileName(name);
 }
 
 /** Why a folder import left a file out. */
@@ -25,7 +26,7 @@ export interface FolderReadOptions {
 }
 
 /**
- * The .txt/.md/.html files under a folder, recursively, in name order (hidden ones left out).
+ * The document files under a folder, recursively, in name order (hidden ones left out).
  * Symlinks are not followed, and FIFOs, sockets and devices are never opened (a FIFO would block
  * the import forever): each is reported to `onSkip`, as is every file with another extension.
  */
@@ -49,14 +50,16 @@ export function listDocumentFiles(root: string, options: FolderReadOptions = {})
 }
 
 /** Like git: a NUL byte in the first 8,000 bytes means the file is not text. */
-function looksBinary(bytes: Buffer): boolean {
+function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
 /**
- * One row per .txt/.md/.html file under a folder (recursively, in name order), id = the path
- * relative to the folder with forward slashes. Each file is read whole: it is one document.
- * A single file is taken as a folder of one (id = its name).
+ * One row per document file under a folder (recursively, in name order), id = the path relative to
+ * the folder with forward slashes. Each file is one document; PDF and DOCX files are reduced to
+ * their text. A file with no readable text (broken, encrypted, image-only, empty) is a bad row that
+ * names the file and the reason, so it is reported, never skipped; a .txt/.md/.html file with binary
+ * content is left out and reported to `onSkip`. A single file is taken as a folder of one (id = its name).
  */
 export async function* readFolderRows(
   folderOrFile: string,
@@ -66,18 +69,19 @@ export async function* readFolderRows(
   const root = single ? dirname(folderOrFile) : folderOrFile;
   for (const path of single ? [folderOrFile] : listDocumentFiles(root, options)) {
     const id = relative(root, path).split(sep).join("/");
-    const extension = extname(path).toLowerCase();
-    const html = htmlExtensions.has(extension);
-    const bytes = readFileSync(path);
-    if ((html || textExtensions.has(extension)) && looksBinary(bytes)) {
+    const bytes = new Uint8Array(readFileSync(path));
+    const binaryFormat = (binaryDocumentExtensions as readonly string[]).includes(
+      extname(path).toLowerCase(),
+    );
+    if (!binaryFormat && looksBinary(bytes)) {
       options.onSkip?.({ path, reason: "binary content" });
       continue;
     }
-    yield {
-      kind: "row",
-      file: path,
-      values: { id, text: bytes.toString("utf8") },
-      format: html ? "html" : "text",
-    };
+    const extracted = await extractDocumentText(path, bytes);
+    if (!extracted.ok) {
+      yield { kind: "bad", file: path, reason: extracted.reason };
+      continue;
+    }
+    yield { kind: "row", file: path, values: { id, text: extracted.text }, format: extracted.format };
   }
 }

@@ -11,6 +11,7 @@ import {
   skillsToCsv,
   skillsToText,
 } from "./result-files.ts";
+import { wireScreenSection } from "./screen-section.ts";
 
 /** The main page: highlight an advert by category, and type a list of skills as hard or soft. */
 
@@ -325,6 +326,7 @@ async function start(): Promise<void> {
       await typeSkills();
   });
   wireDownloads();
+  wireScreenSection();
   const minScore = byId<HTMLInputElement>("min-score");
   minScore.value = String(state.minScore);
   byId("min-score-value").textContent = formatScore(state.minScore);
