@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { hashValue } from "../core/hash.ts";
-import type { CallCache, CallFailureRecord, NewAnnotation, RunRecorder } from "../core/ports.ts";
+import type { CallCache, CallFailureRecord, ItemClaims, NewAnnotation, RunRecorder } from "../core/ports.ts";
 import type { ChatMessage, TeacherTask } from "../core/task.ts";
 import { ApiCallError, InterruptedError, NoObjectGeneratedError, type TokenUsage } from "./errors.ts";
 import { generateObject } from "./generate-object.ts";
@@ -9,6 +9,7 @@ import type { LanguageModel } from "./language-model.ts";
 import { estimateCost, findPrice, type PriceTable, priceTable } from "./prices.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { defaultRetryPolicy } from "./retry-policy.ts";
+import { sleep } from "./sleep.ts";
 
 export interface TeacherLimits {
   /** Calls in flight at once. */
@@ -46,7 +47,7 @@ export interface TeacherGenerationParams {
 export interface TeacherCounts {
   total: number;
   done: number;
-  /** Already answered in an earlier run (or a repeat of another item's input). */
+  /** Already answered in an earlier run, by another process during this one, or a repeat of another item's input. */
   skipped: number;
   failed: number;
   tokensIn: number;
@@ -97,6 +98,12 @@ export interface RunTeacherOptions<I, O> {
   params?: TeacherGenerationParams | undefined;
   /** Extra settings to record with the run (never secrets). */
   runParams?: Record<string, unknown> | undefined;
+  /**
+   * Leases shared with other processes labelling the same items: an item another live process
+   * holds is left to it, and looked at again once this run's own items are done, so an item
+   * whose holder died is done here. @default none: this run calls for every item it needs
+   */
+  claims?: ItemClaims | undefined;
 }
 
 export interface TeacherRunSummary extends TeacherCounts {
@@ -231,8 +238,10 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     };
   }
 
+  const { claims } = options;
   recorder.markAbandoned();
   const runId = recorder.start({
+    ...(claims ? { holder: claims.holder } : {}),
     kind: options.runKind ?? "label",
     task: task.name,
     provider: model.provider,
@@ -412,14 +421,73 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
   };
 
   let next = 0;
-  const worker = async (): Promise<void> => {
+  /** Items another live holder had when this run came to them. */
+  const heldElsewhere: PlannedItem<I>[] = [];
+  /** Claim first, then look in the cache: an item answered and released meanwhile is not called again. */
+  const take = (itemClaims: ItemClaims, item: PlannedItem<I>): "mine" | "answered" | "held" => {
+    if (cache.has(item.key)) return "answered";
+    if (!itemClaims.claim(item.key)) return "held";
+    if (!cache.has(item.key)) return "mine";
+    itemClaims.release(item.key);
+    return "answered";
+  };
+  const answeredElsewhere = (): void => {
+    progress.skipped++;
+    reportProgress();
+  };
+  const nextItem = async (): Promise<PlannedItem<I> | undefined> => {
     for (;;) {
-      if (options.signal?.aborted || options.abortSignal?.aborted) return;
+      if (options.signal?.aborted || options.abortSignal?.aborted) return undefined;
       const item = toDo[next++];
-      if (item === undefined) return;
-      await processItem(item);
+      if (claims === undefined) return item;
+      if (item !== undefined) {
+        const taken = take(claims, item);
+        if (taken === "mine") return item;
+        if (taken === "held") heldElsewhere.push(item);
+        else answeredElsewhere();
+        continue;
+      }
+      for (let index = 0; index < heldElsewhere.length; ) {
+        const held = heldElsewhere[index] as PlannedItem<I>;
+        const taken = take(claims, held);
+        if (taken === "held") {
+          index++;
+          continue;
+        }
+        heldElsewhere.splice(index, 1);
+        if (taken === "mine") return held;
+        answeredElsewhere();
+      }
+      if (heldElsewhere.length === 0) return undefined;
+      try {
+        await sleep(claims.pollEveryMs, waitSignal.signal);
+      } catch {
+        return undefined;
+      }
     }
   };
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const item = await nextItem();
+      if (item === undefined) return;
+      try {
+        await processItem(item);
+      } finally {
+        claims?.release(item.key);
+      }
+    }
+  };
+  const renewal =
+    claims === undefined
+      ? undefined
+      : setInterval(() => {
+          try {
+            claims.renew();
+          } catch (error) {
+            emit({ type: "warning", message: `could not renew this run's leases: ${errorMessage(error)}` });
+          }
+        }, claims.renewEveryMs);
+  renewal?.unref();
   try {
     const workers = Math.max(1, Math.min(limits.concurrency, toDo.length));
     await Promise.all(Array.from({ length: workers }, worker));
@@ -435,6 +503,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     recorder.finish(runId, "failed", { error: errorMessage(error) });
     throw error;
   } finally {
+    clearInterval(renewal);
     waitSignal.release();
     hardSignal.release();
   }
@@ -454,5 +523,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     remaining: progress.total - progress.done - progress.skipped - progress.failed,
   };
   recorder.finish(runId, interrupted ? "interrupted" : "done", { report: summary });
+  // A holder that died while this run waited for its items left its run "running".
+  if (claims) recorder.markAbandoned();
   return summary;
 }

@@ -25,6 +25,17 @@ const positiveInt = (option: string) =>
     .int(`${option} must be a whole number`)
     .positive(`${option} must be positive`);
 
+/** A positive duration option, in milliseconds. */
+const duration = (message: string) =>
+  z.string().transform((text, context) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      context.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
 const labelOptionsSchema = z.strictObject({
   task: z.string({ error: "--task is required" }),
   labels: z.string().optional(),
@@ -41,14 +52,7 @@ const labelOptionsSchema = z.strictObject({
   concurrency: positiveInt("--concurrency"),
   rpm: positiveInt("--rpm").optional(),
   tpm: positiveInt("--tpm").optional(),
-  timeout: z.string().transform((text, context) => {
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      context.addIssue({ code: "custom", message: "--timeout must be a duration such as 60s, 500ms or 2m" });
-      return z.NEVER;
-    }
-    return ms;
-  }),
+  timeout: duration("--timeout must be a duration such as 60s, 500ms or 2m"),
   maxRetries: z.coerce
     .number()
     .int("--max-retries must be a whole number")
@@ -64,6 +68,7 @@ const labelOptionsSchema = z.strictObject({
   seed: z.coerce.number().int("--seed must be a whole number").optional(),
   dryRun: z.boolean().optional(),
   prices: z.string().optional(),
+  leaseTtl: duration("--lease-ttl must be a duration such as 30s or 500ms"),
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
@@ -144,6 +149,11 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .option(
       "--prices <file>",
       'JSON price table overriding the defaults: {"model": {"input": USD/1M, "output": USD/1M}}',
+    )
+    .option(
+      "--lease-ttl <duration>",
+      "several label processes on one workspace split the items; one that stops for this long (or dies) leaves its items to the others",
+      "30s",
     )
     .addHelpText(
       "after",
@@ -243,6 +253,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               maxOutputTokens: options.maxOutputTokens,
             },
             runParams: recordedBaseUrl === undefined ? {} : { baseUrl: recordedBaseUrl.url },
+            leaseTtlMs: options.leaseTtl,
           });
         } finally {
           bar?.stop();
