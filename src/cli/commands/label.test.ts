@@ -1,52 +1,20 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
 import {
-  type OpenAiTestServer,
-  type RecordedRequest,
-  startOpenAiTestServer,
-} from "../../../test/openai-test-server.ts";
+  answerFromDocument,
+  labelArgs,
+  seedWorkspace,
+  spawnCli,
+  storedLabels,
+  waitFor,
+} from "../../../test/label-cli.ts";
+import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { describeWithShared } from "../../../test/shared.ts";
 import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
-
-const repoRoot = resolve(import.meta.dirname, "../../..");
-
-/** Documents whose right label can be read off the text: "cat" or "dog". */
-function seedWorkspace(dir: string, count: number): void {
-  const workspace = openWorkspace(dir);
-  workspace.documents.insertMany(
-    Array.from({ length: count }, (_, index) => ({
-      id: `doc-${index}`,
-      text: `Advert ${index}: we are looking for a ${index % 3 === 0 ? "cat" : "dog"} walker.`,
-    })),
-  );
-  workspace.close();
-}
-
-const answerFromDocument = (request: RecordedRequest) => {
-  const document = request.body.messages?.find((message) => message.role === "user")?.content ?? "";
-  return { kind: "json" as const, value: { label: document.includes("cat walker") ? "cat" : "dog" } };
-};
-
-function storedLabels(dir: string): { byDocument: Map<string, string[]>; rows: number; calls: number } {
-  const workspace = openWorkspace(dir);
-  try {
-    const annotations = workspace.annotations.list({ task: "classify" });
-    return {
-      byDocument: new Map(
-        annotations.map((annotation) => [annotation.documentId, annotation.payload.labels ?? []]),
-      ),
-      rows: annotations.length,
-      calls: workspace.calls.count({ task: "classify" }),
-    };
-  } finally {
-    workspace.close();
-  }
-}
 
 const dirs: string[] = [];
 let server: OpenAiTestServer;
@@ -65,23 +33,6 @@ afterEach(async () => {
   await server.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-const labelArgs = (dir: string, url: string, ...extra: string[]): string[] => [
-  "--workspace",
-  dir,
-  "label",
-  "--task",
-  "classify",
-  "--labels",
-  "cat,dog",
-  "--model",
-  "test-model",
-  "--base-url",
-  url,
-  "--api-key",
-  "sk-test",
-  ...extra,
-];
 
 describe("jobdistill label", () => {
   it("labels every document, prints a summary, and a rerun only reads the cache", async () => {
@@ -200,38 +151,6 @@ describe("jobdistill label", () => {
     expect(JSON.stringify(failures)).not.toContain(secret);
   });
 });
-
-/**
- * Starts `node bin/jobdistill.js …` on the TypeScript sources (so the test sees the code under test,
- * not a build) and resolves with its exit code and signal once it ends.
- */
-function spawnCli(args: string[]): {
-  child: ReturnType<typeof spawn>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-} {
-  const child = spawn(process.execPath, [join(repoRoot, "bin/jobdistill.js"), ...args], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, JOBDISTILL_FROM_SOURCE: "1" },
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout?.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on("exit", (code, signal) => done({ code, signal, stderr })),
-  );
-  return { child, exited };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("jobdistill label, interrupted", () => {
   it("resumes after kill -9 to the same final annotations as an uninterrupted run, with no duplicates", async () => {
