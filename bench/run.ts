@@ -42,6 +42,10 @@ const benches = [
     what: "requirement students on the real-advert corpus vs demo-trained students and a keyword baseline",
   },
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
+  {
+    name: "label-workers",
+    what: "label with 1 and 2 processes on one workspace: items/s, billed requests vs items",
+  },
   { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
   {
     name: "predict-batch",
