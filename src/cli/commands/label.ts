@@ -208,9 +208,11 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         const interrupts = interruptHandlers(io);
         let bar: SingleBar | undefined;
         let failed = 0;
+        let cached = 0;
         const onEvent = (event: TeacherEvent): void => {
           if (event.type === "warning") io.err(`warning: ${event.message}`);
           if (event.type === "start") {
+            cached = event.cached;
             io.err(`run ${event.runId}: ${event.total} items, ${event.cached} cached, ${event.toDo} to do`);
             if (io.interactive && event.toDo > 0) {
               bar = new SingleBar({
@@ -226,7 +228,8 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             if (!bar) io.err(`failed: ${event.itemId}: ${event.message}`);
           }
           if (event.type === "progress" && bar) {
-            const finished = event.progress.done + event.progress.failed;
+            // Items another process answered meanwhile count as finished here too.
+            const finished = event.progress.done + event.progress.failed + event.progress.skipped - cached;
             const rate = finished / Math.max(0.001, event.progress.elapsedMs / 1000);
             bar.update(finished, { rate: rate.toFixed(1), failed, cost: money(event.progress.costUsd) });
           }
