@@ -116,6 +116,40 @@ describe("runTeacher with claims", () => {
     expect(asked.slice(-3)).toEqual(["text 0", "text 1", "text 2"]);
   });
 
+  it("leaves a live holder's run running at its start, and marks it interrupted at its end once that holder died", async () => {
+    const leases = new SharedLeases();
+    /** Abandoned means: its holder is not alive (as the store's runs do). */
+    class LivenessRecorder extends InMemoryRunRecorder {
+      override markAbandoned(): void {
+        for (const run of this.runs) {
+          if (run.status === "running" && !(run.holder && leases.alive.has(run.holder)))
+            run.status = "interrupted";
+        }
+      }
+    }
+    const recorder = new LivenessRecorder();
+    const ghost = leases.holder("ghost");
+    recorder.start({ kind: "label", holder: "ghost" });
+    ghost.claim(keyOf(items[0] as SourceDocument));
+    let statusWhileRunning: string | undefined;
+    const model = slowModel((callIndex) => {
+      if (callIndex === 0) statusWhileRunning = recorder.runs[0]?.status;
+      if (callIndex === 5) leases.alive.delete("ghost");
+    });
+    await runTeacher({
+      cache: new InMemoryCallCache(),
+      recorder,
+      task: echoTask,
+      items,
+      model,
+      limits: { concurrency: 1 },
+      claims: leases.holder("survivor"),
+    });
+    expect(statusWhileRunning).toBe("running");
+    expect(recorder.runs.map((run) => run.status)).toEqual(["interrupted", "done"]);
+    expect(model.calls).toHaveLength(items.length);
+  });
+
   it("does not call for an item answered elsewhere between planning and claiming", async () => {
     const cache = new InMemoryCallCache();
     const answered = keyOf(items[5] as SourceDocument);
