@@ -85,7 +85,12 @@ async function scenario(
 }
 
 export async function labelWorkersBench(
-  options: { items?: number; latencyMs?: number; quick?: boolean; log?: (line: string) => void } = {},
+  options: {
+    items?: number | undefined;
+    latencyMs?: number | undefined;
+    quick?: boolean | undefined;
+    log?: ((line: string) => void) | undefined;
+  } = {},
 ) {
   const items = options.items ?? (options.quick ? 120 : 400);
   const latencyMs = options.latencyMs ?? 100;

@@ -105,10 +105,15 @@ export interface RunRecorder {
 export interface ItemClaims {
   /** Who holds the leases (pid and a random part): recorded with the run. */
   readonly holder: string;
-  /** Takes `key` unless another live holder has it; true when this holder has it now. */
-  claim(key: string): boolean;
-  /** Gives `key` up (answered, given up, or left for the next run). */
+  /**
+   * Takes `key` unless another live holder has it: "claimed" when this holder has it now, "held"
+   * when another is working on it, "given-up" when another failed on it for good and is still running.
+   */
+  claim(key: string): "claimed" | "held" | "given-up";
+  /** Lets `key` go (answered, or left for the next run). */
   release(key: string): void;
+  /** Keeps `key`, marked failed, while this holder lives: the others do not try it again meanwhile. */
+  giveUp(key: string): void;
   /** Extends every lease of this holder, and the holder's own liveness, by the time-to-live. */
   renew(): void;
   /** How often `renew` must be called to keep the leases. */

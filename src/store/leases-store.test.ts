@@ -37,17 +37,32 @@ describe("LeasesStore", () => {
     const b = second.holder({ scope: "classify", ttlMs: 10_000 });
     expect(a.holder).toMatch(/^101-[0-9a-f]{12}$/);
     expect(a.holder).not.toBe(b.holder);
-    expect(a.claim("k1")).toBe(true);
-    expect(a.claim("k1")).toBe(true);
-    expect(b.claim("k1")).toBe(false);
-    expect(b.claim("k2")).toBe(true);
-    expect(a.claim("k2")).toBe(false);
+    expect(a.claim("k1")).toBe("claimed");
+    expect(a.claim("k1")).toBe("claimed");
+    expect(b.claim("k1")).toBe("held");
+    expect(b.claim("k2")).toBe("claimed");
+    expect(a.claim("k2")).toBe("held");
     const other = second.holder({ scope: "judge", ttlMs: 10_000 });
-    expect(other.claim("k1")).toBe(true);
+    expect(other.claim("k1")).toBe("claimed");
     b.release("k1"); // not b's: nothing changes
-    expect(b.claim("k1")).toBe(false);
+    expect(b.claim("k1")).toBe("held");
     a.release("k1");
-    expect(b.claim("k1")).toBe(true);
+    expect(b.claim("k1")).toBe("claimed");
+  });
+
+  it("keeps an item given up while its holder lives, so the others do not retry it meanwhile", () => {
+    const { first, second } = twoProcesses(workspace().db);
+    const a = first.holder({ scope: "classify", ttlMs: 10_000 });
+    const b = second.holder({ scope: "classify", ttlMs: 10_000 });
+    expect(a.claim("k1")).toBe("claimed");
+    b.giveUp("k1"); // not b's: nothing changes
+    expect(b.claim("k1")).toBe("held");
+    a.giveUp("k1");
+    expect(b.claim("k1")).toBe("given-up");
+    a.close();
+    expect(b.claim("k1")).toBe("claimed");
+    const c = first.holder({ scope: "classify", ttlMs: 10_000 });
+    expect(c.claim("k1")).toBe("held"); // b's claim cleared the mark
   });
 
   it("frees a lease after its time-to-live without renewal, and renewal keeps it", () => {
@@ -56,32 +71,32 @@ describe("LeasesStore", () => {
     const b = second.holder({ scope: "classify", ttlMs: 10_000 });
     expect(a.renewEveryMs).toBe(3333);
     expect(a.pollEveryMs).toBe(1000);
-    expect(a.claim("k1")).toBe(true);
+    expect(a.claim("k1")).toBe("claimed");
     clock.now += 9_000;
     a.renew();
     clock.now += 9_000;
-    expect(b.claim("k1")).toBe(false);
+    expect(b.claim("k1")).toBe("held");
     expect(first.holderIsAlive(a.holder)).toBe(true);
     clock.now += 1_000; // 10 s since the last renewal: a hung holder loses its items
     expect(first.holderIsAlive(a.holder)).toBe(false);
     b.renew();
-    expect(b.claim("k1")).toBe(true);
-    expect(a.claim("k1")).toBe(false);
+    expect(b.claim("k1")).toBe("claimed");
+    expect(a.claim("k1")).toBe("held");
   });
 
   it("frees the items of a holder whose process is gone at once, and of a closed holder", () => {
     const { alive, first, second } = twoProcesses(workspace().db);
     const a = first.holder({ scope: "classify", ttlMs: 60_000 });
     const b = second.holder({ scope: "classify", ttlMs: 60_000 });
-    expect(a.claim("k1")).toBe(true);
-    expect(b.claim("k2")).toBe(true);
+    expect(a.claim("k1")).toBe("claimed");
+    expect(b.claim("k2")).toBe("claimed");
     alive.delete(101); // SIGKILLed
     expect(second.holderIsAlive(a.holder)).toBe(false);
-    expect(b.claim("k1")).toBe(true);
+    expect(b.claim("k1")).toBe("claimed");
     b.close();
     expect(second.holderIsAlive(b.holder)).toBe(false);
     const c = second.holder({ scope: "classify", ttlMs: 60_000 });
-    expect(c.claim("k2")).toBe(true);
+    expect(c.claim("k2")).toBe("claimed");
   });
 
   it("trusts only the time-to-live for a holder on another machine", () => {
@@ -96,10 +111,10 @@ describe("LeasesStore", () => {
     const here = new LeasesStore(db, { now: () => clock.now, isAlive: () => false, host: "box", pid: 8 });
     const remote = elsewhere.holder({ scope: "classify", ttlMs: 5_000 });
     const local = here.holder({ scope: "classify", ttlMs: 5_000 });
-    expect(remote.claim("k")).toBe(true);
-    expect(local.claim("k")).toBe(false);
+    expect(remote.claim("k")).toBe("claimed");
+    expect(local.claim("k")).toBe("held");
     clock.now = 5_000;
-    expect(local.claim("k")).toBe(true);
+    expect(local.claim("k")).toBe("claimed");
   });
 });
 

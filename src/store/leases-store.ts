@@ -31,7 +31,7 @@ export interface HeldClaims extends ItemClaims {
 }
 
 const holderRowSchema = z.object({ pid: z.number(), host: z.string(), expires_at: z.number() });
-const leaseRowSchema = z.object({ holder: z.string(), expires_at: z.number() });
+const leaseRowSchema = z.object({ holder: z.string(), expires_at: z.number(), given_up: z.number() });
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -79,33 +79,46 @@ export class LeasesStore {
       pollEveryMs: Math.max(1, Math.min(1000, Math.floor(ttlMs / 3))),
       claim: (key) => this.claim(scope, key, holder, ttlMs),
       release: (key) => this.release(scope, key, holder),
+      giveUp: (key) => this.giveUp(scope, key, holder),
       renew: () => this.renew(holder, ttlMs),
       close: () => this.drop(holder),
     };
   }
 
-  /** Takes `itemKey` for `holder` unless another live holder has it; true when `holder` has it now. */
-  claim(scope: string, itemKey: string, holder: string, ttlMs: number): boolean {
+  /**
+   * Takes `itemKey` for `holder` unless another live holder has it: "held" while that holder works
+   * on it, "given-up" once it failed on it for good (until that holder ends).
+   */
+  claim(scope: string, itemKey: string, holder: string, ttlMs: number): "claimed" | "held" | "given-up" {
     return this.db
-      .transaction((): boolean => {
+      .transaction(() => {
         const now = this.now();
         const row = this.db
-          .prepare("SELECT holder, expires_at FROM leases WHERE scope = ? AND item_key = ?")
+          .prepare("SELECT holder, expires_at, given_up FROM leases WHERE scope = ? AND item_key = ?")
           .get(scope, itemKey);
         if (row !== undefined) {
           const lease = leaseRowSchema.parse(row);
-          if (lease.holder !== holder && lease.expires_at > now && this.holderIsAlive(lease.holder))
-            return false;
+          if (lease.holder !== holder && lease.expires_at > now && this.holderIsAlive(lease.holder)) {
+            return lease.given_up ? "given-up" : "held";
+          }
         }
         this.db
           .prepare(
             `INSERT INTO leases (scope, item_key, holder, expires_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (scope, item_key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
+             ON CONFLICT (scope, item_key) DO UPDATE
+             SET holder = excluded.holder, expires_at = excluded.expires_at, given_up = 0`,
           )
           .run(scope, itemKey, holder, now + ttlMs);
-        return true;
+        return "claimed" as const;
       })
       .immediate();
+  }
+
+  /** Marks `holder`'s lease on `itemKey` given up: kept, so others do not retry it while `holder` lives. */
+  giveUp(scope: string, itemKey: string, holder: string): void {
+    this.db
+      .prepare("UPDATE leases SET given_up = 1 WHERE scope = ? AND item_key = ? AND holder = ?")
+      .run(scope, itemKey, holder);
   }
 
   /** Gives up `holder`'s lease on `itemKey` (a lease taken over by another holder is left alone). */

@@ -125,6 +125,7 @@ export const migrations: readonly string[] = [
     item_key TEXT NOT NULL,
     holder TEXT NOT NULL,
     expires_at INTEGER NOT NULL,
+    given_up INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scope, item_key)
   ) WITHOUT ROWID;
   CREATE INDEX leases_holder ON leases(holder);

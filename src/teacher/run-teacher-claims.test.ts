@@ -6,11 +6,13 @@ import type { TeacherTask } from "../core/task.ts";
 import type { SourceDocument } from "../core/types.ts";
 import { FakeLanguageModel } from "./fake-language-model.ts";
 import { InMemoryCallCache, InMemoryRunRecorder } from "./in-memory-ports.ts";
+import type { GenerateRequest } from "./language-model.ts";
 import { runTeacher, teacherCallKey } from "./run-teacher.ts";
 
 /** Several processes' leases in one map: a holder's lease counts while the holder is alive. */
 class SharedLeases {
   readonly leases = new Map<string, string>();
+  readonly givenUp = new Set<string>();
   readonly alive = new Set<string>();
   renewals = 0;
 
@@ -23,12 +25,18 @@ class SharedLeases {
       claim: (key) => {
         beforeClaim?.(key);
         const current = this.leases.get(key);
-        if (current !== undefined && current !== name && this.alive.has(current)) return false;
+        if (current !== undefined && current !== name && this.alive.has(current)) {
+          return this.givenUp.has(key) ? "given-up" : "held";
+        }
         this.leases.set(key, name);
-        return true;
+        this.givenUp.delete(key);
+        return "claimed";
       },
       release: (key) => {
         if (this.leases.get(key) === name) this.leases.delete(key);
+      },
+      giveUp: (key) => {
+        if (this.leases.get(key) === name) this.givenUp.add(key);
       },
       renew: () => {
         this.renewals++;
@@ -92,6 +100,36 @@ describe("runTeacher with claims", () => {
       ["a", "done"],
       ["b", "done"],
     ]);
+  });
+
+  it("an item one run gives up on is not tried again by the other while the first is running", async () => {
+    const cache = new InMemoryCallCache();
+    const leases = new SharedLeases();
+    const answer = async (request: GenerateRequest): Promise<string> => {
+      await delay(3);
+      const text = request.messages[0]?.content ?? "";
+      return text === "text 7" ? "no idea" : JSON.stringify({ text });
+    };
+    const [first, second] = [answer, answer].map(
+      (fallback) => new FakeLanguageModel({ modelId: "m", fallback }),
+    ) as [FakeLanguageModel, FakeLanguageModel];
+    const run = (model: FakeLanguageModel, holder: string) =>
+      runTeacher({
+        cache,
+        recorder: new InMemoryRunRecorder(),
+        task: echoTask,
+        items,
+        model,
+        limits: { concurrency: 2, maxRepairs: 0 },
+        claims: leases.holder(holder),
+      });
+    const summaries = await Promise.all([run(first, "a"), run(second, "b")]);
+    const asked = [...first.calls, ...second.calls].map((request) => request.messages[0]?.content);
+    expect(asked.filter((text) => text === "text 7")).toHaveLength(1);
+    expect(asked).toHaveLength(items.length);
+    expect(summaries.map((summary) => summary.failed).sort()).toEqual([0, 1]);
+    expect(summaries.map((summary) => summary.remaining)).toEqual([0, 0]);
+    expect([...leases.givenUp]).toEqual([keyOf(items[7] as SourceDocument)]);
   });
 
   it("leaves the items of a live holder, and does them once that holder dies", async () => {

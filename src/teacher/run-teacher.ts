@@ -47,7 +47,10 @@ export interface TeacherGenerationParams {
 export interface TeacherCounts {
   total: number;
   done: number;
-  /** Already answered in an earlier run, by another process during this one, or a repeat of another item's input. */
+  /**
+   * Already answered in an earlier run, a repeat of another item's input, or answered (or given up)
+   * by another process during this run.
+   */
   skipped: number;
   failed: number;
   tokensIn: number;
@@ -323,7 +326,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     return record;
   };
 
-  const processItem = async (item: PlannedItem<I>): Promise<void> => {
+  /** Returns true when the item was given up (failed for good). */
+  const processItem = async (item: PlannedItem<I>): Promise<boolean> => {
     const failedUsage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     const callStartedAt = performance.now();
     let attempts = 0;
@@ -409,29 +413,36 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
       );
       progress.done++;
     } catch (error) {
-      if (error instanceof InterruptedError) return;
+      if (error instanceof InterruptedError) return false;
       if (!finalFailureRecorded) {
         // Not from the call itself (a task's toAnnotations, say): record it so it is not silent.
         cache.recordFailure(failureRecord(item, error, attempts, true));
       }
       progress.failed++;
       emit({ type: "item-failed", itemId: item.itemId, message: errorMessage(error) });
+      reportProgress();
+      return true;
     }
     reportProgress();
+    return false;
   };
 
   let next = 0;
   /** Items another live holder had when this run came to them. */
   const heldElsewhere: PlannedItem<I>[] = [];
-  /** Claim first, then look in the cache: an item answered and released meanwhile is not called again. */
-  const take = (itemClaims: ItemClaims, item: PlannedItem<I>): "mine" | "answered" | "held" => {
-    if (cache.has(item.key)) return "answered";
-    if (!itemClaims.claim(item.key)) return "held";
+  /**
+   * Claim first, then look in the cache: an item answered and released meanwhile is not called
+   * again. An item a live holder gave up on is not tried twice at once either.
+   */
+  const take = (itemClaims: ItemClaims, item: PlannedItem<I>): "mine" | "settled" | "held" => {
+    if (cache.has(item.key)) return "settled";
+    const claim = itemClaims.claim(item.key);
+    if (claim !== "claimed") return claim === "held" ? "held" : "settled";
     if (!cache.has(item.key)) return "mine";
     itemClaims.release(item.key);
-    return "answered";
+    return "settled";
   };
-  const answeredElsewhere = (): void => {
+  const settledElsewhere = (): void => {
     progress.skipped++;
     reportProgress();
   };
@@ -444,7 +455,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         const taken = take(claims, item);
         if (taken === "mine") return item;
         if (taken === "held") heldElsewhere.push(item);
-        else answeredElsewhere();
+        else settledElsewhere();
         continue;
       }
       for (let index = 0; index < heldElsewhere.length; ) {
@@ -456,7 +467,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         }
         heldElsewhere.splice(index, 1);
         if (taken === "mine") return held;
-        answeredElsewhere();
+        settledElsewhere();
       }
       if (heldElsewhere.length === 0) return undefined;
       try {
@@ -470,10 +481,12 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     for (;;) {
       const item = await nextItem();
       if (item === undefined) return;
+      let gaveUp = false;
       try {
-        await processItem(item);
+        gaveUp = await processItem(item);
       } finally {
-        claims?.release(item.key);
+        if (gaveUp) claims?.giveUp(item.key);
+        else claims?.release(item.key);
       }
     }
   };
