@@ -17,6 +17,7 @@ export type StoredResultsName =
   | "segment-classifier"
   | "skill-type"
   | "teacher"
+  | "label-workers"
   | "server-threads"
   | "predict-batch"
   | "requirements-students"

@@ -50,6 +50,10 @@ const benches = [
     what: "synthetic path end to end: gates against planted near-duplicates and seed copies, balance, items/s",
   },
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
+  {
+    name: "label-workers",
+    what: "label with 1 and 2 processes on one workspace: items/s, billed requests vs items",
+  },
   { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
   {
     name: "predict-batch",

@@ -45,6 +45,8 @@ export type Behaviour =
   | { kind: "error"; status: number; message?: string; headers?: Record<string, string> }
   /** Waits, then behaves as `then`. */
   | { kind: "slow"; delayMs: number; next: Behaviour }
+  /** Waits until `until` settles, then behaves as `next` (a gate the test opens). */
+  | { kind: "held"; until: Promise<void>; next: Behaviour }
   /** Never answers (until the client gives up). */
   | { kind: "hang" }
   /** Any JSON as the whole response body, status 200 (a malformed answer on any route). */
@@ -185,6 +187,9 @@ export async function startOpenAiTestServer(
         );
       case "slow":
         await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+        return perform(behaviour.next, request, response);
+      case "held":
+        await behaviour.until;
         return perform(behaviour.next, request, response);
       case "hang":
         hanging.add(response);

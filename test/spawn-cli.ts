@@ -3,26 +3,34 @@ import { join, resolve } from "node:path";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 
+export interface CliExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
 /**
  * Starts `node bin/jobdistill.js …` on the TypeScript sources (so the test sees the code under test,
- * not a build) and resolves with its exit code and signal once it ends: for tests that kill it.
+ * not a build) and resolves with its exit code, signal and output once it ends.
  */
-export function spawnCli(args: string[]): {
-  child: ReturnType<typeof spawn>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-} {
+export function spawnCli(args: string[]): { child: ReturnType<typeof spawn>; exited: Promise<CliExit> } {
   const child = spawn(process.execPath, [join(repoRoot, "bin/jobdistill.js"), ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, JOBDISTILL_FROM_SOURCE: "1" },
   });
+  let stdout = "";
   let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  child.stdout?.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on("exit", (code, signal) => done({ code, signal, stderr })),
+  // "close", not "exit": the output is all read by then.
+  const exited = new Promise<CliExit>((done) =>
+    child.on("close", (code, signal) => done({ code, signal, stdout, stderr })),
   );
   return { child, exited };
 }

@@ -34,6 +34,17 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(value * (unit === "ms" ? 1 : unit === "s" ? 1000 : 60_000));
 }
 
+/** A positive duration option ("60s", "500ms", "2m"), in milliseconds; `message` when it is not one. */
+export const durationOption = (message: string) =>
+  z.string().transform((text, context) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      context.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
 /**
  * The options of a command that calls a teacher LLM through the engine (label, roles suggest): the
  * provider and how to reach it, and the per-call limits. Spread into the command's strict schema.
@@ -44,14 +55,7 @@ export const teacherCallOptionFields = {
   apiKey: z.string().optional(),
   threads: positiveIntOption("--threads").optional(),
   contextSize: positiveIntOption("--context-size").optional(),
-  timeout: z.string().transform((text, context) => {
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      context.addIssue({ code: "custom", message: "--timeout must be a duration such as 60s, 500ms or 2m" });
-      return z.NEVER;
-    }
-    return ms;
-  }),
+  timeout: durationOption("--timeout must be a duration such as 60s, 500ms or 2m"),
   maxRetries: z.coerce
     .number()
     .int("--max-retries must be a whole number")

@@ -127,6 +127,7 @@ export function interruptHandlers(io: CliIo): {
 export function teacherProgressPrinter(io: CliIo): { onEvent(event: TeacherEvent): void; stop(): void } {
   let bar: SingleBar | undefined;
   let failed = 0;
+  let cached = 0;
   const warned = new Set<string>();
   return {
     onEvent: (event) => {
@@ -138,6 +139,7 @@ export function teacherProgressPrinter(io: CliIo): { onEvent(event: TeacherEvent
       if (event.type === "start") {
         bar?.stop();
         bar = undefined;
+        cached = event.cached;
         io.err(`run ${event.runId}: ${event.total} items, ${event.cached} cached, ${event.toDo} to do`);
         if (io.interactive && event.toDo > 0) {
           bar = new SingleBar({
@@ -153,7 +155,8 @@ export function teacherProgressPrinter(io: CliIo): { onEvent(event: TeacherEvent
         if (!bar) io.err(`failed: ${event.itemId}: ${event.message}`);
       }
       if (event.type === "progress" && bar) {
-        const finished = event.progress.done + event.progress.failed;
+        // Items another process answered meanwhile (skipped, beyond the cached ones) count as finished too.
+        const finished = event.progress.done + event.progress.failed + event.progress.skipped - cached;
         const rate = finished / Math.max(0.001, event.progress.elapsedMs / 1000);
         bar.update(finished, { rate: rate.toFixed(1), failed, cost: money(event.progress.costUsd) });
       }

@@ -72,6 +72,8 @@ export interface NewRun {
   /** Settings of the run: never secrets (API keys are not run parameters). */
   params?: Record<string, unknown>;
   itemsTotal?: number;
+  /** The lease holder of the process running it: while that holder is alive, the run is not abandoned. */
+  holder?: string;
 }
 
 export interface RunProgress {
@@ -83,7 +85,7 @@ export interface RunProgress {
 
 /** The run ledger as a run writes it: start, progress, end. */
 export interface RunRecorder {
-  /** Marks runs left "running" by a process that died as interrupted. */
+  /** Marks runs left "running" by a process that died as interrupted (never one whose holder is alive). */
   markAbandoned(): void;
   /** Returns the new run's id. */
   start(run: NewRun): number;
@@ -93,4 +95,29 @@ export interface RunRecorder {
     status: Exclude<RunStatus, "running">,
     extra?: { report?: unknown; error?: string },
   ): void;
+}
+
+/**
+ * Leases on the items of one task, so that several processes labelling the same workspace split
+ * the items instead of each calling for all of them. A lease lasts a time-to-live unless renewed;
+ * a process that dies stops renewing, and its items become free again.
+ */
+export interface ItemClaims {
+  /** Who holds the leases (pid and a random part): recorded with the run. */
+  readonly holder: string;
+  /**
+   * Takes `key` unless another live holder has it: "claimed" when this holder has it now, "held"
+   * when another is working on it, "given-up" when another failed on it for good and is still running.
+   */
+  claim(key: string): "claimed" | "held" | "given-up";
+  /** Lets `key` go (answered, or left for the next run). */
+  release(key: string): void;
+  /** Keeps `key`, marked failed, while this holder lives: the others do not try it again meanwhile. */
+  giveUp(key: string): void;
+  /** Extends every lease of this holder, and the holder's own liveness, by the time-to-live. */
+  renew(): void;
+  /** How often `renew` must be called to keep the leases. */
+  readonly renewEveryMs: number;
+  /** How often to look again at items another holder has (to take over those it leaves). */
+  readonly pollEveryMs: number;
 }

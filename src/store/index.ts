@@ -8,6 +8,13 @@ export {
 } from "./calls-store.ts";
 export { contentHash, DocumentsStore, type InsertDocumentResult } from "./documents-store.ts";
 export { type EmbeddingSource, EmbeddingsStore, type StoredEmbedding } from "./embeddings-store.ts";
+export {
+  DEFAULT_LEASE_TTL_MS,
+  type HeldClaims,
+  type HolderOptions,
+  LeasesStore,
+  type LeasesStoreOptions,
+} from "./leases-store.ts";
 export { migrate, migrations } from "./migrations.ts";
 export { type ModelEntry, ModelsStore, type StoredModel } from "./models-store.ts";
 export { type NewRun, type Run, type RunProgress, type RunStatus, RunsStore } from "./runs-store.ts";

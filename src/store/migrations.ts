@@ -112,6 +112,25 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (encoder_id, encoder_version, text_hash)
   ) WITHOUT ROWID;
   `,
+  // Leases, so several processes labelling one workspace split the items (src/store/leases-store.ts).
+  `
+  CREATE TABLE lease_holders (
+    holder TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE leases (
+    scope TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    given_up INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, item_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX leases_holder ON leases(holder);
+  ALTER TABLE runs ADD COLUMN holder TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): { from: number; to: number } {

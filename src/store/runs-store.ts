@@ -78,13 +78,20 @@ function rowToRun(row: unknown): Run {
  * taken out first (src/core/redact-url.ts): a key in `--base-url` is never written down.
  */
 export class RunsStore implements RunRecorder {
-  constructor(private readonly db: Database.Database) {}
+  /**
+   * @param isHolderAlive whether a run's lease holder (src/store/leases-store.ts) is still alive;
+   *   without it every run left "running" counts as abandoned.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly isHolderAlive: (holder: string) => boolean = () => false,
+  ) {}
 
   start(run: NewRun): number {
     const result = this.db
       .prepare(
-        `INSERT INTO runs (kind, task, provider, model, params, status, started_at, items_total)
-         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`,
+        `INSERT INTO runs (kind, task, provider, model, params, status, started_at, items_total, holder)
+         VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
       )
       .run(
         run.kind,
@@ -94,6 +101,7 @@ export class RunsStore implements RunRecorder {
         run.params ? JSON.stringify(redactCredentials(run.params)) : null,
         new Date().toISOString(),
         run.itemsTotal ?? 0,
+        run.holder ?? null,
       );
     return Number(result.lastInsertRowid);
   }
@@ -131,13 +139,22 @@ export class RunsStore implements RunRecorder {
       );
   }
 
-  /** Runs still marked running belong to a process that died: mark them interrupted. */
+  /**
+   * Runs still marked running whose process died (no lease holder, or one that is no longer
+   * alive): mark them interrupted. A run another live process is doing is left running.
+   */
   markAbandoned(): number {
-    return this.db
-      .prepare(
-        "UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, ?) WHERE status = 'running'",
-      )
-      .run(new Date().toISOString()).changes;
+    const running = z
+      .array(z.object({ id: z.number(), holder: z.string().nullable() }))
+      .parse(this.db.prepare("SELECT id, holder FROM runs WHERE status = 'running'").all());
+    const abandoned = running.filter((run) => run.holder === null || !this.isHolderAlive(run.holder));
+    const mark = this.db.prepare(
+      "UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, ?) WHERE id = ? AND status = 'running'",
+    );
+    const endedAt = new Date().toISOString();
+    return this.db.transaction(() =>
+      abandoned.reduce((changes, run) => changes + mark.run(endedAt, run.id).changes, 0),
+    )();
   }
 
   get(id: number): Run | undefined {

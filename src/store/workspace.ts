@@ -6,6 +6,7 @@ import { AnnotationsStore } from "./annotations-store.ts";
 import { CallsStore } from "./calls-store.ts";
 import { DocumentsStore } from "./documents-store.ts";
 import { EmbeddingsStore } from "./embeddings-store.ts";
+import { LeasesStore } from "./leases-store.ts";
 import { migrate } from "./migrations.ts";
 import { ModelsStore } from "./models-store.ts";
 import { RunsStore } from "./runs-store.ts";
@@ -25,6 +26,8 @@ export interface Workspace {
   readonly models: ModelsStore;
   /** Sentence-encoder vectors, shared by every student trained in this workspace. */
   readonly embeddings: EmbeddingsStore;
+  /** Leases on items, so several processes on this workspace split a labelling run's items. */
+  readonly leases: LeasesStore;
   /** Runs `work` in one SQLite transaction: all of its writes land, or (if it throws) none. */
   transaction<T>(work: () => T): T;
   close(): void;
@@ -81,6 +84,7 @@ export function openWorkspace(
   db.pragma("busy_timeout = 5000");
   migrate(db);
   const annotations = new AnnotationsStore(db);
+  const leases = new LeasesStore(db);
   return {
     dir: absolute,
     modelsDir,
@@ -88,9 +92,10 @@ export function openWorkspace(
     documents: new DocumentsStore(db),
     annotations,
     calls: new CallsStore(db, annotations),
-    runs: new RunsStore(db),
+    runs: new RunsStore(db, (holder) => leases.holderIsAlive(holder)),
     models: new ModelsStore(db),
     embeddings: new EmbeddingsStore(db),
+    leases,
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   };

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import { hashValue } from "../core/hash.ts";
-import type { CallCache, CallFailureRecord, NewAnnotation, RunRecorder } from "../core/ports.ts";
+import type { CallCache, CallFailureRecord, ItemClaims, NewAnnotation, RunRecorder } from "../core/ports.ts";
 import type { ChatMessage, TeacherTask } from "../core/task.ts";
 import { ApiCallError, InterruptedError, NoObjectGeneratedError, type TokenUsage } from "./errors.ts";
 import { generateObject } from "./generate-object.ts";
@@ -9,6 +9,7 @@ import type { LanguageModel } from "./language-model.ts";
 import { estimateCost, findPrice, type PriceTable, priceTable } from "./prices.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { defaultRetryPolicy } from "./retry-policy.ts";
+import { sleep } from "./sleep.ts";
 
 export interface TeacherLimits {
   /** Calls in flight at once. */
@@ -46,7 +47,10 @@ export interface TeacherGenerationParams {
 export interface TeacherCounts {
   total: number;
   done: number;
-  /** Already answered in an earlier run (or a repeat of another item's input). */
+  /**
+   * Already answered in an earlier run, a repeat of another item's input, or answered (or given up)
+   * by another process during this run.
+   */
   skipped: number;
   failed: number;
   tokensIn: number;
@@ -97,6 +101,12 @@ export interface RunTeacherOptions<I, O> {
   params?: TeacherGenerationParams | undefined;
   /** Extra settings to record with the run (never secrets). */
   runParams?: Record<string, unknown> | undefined;
+  /**
+   * Leases shared with other processes labelling the same items: an item another live process
+   * holds is left to it, and looked at again once this run's own items are done, so an item
+   * whose holder died is done here. @default none: this run calls for every item it needs
+   */
+  claims?: ItemClaims | undefined;
 }
 
 export interface TeacherRunSummary extends TeacherCounts {
@@ -231,8 +241,10 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     };
   }
 
+  const { claims } = options;
   recorder.markAbandoned();
   const runId = recorder.start({
+    ...(claims ? { holder: claims.holder } : {}),
     kind: options.runKind ?? "label",
     task: task.name,
     provider: model.provider,
@@ -314,7 +326,8 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     return record;
   };
 
-  const processItem = async (item: PlannedItem<I>): Promise<void> => {
+  /** Returns true when the item was given up (failed for good). */
+  const processItem = async (item: PlannedItem<I>): Promise<boolean> => {
     const failedUsage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     const callStartedAt = performance.now();
     let attempts = 0;
@@ -400,26 +413,94 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
       );
       progress.done++;
     } catch (error) {
-      if (error instanceof InterruptedError) return;
+      if (error instanceof InterruptedError) return false;
       if (!finalFailureRecorded) {
         // Not from the call itself (a task's toAnnotations, say): record it so it is not silent.
         cache.recordFailure(failureRecord(item, error, attempts, true));
       }
       progress.failed++;
       emit({ type: "item-failed", itemId: item.itemId, message: errorMessage(error) });
+      reportProgress();
+      return true;
     }
     reportProgress();
+    return false;
   };
 
   let next = 0;
-  const worker = async (): Promise<void> => {
+  /** Items another live holder had when this run came to them. */
+  const heldElsewhere: PlannedItem<I>[] = [];
+  /**
+   * Claim first, then look in the cache: an item answered and released meanwhile is not called
+   * again. An item a live holder gave up on is not tried twice at once either.
+   */
+  const take = (itemClaims: ItemClaims, item: PlannedItem<I>): "mine" | "settled" | "held" => {
+    if (cache.has(item.key)) return "settled";
+    const claim = itemClaims.claim(item.key);
+    if (claim !== "claimed") return claim === "held" ? "held" : "settled";
+    if (!cache.has(item.key)) return "mine";
+    itemClaims.release(item.key);
+    return "settled";
+  };
+  const settledElsewhere = (): void => {
+    progress.skipped++;
+    reportProgress();
+  };
+  const nextItem = async (): Promise<PlannedItem<I> | undefined> => {
     for (;;) {
-      if (options.signal?.aborted || options.abortSignal?.aborted) return;
+      if (options.signal?.aborted || options.abortSignal?.aborted) return undefined;
       const item = toDo[next++];
-      if (item === undefined) return;
-      await processItem(item);
+      if (claims === undefined) return item;
+      if (item !== undefined) {
+        const taken = take(claims, item);
+        if (taken === "mine") return item;
+        if (taken === "held") heldElsewhere.push(item);
+        else settledElsewhere();
+        continue;
+      }
+      for (let index = 0; index < heldElsewhere.length; ) {
+        const held = heldElsewhere[index] as PlannedItem<I>;
+        const taken = take(claims, held);
+        if (taken === "held") {
+          index++;
+          continue;
+        }
+        heldElsewhere.splice(index, 1);
+        if (taken === "mine") return held;
+        settledElsewhere();
+      }
+      if (heldElsewhere.length === 0) return undefined;
+      try {
+        await sleep(claims.pollEveryMs, waitSignal.signal);
+      } catch {
+        return undefined;
+      }
     }
   };
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const item = await nextItem();
+      if (item === undefined) return;
+      let gaveUp = false;
+      try {
+        gaveUp = await processItem(item);
+      } finally {
+        if (gaveUp) claims?.giveUp(item.key);
+        else claims?.release(item.key);
+      }
+    }
+  };
+  const renewal =
+    claims === undefined
+      ? undefined
+      : setInterval(() => {
+          try {
+            claims.renew();
+          } catch (error) {
+            emit({ type: "warning", message: `could not renew this run's leases: ${errorMessage(error)}` });
+          }
+        }, claims.renewEveryMs);
+  renewal?.unref();
   try {
     const workers = Math.max(1, Math.min(limits.concurrency, toDo.length));
     await Promise.all(Array.from({ length: workers }, worker));
@@ -435,6 +516,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     recorder.finish(runId, "failed", { error: errorMessage(error) });
     throw error;
   } finally {
+    clearInterval(renewal);
     waitSignal.release();
     hardSignal.release();
   }
@@ -454,5 +536,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
     remaining: progress.total - progress.done - progress.skipped - progress.failed,
   };
   recorder.finish(runId, interrupted ? "interrupted" : "done", { report: summary });
+  // A holder that died while this run waited for its items left its run "running".
+  if (claims) recorder.markAbandoned();
   return summary;
 }

@@ -46,6 +46,12 @@ export interface RunLabellingOptions
   prices?: PriceTable | undefined;
   /** More settings to record with the run (never secrets). */
   runParams?: Record<string, unknown> | undefined;
+  /**
+   * How long an item this process claimed stays its own without a heartbeat: other processes on
+   * the workspace take over the items of one that stopped (or died) after this long.
+   * @default DEFAULT_LEASE_TTL_MS (30 s)
+   */
+  leaseTtlMs?: number | undefined;
 }
 
 export interface LabellingResult {
@@ -120,17 +126,27 @@ export async function runLabelling(
   plan: LabellingPlan,
   options: RunLabellingOptions,
 ): Promise<LabellingResult> {
-  const { runParams, onEvent, prices, ...rest } = options;
-  const summary = await runTeacher({
-    ...rest,
-    cache: workspace.calls,
-    recorder: workspace.runs,
-    task: plan.task,
-    items: plan.items,
-    onEvent,
-    prices,
-    runParams: { ...plan.runParams, ...runParams },
-  });
+  const { runParams, onEvent, prices, leaseTtlMs, ...rest } = options;
+  // Several `label` processes on one workspace split the items through leases in the store.
+  const claims = options.dryRun
+    ? undefined
+    : workspace.leases.holder({ scope: plan.task.name, ttlMs: leaseTtlMs });
+  let summary: TeacherRunSummary;
+  try {
+    summary = await runTeacher({
+      ...rest,
+      cache: workspace.calls,
+      recorder: workspace.runs,
+      task: plan.task,
+      items: plan.items,
+      onEvent,
+      prices,
+      runParams: { ...plan.runParams, ...runParams },
+      claims,
+    });
+  } finally {
+    claims?.close();
+  }
   if (summary.estimate) return { summary };
   const alignment = alignmentStatsOfPayloads(
     workspace.annotations

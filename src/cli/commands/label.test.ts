@@ -4,47 +4,17 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
 import {
-  type OpenAiTestServer,
-  type RecordedRequest,
-  startOpenAiTestServer,
-} from "../../../test/openai-test-server.ts";
+  answerFromDocument,
+  labelArgs,
+  seedWorkspace,
+  spawnCli,
+  storedLabels,
+  waitFor,
+} from "../../../test/label-cli.ts";
+import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { describeWithShared } from "../../../test/shared.ts";
-import { spawnCli, waitFor } from "../../../test/spawn-cli.ts";
 import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
-
-/** Documents whose right label can be read off the text: "cat" or "dog". */
-function seedWorkspace(dir: string, count: number): void {
-  const workspace = openWorkspace(dir);
-  workspace.documents.insertMany(
-    Array.from({ length: count }, (_, index) => ({
-      id: `doc-${index}`,
-      text: `Advert ${index}: we are looking for a ${index % 3 === 0 ? "cat" : "dog"} walker.`,
-    })),
-  );
-  workspace.close();
-}
-
-const answerFromDocument = (request: RecordedRequest) => {
-  const document = request.body.messages?.find((message) => message.role === "user")?.content ?? "";
-  return { kind: "json" as const, value: { label: document.includes("cat walker") ? "cat" : "dog" } };
-};
-
-function storedLabels(dir: string): { byDocument: Map<string, string[]>; rows: number; calls: number } {
-  const workspace = openWorkspace(dir);
-  try {
-    const annotations = workspace.annotations.list({ task: "classify" });
-    return {
-      byDocument: new Map(
-        annotations.map((annotation) => [annotation.documentId, annotation.payload.labels ?? []]),
-      ),
-      rows: annotations.length,
-      calls: workspace.calls.count({ task: "classify" }),
-    };
-  } finally {
-    workspace.close();
-  }
-}
 
 const dirs: string[] = [];
 let server: OpenAiTestServer;
@@ -63,23 +33,6 @@ afterEach(async () => {
   await server.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-const labelArgs = (dir: string, url: string, ...extra: string[]): string[] => [
-  "--workspace",
-  dir,
-  "label",
-  "--task",
-  "classify",
-  "--labels",
-  "cat,dog",
-  "--model",
-  "test-model",
-  "--base-url",
-  url,
-  "--api-key",
-  "sk-test",
-  ...extra,
-];
 
 describe("jobdistill label", () => {
   it("labels every document, prints a summary, and a rerun only reads the cache", async () => {

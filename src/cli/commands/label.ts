@@ -6,7 +6,7 @@ import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, type TeacherRunSummary } from "../../teacher/index.ts";
 import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
-import { parseCommandOptions } from "../options.ts";
+import { durationOption, parseCommandOptions } from "../options.ts";
 import {
   addTeacherOptions,
   count,
@@ -31,6 +31,7 @@ const labelOptionsSchema = z.strictObject({
   sample: positiveInt("--sample").optional(),
   seed: z.coerce.number().int("--seed must be a whole number").optional(),
   ...teacherOptionFields,
+  leaseTtl: durationOption("--lease-ttl must be a duration such as 30s or 500ms"),
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
@@ -61,7 +62,12 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .option("--reasoning", "classify: ask for a short reasoning before the label (stored, never a label)")
     .option("--limit <n>", "only the first N items")
     .option("--sample <n>", "N items drawn at random (see --seed)")
-    .option("--seed <s>", "seed of --sample", "1");
+    .option("--seed <s>", "seed of --sample", "1")
+    .option(
+      "--lease-ttl <duration>",
+      "several label processes on one workspace split the items; one that stops for this long (or dies) leaves its items to the others",
+      "30s",
+    );
   addTeacherOptions(command)
     .addHelpText(
       "after",
@@ -116,6 +122,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               maxOutputTokens: options.maxOutputTokens,
             },
             runParams: baseUrl === undefined ? {} : { baseUrl },
+            leaseTtlMs: options.leaseTtl,
           });
         } finally {
           progress.stop();
