@@ -29,6 +29,7 @@ export const modelKinds = [
   "skill-type",
   "skill-type-encoder",
   "encoder-segment-classifier",
+  "roles",
 ] as const;
 export type ModelKind = (typeof modelKinds)[number];
 

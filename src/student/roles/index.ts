@@ -1,0 +1,26 @@
+export { argMax, type RankingMetrics, rankingMetrics, rankOf, topIndexes } from "./ranking-metrics.ts";
+export {
+  fuseScores,
+  LoadedRolesPredictor,
+  type RolesConfig,
+  RolesModel,
+  type RolesStudent,
+  rolesConfigSchema,
+  softmax,
+} from "./roles-model.ts";
+export {
+  decodeRolesModel,
+  encodeRolesModel,
+  type LoadRolesOptions,
+  loadRolesPredictor,
+  saveRolesModel,
+} from "./serialize.ts";
+export { normalisePhrase } from "./text-features.ts";
+export {
+  type RolesTrainingProgress,
+  type RolesValidationReport,
+  type TitleValidationReport,
+  type TrainedRoles,
+  type TrainRolesOptions,
+  trainRolesModel,
+} from "./train.ts";
