@@ -22,7 +22,8 @@ export type StoredResultsName =
   | "requirements-students"
   | "requirements-corpus"
   | "import"
-  | "crfsuite";
+  | "crfsuite"
+  | "roles";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N

@@ -32,6 +32,13 @@ export {
 // predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
 export * from "./predict.ts";
 export * from "./predictor-pool.ts";
+// roles train (issue 14)
+export {
+  resolveOnetDir,
+  type TrainedRolesModel,
+  type TrainRolesModelOptions,
+  trainRolesModel,
+} from "./roles-train.ts";
 export {
   listRunLedger,
   type RunLedgerDetail,

@@ -11,6 +11,7 @@ import { registerJudgeCommand } from "./judge.ts";
 import { registerLabelCommand } from "./label.ts";
 import { registerLexiconCommand } from "./lexicon.ts";
 import { registerPredictCommand } from "./predict.ts";
+import { registerRolesTrain, rolesCommandGroup } from "./roles-train.ts";
 import { registerRunsCommand } from "./runs.ts";
 import { registerServeCommand } from "./serve.ts";
 import { registerSkillTypeCommand } from "./skill-type.ts";
@@ -29,6 +30,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerTrainCommand(program, io);
   registerEvalCommand(program, io);
   registerPredictCommand(program, io);
+  registerRolesTrain(rolesCommandGroup(program), io);
   registerExportCommand(program, io);
   registerRunsCommand(program, io);
   registerFailuresCommand(program, io);

@@ -17,10 +17,10 @@ export {
 } from "./serialize.ts";
 export { normalisePhrase } from "./text-features.ts";
 export {
+  type FitRolesOptions,
+  fitRolesModel,
   type RolesTrainingProgress,
   type RolesValidationReport,
   type TitleValidationReport,
   type TrainedRoles,
-  type TrainRolesOptions,
-  trainRolesModel,
 } from "./train.ts";

@@ -10,11 +10,11 @@ import { type OccupationProfile, readOnetProfiles, sampleQueries } from "../../d
 import {
   decodeRolesModel,
   encodeRolesModel,
+  fitRolesModel,
   loadRolesPredictor,
   rankOf,
   saveRolesModel,
   type TrainedRoles,
-  trainRolesModel,
 } from "./index.ts";
 
 let dir: string;
@@ -25,7 +25,7 @@ const encoder = fakeEncoder({ dimensions: 128 });
 beforeAll(async () => {
   dir = writeOnetFixture();
   profiles = readOnetProfiles(dir);
-  trained = await trainRolesModel(profiles, { encoder, seed: 4 });
+  trained = await fitRolesModel(profiles, { encoder, seed: 4 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -99,7 +99,7 @@ describe("the roles students", () => {
   });
 
   it("works without an encoder (lexical only)", async () => {
-    const lexical = await trainRolesModel(profiles, { seed: 4 });
+    const lexical = await fitRolesModel(profiles, { seed: 4 });
     expect(lexical.model.config.encoder).toBeNull();
     expect(lexical.model.config.lexicalWeight).toBe(1);
     const predictor = lexical.model.attach(undefined);

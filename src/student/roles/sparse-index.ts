@@ -59,8 +59,12 @@ export class SparseIndex {
       idf[i] = Math.log((rows.length + 1) / ((documentFrequency.get(feature) ?? 0) + 1)) + 1;
     });
     const postingStart = new Uint32Array(features.length + 1);
-    for (const row of rows)
-      for (const feature of row.keys()) postingStart[(position.get(feature) as number) + 1]++;
+    for (const row of rows) {
+      for (const feature of row.keys()) {
+        const at = (position.get(feature) as number) + 1;
+        postingStart[at] = (postingStart[at] ?? 0) + 1;
+      }
+    }
     for (let i = 0; i < features.length; i++)
       postingStart[i + 1] = (postingStart[i + 1] ?? 0) + (postingStart[i] ?? 0);
     const total = postingStart[features.length] ?? 0;

@@ -23,7 +23,7 @@ import {
 import { type FeatureCounts, SparseIndex } from "./sparse-index.ts";
 import { addSkillFeatures, normalisePhrase, skillFeatures, titleFeatures } from "./text-features.ts";
 
-export interface TrainRolesOptions {
+export interface FitRolesOptions {
   /** Embeds the items for the encoder student; none: a lexical-only model. */
   encoder?: SentenceEncoder | undefined;
   /** Seeds the held-out split, the validation split and the sampled queries. @default 1 */
@@ -39,6 +39,12 @@ export interface TrainRolesOptions {
    * trained on or used for the threshold.
    */
   excludeTitles?: ReadonlySet<string> | undefined;
+  /**
+   * Task statements per occupation the encoder student embeds (its technologies all): task
+   * sentences are most of the embedding time (USE-lite embedded 12–25 phrases/s on a loaded
+   * 2-core machine). The lexical student uses every item. @default 6
+   */
+  encoderTasksPerOccupation?: number | undefined;
   /** Texts per encoder call. @default 256 */
   embedBatchSize?: number | undefined;
   onProgress?: ((progress: RolesTrainingProgress) => void) | undefined;
@@ -155,9 +161,9 @@ function titleIndex(rows: readonly { title: string; occupation: number }[]) {
  * fitted on the rest; the title threshold on held-out alternate titles. The returned model is then
  * refitted on all train items and all titles.
  */
-export async function trainRolesModel(
+export async function fitRolesModel(
   profiles: readonly OccupationProfile[],
-  options: TrainRolesOptions = {},
+  options: FitRolesOptions = {},
 ): Promise<TrainedRoles> {
   const seed = options.seed ?? 1;
   const { encoder } = options;
@@ -166,12 +172,36 @@ export async function trainRolesModel(
   const groups = codes.map(socMajorGroup);
   const target = new Map(codes.map((code, i) => [code, i]));
 
-  // Embeds every distinct training item once.
+  const { fit, validation } = splitForValidation(split.occupations, { seed: seed + 1 });
+  const random = createRandom(seed + 2);
+  const validationQueries: RoleExample[] = [
+    ...sampleQueries(validation, "test", 5, 1, random),
+    ...sampleQueries(validation, "test", 3, 1, random),
+  ];
+  // The encoder student's items: every technology and the first few (shuffled) tasks of each
+  // occupation's train part; the fit part keeps those of them it holds.
+  const tasksPerOccupation = options.encoderTasksPerOccupation ?? 6;
+  const encoderTrain = split.occupations.map((occupation) => {
+    let tasks = 0;
+    return {
+      ...occupation,
+      train: occupation.train.filter((item) => item.kind === "technology" || tasks++ < tasksPerOccupation),
+    };
+  });
+  const encoderFit = fit.map((occupation, i) => {
+    const kept = new Set(encoderTrain[i]?.train.map((item) => item.text));
+    return { ...occupation, train: occupation.train.filter((item) => kept.has(item.text)) };
+  });
+
+  // Embeds every distinct text the encoder student needs once: its items and the validation queries.
   const vectors = new Map<string, Float32Array>();
   const started = performance.now();
   if (encoder !== undefined) {
     const texts = [
-      ...new Set(split.occupations.flatMap((occupation) => occupation.train.map((item) => item.text))),
+      ...new Set([
+        ...encoderTrain.flatMap((occupation) => occupation.train.map((item) => item.text)),
+        ...validationQueries.flatMap((query) => query.skills),
+      ]),
     ];
     const batchSize = options.embedBatchSize ?? 256;
     for (let start = 0; start < texts.length; start += batchSize) {
@@ -187,15 +217,9 @@ export async function trainRolesModel(
   const embedded = { texts: vectors.size, seconds: (performance.now() - started) / 1000 };
 
   options.onProgress?.({ stage: "validate" });
-  const { fit, validation } = splitForValidation(split.occupations, { seed: seed + 1 });
-  const random = createRandom(seed + 2);
-  const validationQueries: RoleExample[] = [
-    ...sampleQueries(validation, "test", 5, 1, random),
-    ...sampleQueries(validation, "test", 3, 1, random),
-  ];
   const fitLexical = lexicalIndex(fit, profiles);
   const dimensions = encoder?.dimensions ?? 0;
-  const fitCentroids = encoder === undefined ? undefined : centroids(fit, vectors, dimensions);
+  const fitCentroids = encoder === undefined ? undefined : centroids(encoderFit, vectors, dimensions);
   const lexicalRuns = validationQueries.map((query) => ({
     scores: fitLexical.scores(skillFeatures(query.skills)),
     target: target.get(query.code) as number,
@@ -264,6 +288,7 @@ export async function trainRolesModel(
       training: {
         seed,
         testFraction: options.testFraction ?? 0.3,
+        encoderTasksPerOccupation: tasksPerOccupation,
         untested: split.untested.length,
         trainItems: split.occupations.reduce((total, occupation) => total + occupation.train.length, 0),
         testItems: split.occupations.reduce((total, occupation) => total + occupation.test.length, 0),
@@ -277,7 +302,7 @@ export async function trainRolesModel(
       titles: profiles.map((profile) => profile.title),
       descriptions: profiles.map((profile) => profile.description),
       lexical: lexicalIndex(split.occupations, profiles),
-      centroids: encoder === undefined ? undefined : centroids(split.occupations, vectors, dimensions),
+      centroids: encoder === undefined ? undefined : centroids(encoderTrain, vectors, dimensions),
       ...titleIndex(titleRows(profiles, keepTitle)),
     },
   );
