@@ -51,6 +51,10 @@ const benches = [
     name: "server-threads",
     what: "highlight with the demo's students: prediction worker threads vs the server's own thread",
   },
+  {
+    name: "roles",
+    what: "role prediction over 923 O*NET occupations from held-out skills (lexical, USE-lite centroids, fused) and title normalisation",
+  },
 ] as const;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -84,6 +84,20 @@ export function fuseScores(
   return lexicalZ.map((value, i) => lexicalWeight * value + (1 - lexicalWeight) * (encoderZ[i] ?? 0));
 }
 
+/** The mean of the texts' vectors, scaled to unit length (zero when none has a direction). */
+export function meanUnitVector(
+  texts: readonly string[],
+  vectors: ReadonlyMap<string, Float32Array>,
+  dimensions: number,
+): Float32Array {
+  const mean = new Float32Array(dimensions);
+  for (const text of texts) {
+    const vector = vectors.get(text) as Float32Array;
+    for (let d = 0; d < dimensions; d++) mean[d] = (mean[d] ?? 0) + (vector[d] ?? 0);
+  }
+  return normalizeInPlace(mean);
+}
+
 /** Dot product of `query` with each row of a rows × dimensions matrix. */
 export function centroidScores(
   centroids: Float32Array,
@@ -196,12 +210,7 @@ export class LoadedRolesPredictor implements RolesPredictor {
         this.vectors.set(skill, fresh[i] as Float32Array);
       });
     }
-    const mean = new Float32Array(encoder.dimensions);
-    for (const skill of skills) {
-      const vector = this.vectors.get(skill) as Float32Array;
-      for (let d = 0; d < mean.length; d++) mean[d] = (mean[d] ?? 0) + (vector[d] ?? 0);
-    }
-    return normalizeInPlace(mean);
+    return meanUnitVector(skills, this.vectors, encoder.dimensions);
   }
 
   /** One score per occupation from the chosen student (fused z-scores for `combined`). */

@@ -9,11 +9,12 @@ import {
   splitForValidation,
   splitProfileItems,
 } from "../../dataset/onet/index.ts";
-import { encoderReference, normalizeInPlace, type SentenceEncoder } from "../../encoders/index.ts";
+import { encoderReference, type SentenceEncoder } from "../../encoders/index.ts";
 import { type RankingMetrics, rankingMetrics, topIndexes } from "./ranking-metrics.ts";
 import {
   centroidScores,
   fuseScores,
+  meanUnitVector,
   occupationTitleScores,
   RolesModel,
   softmax,
@@ -109,27 +110,16 @@ function centroids(
 ): Float32Array {
   const out = new Float32Array(occupations.length * dimensions);
   occupations.forEach((occupation, row) => {
-    const centroid = out.subarray(row * dimensions, (row + 1) * dimensions);
-    for (const item of occupation.train) {
-      const vector = vectors.get(item.text) as Float32Array;
-      for (let d = 0; d < dimensions; d++) centroid[d] = (centroid[d] ?? 0) + (vector[d] ?? 0);
-    }
-    normalizeInPlace(centroid);
+    out.set(
+      meanUnitVector(
+        occupation.train.map((item) => item.text),
+        vectors,
+        dimensions,
+      ),
+      row * dimensions,
+    );
   });
   return out;
-}
-
-function meanVector(
-  skills: readonly string[],
-  vectors: ReadonlyMap<string, Float32Array>,
-  dimensions: number,
-): Float32Array {
-  const mean = new Float32Array(dimensions);
-  for (const skill of skills) {
-    const vector = vectors.get(skill) as Float32Array;
-    for (let d = 0; d < dimensions; d++) mean[d] = (mean[d] ?? 0) + (vector[d] ?? 0);
-  }
-  return normalizeInPlace(mean);
 }
 
 /** Title rows: each occupation's own title and its alternate titles, distinct (case and space folded) per occupation. */
@@ -234,7 +224,7 @@ export async function fitRolesModel(
   let encoderRuns: { scores: Float32Array; target: number }[] | undefined;
   if (fitCentroids !== undefined) {
     encoderRuns = validationQueries.map((query, i) => ({
-      scores: centroidScores(fitCentroids, dimensions, meanVector(query.skills, vectors, dimensions)),
+      scores: centroidScores(fitCentroids, dimensions, meanUnitVector(query.skills, vectors, dimensions)),
       target: lexicalRuns[i]?.target as number,
     }));
     report.encoder = rankingMetrics(encoderRuns, groups);
