@@ -74,7 +74,9 @@ export function registerRolesTrain(rolesCommand: Command, io: CliIo = processIo)
           : `students: lexical + ${result.encoder} centroids (${result.embedded.texts} phrases embedded in ${result.embedded.seconds.toFixed(0)} s), lexical weight ${validation.lexicalWeight} chosen on validation`,
       );
       io.out(
-        `validation MRR: lexical ${validation.lexical.mrr.toFixed(3)}${validation.encoder ? `, encoder ${validation.encoder.mrr.toFixed(3)}, combined ${validation.combined?.mrr.toFixed(3)}` : ""}`,
+        validation.queries === 0
+          ? "validation: too few items for validation queries (equal fusion weights)"
+          : `validation MRR (${validation.queries} queries): lexical ${validation.lexical.mrr.toFixed(3)}${validation.encoder ? `, encoder ${validation.encoder.mrr.toFixed(3)}, combined ${validation.combined?.mrr.toFixed(3)}` : ""}`,
       );
       if (result.test) {
         io.out(`test, 5 held-out skills: ${metricsLine(result.test.fiveSkills)}`);

@@ -25,7 +25,7 @@ const encoder = fakeEncoder({ dimensions: 128 });
 beforeAll(async () => {
   dir = writeOnetFixture();
   profiles = readOnetProfiles(dir);
-  trained = await fitRolesModel(profiles, { encoder, seed: 4 });
+  trained = await fitRolesModel(profiles, { encoder, seed: 4, validationFraction: 0.3 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -96,6 +96,19 @@ describe("the roles students", () => {
       description: "Registered Nurses do the work of registered nurses.",
     });
     expect(predictor.describe("00-0000.00")).toBeUndefined();
+  });
+
+  it("chooses the fusion weight and temperature on validation queries from train items", () => {
+    const { validation } = trained;
+    // Three validation items per occupation: one query of 3 each, none of 5.
+    expect(validation.queries).toBe(4);
+    expect(validation.weights.map((weight) => weight.lexicalWeight)).toHaveLength(11);
+    const best = Math.max(...validation.weights.map((weight) => weight.mrr));
+    expect(validation.weights.find((weight) => weight.lexicalWeight === validation.lexicalWeight)?.mrr).toBe(
+      best,
+    );
+    expect(trained.model.config.lexicalWeight).toBe(validation.lexicalWeight);
+    expect(trained.model.config.temperature).toBe(validation.temperature);
   });
 
   it("works without an encoder (lexical only)", async () => {

@@ -31,6 +31,8 @@ export interface FitRolesOptions {
   seed?: number | undefined;
   /** Share of each occupation's technologies and tasks held out for test. @default 0.3 */
   testFraction?: number | undefined;
+  /** Share of each occupation's train items held out to choose the fusion weight and temperature. @default 0.2 */
+  validationFraction?: number | undefined;
   /** Share of alternate titles held out to choose the title threshold. @default 0.1 */
   titleValidationFraction?: number | undefined;
   /** Top-1 precision the accepted (`confident`) title matches should reach on validation. @default 0.7 */
@@ -162,7 +164,10 @@ export async function fitRolesModel(
   const groups = codes.map(socMajorGroup);
   const target = new Map(codes.map((code, i) => [code, i]));
 
-  const { fit, validation } = splitForValidation(split.occupations, { seed: seed + 1 });
+  const { fit, validation } = splitForValidation(split.occupations, {
+    seed: seed + 1,
+    validationFraction: options.validationFraction,
+  });
   const random = createRandom(seed + 2);
   const validationQueries: RoleExample[] = [
     ...sampleQueries(validation, "test", 5, 1, random),
@@ -238,7 +243,8 @@ export async function fitRolesModel(
       report.weights.push({ lexicalWeight, mrr });
       if (mrr > best.mrr) best = { lexicalWeight, mrr };
     }
-    report.lexicalWeight = best.lexicalWeight;
+    // Without validation queries (a tiny O*NET) nothing can choose: equal weights.
+    report.lexicalWeight = validationQueries.length === 0 ? 0.5 : best.lexicalWeight;
   }
   const fusedRuns = lexicalRuns.map((run, i) => ({
     scores: fuseScores(run.scores, encoderRuns?.[i]?.scores, report.lexicalWeight),
@@ -246,7 +252,7 @@ export async function fitRolesModel(
   }));
   if (encoderRuns !== undefined) report.combined = rankingMetrics(fusedRuns, groups);
   let bestLoss = Number.POSITIVE_INFINITY;
-  for (const temperature of temperatures) {
+  for (const temperature of fusedRuns.length === 0 ? [] : temperatures) {
     let loss = 0;
     for (const run of fusedRuns)
       loss -= Math.log(Math.max(1e-12, softmax(run.scores, temperature)[run.target] ?? 0));
