@@ -1,7 +1,7 @@
 /**
  * Role prediction and title normalisation on O*NET 29.2 (../shared/data/onet): every occupation's
  * technologies and tasks are split into train and test before anything is sampled; the students
- * (lexical TF-IDF, USE-lite centroids, their fusion) and every setting (fusion weight, softmax
+ * (lexical TF-IDF, USE-lite technology and task centroids, their fusion) and every setting (fusion weight, softmax
  * temperature, title confidence) are chosen on validation drawn from the train items, and the test
  * queries (5 and 3 held-out skills of one occupation) are scored once. A prior baseline (occupations
  * ranked by how many training items they have) gives the ratios. Titles: the normaliser is trained on
@@ -97,7 +97,7 @@ export async function runRolesBench(argv: readonly string[]): Promise<void> {
   };
   // Every test phrase embedded before the timings (the file cache keeps them across runs).
   if (encoder !== undefined) {
-    await predictor.queryVector([
+    await predictor.skillVectors([
       ...new Set(Object.values(querySets).flatMap((set) => set.flatMap((q) => q.skills))),
     ]);
   }

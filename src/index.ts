@@ -27,6 +27,7 @@ export type {
   SkillMention,
   SkillTypeRow,
 } from "./student/predictors.ts";
+export { type LoadRolesOptions, loadRolesPredictor } from "./student/roles/index.ts";
 export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
@@ -52,3 +53,4 @@ export {
   type WorkspaceTrainingOptions,
   type WorkspaceTrainingResult,
 } from "./workflows/index.ts";
+export { type TrainedRolesModel, type TrainRolesModelOptions, trainRolesModel } from "./workflows/index.ts";

@@ -33,7 +33,7 @@ export interface RolesModelParts {
   descriptions: readonly string[];
   /** Rows: occupations. */
   lexical: SparseIndex;
-  /** occupations × dimensions, unit rows; absent without an encoder. */
+  /** Technology centroids then task centroids: 2 · occupations × dimensions, unit rows (or zero); absent without an encoder. */
   centroids?: Float32Array | undefined;
   /** Rows: training titles. */
   titleIndex: SparseIndex;
@@ -114,6 +114,31 @@ export function centroidScores(
   return scores;
 }
 
+/**
+ * The encoder student's scores: for each skill, the better of its cosines with the occupation's
+ * technology centroid and its task centroid (`centroids` holds the occupations' technology
+ * centroids, then their task centroids), summed over the skills. A tool's name and a duty sentence
+ * embed far apart, so one centroid of both matched neither (validation MRR 0.166 against 0.259).
+ */
+export function kindCentroidScores(
+  centroids: Float32Array,
+  dimensions: number,
+  skillVectors: readonly Float32Array[],
+): Float32Array {
+  const occupations = dimensions === 0 ? 0 : centroids.length / dimensions / 2;
+  const technologies = centroids.subarray(0, occupations * dimensions);
+  const tasks = centroids.subarray(occupations * dimensions);
+  const scores = new Float32Array(occupations);
+  for (const vector of skillVectors) {
+    const byTechnology = centroidScores(technologies, dimensions, vector);
+    const byTask = centroidScores(tasks, dimensions, vector);
+    for (let i = 0; i < occupations; i++) {
+      scores[i] = (scores[i] ?? 0) + Math.max(byTechnology[i] ?? 0, byTask[i] ?? 0);
+    }
+  }
+  return scores;
+}
+
 export function softmax(scores: Float32Array, temperature: number): Float32Array {
   let max = Number.NEGATIVE_INFINITY;
   for (const value of scores) max = Math.max(max, value);
@@ -128,7 +153,7 @@ export function softmax(scores: Float32Array, temperature: number): Float32Array
 
 /**
  * The roles model: a lexical TF-IDF retriever over each occupation's training items, nearest
- * encoder centroids (the mean of its items' embeddings), their z-score fusion, and a char n-gram
+ * encoder centroids (the mean embedding of its technologies, and of its tasks), their z-score fusion, and a char n-gram
  * title normaliser. Holds no encoder itself: `attach` one to predict.
  */
 export class RolesModel {
@@ -142,8 +167,8 @@ export class RolesModel {
     }
     if (parts.lexical.parts.rows !== n)
       throw new Error("the lexical index does not have a row per occupation");
-    if (config.encoder !== null && parts.centroids?.length !== n * config.encoder.dimensions) {
-      throw new Error("the centroids are not occupations × encoder dimensions");
+    if (config.encoder !== null && parts.centroids?.length !== 2 * n * config.encoder.dimensions) {
+      throw new Error("the centroids are not 2 × occupations × encoder dimensions");
     }
     if (parts.titleOccupation.length !== parts.titleIndex.parts.rows)
       throw new Error("a title row has no occupation");
@@ -156,11 +181,11 @@ export class RolesModel {
     return this.parts.lexical.scores(skillFeatures(skills));
   }
 
-  /** Cosine of a unit query vector with every occupation's centroid. */
-  encoderScores(query: Float32Array): Float32Array {
+  /** The encoder student's scores for the skills' vectors (kindCentroidScores). */
+  encoderScores(skillVectors: readonly Float32Array[]): Float32Array {
     const { centroids } = this.parts;
     if (centroids === undefined) return new Float32Array(this.config.occupations);
-    return centroidScores(centroids, this.config.encoder?.dimensions ?? 0, query);
+    return kindCentroidScores(centroids, this.config.encoder?.dimensions ?? 0, skillVectors);
   }
 
   /** Best score over each occupation's training titles. */
@@ -198,8 +223,8 @@ export class LoadedRolesPredictor implements RolesPredictor {
     });
   }
 
-  /** The mean of the skills' embeddings, unit length; each distinct phrase is embedded once. */
-  async queryVector(skills: readonly string[]): Promise<Float32Array | undefined> {
+  /** The skills' embeddings; each distinct phrase is embedded once. */
+  async skillVectors(skills: readonly string[]): Promise<Float32Array[] | undefined> {
     const { encoder } = this;
     if (encoder === undefined) return undefined;
     const missing = [...new Set(skills.filter((skill) => !this.vectors.has(skill)))];
@@ -210,13 +235,13 @@ export class LoadedRolesPredictor implements RolesPredictor {
         this.vectors.set(skill, fresh[i] as Float32Array);
       });
     }
-    return meanUnitVector(skills, this.vectors, encoder.dimensions);
+    return skills.map((skill) => this.vectors.get(skill) as Float32Array);
   }
 
   /** One score per occupation from the chosen student (fused z-scores for `combined`). */
   async scores(skills: readonly string[], student: RolesStudent = "combined"): Promise<Float32Array> {
     if (student === "lexical") return this.model.lexicalScores(skills);
-    const query = await this.queryVector(skills);
+    const query = await this.skillVectors(skills);
     if (student === "encoder") {
       if (query === undefined) throw new UsageError("this roles model has no encoder student");
       return this.model.encoderScores(query);

@@ -28,7 +28,8 @@ function indexFrom(file: ModelFile, prefix: string, rows: number): SparseIndex {
 /**
  * The roles model in a model file (src/student/model-file.ts), kind `roles`: its config, each
  * occupation's code, title and description (nothing else of the O*NET profiles), the lexical
- * index (`lexical.*`), the encoder centroids (`centroids`, float32 occupations × dimensions, when
+ * index (`lexical.*`), the encoder centroids (`centroids`, float32 2 · occupations × dimensions: technology then
+ * task centroids, when
  * trained with an encoder; the encoder itself is named, not stored) and the title index (`titles.*`
  * and `titleOccupation`).
  */

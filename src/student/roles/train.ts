@@ -12,8 +12,8 @@ import {
 import { encoderReference, type SentenceEncoder } from "../../encoders/index.ts";
 import { type RankingMetrics, rankingMetrics, topIndexes } from "./ranking-metrics.ts";
 import {
-  centroidScores,
   fuseScores,
+  kindCentroidScores,
   meanUnitVector,
   occupationTitleScores,
   RolesModel,
@@ -105,21 +105,18 @@ function lexicalIndex(
   );
 }
 
+/** Each occupation's technology centroid, then each one's task centroid (see kindCentroidScores). */
 function centroids(
   occupations: readonly OccupationSplit[],
   vectors: ReadonlyMap<string, Float32Array>,
   dimensions: number,
 ): Float32Array {
-  const out = new Float32Array(occupations.length * dimensions);
-  occupations.forEach((occupation, row) => {
-    out.set(
-      meanUnitVector(
-        occupation.train.map((item) => item.text),
-        vectors,
-        dimensions,
-      ),
-      row * dimensions,
-    );
+  const out = new Float32Array(2 * occupations.length * dimensions);
+  (["technology", "task"] as const).forEach((kind, part) => {
+    occupations.forEach((occupation, row) => {
+      const texts = occupation.train.filter((item) => item.kind === kind).map((item) => item.text);
+      out.set(meanUnitVector(texts, vectors, dimensions), (part * occupations.length + row) * dimensions);
+    });
   });
   return out;
 }
@@ -229,7 +226,11 @@ export async function fitRolesModel(
   let encoderRuns: { scores: Float32Array; target: number }[] | undefined;
   if (fitCentroids !== undefined) {
     encoderRuns = validationQueries.map((query, i) => ({
-      scores: centroidScores(fitCentroids, dimensions, meanUnitVector(query.skills, vectors, dimensions)),
+      scores: kindCentroidScores(
+        fitCentroids,
+        dimensions,
+        query.skills.map((skill) => vectors.get(skill) as Float32Array),
+      ),
       target: lexicalRuns[i]?.target as number,
     }));
     report.encoder = rankingMetrics(encoderRuns, groups);
