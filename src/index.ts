@@ -45,12 +45,14 @@ export {
   readPredictInputs,
   runLedgerDetail,
   type TeacherChoice,
+  type TrainedRolesModel,
   type TrainOptions,
   type TrainResult,
+  type TrainRolesModelOptions,
   train,
+  trainRolesModel,
   type WorkspaceEvaluation,
   type WorkspaceEvaluationOptions,
   type WorkspaceTrainingOptions,
   type WorkspaceTrainingResult,
 } from "./workflows/index.ts";
-export { type TrainedRolesModel, type TrainRolesModelOptions, trainRolesModel } from "./workflows/index.ts";
