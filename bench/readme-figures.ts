@@ -522,9 +522,16 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "roles.occupations",
     file: "roles",
-    phrase: "all {} occupations, {}% of each one's technologies and of its tasks held out",
-    fields: ["occupations", "split.testFraction"],
+    phrase: "all {} occupations,",
+    fields: ["occupations"],
     format: "round:1",
+  },
+  {
+    key: "roles.testFraction",
+    file: "roles",
+    phrase: "{}% of each one's technologies and of its tasks held out",
+    fields: ["split.testFraction"],
+    format: "percent:0",
   },
   {
     key: "roles.untested",
