@@ -38,6 +38,20 @@ describe("jobdistill roles train", () => {
     expect(roles[0]?.code).toBe("29-1141.00");
   });
 
+  it("without --onet and without shared data says where it looked", async () => {
+    const previous = process.env.JOBDISTILL_SHARED;
+    process.env.JOBDISTILL_SHARED = join(out, "no-shared-here");
+    try {
+      const io = captureIo();
+      const code = await runCli(["roles", "train", "--out", join(out, "x.jdm"), "--encoder", "none"], io);
+      expect(code).toBe(exitCodes.usage);
+      expect(io.stderr.join("\n")).toMatch(/no O\*NET folder: give --onet DIR .*JOBDISTILL_SHARED/);
+    } finally {
+      if (previous === undefined) delete process.env.JOBDISTILL_SHARED;
+      else process.env.JOBDISTILL_SHARED = previous;
+    }
+  });
+
   it("names the missing O*NET file and exits non-zero without writing a model", async () => {
     const io = captureIo();
     const model = join(out, "none.jdm");

@@ -105,10 +105,11 @@ export function centroidScores(
   query: Float32Array,
 ): Float32Array {
   const scores = new Float32Array(dimensions === 0 ? 0 : centroids.length / dimensions);
+  // Indexes stay within the arrays (rows × dimensions), so the reads are plain numbers.
   for (let row = 0; row < scores.length; row++) {
     let sum = 0;
     const offset = row * dimensions;
-    for (let d = 0; d < dimensions; d++) sum += (centroids[offset + d] ?? 0) * (query[d] ?? 0);
+    for (let d = 0; d < dimensions; d++) sum += (centroids[offset + d] as number) * (query[d] as number);
     scores[row] = sum;
   }
   return scores;
