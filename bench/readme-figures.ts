@@ -26,7 +26,8 @@ export type StoredResultsName =
   | "crfsuite"
   | "roles-advisor"
   | "generate"
-  | "screen";
+  | "screen"
+  | "roles";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N
@@ -47,6 +48,12 @@ export interface ReadmeFigure {
 }
 
 const tagger = "skill-span-tagger";
+const rolesRowNames = {
+  lexical: "lexical (TF-IDF over each occupation's items)",
+  encoder: "USE-lite technology and task centroids",
+  combined: "**combined** (z-score fusion)",
+  prior: "prior (most items first)",
+} as const;
 const published = (index: number, ...keys: string[]) => keys.map((key) => `published.${index}.${key}`);
 
 export const readmeFigures: readonly ReadmeFigure[] = [
@@ -584,6 +591,103 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     phrase: "model files of {} and {} bytes",
     fields: ["tasks.major-group.students.0.modelBytes", "tasks.major-group.students.1.modelBytes"],
     format: "round:1000",
+  },
+  {
+    key: "roles.occupations",
+    file: "roles",
+    phrase: "all {} occupations,",
+    fields: ["occupations"],
+    format: "round:1",
+  },
+  {
+    key: "roles.testFraction",
+    file: "roles",
+    phrase: "{}% of each one's technologies and of its tasks held out",
+    fields: ["split.testFraction"],
+    format: "percent:0",
+  },
+  {
+    key: "roles.untested",
+    file: "roles",
+    phrase: "({} occupations had too few items to test)",
+    fields: ["split.untested"],
+    format: "round:1",
+  },
+  ...(["lexical", "encoder", "combined", "prior"] as const).map(
+    (student): ReadmeFigure => ({
+      key: `roles.${student}`,
+      file: "roles",
+      phrase: `| ${rolesRowNames[student]} | {} | {} | {} | {} | {} | {} |`,
+      fields: ["5 skills", "3 skills"].flatMap((size) =>
+        ["top1", "top5", "majorGroupTop1"].map((metric) => `roles.${size}.${student}.${metric}`),
+      ),
+      format: "percent:1",
+    }),
+  ),
+  {
+    key: "roles.mrr",
+    file: "roles",
+    phrase: "MRR with five / three skills: lexical {} / {}, encoder {} / {}, combined {} / {}, prior {} / {}",
+    fields: ["lexical", "encoder", "combined", "prior"].flatMap((student) =>
+      ["5 skills", "3 skills"].map((size) => `roles.${size}.${student}.mrr`),
+    ),
+    format: "decimals:3",
+  },
+  {
+    key: "roles.validation",
+    file: "roles",
+    phrase: "validation MRR lexical {}, encoder {}, combined {}",
+    fields: ["validation.lexical.mrr", "validation.encoder.mrr", "validation.combined.mrr"],
+    format: "decimals:3",
+  },
+  {
+    key: "roles.weight",
+    file: "roles",
+    phrase: "at lexical weight {}",
+    fields: ["validation.lexicalWeight"],
+    format: "decimals:1",
+  },
+  {
+    key: "roles.speed",
+    file: "roles",
+    phrase: "{} queries/s lexical, {} combined with five skills",
+    fields: ["roles.5 skills.lexical.queriesPerSecond", "roles.5 skills.combined.queriesPerSecond"],
+    format: "round:1",
+  },
+  {
+    key: "roles.embedding",
+    file: "roles",
+    phrase: "USE-lite embedded {} new phrases/s",
+    fields: ["embedPhrasesPerSecond"],
+    format: "round:1",
+  },
+  {
+    key: "roles.memory",
+    file: "roles",
+    phrase: "RSS {} MB",
+    fields: ["memory.rssMb"],
+    format: "round:1",
+  },
+  {
+    key: "roles.titles.data",
+    file: "roles",
+    phrase: "{} of the {} distinct reported titles are missing from the occupation and alternate titles",
+    fields: ["titles.reportedUnseenAsGiven", "titles.reportedDistinct"],
+    format: "round:1",
+  },
+  {
+    key: "roles.titles.count",
+    file: "roles",
+    phrase: "scored on all {} reported titles",
+    fields: ["titles.reportedTitles"],
+    format: "round:1",
+  },
+  {
+    key: "roles.titles",
+    file: "roles",
+    phrase: "top-1 {}%, top-5 {}%; confident for {}% of them, {}% of those right",
+    fields: ["titles.top1", "titles.top5", "titles.confident", "titles.confidentPrecision"],
+    format: "percent:1",
   },
 ];
 

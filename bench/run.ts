@@ -71,6 +71,10 @@ const benches = [
     name: "screen",
     what: "screen students on O*NET work-history documents (group 15 vs others, 22-way), split by occupation",
   },
+  {
+    name: "roles",
+    what: "role prediction over 923 O*NET occupations from held-out skills (lexical, USE-lite centroids, fused) and title normalisation",
+  },
 ] as const;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

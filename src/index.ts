@@ -37,6 +37,7 @@ export type {
   SkillMention,
   SkillTypeRow,
 } from "./student/predictors.ts";
+export { type LoadRolesOptions, loadRolesPredictor } from "./student/roles/index.ts";
 export { defineTask, type TaskDefinition, taskRegistry } from "./tasks/registry.ts";
 export { requirementCategories, requirementCategoryIds } from "./tasks/requirements/labels.ts";
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
@@ -73,11 +74,14 @@ export {
   screenDocuments,
   suggestRoles,
   type TeacherChoice,
+  type TrainedRolesModel,
   type TrainOptions,
   type TrainResult,
+  type TrainRolesModelOptions,
   type TrainScreenOptions,
   type TrainScreenResult,
   train,
+  trainRolesModel,
   trainScreenInWorkspace,
   type WorkspaceEvaluation,
   type WorkspaceEvaluationOptions,

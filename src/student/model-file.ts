@@ -30,6 +30,7 @@ export const modelKinds = [
   "skill-type-encoder",
   "encoder-segment-classifier",
   "screen-classifier",
+  "roles",
 ] as const;
 export type ModelKind = (typeof modelKinds)[number];
 

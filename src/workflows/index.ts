@@ -70,6 +70,13 @@ export {
 } from "./roles-advice.ts";
 export { formatRoleSuggestionsText, formatRolesAdviceText } from "./roles-advice-text.ts";
 export { openRolesModel } from "./roles-model.ts";
+// roles train (issue 14)
+export {
+  resolveOnetDir,
+  type TrainedRolesModel,
+  type TrainRolesModelOptions,
+  trainRolesModel,
+} from "./roles-train.ts";
 export {
   listRunLedger,
   type RunLedgerDetail,

@@ -13,6 +13,7 @@ import { registerLabelCommand } from "./label.ts";
 import { registerLexiconCommand } from "./lexicon.ts";
 import { registerPredictCommand } from "./predict.ts";
 import { registerRolesCommand } from "./roles.ts";
+import { registerRolesTrain, rolesCommandGroup } from "./roles-train.ts";
 import { registerRunsCommand } from "./runs.ts";
 import { registerScreenCommand } from "./screen.ts";
 import { registerServeCommand } from "./serve.ts";
@@ -34,6 +35,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerEvalCommand(program, io);
   registerPredictCommand(program, io);
   registerRolesCommand(program, io);
+  registerRolesTrain(rolesCommandGroup(program), io);
   registerScreenCommand(program, io);
   registerExportCommand(program, io);
   registerRunsCommand(program, io);

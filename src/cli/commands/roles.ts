@@ -36,7 +36,6 @@ export function registerRolesCommand(program: Command, io: CliIo): void {
     .description(
       "Roles that fit a person's skills (O*NET occupations), from a roles model, and optionally an LLM career advisor's analysis.",
     );
-  // Issue 14 part A adds `roles train` here at merge: registerRolesTrain(roles);
 
   roles
     .command("suggest")

@@ -1,7 +1,26 @@
-import { UsageError } from "../../core/errors.ts";
-import type { RolesPredictor } from "../../core/roles.ts";
-
-/** Placeholder on the i14-advisor branch, replaced at merge by the roles student's loader. */
-export async function loadRolesPredictor(path: string, _options: object = {}): Promise<RolesPredictor> {
-  throw new UsageError(`cannot load the roles model ${path}: the roles student is not on this branch yet`);
-}
+export { argMax, type RankingMetrics, rankingMetrics, rankOf, topIndexes } from "./ranking-metrics.ts";
+export {
+  fuseScores,
+  LoadedRolesPredictor,
+  type RolesConfig,
+  RolesModel,
+  type RolesStudent,
+  rolesConfigSchema,
+  softmax,
+} from "./roles-model.ts";
+export {
+  decodeRolesModel,
+  encodeRolesModel,
+  type LoadRolesOptions,
+  loadRolesPredictor,
+  saveRolesModel,
+} from "./serialize.ts";
+export { normalisePhrase } from "./text-features.ts";
+export {
+  type FitRolesOptions,
+  fitRolesModel,
+  type RolesTrainingProgress,
+  type RolesValidationReport,
+  type TitleValidationReport,
+  type TrainedRoles,
+} from "./train.ts";
