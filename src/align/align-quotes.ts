@@ -296,10 +296,8 @@ function literalCandidates(source: AlignmentSource, piece: string): Candidate[] 
  * piece to the last. Similarity is the share of the span the pieces cover.
  */
 function elidedCandidates(source: AlignmentSource, quote: string): Candidate[] {
-  const pieces = quote
-    .split(ellipsisPattern)
-    .map((piece) => piece.trim())
-    .filter((piece) => /[\p{L}\p{N}]/u.test(piece));
+  // The pattern takes the spaces around an ellipsis and the quote comes trimmed: no piece needs trimming.
+  const pieces = quote.split(ellipsisPattern).filter((piece) => /[\p{L}\p{N}]/u.test(piece));
   if (pieces.length < 2) return [];
   const occurrences = pieces.map((piece) => literalCandidates(source, piece));
   const follows = (earlier: Candidate, later: Candidate): boolean =>
