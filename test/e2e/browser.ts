@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { chromiumPath } from "../shared.ts";
 
-const axeScript = resolve(import.meta.dirname, "..", "..", "node_modules", "axe-core", "axe.min.js");
+// Resolved as a package (not as ../../node_modules), so it is found from Stryker's sandbox copies too.
+const axeScript = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /** Headless Chromium as the page tests drive it: no sandbox, GPU, background traffic or QUIC. */
 export function launchChromium(): Promise<Browser> {
