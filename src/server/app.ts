@@ -7,7 +7,6 @@ import { readableText } from "../align/index.ts";
 import type { RoleQuery, RolesPredictor } from "../core/roles.ts";
 import { extractDocumentText } from "../dataset/import/index.ts";
 import type { Workspace } from "../store/index.ts";
-import type { HighlightResult, TextFormat } from "../student/predictors.ts";
 import type { ScreenClassifier } from "../student/screen/index.ts";
 import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
