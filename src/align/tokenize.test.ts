@@ -41,16 +41,15 @@ describe("tokenize", () => {
     expect(covered).toBe(text.replace(/\s/g, ""));
   });
 
-  it("is fast: a megabyte in well under a second", () => {
+  // Its speed is measured by bench/align.ts (MB/s and tokens/s), not timed here.
+  it("tokenises a megabyte of advert text into the tokens of each repeated paragraph", () => {
     const paragraph =
       "We are looking for a Senior Software Engineer with 5+ years of experience in C++, Node.js and .NET. " +
       "You'll work on our R&D team (e.g. on CI/CD pipelines) 24/7, earning 3.5% more. ";
-    const text = paragraph.repeat(Math.ceil(1_000_000 / paragraph.length));
-    const started = performance.now();
-    const count = tokenize(text).length;
-    const elapsed = performance.now() - started;
-    expect(count).toBeGreaterThan(150_000);
-    expect(elapsed).toBeLessThan(1000);
+    const repeats = Math.ceil(1_000_000 / paragraph.length);
+    const perParagraph = tokenize(paragraph).length;
+    expect(perParagraph).toBe(38);
+    expect(tokenize(paragraph.repeat(repeats))).toHaveLength(perParagraph * repeats);
   });
 });
 
