@@ -28,6 +28,7 @@ const config = {
     "src/align/align-quotes.ts",
     "src/evaluate/span-scorer.ts",
     "src/evaluate/agreement.ts",
+    "src/store/leases-store.ts",
   ],
   testRunner: "vitest",
   vitest: {
