@@ -99,6 +99,29 @@ describe("LeasesStore", () => {
     expect(c.claim("k2")).toBe("claimed");
   });
 
+  it("clears what dead holders left behind when a holder closes, and leaves live holders' leases", () => {
+    const db = workspace().db;
+    const { alive, first, second } = twoProcesses(db);
+    const third = new LeasesStore(db, {
+      now: () => 1_000_000,
+      isAlive: (p) => alive.has(p),
+      host: "box",
+      pid: 303,
+    });
+    alive.add(303);
+    const dead = first.holder({ scope: "classify", ttlMs: 60_000 });
+    const survivor = second.holder({ scope: "classify", ttlMs: 60_000 });
+    const bystander = third.holder({ scope: "classify", ttlMs: 60_000 });
+    expect(dead.claim("stored-but-not-released")).toBe("claimed");
+    expect(bystander.claim("in-flight")).toBe("claimed");
+    alive.delete(101); // SIGKILLed after storing its answer, before releasing the lease
+    const count = (table: string) => db.prepare(`SELECT count(*) AS n FROM ${table}`).get();
+    expect(count("leases")).toEqual({ n: 2 });
+    survivor.close();
+    expect(db.prepare("SELECT item_key FROM leases").all()).toEqual([{ item_key: "in-flight" }]);
+    expect(db.prepare("SELECT holder FROM lease_holders").all()).toEqual([{ holder: bystander.holder }]);
+  });
+
   it("trusts only the time-to-live for a holder on another machine", () => {
     const db = workspace().db;
     const clock = { now: 0 };

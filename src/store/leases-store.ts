@@ -137,11 +137,24 @@ export class LeasesStore {
     })();
   }
 
-  /** Removes `holder` and every lease it has (its run has ended). */
+  /**
+   * Removes `holder` and every lease it has (its run has ended), and with them what dead holders left
+   * behind: a process killed after storing an answer but before releasing its lease leaves a lease on
+   * an item that is done, which nobody would claim again.
+   */
   drop(holder: string): void {
     this.db.transaction(() => {
-      this.db.prepare("DELETE FROM leases WHERE holder = ?").run(holder);
-      this.db.prepare("DELETE FROM lease_holders WHERE holder = ?").run(holder);
+      const removeHolder = (name: string): void => {
+        this.db.prepare("DELETE FROM leases WHERE holder = ?").run(name);
+        this.db.prepare("DELETE FROM lease_holders WHERE holder = ?").run(name);
+      };
+      removeHolder(holder);
+      const others = this.db.prepare("SELECT holder FROM lease_holders").all();
+      for (const row of others) {
+        const other = z.object({ holder: z.string() }).parse(row).holder;
+        if (!this.holderIsAlive(other)) removeHolder(other);
+      }
+      this.db.prepare("DELETE FROM leases WHERE holder NOT IN (SELECT holder FROM lease_holders)").run();
     })();
   }
 
