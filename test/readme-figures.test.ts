@@ -18,7 +18,12 @@ import { projectRoot } from "../src/core/shared-data.ts";
  */
 
 /** Numbers in the section that are targets or context, not measured figures. */
-const notMeasurements = ["the goal of ≥ 90% with soft recall > 80%", "The aim of ≤ 2×"];
+const notMeasurements = [
+  "the goal of ≥ 90% with soft recall > 80%",
+  "The aim of ≤ 2×",
+  "within 10 points of",
+  "(≥ 85.1)",
+];
 
 const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
 const measured = /^## Measured\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? "";
