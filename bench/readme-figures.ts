@@ -11,6 +11,7 @@
  */
 
 export type StoredResultsName =
+  | "cold-start"
   | "skill-span-tagger"
   | "tagger-speed"
   | "tagger-predictions"

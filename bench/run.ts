@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const benches = [
+  { name: "cold-start", what: "jobdistill --help wall time against node -e 0 (needs npm run build)" },
   { name: "align", what: "quote alignment, tokenising, segmenting, HTML to text" },
   { name: "dataset", what: "streaming import of a large CSV, dataset build" },
   {

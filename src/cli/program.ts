@@ -1,8 +1,8 @@
-import { Command, CommanderError, type HelpContext } from "commander";
+import { Command, CommanderError, Help, type HelpContext } from "commander";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
-import { registerCommands } from "./commands/index.ts";
-import { type CliIo, processIo } from "./context.ts";
+import { type CommandEntry, commandManifest } from "./commands/index.ts";
 import { exitCodeOf, exitCodes } from "./exit-codes.ts";
+import { type CliIo, processIo } from "./io.ts";
 
 function firstSentence(text: string): string {
   const line = text.split("\n")[0] ?? "";
@@ -44,7 +44,32 @@ class StrictCommand extends Command {
   }
 }
 
-export function createProgram(io: CliIo = processIo): Command {
+/**
+ * The top-level command an argument list asks for (`help <command>` asks for that command), past the
+ * global `-w/--workspace <dir>`; undefined for `--help` alone or no command.
+ */
+export function commandNameIn(argv: readonly string[]): string | undefined {
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index] ?? "";
+    if (argument === "-w" || argument === "--workspace") {
+      index++;
+      continue;
+    }
+    if (argument.startsWith("-")) continue;
+    return argument === "help" ? argv[index + 1] : argument;
+  }
+  return undefined;
+}
+
+/**
+ * The program with every command of the manifest: `load` names the ones registered in full (their
+ * modules imported); the others are listed by name and summary only, enough for the help and for
+ * commander's "did you mean" on a mistyped one. @default load: every command
+ */
+export async function createProgram(
+  io: CliIo = processIo,
+  load: (entry: CommandEntry) => boolean = () => true,
+): Promise<Command> {
   const program = new StrictCommand("jobdistill")
     .description(
       [
@@ -60,17 +85,34 @@ export function createProgram(io: CliIo = processIo): Command {
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  registerCommands(program, io);
+  const loaded = commandManifest.filter(load);
+  for (const registrars of await Promise.all(loaded.map((entry) => entry.load()))) {
+    for (const register of registrars) register(program, io);
+  }
+  const terms = new Map<Command, string>();
+  for (const entry of commandManifest) {
+    if (program.commands.some((command) => command.name() === entry.name)) continue;
+    terms.set(program.command(entry.name).summary(entry.summary).description(entry.summary), entry.term);
+  }
+  // In the manifest's order, whichever modules registered them.
+  const order = (command: Command): number =>
+    commandManifest.findIndex((entry) => entry.name === command.name());
+  (program.commands as Command[]).sort((a, b) => order(a) - order(b));
   // The command list shows one short line each; the full description stays in `<command> --help`.
   for (const command of program.commands) {
     if (!command.summary()) command.summary(firstSentence(command.description()));
   }
+  program.configureHelp({
+    subcommandTerm: (command) => terms.get(command) ?? new Help().subcommandTerm(command),
+  });
   return program;
 }
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (src/cli/exit-codes.ts maps each error code). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const program = createProgram(io);
+  // Only the command asked for is loaded: `jobdistill --help` imports none of the application.
+  const wanted = commandNameIn(argv);
+  const program = await createProgram(io, (entry) => entry.name === wanted);
   // Commander errors anywhere in the tree come back here as exceptions instead of process.exit.
   const overrideExit = (command: Command): void => {
     command.exitOverride();

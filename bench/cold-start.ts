@@ -1,0 +1,68 @@
+/**
+ * Cold start of the CLI: wall time of `node bin/jobdistill.js --help` (the built package, as a user
+ * runs it), median of many runs, beside `node -e 0` (Node.js starting and doing nothing) measured
+ * alternately in the same run. Wall clock, so a busy machine inflates both; the difference and the
+ * ratio are what the CLI adds. Target (issue 11): a median of at most 200 ms for `--help`.
+ *
+ * Run: `node bin/run-ts.js bench/cold-start.ts [--quick] [--write-results]` (needs `npm run build`).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { invokedDirectly } from "./invoked-directly.ts";
+import { recordBench } from "./results-file.ts";
+
+const repoRoot = resolve(import.meta.dirname, "..");
+
+function wallMs(args: string[]): number {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+  const elapsed = performance.now() - started;
+  if (run.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${run.stderr.toString()}`);
+  return elapsed;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+export async function runColdStartBench(options: { quick?: boolean; writeResults?: boolean } = {}) {
+  if (!existsSync(join(repoRoot, "dist", "cli", "main.js"))) {
+    throw new Error("cold-start bench: no dist/ (run `npm run build` first)");
+  }
+  const record = recordBench("cold-start", {
+    measure: "wall-clock milliseconds of whole processes, median of alternating runs",
+    quick: options.quick,
+    writeResults: options.writeResults && !options.quick,
+  });
+  const runs = options.quick ? 7 : 31;
+  const help: number[] = [];
+  const bare: number[] = [];
+  wallMs([join("bin", "jobdistill.js"), "--help"]);
+  for (let run = 0; run < runs; run++) {
+    bare.push(wallMs(["-e", "0"]));
+    help.push(wallMs([join("bin", "jobdistill.js"), "--help"]));
+  }
+  const result = {
+    runs,
+    helpMedianMs: median(help),
+    nodeMedianMs: median(bare),
+    addedMs: median(help) - median(bare),
+    ratioToNode: median(help) / median(bare),
+    targetMs: 200,
+  };
+  console.log(
+    `jobdistill --help: median ${result.helpMedianMs.toFixed(0)} ms over ${runs} runs; node -e 0: ${result.nodeMedianMs.toFixed(0)} ms (×${result.ratioToNode.toFixed(2)}, ${result.addedMs.toFixed(0)} ms added); target ≤ ${result.targetMs} ms: ${result.helpMedianMs <= result.targetMs ? "met" : "not met"}`,
+  );
+  console.log(`written to ${record.write(result).join(", ")}`);
+  return result;
+}
+
+if (invokedDirectly(import.meta.url)) {
+  await runColdStartBench({
+    quick: process.argv.includes("--quick"),
+    writeResults: process.argv.includes("--write-results"),
+  });
+}
