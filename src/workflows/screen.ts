@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { readableText } from "../align/index.ts";
 import { UsageError } from "../core/errors.ts";
-import type { SourceDocument } from "../core/types.ts";
+import { labelledDocuments } from "../dataset/document-labels.ts";
 import { extractDocumentText, importFileKind, readCsvRows, readJsonlRows } from "../dataset/import/index.ts";
 import { listDocumentFiles } from "../dataset/import/read-folder-rows.ts";
 import { createEncoder, type SentenceEncoder } from "../encoders/index.ts";
@@ -68,29 +68,6 @@ export interface TrainScreenResult {
   students: TrainedScreenStudent[];
 }
 
-/** The label a stored document carries: `meta.label` (what `generate` and a labelled import write). */
-function documentLabel(document: SourceDocument): string | undefined {
-  const label = document.meta?.label;
-  return typeof label === "string" && label.trim() !== "" ? label.trim() : undefined;
-}
-
-/**
- * Single-label `classify` annotations by document: gold before teacher ones, the latest of a kind
- * winning. Multi-label answers (none or several labels) are not one document label and are left out.
- */
-function classifyLabels(workspace: Workspace): Map<string, string> {
-  const byDocument = new Map<string, { label: string; gold: boolean }>();
-  for (const annotation of workspace.annotations.list({ task: "classify" })) {
-    const labels = annotation.payload.labels ?? [];
-    if (labels.length !== 1) continue;
-    const gold = annotation.source.kind === "gold";
-    const previous = byDocument.get(annotation.documentId);
-    if (previous?.gold && !gold) continue;
-    byDocument.set(annotation.documentId, { label: labels[0] as string, gold });
-  }
-  return new Map([...byDocument].map(([id, { label }]) => [id, label]));
-}
-
 const count = (examples: readonly ScreenTrainingExample[], labels: readonly string[]) =>
   Object.fromEntries(
     labels.map((label) => [label, examples.filter((example) => example.label === label).length]),
@@ -113,19 +90,11 @@ export async function trainScreenInWorkspace(
   const students = options.students ?? screenStudentKinds;
   const seed = options.seed ?? screenStudentDefaults.seed;
   const prefix = options.name ?? "screen";
-  const skipped: Record<string, number> = {};
+  const { documents: labelled, skipped } = labelledDocuments(workspace, labels);
   const examples: ScreenTrainingExample[] = [];
-  const annotated = classifyLabels(workspace);
   const labelledBy = { meta: 0, classify: 0 };
-  for (const document of workspace.documents.list()) {
-    const own = documentLabel(document);
-    const label = own ?? annotated.get(document.id);
-    if (label === undefined || !labels.includes(label)) {
-      const key = label ?? "(none)";
-      skipped[key] = (skipped[key] ?? 0) + 1;
-      continue;
-    }
-    labelledBy[own === undefined ? "classify" : "meta"]++;
+  for (const { document, label, labelledBy: from } of labelled) {
+    labelledBy[from]++;
     examples.push({ text: readableText(document), label });
   }
   if (examples.length === 0) {

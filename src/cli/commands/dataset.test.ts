@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readDatasetSplits } from "../../dataset/index.ts";
+import { documentDatasetReportSchema, readDatasetSplits } from "../../dataset/index.ts";
+import { openWorkspace } from "../../store/index.ts";
 import type { CliIo } from "../context.ts";
 import { runCli } from "../program.ts";
 
@@ -73,5 +74,42 @@ describe("jobdistill dataset build", () => {
       await runCli(["--workspace", ws, "dataset", "build", "--task", "requirements", "--seed", "-1"], io),
     ).toBe(2);
     expect(output.err.at(-1)).toMatch(/--seed/);
+  });
+
+  it("builds a document dataset for --task screen from generated documents, and refuses one with no labels", async () => {
+    const ws = join(dir, "ws");
+    expect(await runCli(["--workspace", ws, "dataset", "build", "--task", "screen"], io)).toBe(2);
+    expect(output.err.at(-1)).toMatch(/no stored document is labelled/);
+    const workspace = openWorkspace(ws);
+    try {
+      workspace.documents.insertMany(
+        Array.from({ length: 20 }, (_, index) => ({
+          id: `gen-${index}`,
+          text: `Synthetic resume ${index}.`,
+          meta: {
+            synthetic: true,
+            label: index % 2 === 0 ? "devops" : "other",
+            cell: { seniority: "senior" },
+          },
+        })),
+      );
+    } finally {
+      workspace.close();
+    }
+    const out = join(dir, "screen");
+    const args = ["--workspace", ws, "dataset", "build", "--task", "screen", "--out", out];
+    expect(await runCli([...args, "--labels", "devops,other", "--seed", "3"], io)).toBe(0);
+    expect(output.out.join("\n")).toContain("devops: train 8, dev 1, test 1");
+    const report = documentDatasetReportSchema.parse(
+      JSON.parse(readFileSync(join(out, "report.json"), "utf8")),
+    );
+    expect(report.bySource.synthetic).toEqual({ train: 16, dev: 2, test: 2 });
+    expect(existsSync(join(out, "documents.parquet"))).toBe(true);
+    expect(await runCli([...args, "--layers", "x"], io)).toBe(2);
+    expect(output.err.at(-1)).toMatch(/--source and --layers apply to span datasets/);
+    expect(
+      await runCli(["--workspace", ws, "dataset", "build", "--task", "requirements", "--labels", "a"], io),
+    ).toBe(2);
+    expect(output.err.at(-1)).toMatch(/--labels is for the document tasks/);
   });
 });

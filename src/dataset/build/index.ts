@@ -6,6 +6,18 @@ export {
   segmentRule,
 } from "./build-dataset.ts";
 export {
+  type BuildDocumentDatasetOptions,
+  buildDocumentDataset,
+  type DocumentExample,
+  documentDatasetTasks,
+  isDocumentDatasetTask,
+} from "./build-document-dataset.ts";
+export {
+  type DocumentDatasetReport,
+  documentDatasetReportSchema,
+  documentReportMarkdown,
+} from "./document-report.ts";
+export {
   type DatasetSplit,
   datasetSplits,
   type PairExample,

@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import type { SchemaElement } from "hyparquet";
 import { parquetWriteFile } from "hyparquet-writer";
 
-export type ColumnKind = "string" | "int" | "string-list";
+export type ColumnKind = "string" | "int" | "boolean" | "string-list";
 export interface TableColumn {
   name: string;
   kind: ColumnKind;
@@ -42,7 +42,7 @@ export function writeCsv(path: string, columns: readonly TableColumn[], rows: re
   }
 }
 
-/** Parquet with real types: strings as UTF8, integers as INT32, lists as LIST<UTF8>. */
+/** Parquet with real types: strings as UTF8, integers as INT32, booleans as BOOLEAN, lists as LIST<UTF8>. */
 export function writeParquet(path: string, columns: readonly TableColumn[], rows: readonly object[]): void {
   const schema: SchemaElement[] = [{ name: "root", num_children: columns.length }];
   for (const column of columns) {
@@ -54,6 +54,8 @@ export function writeParquet(path: string, columns: readonly TableColumn[], rows
       );
     } else if (column.kind === "int") {
       schema.push({ name: column.name, repetition_type: "REQUIRED", type: "INT32" });
+    } else if (column.kind === "boolean") {
+      schema.push({ name: column.name, repetition_type: "REQUIRED", type: "BOOLEAN" });
     } else {
       schema.push({
         name: column.name,
