@@ -55,6 +55,11 @@ export interface FitRolesOptions {
    * 2-core machine). The lexical student uses every item. @default 6
    */
   encoderTasksPerOccupation?: number | undefined;
+  /**
+   * Also return `allItems`: the same model (same settings) fitted on every item, the held-out test
+   * ones included — what to give users once the test figures are taken from `model`. @default false
+   */
+  alsoOnAllItems?: boolean | undefined;
   /** Texts per encoder call. @default 256 */
   embedBatchSize?: number | undefined;
   onProgress?: ((progress: RolesTrainingProgress) => void) | undefined;
@@ -86,7 +91,10 @@ export interface TitleValidationReport {
 }
 
 export interface TrainedRoles {
+  /** Fitted on the train items: the one to score on the test items. */
   model: RolesModel;
+  /** With `alsoOnAllItems`: fitted on train and test items alike (never to be scored on them). */
+  allItems?: RolesModel | undefined;
   split: ProfileSplit;
   validation: RolesValidationReport;
   titles: TitleValidationReport;
@@ -213,13 +221,22 @@ export async function fitRolesModel(
   // The encoder student's items: every technology and the first few (shuffled) tasks of each
   // occupation's train part; the fit part keeps those of them it holds.
   const tasksPerOccupation = options.encoderTasksPerOccupation ?? 6;
-  const encoderTrain = split.occupations.map((occupation) => {
-    let tasks = 0;
-    return {
-      ...occupation,
-      train: occupation.train.filter((item) => item.kind === "technology" || tasks++ < tasksPerOccupation),
-    };
-  });
+  const encoderItems = (occupations: readonly OccupationSplit[]) =>
+    occupations.map((occupation) => {
+      let tasks = 0;
+      return {
+        ...occupation,
+        train: occupation.train.filter((item) => item.kind === "technology" || tasks++ < tasksPerOccupation),
+      };
+    });
+  const encoderTrain = encoderItems(split.occupations);
+  // Train items first, so the tasks embedded are the same ones plus test tasks only where too few.
+  const everything = split.occupations.map((occupation) => ({
+    ...occupation,
+    train: [...occupation.train, ...occupation.test],
+    test: [],
+  }));
+  const encoderAll = options.alsoOnAllItems ? encoderItems(everything) : [];
   const encoderFit = fit.map((occupation, i) => {
     const kept = new Set(encoderTrain[i]?.train.map((item) => item.text));
     return { ...occupation, train: occupation.train.filter((item) => kept.has(item.text)) };
@@ -231,7 +248,9 @@ export async function fitRolesModel(
   if (encoder !== undefined) {
     const texts = [
       ...new Set([
-        ...encoderTrain.flatMap((occupation) => occupation.train.map((item) => item.text)),
+        ...[...encoderTrain, ...encoderAll].flatMap((occupation) =>
+          occupation.train.map((item) => item.text),
+        ),
         ...validationQueries.flatMap((query) => query.skills),
       ]),
     ];
@@ -315,35 +334,44 @@ export async function fitRolesModel(
   });
 
   options.onProgress?.({ stage: "fit" });
-  const model = new RolesModel(
-    {
-      occupations: codes.length,
-      encoder: encoder === undefined ? null : encoderReference(encoder),
-      lexicalWeight: report.lexicalWeight,
-      temperature: report.temperature,
-      titleConfidence: { measure: titles.measure, threshold: titles.threshold },
-      training: {
-        seed,
-        testFraction: options.testFraction ?? 0.3,
-        encoderTasksPerOccupation: tasksPerOccupation,
-        untested: split.untested.length,
-        trainItems: split.occupations.reduce((total, occupation) => total + occupation.train.length, 0),
-        testItems: split.occupations.reduce((total, occupation) => total + occupation.test.length, 0),
-        validation: { mrr: (report.combined ?? report.lexical).mrr, queries: report.queries },
-        titleValidation: titles,
-        titlesExcluded: excluded?.size ?? 0,
+  const build = (
+    occupations: readonly OccupationSplit[],
+    encoded: readonly OccupationSplit[],
+    items: "train" | "all",
+  ) =>
+    new RolesModel(
+      {
+        occupations: codes.length,
+        encoder: encoder === undefined ? null : encoderReference(encoder),
+        lexicalWeight: report.lexicalWeight,
+        temperature: report.temperature,
+        titleConfidence: { measure: titles.measure, threshold: titles.threshold },
+        training: {
+          seed,
+          testFraction: options.testFraction ?? 0.3,
+          encoderTasksPerOccupation: tasksPerOccupation,
+          itemsInModel: items,
+          lexical: { idfPower: lexicalIdfPower, lengthPower: lexicalLengthPower, commodityFeatures: true },
+          untested: split.untested.length,
+          trainItems: split.occupations.reduce((total, occupation) => total + occupation.train.length, 0),
+          testItems: split.occupations.reduce((total, occupation) => total + occupation.test.length, 0),
+          validation: { mrr: (report.combined ?? report.lexical).mrr, queries: report.queries },
+          titleValidation: titles,
+          titlesExcluded: excluded?.size ?? 0,
+        },
       },
-    },
-    {
-      codes,
-      titles: profiles.map((profile) => profile.title),
-      descriptions: profiles.map((profile) => profile.description),
-      ...lexicalParts(lexicalIndex(split.occupations, profiles)),
-      centroids: encoder === undefined ? undefined : centroids(encoderTrain, vectors, dimensions),
-      ...titleIndex(titleRows(profiles, keepTitle)),
-    },
-  );
-  return { model, split, validation: report, titles, embedded };
+      {
+        codes,
+        titles: profiles.map((profile) => profile.title),
+        descriptions: profiles.map((profile) => profile.description),
+        ...lexicalParts(lexicalIndex(occupations, profiles)),
+        centroids: encoder === undefined ? undefined : centroids(encoded, vectors, dimensions),
+        ...titleIndex(titleRows(profiles, keepTitle)),
+      },
+    );
+  const model = build(split.occupations, encoderTrain, "train");
+  const allItems = options.alsoOnAllItems ? build(everything, encoderAll, "all") : undefined;
+  return { model, allItems, split, validation: report, titles, embedded };
 }
 
 function lexicalParts(built: { index: SparseIndex; commodities: Map<number, number> }) {
