@@ -60,8 +60,10 @@ export function resolveOnetDir(onetDir: string | undefined): string {
 
 /**
  * Trains the roles model (role students and title normaliser) from an O*NET folder and saves it as
- * one model file. The students train on each occupation's train items only; with `evaluate` the
- * held-out items give the test figures reported.
+ * one model file. Settings are chosen on validation drawn from each occupation's train items; with
+ * `evaluate` the held-out test items score the students fitted on the train items, and the file
+ * saved holds the same students refitted on every item (test ones included: a user's "Python"
+ * should meet Data Scientists even where the split held Python out).
  */
 export async function trainRolesModel(options: TrainRolesModelOptions): Promise<TrainedRolesModel> {
   const started = performance.now();
@@ -80,6 +82,8 @@ export async function trainRolesModel(options: TrainRolesModelOptions): Promise<
     const trained = await fitRolesModel(profiles, {
       encoder,
       seed: options.seed,
+      // The test figures come from the train-items model; users get the same settings over every item.
+      alsoOnAllItems: true,
       onProgress: options.onProgress,
     });
     let test: TrainedRolesModel["test"];
@@ -103,7 +107,7 @@ export async function trainRolesModel(options: TrainRolesModelOptions): Promise<
     }
     options.onProgress?.({ stage: "save" });
     mkdirSync(dirname(join(options.out)), { recursive: true });
-    saveRolesModel(trained.model, options.out);
+    saveRolesModel(trained.allItems ?? trained.model, options.out);
     return {
       out: options.out,
       onetDir,

@@ -79,6 +79,7 @@ export function registerRolesTrain(rolesCommand: Command, io: CliIo = processIo)
           : `validation MRR (${validation.queries} queries): lexical ${validation.lexical.mrr.toFixed(3)}${validation.encoder ? `, encoder ${validation.encoder.mrr.toFixed(3)}, combined ${validation.combined?.mrr.toFixed(3)}` : ""}`,
       );
       if (result.test) {
+        io.out("test (students fitted on the train items; the file holds them refitted on all items):");
         io.out(`test, 5 held-out skills: ${metricsLine(result.test.fiveSkills)}`);
         io.out(`test, 3 held-out skills: ${metricsLine(result.test.threeSkills)}`);
       }

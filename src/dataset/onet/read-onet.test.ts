@@ -34,8 +34,8 @@ describe("readOnetProfiles", () => {
     expect(developers?.title).toBe("Software Developers");
     expect(developers?.description).toBe("Software Developers do the work of software developers.");
     expect(developers?.technologies.slice(0, 2)).toEqual([
-      { name: "Python", hot: true },
-      { name: "Java", hot: false },
+      { name: "Python", hot: true, commodity: "Software" },
+      { name: "Java", hot: false, commodity: "Software" },
     ]);
     expect(developers?.tasks[0]).toBe("Write and test computer program code for applications.");
     expect(developers?.alternateTitles).toContain("Software Engineer");

@@ -4,10 +4,14 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
 
-/** One technology an occupation uses; `hot` is O*NET's "Hot Technology" flag. */
+/**
+ * One technology an occupation uses; `hot` is O*NET's "Hot Technology" flag, `commodity` its
+ * UNSPSC commodity title ("Data base user interface and query software").
+ */
 export interface OnetTechnology {
   name: string;
   hot: boolean;
+  commodity: string;
 }
 
 /** An occupation as the O*NET text export describes it (only occupations with technologies or tasks). */
@@ -27,7 +31,7 @@ const onetFiles = {
   occupations: { file: "Occupation_Data.txt", columns: ["O*NET-SOC Code", "Title", "Description"] },
   technologies: {
     file: "Technology_Skills.txt",
-    columns: ["O*NET-SOC Code", "Example", "Hot Technology"],
+    columns: ["O*NET-SOC Code", "Example", "Commodity Title", "Hot Technology"],
   },
   tasks: { file: "Task_Statements.txt", columns: ["O*NET-SOC Code", "Task"] },
   alternateTitles: { file: "Alternate_Titles.txt", columns: ["O*NET-SOC Code", "Alternate Title"] },
@@ -145,7 +149,11 @@ export function readOnetProfiles(dir: string): OccupationProfile[] {
     const name = row.Example ?? "";
     const profile = profileOf(code, onetFiles.technologies.file);
     if (profile && once(code, "t", name))
-      profile.technologies.push({ name, hot: row["Hot Technology"] === "Y" });
+      profile.technologies.push({
+        name,
+        hot: row["Hot Technology"] === "Y",
+        commodity: row["Commodity Title"] ?? "",
+      });
   }
   for (const row of readOnetTable(dir, onetFiles.tasks)) {
     const code = row["O*NET-SOC Code"] as string;

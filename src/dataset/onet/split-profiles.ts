@@ -5,6 +5,8 @@ import type { OccupationProfile } from "./read-onet.ts";
 export interface ProfileItem {
   text: string;
   kind: "technology" | "task";
+  /** A technology's commodity title (O*NET's class of it), when it has one. */
+  commodity?: string | undefined;
 }
 
 /** One occupation's items, split before any query is sampled. */
@@ -33,7 +35,12 @@ export interface ProfileSplit {
 
 export function profileItems(profile: OccupationProfile): ProfileItem[] {
   return [
-    ...profile.technologies.map((technology): ProfileItem => ({ text: technology.name, kind: "technology" })),
+    ...profile.technologies.map(
+      (technology): ProfileItem =>
+        technology.commodity.length > 0
+          ? { text: technology.name, kind: "technology", commodity: technology.commodity }
+          : { text: technology.name, kind: "technology" },
+    ),
     ...profile.tasks.map((task): ProfileItem => ({ text: task, kind: "task" })),
   ];
 }

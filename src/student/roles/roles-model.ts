@@ -4,7 +4,7 @@ import type { RoleMatch, RoleQuery, RoleSuggestions, RolesPredictor, TitleMatch 
 import { isSameEncoder, normalizeInPlace, type SentenceEncoder } from "../../encoders/index.ts";
 import { topIndexes } from "./ranking-metrics.ts";
 import type { SparseIndex } from "./sparse-index.ts";
-import { skillFeatures, titleFeatures } from "./text-features.ts";
+import { type CommodityLookup, skillFeatures, titleFeatures } from "./text-features.ts";
 
 export const rolesConfigSchema = z.object({
   /** The O*NET occupations the model ranks. */
@@ -33,6 +33,11 @@ export interface RolesModelParts {
   descriptions: readonly string[];
   /** Rows: occupations. */
   lexical: SparseIndex;
+  /**
+   * Technology phrases the lexical index saw (`phraseKey`, ascending) and their commodity features
+   * (`commodityFeature`); absent in a model file written before them.
+   */
+  commodities?: { keys: Uint32Array; features: Uint32Array } | undefined;
   /** Technology centroids then task centroids: 2 · occupations × dimensions, unit rows (or zero); absent without an encoder. */
   centroids?: Float32Array | undefined;
   /** Rows: training titles. */
@@ -158,6 +163,8 @@ export function softmax(scores: Float32Array, temperature: number): Float32Array
  * title normaliser. Holds no encoder itself: `attach` one to predict.
  */
 export class RolesModel {
+  private readonly commodities: CommodityLookup;
+
   constructor(
     readonly config: RolesConfig,
     readonly parts: RolesModelParts,
@@ -176,10 +183,14 @@ export class RolesModel {
     for (const occupation of parts.titleOccupation) {
       if (occupation >= n) throw new Error("a title names an occupation beyond the model's");
     }
+    const keys = parts.commodities?.keys ?? new Uint32Array(0);
+    const features = parts.commodities?.features ?? new Uint32Array(0);
+    if (features.length !== keys.length) throw new Error("the commodity keys and features differ in length");
+    this.commodities = new Map(Array.from(keys, (key, i) => [key, features[i] as number]));
   }
 
   lexicalScores(skills: readonly string[]): Float32Array {
-    return this.parts.lexical.scores(skillFeatures(skills));
+    return this.parts.lexical.scores(skillFeatures(skills, this.commodities));
   }
 
   /** The encoder student's scores for the skills' vectors (kindCentroidScores). */

@@ -169,3 +169,22 @@ describe("the roles model file", () => {
     expect(() => trained.model.attach(undefined)).toThrow(/needs the encoder fake/);
   });
 });
+
+describe("the roles model refitted on all items", () => {
+  it("keeps the settings, knows the held-out items, and keeps its commodity lookup through the file", async () => {
+    const both = await fitRolesModel(profiles, { seed: 4, validationFraction: 0.3, alsoOnAllItems: true });
+    const all = both.allItems;
+    expect(all?.config.lexicalWeight).toBe(both.model.config.lexicalWeight);
+    expect(all?.config.training.itemsInModel).toBe("all");
+    expect(both.model.config.training.itemsInModel).toBe("train");
+    const occupation = both.split.occupations.find((o) => o.test.length > 0);
+    const held = occupation?.test[0]?.text ?? "";
+    const row = profiles.findIndex((profile) => profile.code === occupation?.code);
+    const onAll = all?.lexicalScores([held]) ?? new Float32Array();
+    const onTrain = both.model.lexicalScores([held]);
+    expect(onAll[row] ?? 0).toBeGreaterThan(onTrain[row] ?? 0);
+    const decoded = decodeRolesModel(encodeRolesModel(all as NonNullable<typeof all>));
+    expect([...decoded.lexicalScores([held])]).toEqual([...onAll]);
+    expect(decoded.parts.commodities?.keys.length).toBeGreaterThan(0);
+  });
+});

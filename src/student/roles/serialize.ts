@@ -28,7 +28,8 @@ function indexFrom(file: ModelFile, prefix: string, rows: number): SparseIndex {
 /**
  * The roles model in a model file (src/student/model-file.ts), kind `roles`: its config, each
  * occupation's code, title and description (nothing else of the O*NET profiles), the lexical
- * index (`lexical.*`), the encoder centroids (`centroids`, float32 2 · occupations × dimensions: technology then
+ * index (`lexical.*`, with `lexical.commodityKeys`/`commodityFeatures`: each technology phrase's
+ * commodity feature, see text-features.ts), the encoder centroids (`centroids`, float32 2 · occupations × dimensions: technology then
  * task centroids, when
  * trained with an encoder; the encoder itself is named, not stored) and the title index (`titles.*`
  * and `titleOccupation`).
@@ -46,6 +47,10 @@ const codec = modelCodec(
       titleOccupation: parts.titleOccupation,
     };
     if (parts.centroids !== undefined) sections.centroids = parts.centroids;
+    if (parts.commodities !== undefined) {
+      sections["lexical.commodityKeys"] = parts.commodities.keys;
+      sections["lexical.commodityFeatures"] = parts.commodities.features;
+    }
     return { config: model.config, sections };
   },
   (file: ModelFile) => {
@@ -57,6 +62,12 @@ const codec = modelCodec(
         titles: file.strings("titles"),
         descriptions: file.strings("descriptions"),
         lexical: indexFrom(file, "lexical", config.occupations),
+        commodities: file.has("lexical.commodityKeys")
+          ? {
+              keys: file.uint32("lexical.commodityKeys").slice(),
+              features: file.uint32("lexical.commodityFeatures").slice(),
+            }
+          : undefined,
         centroids: config.encoder === null ? undefined : file.float32("centroids").slice(),
         titleIndex: indexFrom(file, "titles", titleOccupation.length),
         titleOccupation,

@@ -4,14 +4,17 @@ import { hashString } from "../tagger/hashing.ts";
 export type FeatureCounts = Map<number, number>;
 
 export function addFeature(counts: FeatureCounts, name: string): void {
-  const id = hashString(name);
+  addFeatureId(counts, hashString(name));
+}
+
+export function addFeatureId(counts: FeatureCounts, id: number): void {
   counts.set(id, (counts.get(id) ?? 0) + 1);
 }
 
 /**
  * A TF-IDF inverted index over rows (occupations, or titles): for each distinct feature its idf and
  * its postings (row, weight), the weights being `(1 + ln tf) · idf` scaled so each row has unit L2
- * norm. A query's score for a row is then the cosine of their TF-IDF vectors. The arrays are what a
+ * norm (by default; see `build`). A query's score for a row is then the cosine of their TF-IDF vectors. The arrays are what a
  * model file stores.
  */
 export interface SparseIndexParts {
@@ -46,7 +49,17 @@ export class SparseIndex {
     });
   }
 
-  static build(rows: readonly FeatureCounts[]): SparseIndex {
+  /**
+   * `idfPower` raises each idf (rare features count for more above 1); `lengthPower` divides a row's
+   * weights by its norm to that power instead of the norm itself (below 1 a long row, an occupation
+   * with many items, is diluted less: a pivoted length normalisation). The defaults give cosine.
+   */
+  static build(
+    rows: readonly FeatureCounts[],
+    options: { idfPower?: number | undefined; lengthPower?: number | undefined } = {},
+  ): SparseIndex {
+    const idfPower = options.idfPower ?? 1;
+    const lengthPower = options.lengthPower ?? 1;
     const documentFrequency = new Map<number, number>();
     for (const row of rows)
       for (const feature of row.keys())
@@ -56,7 +69,7 @@ export class SparseIndex {
     const position = new Map<number, number>();
     features.forEach((feature, i) => {
       position.set(feature, i);
-      idf[i] = Math.log((rows.length + 1) / ((documentFrequency.get(feature) ?? 0) + 1)) + 1;
+      idf[i] = (Math.log((rows.length + 1) / ((documentFrequency.get(feature) ?? 0) + 1)) + 1) ** idfPower;
     });
     const postingStart = new Uint32Array(features.length + 1);
     for (const row of rows) {
@@ -80,7 +93,7 @@ export class SparseIndex {
         weights.push([i, weight]);
         norm += weight * weight;
       }
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      const scale = norm > 0 ? norm ** (-lengthPower / 2) : 0;
       for (const [i, weight] of weights) {
         const at = fill[i] as number;
         postingRows[at] = rowIndex;

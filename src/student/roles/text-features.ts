@@ -1,4 +1,5 @@
-import { addFeature, type FeatureCounts } from "./sparse-index.ts";
+import { hashString } from "../tagger/hashing.ts";
+import { addFeature, addFeatureId, type FeatureCounts } from "./sparse-index.ts";
 
 /** Words that say nothing about an occupation. */
 const stopWords = new Set(
@@ -47,9 +48,23 @@ export function addSkillFeatures(counts: FeatureCounts, phrase: string): void {
   addFeature(counts, `p:${normalisePhrase(phrase)}`);
 }
 
-export function skillFeatures(phrases: readonly string[]): FeatureCounts {
+/** Technology phrases (hashed `phraseKey`) to their commodity feature (hashed `commodityFeature`). */
+export type CommodityLookup = ReadonlyMap<number, number>;
+
+/** How a technology name is looked up in a CommodityLookup. */
+export const phraseKey = (phrase: string): number => hashString(normalisePhrase(phrase));
+
+/** The feature a technology's commodity title adds to its occupation's document (and to a query naming it). */
+export const commodityFeature = (commodity: string): number => hashString(`k:${normalisePhrase(commodity)}`);
+
+/** A query's features: each skill's (addSkillFeatures), and the commodity of each skill that is a known technology. */
+export function skillFeatures(phrases: readonly string[], commodities?: CommodityLookup): FeatureCounts {
   const counts: FeatureCounts = new Map();
-  for (const phrase of phrases) addSkillFeatures(counts, phrase);
+  for (const phrase of phrases) {
+    addSkillFeatures(counts, phrase);
+    const commodity = commodities?.get(phraseKey(phrase));
+    if (commodity !== undefined) addFeatureId(counts, commodity);
+  }
   return counts;
 }
 

@@ -21,8 +21,15 @@ import {
   type TitleConfidenceMeasure,
   titleConfidenceMeasures,
 } from "./roles-model.ts";
-import { type FeatureCounts, SparseIndex } from "./sparse-index.ts";
-import { addSkillFeatures, normalisePhrase, skillFeatures, titleFeatures } from "./text-features.ts";
+import { addFeatureId, type FeatureCounts, SparseIndex } from "./sparse-index.ts";
+import {
+  addSkillFeatures,
+  commodityFeature,
+  normalisePhrase,
+  phraseKey,
+  skillFeatures,
+  titleFeatures,
+} from "./text-features.ts";
 
 export interface FitRolesOptions {
   /** Embeds the items for the encoder student; none: a lexical-only model. */
@@ -48,6 +55,11 @@ export interface FitRolesOptions {
    * 2-core machine). The lexical student uses every item. @default 6
    */
   encoderTasksPerOccupation?: number | undefined;
+  /**
+   * Also return `allItems`: the same model (same settings) fitted on every item, the held-out test
+   * ones included — what to give users once the test figures are taken from `model`. @default false
+   */
+  alsoOnAllItems?: boolean | undefined;
   /** Texts per encoder call. @default 256 */
   embedBatchSize?: number | undefined;
   onProgress?: ((progress: RolesTrainingProgress) => void) | undefined;
@@ -79,7 +91,10 @@ export interface TitleValidationReport {
 }
 
 export interface TrainedRoles {
+  /** Fitted on the train items: the one to score on the test items. */
   model: RolesModel;
+  /** With `alsoOnAllItems`: fitted on train and test items alike (never to be scored on them). */
+  allItems?: RolesModel | undefined;
   split: ProfileSplit;
   validation: RolesValidationReport;
   titles: TitleValidationReport;
@@ -90,19 +105,52 @@ export interface TrainedRoles {
 const lexicalWeights = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 const temperatures = [0.25, 0.5, 0.75, 1, 1.5, 2, 3];
 
-function lexicalIndex(
+/**
+ * The lexical index's idf power and length power (SparseIndex.build), chosen on validation MRR
+ * (lexical student alone, 5- and 3-skill queries): cosine (1, 1) 0.324, (1.5, 1) 0.334, (1.5, 0.8)
+ * 0.335 with the commodity features; (0.5, ·) 0.29–0.30.
+ */
+export const lexicalIdfPower = 1.5;
+export const lexicalLengthPower = 0.8;
+
+/**
+ * The lexical student's index: one document per occupation of its items' features, its title's, and
+ * each technology's commodity title (a query naming a known technology gets that feature too, so
+ * "Tableau" also meets other "Business intelligence and data analysis software"); with the lookup
+ * from each technology it saw to its commodity feature.
+ */
+export function lexicalIndex(
   occupations: readonly OccupationSplit[],
   profiles: readonly OccupationProfile[],
-): SparseIndex {
-  return SparseIndex.build(
+): { index: SparseIndex; commodities: Map<number, number> } {
+  const commodities = new Map<number, number>();
+  const index = SparseIndex.build(
     occupations.map((occupation, i) => {
       const counts: FeatureCounts = new Map();
-      for (const item of occupation.train) addSkillFeatures(counts, item.text);
+      for (const item of occupation.train) {
+        addSkillFeatures(counts, item.text);
+        if (item.commodity !== undefined) {
+          const feature = commodityFeature(item.commodity);
+          addFeatureId(counts, feature);
+          commodities.set(phraseKey(item.text), feature);
+        }
+      }
       // The title's words once: a skill phrase that names the occupation ("nursing") should count.
       addSkillFeatures(counts, profiles[i]?.title ?? "");
       return counts;
     }),
+    { idfPower: lexicalIdfPower, lengthPower: lexicalLengthPower },
   );
+  return { index, commodities };
+}
+
+/** The lookup as the model file stores it: parallel arrays, keys ascending. */
+export function commodityArrays(lookup: ReadonlyMap<number, number>): {
+  keys: Uint32Array;
+  features: Uint32Array;
+} {
+  const keys = Uint32Array.from(lookup.keys()).sort();
+  return { keys, features: Uint32Array.from(keys, (key) => lookup.get(key) as number) };
 }
 
 /** Each occupation's technology centroid, then each one's task centroid (see kindCentroidScores). */
@@ -173,13 +221,22 @@ export async function fitRolesModel(
   // The encoder student's items: every technology and the first few (shuffled) tasks of each
   // occupation's train part; the fit part keeps those of them it holds.
   const tasksPerOccupation = options.encoderTasksPerOccupation ?? 6;
-  const encoderTrain = split.occupations.map((occupation) => {
-    let tasks = 0;
-    return {
-      ...occupation,
-      train: occupation.train.filter((item) => item.kind === "technology" || tasks++ < tasksPerOccupation),
-    };
-  });
+  const encoderItems = (occupations: readonly OccupationSplit[]) =>
+    occupations.map((occupation) => {
+      let tasks = 0;
+      return {
+        ...occupation,
+        train: occupation.train.filter((item) => item.kind === "technology" || tasks++ < tasksPerOccupation),
+      };
+    });
+  const encoderTrain = encoderItems(split.occupations);
+  // Train items first, so the tasks embedded are the same ones plus test tasks only where too few.
+  const everything = split.occupations.map((occupation) => ({
+    ...occupation,
+    train: [...occupation.train, ...occupation.test],
+    test: [],
+  }));
+  const encoderAll = options.alsoOnAllItems ? encoderItems(everything) : [];
   const encoderFit = fit.map((occupation, i) => {
     const kept = new Set(encoderTrain[i]?.train.map((item) => item.text));
     return { ...occupation, train: occupation.train.filter((item) => kept.has(item.text)) };
@@ -191,7 +248,9 @@ export async function fitRolesModel(
   if (encoder !== undefined) {
     const texts = [
       ...new Set([
-        ...encoderTrain.flatMap((occupation) => occupation.train.map((item) => item.text)),
+        ...[...encoderTrain, ...encoderAll].flatMap((occupation) =>
+          occupation.train.map((item) => item.text),
+        ),
         ...validationQueries.flatMap((query) => query.skills),
       ]),
     ];
@@ -213,7 +272,7 @@ export async function fitRolesModel(
   const dimensions = encoder?.dimensions ?? 0;
   const fitCentroids = encoder === undefined ? undefined : centroids(encoderFit, vectors, dimensions);
   const lexicalRuns = validationQueries.map((query) => ({
-    scores: fitLexical.scores(skillFeatures(query.skills)),
+    scores: fitLexical.index.scores(skillFeatures(query.skills, fitLexical.commodities)),
     target: target.get(query.code) as number,
   }));
   const report: RolesValidationReport = {
@@ -275,35 +334,48 @@ export async function fitRolesModel(
   });
 
   options.onProgress?.({ stage: "fit" });
-  const model = new RolesModel(
-    {
-      occupations: codes.length,
-      encoder: encoder === undefined ? null : encoderReference(encoder),
-      lexicalWeight: report.lexicalWeight,
-      temperature: report.temperature,
-      titleConfidence: { measure: titles.measure, threshold: titles.threshold },
-      training: {
-        seed,
-        testFraction: options.testFraction ?? 0.3,
-        encoderTasksPerOccupation: tasksPerOccupation,
-        untested: split.untested.length,
-        trainItems: split.occupations.reduce((total, occupation) => total + occupation.train.length, 0),
-        testItems: split.occupations.reduce((total, occupation) => total + occupation.test.length, 0),
-        validation: { mrr: (report.combined ?? report.lexical).mrr, queries: report.queries },
-        titleValidation: titles,
-        titlesExcluded: excluded?.size ?? 0,
+  const build = (
+    occupations: readonly OccupationSplit[],
+    encoded: readonly OccupationSplit[],
+    items: "train" | "all",
+  ) =>
+    new RolesModel(
+      {
+        occupations: codes.length,
+        encoder: encoder === undefined ? null : encoderReference(encoder),
+        lexicalWeight: report.lexicalWeight,
+        temperature: report.temperature,
+        titleConfidence: { measure: titles.measure, threshold: titles.threshold },
+        training: {
+          seed,
+          testFraction: options.testFraction ?? 0.3,
+          encoderTasksPerOccupation: tasksPerOccupation,
+          itemsInModel: items,
+          lexical: { idfPower: lexicalIdfPower, lengthPower: lexicalLengthPower, commodityFeatures: true },
+          untested: split.untested.length,
+          trainItems: split.occupations.reduce((total, occupation) => total + occupation.train.length, 0),
+          testItems: split.occupations.reduce((total, occupation) => total + occupation.test.length, 0),
+          validation: { mrr: (report.combined ?? report.lexical).mrr, queries: report.queries },
+          titleValidation: titles,
+          titlesExcluded: excluded?.size ?? 0,
+        },
       },
-    },
-    {
-      codes,
-      titles: profiles.map((profile) => profile.title),
-      descriptions: profiles.map((profile) => profile.description),
-      lexical: lexicalIndex(split.occupations, profiles),
-      centroids: encoder === undefined ? undefined : centroids(encoderTrain, vectors, dimensions),
-      ...titleIndex(titleRows(profiles, keepTitle)),
-    },
-  );
-  return { model, split, validation: report, titles, embedded };
+      {
+        codes,
+        titles: profiles.map((profile) => profile.title),
+        descriptions: profiles.map((profile) => profile.description),
+        ...lexicalParts(lexicalIndex(occupations, profiles)),
+        centroids: encoder === undefined ? undefined : centroids(encoded, vectors, dimensions),
+        ...titleIndex(titleRows(profiles, keepTitle)),
+      },
+    );
+  const model = build(split.occupations, encoderTrain, "train");
+  const allItems = options.alsoOnAllItems ? build(everything, encoderAll, "all") : undefined;
+  return { model, allItems, split, validation: report, titles, embedded };
+}
+
+function lexicalParts(built: { index: SparseIndex; commodities: Map<number, number> }) {
+  return { lexical: built.index, commodities: commodityArrays(built.commodities) };
 }
 
 /**
