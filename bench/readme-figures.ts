@@ -525,6 +525,27 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     format: "round:1",
   },
   {
+    key: "coldStart.runs",
+    file: "cold-start",
+    phrase: "median of {} runs alternating with `node -e 0`",
+    fields: ["runs"],
+    format: "round:1",
+  },
+  {
+    key: "coldStart.ms",
+    file: "cold-start",
+    phrase: "`jobdistill --help` took {} ms against {} ms for Node.js starting and doing nothing",
+    fields: ["helpMedianMs", "nodeMedianMs"],
+    format: "round:1",
+  },
+  {
+    key: "coldStart.ratio",
+    file: "cold-start",
+    phrase: "doing nothing (×{})",
+    fields: ["ratioToNode"],
+    format: "decimals:2",
+  },
+  {
     key: "corpus.postings",
     file: "requirements-corpus",
     phrase:
