@@ -21,7 +21,7 @@ import {
   readFolderRows,
   readJsonlRows,
   rowToDocument,
-} from "../dataset/index.ts";
+} from "../dataset/import/index.ts";
 import type { Workspace } from "../store/index.ts";
 import { loadStudentModels } from "../student/load-predictors.ts";
 import type { TextFormat } from "../student/predictors.ts";

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 import { isErrorCode, JobdistillError } from "../core/errors.ts";
 import type { LoadPredictorsOptions } from "../student/load-predictors.ts";
 import type {
@@ -55,7 +55,9 @@ export async function createPredictorPool(options: PredictorPoolOptions): Promis
   const { workspaceDir, threads: requested, ...loadOptions } = options;
   const threads = requested ?? defaultPredictionThreads();
   const workerData: PredictWorkerData = { workspaceDir, options: loadOptions };
-  const pool = new Piscina<PredictWorkerTask, PredictAnswer>({
+  // Loaded here, not at the top: a one-advert predict runs on this thread and never needs it.
+  const { Piscina: WorkerPool } = await import("piscina");
+  const pool: Piscina<PredictWorkerTask, PredictAnswer> = new WorkerPool<PredictWorkerTask, PredictAnswer>({
     filename: predictWorkerUrl(),
     minThreads: threads,
     maxThreads: threads,

@@ -10,7 +10,7 @@ import {
   type PredictSource,
   predictBatch,
   predictTasks,
-} from "../../workflows/index.ts";
+} from "../../workflows/predict.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
 
