@@ -539,6 +539,13 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     format: "round:1",
   },
   {
+    key: "coldStart.predict",
+    file: "cold-start",
+    phrase: "one short advert on the demo's students took {} ms (median of {} runs)",
+    fields: ["predictMedianMs", "predictRuns"],
+    format: "round:1",
+  },
+  {
     key: "coldStart.ratio",
     file: "cold-start",
     phrase: "doing nothing (×{})",
