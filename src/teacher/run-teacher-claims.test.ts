@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ItemClaims } from "../core/ports.ts";
 import type { TeacherTask } from "../core/task.ts";
 import type { SourceDocument } from "../core/types.ts";
+import { InterruptedError } from "./errors.ts";
 import { FakeLanguageModel } from "./fake-language-model.ts";
 import { InMemoryCallCache, InMemoryRunRecorder } from "./in-memory-ports.ts";
 import type { GenerateRequest } from "./language-model.ts";
@@ -100,6 +101,61 @@ describe("runTeacher with claims", () => {
       ["a", "done"],
       ["b", "done"],
     ]);
+  });
+
+  it("releases an item whose call a hard stop cut short, so another run still does it", async () => {
+    const cache = new InMemoryCallCache();
+    const leases = new SharedLeases();
+    const hard = new AbortController();
+    const stopped = new FakeLanguageModel({
+      modelId: "m",
+      fallback: (request) =>
+        new Promise<string>((_, reject) => {
+          request.signal?.addEventListener("abort", () => reject(new InterruptedError()));
+          hard.abort();
+        }),
+    });
+    const one = items.slice(0, 1);
+    const base = { cache, recorder: new InMemoryRunRecorder(), task: echoTask, items: one };
+    const cut = await runTeacher({
+      ...base,
+      model: stopped,
+      claims: leases.holder("a"),
+      signal: hard.signal,
+      abortSignal: hard.signal,
+    });
+    expect(cut).toMatchObject({ interrupted: true, done: 0 });
+    // "a" is still alive: had it given the item up, "b" would leave it alone.
+    const other = slowModel();
+    const finished = await runTeacher({ ...base, model: other, claims: leases.holder("b") });
+    expect(other.calls).toHaveLength(1);
+    expect(finished).toMatchObject({ done: 1, remaining: 0 });
+  });
+
+  it("warns, naming the cause, when its leases cannot be renewed, and still finishes", async () => {
+    const leases = new SharedLeases();
+    const claims = {
+      ...leases.holder("a"),
+      renew: () => {
+        throw new Error("database is locked");
+      },
+    };
+    const warnings: string[] = [];
+    const summary = await runTeacher({
+      cache: new InMemoryCallCache(),
+      recorder: new InMemoryRunRecorder(),
+      task: echoTask,
+      items,
+      model: slowModel(),
+      limits: { concurrency: 2 },
+      claims,
+      onEvent: (event) => {
+        if (event.type === "warning" && event.message.includes("leases")) warnings.push(event.message);
+      },
+    });
+    expect(summary).toMatchObject({ done: items.length, remaining: 0 });
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(new Set(warnings)).toEqual(new Set(["could not renew this run's leases: database is locked"]));
   });
 
   it("an item one run gives up on is not tried again by the other while the first is running", async () => {
