@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -120,6 +121,19 @@ describe("LeasesStore", () => {
     survivor.close();
     expect(db.prepare("SELECT item_key FROM leases").all()).toEqual([{ item_key: "in-flight" }]);
     expect(db.prepare("SELECT holder FROM lease_holders").all()).toEqual([{ holder: bystander.holder }]);
+  });
+
+  it("asks the operating system whether a holder's process of this machine still runs", () => {
+    const db = workspace().db;
+    // A process that has ended: its pid no longer runs (pids are not reused this soon).
+    const ended = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const gone = new LeasesStore(db, { pid: ended }).holder({ scope: "classify", ttlMs: 60_000 });
+    const live = new LeasesStore(db).holder({ scope: "classify", ttlMs: 60_000 });
+    expect(gone.claim("k1")).toBe("claimed");
+    expect(live.claim("k2")).toBe("claimed");
+    const other = new LeasesStore(db, { pid: 999_999 }).holder({ scope: "classify", ttlMs: 60_000 });
+    expect(other.claim("k1")).toBe("claimed");
+    expect(other.claim("k2")).toBe("held");
   });
 
   it("trusts only the time-to-live for a holder on another machine", () => {
