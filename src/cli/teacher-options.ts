@@ -27,22 +27,33 @@ export type TeacherCommandOptions = z.infer<typeof teacherOptionsSchema>;
 
 /** Adds the teacher's options (provider, endpoint, limits, retries, dry run, prices) to a command. */
 export function addTeacherOptions(command: Command): Command {
+  return addTeacherCallOptions(
+    command
+      .option("--model <name>", "model name (openai) or GGUF path / hf: URI (llama)")
+      .option("--concurrency <n>", "calls in flight", "4")
+      .option("--rpm <n>", "requests-per-minute limit of the endpoint")
+      .option("--tpm <n>", "tokens-per-minute limit of the endpoint")
+      .option("--dry-run", "print the items, cache hits and estimated tokens and cost; call nothing"),
+    { timeout: "60s" },
+  );
+}
+
+/**
+ * The options `teacherCallOptionFields` reads (provider, endpoint, per-call limits, prices), for every
+ * command that calls a teacher: `label` and `generate` through `addTeacherOptions`, `roles suggest` directly.
+ */
+export function addTeacherCallOptions(command: Command, defaults: { timeout: string }): Command {
   return command
     .option("--provider <name>", `${providerNames.join(" or ")}`, "openai")
-    .option("--model <name>", "model name (openai) or GGUF path / hf: URI (llama)")
     .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
     .option("--api-key <key>", "API key (env OPENAI_API_KEY); never stored")
     .option("--threads <n>", "llama: CPU threads (default 1)")
     .option("--context-size <n>", "llama: context window in tokens (default: as much as fits, up to 16384)")
-    .option("--concurrency <n>", "calls in flight", "4")
-    .option("--rpm <n>", "requests-per-minute limit of the endpoint")
-    .option("--tpm <n>", "tokens-per-minute limit of the endpoint")
-    .option("--timeout <duration>", "per call (60s, 500ms, 2m)", "60s")
+    .option("--timeout <duration>", "per call (60s, 500ms, 2m)", defaults.timeout)
     .option("--max-retries <n>", "retries of a failed request (408/409/429/5xx, network, timeout)", "5")
     .option("--max-repairs <n>", "re-asks after an invalid answer", "2")
     .option("--max-output-tokens <n>", "output-token limit per call")
     .option("--temperature <t>", "sampling temperature")
-    .option("--dry-run", "print the items, cache hits and estimated tokens and cost; call nothing")
     .option(
       "--prices <file>",
       'JSON price table overriding the defaults: {"model": {"input": USD/1M, "output": USD/1M}}',

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { loadPrices, providerNames } from "../../teacher/index.ts";
+import { loadPrices } from "../../teacher/index.ts";
 import {
   adviseRoles,
   cleanSkills,
@@ -13,6 +13,7 @@ import {
 } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { parseCommandOptions, positiveIntOption, teacherCallOptionFields } from "../options.ts";
+import { addTeacherCallOptions } from "../teacher-options.ts";
 
 const suggestOptionsSchema = z.strictObject({
   model: z.string({ error: "--model is required (a roles model file)" }).min(1),
@@ -37,7 +38,7 @@ export function registerRolesCommand(program: Command, io: CliIo): void {
       "Roles that fit a person's skills (O*NET occupations), from a roles model, and optionally an LLM career advisor's analysis.",
     );
 
-  roles
+  const suggest = roles
     .command("suggest")
     .description(
       "The top roles for a list of skills (and the current role, normalised to an O*NET occupation). " +
@@ -57,18 +58,9 @@ export function registerRolesCommand(program: Command, io: CliIo): void {
     .option(
       "--advisor-model <name>",
       "ask this LLM for the analysis: a model name (openai) or a GGUF path (llama)",
-    )
-    .option("--provider <name>", `the advisor's provider: ${providerNames.join(" or ")}`, "openai")
-    .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
-    .option("--api-key <key>", "API key (env OPENAI_API_KEY); never stored")
-    .option("--threads <n>", "llama: CPU threads (default 1)")
-    .option("--context-size <n>", "llama: context window in tokens (default: as much as fits, up to 16384)")
-    .option("--timeout <duration>", "per advisor call (60s, 500ms, 2m)", "120s")
-    .option("--max-retries <n>", "retries of a failed request (408/409/429/5xx, network, timeout)", "5")
-    .option("--max-repairs <n>", "re-asks after an invalid answer or one that fails the checks", "2")
-    .option("--max-output-tokens <n>", "output-token limit of the advisor's answer")
-    .option("--temperature <t>", "sampling temperature")
-    .option("--prices <file>", 'JSON price table: {"model": {"input": USD/1M, "output": USD/1M}}')
+    );
+  // The advisor's answer is long: a longer timeout than labelling's.
+  addTeacherCallOptions(suggest, { timeout: "120s" })
     .addHelpText(
       "after",
       [
