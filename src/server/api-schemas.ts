@@ -301,3 +301,15 @@ export const screenResponseSchema = z.object({
     .describe("Files with no readable text (broken, encrypted, image-only), by name."),
   model: z.object({ labels: z.array(z.string()), positiveLabel: z.string(), student: z.string() }),
 });
+
+// The path and query parameters the OpenAPI document describes (src/server/openapi.ts).
+export const runIdParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, "a run id is a positive integer")
+    .meta({ description: "The run's id." }),
+});
+
+export const screenQuerySchema = z.object({
+  format: z.enum(["json", "csv"]).optional().meta({ description: "csv answers the ranking as CSV." }),
+});

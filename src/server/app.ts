@@ -1,7 +1,9 @@
 import { isIP } from "node:net";
 import { basename } from "node:path";
-import { type Context, Hono } from "hono";
+import { type Hook, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { BlankEnv } from "hono/types";
 import type { z } from "zod";
 import { readableText } from "../align/index.ts";
 import type { RoleQuery, RolesPredictor } from "../core/roles.ts";
@@ -21,18 +23,14 @@ import {
 } from "../workflows/screen.ts";
 import { AdviceGate } from "./advice-gate.ts";
 import {
-  extractSkillsRequestSchema,
-  highlightRequestSchema,
   type RolesRequest,
   type RunSummary,
-  rolesRequestSchema,
   screenFormOptionsSchema,
   screenRequestSchema,
-  typeSkillsRequestSchema,
 } from "./api-schemas.ts";
 import { errorToResponse, HttpError, validationError } from "./http-errors.ts";
 import { defaultServerLimits, type ServerLimits } from "./limits.ts";
-import { openApiDocument } from "./openapi.ts";
+import { apiRoutes, openApiDocument } from "./openapi.ts";
 import type { ServerPredictors } from "./predictor-pool.ts";
 import { reportCharts } from "./report-charts.ts";
 import { isLoopbackHost } from "./start-server.ts";
@@ -79,21 +77,33 @@ const pageSecurityPolicy = [
 ].join("; ");
 const apiSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-async function readJsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
-  const contentType = c.req.header("content-type") ?? "";
-  if (!/^application\/json\b/i.test(contentType)) {
+/** The content types the JSON validator of @hono/zod-openapi accepts (and nothing else). */
+const jsonContentType = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/;
+
+/** Refuses a body that is not JSON with this API's own errors (415, 400), before the schema is checked. */
+async function requireJsonBody(c: Context): Promise<unknown> {
+  if (!jsonContentType.test(c.req.header("content-type") ?? "")) {
     throw new HttpError("unsupported_media_type", "send the body as JSON (content-type: application/json)");
   }
-  let body: unknown;
   try {
-    body = JSON.parse(await c.req.text());
+    return await c.req.json();
   } catch {
     throw new HttpError("invalid_json", "the request body is not valid JSON");
   }
-  const parsed = schema.safeParse(body);
+}
+
+async function readJsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
+  const parsed = schema.safeParse(await requireJsonBody(c));
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
 }
+
+/** A request the route schemas refuse, as this API's errors: a bad run id, or a body off its schema. */
+const refuseInvalid: Hook<unknown, BlankEnv, string, unknown> = (result) => {
+  if (result.success) return;
+  if (result.target === "param") throw new HttpError("invalid_id", "a run id is a positive integer");
+  throw validationError(result.error);
+};
 
 function checkTextLength(text: string, limits: ServerLimits): void {
   if (text.length > limits.maxTextChars) {
@@ -244,14 +254,14 @@ function roleQueryOf(request: RolesRequest): RoleQuery {
  * The HTTP API and the web page, as a Hono app (test it with `app.request()`; serve it with
  * `startServer`). A thin adapter: every answer comes from the predictors or the workspace.
  */
-export function createApp(options: CreateAppOptions): Hono {
+export function createApp(options: CreateAppOptions): OpenAPIHono<BlankEnv> {
   const { predictors, workspace, llm } = options;
   const limits: ServerLimits = { ...defaultServerLimits, ...options.limits };
   const logError = options.logError ?? ((error: unknown) => console.error("jobdistill serve:", error));
   const teacher = llm === undefined ? undefined : new TeacherGuard(llm, options.teacherLimits);
   const startedAt = Date.now();
   const assets = webAssets();
-  const openApi = JSON.stringify(openApiDocument(limits));
+  const routes = apiRoutes(limits);
   const categories = requirementCategories.map((category) => ({
     id: category.id,
     name: category.name,
@@ -279,7 +289,7 @@ export function createApp(options: CreateAppOptions): Hono {
     return workspace;
   };
 
-  const app = new Hono();
+  const app = new OpenAPIHono<BlankEnv>({ defaultHook: refuseInvalid });
 
   app.use("*", async (c, next) => {
     const host = c.req.header("host") ?? new URL(c.req.url).host;
@@ -315,6 +325,17 @@ export function createApp(options: CreateAppOptions): Hono {
   app.use("/v1/*", (c, next) =>
     c.req.path === "/v1/screen" ? screenBodyLimit(c, next) : generalBodyLimit(c, next),
   );
+  // JSON routes refuse other bodies with 415 and malformed JSON with 400 before their schema is checked
+  // (screening reads its own JSON or multipart body).
+  const jsonPostPaths = new Set(
+    [routes.highlight, routes.typeSkills, routes.extractSkills, routes.roles, routes.rolesAdvice].map(
+      (route) => route.path,
+    ),
+  );
+  app.use("/v1/*", async (c, next) => {
+    if (c.req.method === "POST" && jsonPostPaths.has(c.req.path)) await requireJsonBody(c);
+    await next();
+  });
   app.onError((error, c) => {
     const { status, body } = errorToResponse(error, logError);
     const retryAfter = error instanceof HttpError ? error.data.retryAfterSeconds : undefined;
@@ -340,8 +361,8 @@ export function createApp(options: CreateAppOptions): Hono {
     return c.json(body, status);
   });
 
-  app.post("/v1/highlight", async (c) => {
-    const request = await readJsonBody(c, highlightRequestSchema);
+  app.openapi(routes.highlight, async (c) => {
+    const request = c.req.valid("json");
     checkTextLength(request.text, limits);
     const format = request.format ?? "text";
     if (request.teacher) {
@@ -356,8 +377,8 @@ export function createApp(options: CreateAppOptions): Hono {
     return c.json({ ...(await predictors.highlight({ text: request.text, format })), source: "student" });
   });
 
-  app.post("/v1/skills/type", async (c) => {
-    const request = await readJsonBody(c, typeSkillsRequestSchema);
+  app.openapi(routes.typeSkills, async (c) => {
+    const request = c.req.valid("json");
     if (request.skills.length > limits.maxSkills) {
       throw new HttpError(
         "too_many_skills",
@@ -367,20 +388,20 @@ export function createApp(options: CreateAppOptions): Hono {
     return c.json({ rows: await predictors.typeSkills(request.skills) });
   });
 
-  app.post("/v1/skills/extract", async (c) => {
-    const request = await readJsonBody(c, extractSkillsRequestSchema);
+  app.openapi(routes.extractSkills, async (c) => {
+    const request = c.req.valid("json");
     checkTextLength(request.text, limits);
     return c.json(await predictors.extractSkills({ text: request.text, format: request.format ?? "text" }));
   });
 
-  app.post("/v1/roles", async (c) => {
+  app.openapi(routes.roles, async (c) => {
     const predictor = requireRolesPredictor();
-    const query = roleQueryOf(await readJsonBody(c, rolesRequestSchema));
+    const query = roleQueryOf(c.req.valid("json"));
     const suggestions = await suggestRoles(predictor, query);
-    return c.json({ skills: query.skills, currentRole: query.currentRole, suggestions });
+    return c.json({ skills: [...query.skills], currentRole: query.currentRole, suggestions });
   });
 
-  app.post("/v1/roles/advice", async (c) => {
+  app.openapi(routes.rolesAdvice, async (c) => {
     requireRolesPredictor();
     const advise = options.adviseRoles;
     if (!advise) {
@@ -389,17 +410,14 @@ export function createApp(options: CreateAppOptions): Hono {
         "this server was started without a teacher LLM, so it gives no advice (serve --teacher-model M --roles-model FILE); /v1/roles answers from the student alone",
       );
     }
-    const query = roleQueryOf(await readJsonBody(c, rolesRequestSchema));
+    const query = roleQueryOf(c.req.valid("json"));
     const outcome = await adviceGate.run(query, () => advise(query));
     if (outcome.kind === "busy") {
-      const { status, body } = errorToResponse(
-        new HttpError(
-          "advisor_busy",
-          `the advisor is answering ${outcome.active} questions, this server's limit; try again in a few seconds`,
-        ),
-        logError,
+      throw new HttpError(
+        "advisor_busy",
+        `the advisor is answering ${outcome.active} questions, this server's limit; try again in a few seconds`,
+        { retryAfterSeconds: 5 },
       );
-      return c.json(body, status, { "retry-after": "5" });
     }
     const advice = outcome.value;
     return c.json(
@@ -409,7 +427,9 @@ export function createApp(options: CreateAppOptions): Hono {
     );
   });
 
-  app.post("/v1/screen", async (c) => {
+  // Described by routes.screen; mounted as a plain route because it reads multipart bodies itself.
+  app.openAPIRegistry.registerPath(routes.screen);
+  app.post(routes.screen.path, async (c) => {
     const model = options.screen;
     if (!model) {
       throw new HttpError(
@@ -429,7 +449,7 @@ export function createApp(options: CreateAppOptions): Hono {
     return c.json({ rows, failures, model: { labels, positiveLabel, student } });
   });
 
-  app.get("/v1/models", (c) => {
+  app.openapi(routes.models, (c) => {
     const registered = (workspace?.models.list() ?? []).map(({ name, task, kind, createdAt }) => ({
       name,
       task,
@@ -439,15 +459,14 @@ export function createApp(options: CreateAppOptions): Hono {
     return c.json({ loaded: predictors.models(), registered });
   });
 
-  app.get("/v1/runs", (c) => {
+  app.openapi(routes.runs, (c) => {
     const store = requireWorkspace();
     return c.json({ runs: listRunLedger(store).map(summarizeRun) });
   });
 
-  app.get("/v1/runs/:id", (c) => {
+  app.openapi(routes.run, (c) => {
     const store = requireWorkspace();
-    const idText = c.req.param("id");
-    const id = /^[1-9]\d{0,15}$/.test(idText) ? Number(idText) : Number.NaN;
+    const id = Number(c.req.valid("param").id);
     if (!Number.isSafeInteger(id)) throw new HttpError("invalid_id", "a run id is a positive integer");
     const detail = runLedgerDetail(store, id);
     if (!detail) throw new HttpError("not_found", `no run ${id} in this workspace`);
@@ -464,9 +483,9 @@ export function createApp(options: CreateAppOptions): Hono {
     });
   });
 
-  app.get("/v1/categories", (c) => c.json({ categories }));
+  app.openapi(routes.categories, (c) => c.json({ categories }));
 
-  app.get("/v1/health", (c) =>
+  app.openapi(routes.health, (c) =>
     c.json({
       status: "ok",
       models: predictors.models().length,
@@ -476,6 +495,7 @@ export function createApp(options: CreateAppOptions): Hono {
     }),
   );
 
+  const openApi = JSON.stringify(openApiDocument(app, limits));
   app.get("/v1/openapi.json", (c) =>
     c.body(openApi, 200, { "content-type": "application/json; charset=utf-8" }),
   );
