@@ -223,7 +223,7 @@ function skillTypePlan(bytes: Uint8Array, origin: string): HeadPlan {
   const what = `the encoder skill typer in ${origin}`;
   if (config.lexicalVote) {
     throw new UsageError(
-      `${what} adds the lexical typer's vote (its concept linker and neighbour vote search stored phrases, which is not a graph): it cannot be exported as one ONNX graph; retrain it without the lexical vote to export`,
+      `${what} adds the lexical typer's vote (its concept linker and neighbour vote search stored phrases, which is not a graph): it cannot be exported as one ONNX graph (jobdistill trains the encoder typer with that vote); to export a skill typer, train the lexical one (\`jobdistill train --task skill-type\` without --encoder), whose regression exports with its feature scheme`,
     );
   }
   const head = headFromModelParts(config.head, file, "head.");
