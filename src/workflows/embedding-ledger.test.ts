@@ -23,6 +23,19 @@ describe("embedding usage in the ledger", () => {
     return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
   };
 
+  const trainOverOpenAi = () =>
+    run(
+      "train",
+      "--task",
+      "requirements",
+      "--source",
+      "gold",
+      "--epochs",
+      "1",
+      "--encoder",
+      "openai:text-embedding-3-small",
+    );
+
   beforeAll(async () => {
     server = await startOpenAiTestServer({ embeddingDimensions: 16 });
     process.env.OPENAI_BASE_URL = server.url;
@@ -45,17 +58,7 @@ describe("embedding usage in the ledger", () => {
   });
 
   it("records every /v1/embeddings request of a train run with its prompt tokens and cost, and `runs` shows them", async () => {
-    const trained = await run(
-      "train",
-      "--task",
-      "requirements",
-      "--source",
-      "gold",
-      "--epochs",
-      "1",
-      "--encoder",
-      "openai:text-embedding-3-small",
-    );
+    const trained = await trainOverOpenAi();
     expect(trained.code, trained.err).toBe(0);
     const requests = server.requests.filter((request) => request.path.endsWith("/embeddings"));
     expect(requests.length).toBeGreaterThan(1);
@@ -86,17 +89,7 @@ describe("embedding usage in the ledger", () => {
     }
 
     // A second run finds every segment in the workspace's embedding cache: only the width probe is sent.
-    const again = await run(
-      "train",
-      "--task",
-      "requirements",
-      "--source",
-      "gold",
-      "--epochs",
-      "1",
-      "--encoder",
-      "openai:text-embedding-3-small",
-    );
+    const again = await trainOverOpenAi();
     expect(again.code, again.err).toBe(0);
     expect(server.requests.filter((request) => request.path.endsWith("/embeddings")).length).toBe(
       requests.length + 1,
