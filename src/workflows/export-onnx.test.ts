@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { captureIo } from "../../test/capture-io.ts";
 import { describeWithShared } from "../../test/shared.ts";
+import { runCli } from "../cli/program.ts";
 import { importDemoGold } from "../dataset/gold/index.ts";
 import { padFeatureIds } from "../export/index.ts";
 import { openWorkspace, type Workspace } from "../store/index.ts";
@@ -62,6 +64,12 @@ describeWithShared(
       const stored = workspace.models.get(name);
       if (!stored) throw new Error(`no model ${name}`);
       return modelPath(workspace, stored);
+    };
+
+    const cli = async (...args: string[]) => {
+      const io = captureIo();
+      const code = await runCli(["--workspace", join(dir, "ws"), ...args], io);
+      return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
     };
 
     for (const features of ["embedding", "combined"] as const) {
@@ -136,6 +144,16 @@ describeWithShared(
       );
     }
 
+    it("is what `jobdistill export onnx NAME OUT/` runs", async () => {
+      const outDir = join(dir, "onnx-cli");
+      const exported = await cli("export", "onnx", "combined-segments", outDir);
+      expect(exported.code, exported.err).toBe(0);
+      expect(exported.out).toMatch(
+        /wrote the encoder-segment-classifier student as ONNX to .*model\.onnx, labels\.json/,
+      );
+      expect(existsSync(join(outDir, "feature-scheme.md"))).toBe(true);
+    }, 120_000);
+
     it("refuses a use-lite student, saying why and what to do", async () => {
       const model = await loadEncoderSegmentClassifier(fileOf("embedding-segments"));
       await model.attachedEncoder?.close();
@@ -156,6 +174,9 @@ describeWithShared(
         /use-lite encoder .*TensorFlow\.js.*cannot be exported as one ONNX graph; train it with an hf: encoder/,
       );
       expect(existsSync(join(dir, "onnx-use-lite"))).toBe(false);
+      const refused = await cli("export", "onnx", file, join(dir, "onnx-use-lite"));
+      expect(refused.code).not.toBe(0);
+      expect(refused.err).toMatch(/cannot be exported as one ONNX graph; train it with an hf: encoder/);
     });
 
     it("refuses when the encoder folder's weights are not the ones the head was trained over", async () => {
