@@ -5,7 +5,12 @@ import { errorMessage, JobdistillError, UsageError } from "../core/errors.ts";
 import type { SentenceEncoder } from "./encoder.ts";
 import { type EncoderSpec, formatEncoderId } from "./encoder-id.ts";
 import { encoderFailed } from "./errors.ts";
-import { type ModelCardPooling, readModelCardPooling, resolveHfSpec } from "./model-card.ts";
+import {
+  fetchModelCardFiles,
+  type ModelCardPooling,
+  readModelCardPooling,
+  resolveHfSpec,
+} from "./model-card.ts";
 import { chunks } from "./vectors.ts";
 
 type HfSpec = Extract<EncoderSpec, { kind: "hf" }>;
@@ -37,6 +42,8 @@ interface Transformers {
     allowLocalModels: boolean;
     cacheDir: string | null;
     logLevel: number;
+    remoteHost: string;
+    remotePathTemplate: string;
   };
   LogLevel: { ERROR: number };
   pipeline(
@@ -105,6 +112,15 @@ export async function createHfEncoder(
     throw new UsageError(`encoder ${formatEncoderId(spec)}: no model folder at ${folder}`);
   }
   const cardFolder = folder ?? join(env.cacheDir ?? "", spec.model);
+  const silent = spec.pooling === undefined || spec.normalize === undefined;
+  if (folder === undefined && env.allowRemoteModels && env.cacheDir !== null && silent) {
+    await fetchModelCardFiles({
+      model: spec.model,
+      folder: cardFolder,
+      remoteHost: env.remoteHost,
+      remotePathTemplate: env.remotePathTemplate,
+    });
+  }
   const card: ModelCardPooling = existsSync(cardFolder) ? readModelCardPooling(cardFolder) : {};
   const resolved = resolveHfSpec(spec, card);
   const id = formatEncoderId(resolved, card);
