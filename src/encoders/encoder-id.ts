@@ -3,10 +3,14 @@ import { UsageError } from "../core/errors.ts";
 export const poolings = ["mean", "cls"] as const;
 export type Pooling = (typeof poolings)[number];
 
-/** What an encoder id names, parsed (see README.md in this folder for the forms). */
+/**
+ * What an encoder id names, parsed (see README.md in this folder for the forms). An `hf:` id without
+ * `pooling` or `normalize` leaves them to the model folder's sentence-transformers config
+ * (`resolveHfSpec` in model-card.ts), else mean pooling and unit length.
+ */
 export type EncoderSpec =
   | { kind: "use-lite" }
-  | { kind: "hf"; model: string; pooling: Pooling; normalize: boolean; dtype: string }
+  | { kind: "hf"; model: string; pooling?: Pooling; normalize?: boolean; dtype: string }
   | { kind: "openai"; model: string };
 
 export const encoderIdForms = [
@@ -25,7 +29,7 @@ function parseHfOptions(
   id: string,
   query: string,
 ): Omit<Extract<EncoderSpec, { kind: "hf" }>, "kind" | "model"> {
-  const options = { pooling: "mean" as Pooling, normalize: true, dtype: "fp32" };
+  const options: { pooling?: Pooling; normalize?: boolean; dtype: string } = { dtype: "fp32" };
   for (const [key, value] of new URLSearchParams(query)) {
     if (key === "pooling") {
       if (!(poolings as readonly string[]).includes(value))
@@ -64,8 +68,16 @@ export function parseEncoderId(id: string): EncoderSpec {
   throw invalid(id, "unknown encoder");
 }
 
-/** The one spelling of a spec: what `encoder.id` and a model file record (default options left out). */
-export function formatEncoderId(spec: EncoderSpec): string {
+/**
+ * The one spelling of a spec: what `encoder.id` and a model file record. An option is left out when
+ * it is the default (mean pooling, normalised, fp32) and the model card (`card`, when read) does not
+ * say otherwise, so an id never reads back as another choice: `hf:X` is mean and normalised, and an
+ * id that overrides its card spells the override out even when it is the default.
+ */
+export function formatEncoderId(
+  spec: EncoderSpec,
+  card: { pooling?: Pooling; normalize?: boolean } = {},
+): string {
   switch (spec.kind) {
     case "use-lite":
       return "use-lite";
@@ -73,8 +85,11 @@ export function formatEncoderId(spec: EncoderSpec): string {
       return `openai:${spec.model}`;
     case "hf": {
       const query = new URLSearchParams();
-      if (spec.pooling !== "mean") query.set("pooling", spec.pooling);
-      if (!spec.normalize) query.set("normalize", "0");
+      const { pooling, normalize } = spec;
+      if (pooling !== undefined && (pooling !== "mean" || (card.pooling ?? "mean") !== "mean"))
+        query.set("pooling", pooling);
+      if (normalize !== undefined && (!normalize || card.normalize === false))
+        query.set("normalize", normalize ? "1" : "0");
       if (spec.dtype !== "fp32") query.set("dtype", spec.dtype);
       const text = query.toString();
       return `hf:${spec.model}${text === "" ? "" : `?${text}`}`;

@@ -5,6 +5,12 @@ import { errorMessage, JobdistillError, UsageError } from "../core/errors.ts";
 import type { SentenceEncoder } from "./encoder.ts";
 import { type EncoderSpec, formatEncoderId } from "./encoder-id.ts";
 import { encoderFailed } from "./errors.ts";
+import {
+  fetchModelCardFiles,
+  type ModelCardPooling,
+  readModelCardPooling,
+  resolveHfSpec,
+} from "./model-card.ts";
 import { chunks } from "./vectors.ts";
 
 type HfSpec = Extract<EncoderSpec, { kind: "hf" }>;
@@ -36,6 +42,8 @@ interface Transformers {
     allowLocalModels: boolean;
     cacheDir: string | null;
     logLevel: number;
+    remoteHost: string;
+    remotePathTemplate: string;
   };
   LogLevel: { ERROR: number };
   pipeline(
@@ -56,7 +64,7 @@ async function importTransformers(): Promise<Transformers> {
 }
 
 /** A folder on disk when it looks like a path or exists; otherwise a Hugging Face hub id. */
-function localFolder(model: string): string | undefined {
+export function localFolder(model: string): string | undefined {
   if (model.startsWith(".") || model.startsWith("/")) return resolve(model);
   return existsSync(model) && statSync(model).isDirectory() ? resolve(model) : undefined;
 }
@@ -68,7 +76,7 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** A hash over the weight files the library loaded (found in the folder, or in its download cache). */
-async function weightsHash(files: readonly string[], roots: readonly string[]): Promise<string> {
+export async function weightsHash(files: readonly string[], roots: readonly string[]): Promise<string> {
   const hash = createHash("sha256");
   let found = 0;
   for (const file of [...files].sort()) {
@@ -83,13 +91,14 @@ async function weightsHash(files: readonly string[], roots: readonly string[]): 
 /**
  * Any ONNX encoder transformers.js can run for `feature-extraction`, on onnxruntime-node: a local
  * folder (never downloads: `allowRemoteModels` is off) or a hub id (downloaded and cached by the
- * library, unless JOBDISTILL_OFFLINE=1). Pooling and normalisation come from the id.
+ * library, unless JOBDISTILL_OFFLINE=1). Pooling and normalisation come from the id, else from the
+ * folder's sentence-transformers config (`modules.json`, `1_Pooling/config.json`; for a hub id, when
+ * the library's cache holds them), else mean and normalised; the id records the choice.
  */
 export async function createHfEncoder(
   spec: HfSpec,
   options: HfEncoderOptions = {},
 ): Promise<SentenceEncoder> {
-  const id = formatEncoderId(spec);
   const batchSize = options.batchSize ?? 32;
   const environment = options.env ?? process.env;
   const transformers = await importTransformers();
@@ -100,8 +109,21 @@ export async function createHfEncoder(
   env.allowLocalModels = true;
   env.allowRemoteModels = folder === undefined && environment.JOBDISTILL_OFFLINE !== "1";
   if (folder !== undefined && !existsSync(folder)) {
-    throw new UsageError(`encoder ${id}: no model folder at ${folder}`);
+    throw new UsageError(`encoder ${formatEncoderId(spec)}: no model folder at ${folder}`);
   }
+  const cardFolder = folder ?? join(env.cacheDir ?? "", spec.model);
+  const silent = spec.pooling === undefined || spec.normalize === undefined;
+  if (folder === undefined && env.allowRemoteModels && env.cacheDir !== null && silent) {
+    await fetchModelCardFiles({
+      model: spec.model,
+      folder: cardFolder,
+      remoteHost: env.remoteHost,
+      remotePathTemplate: env.remotePathTemplate,
+    });
+  }
+  const card: ModelCardPooling = existsSync(cardFolder) ? readModelCardPooling(cardFolder) : {};
+  const resolved = resolveHfSpec(spec, card);
+  const id = formatEncoderId(resolved, card);
   const weightFiles = new Set<string>();
   let extractor: FeatureExtractor;
   try {
@@ -124,7 +146,7 @@ export async function createHfEncoder(
   const version = `transformers@${env.version}+weights@${await weightsHash([...weightFiles], roots)}`;
 
   const embedBatch = async (texts: string[]): Promise<Float32Array[]> => {
-    const output = await extractor(texts, { pooling: spec.pooling, normalize: spec.normalize });
+    const output = await extractor(texts, { pooling: resolved.pooling, normalize: resolved.normalize });
     const [rows, width] = output.dims;
     if (output.dims.length !== 2 || rows !== texts.length || width === undefined) {
       throw encoderFailed(
@@ -150,7 +172,7 @@ export async function createHfEncoder(
     id,
     version,
     dimensions,
-    normalized: spec.normalize,
+    normalized: resolved.normalize,
     async embed(texts) {
       if (closed) throw encoderFailed(id, "embed was called after close");
       const vectors: Float32Array[] = [];

@@ -16,7 +16,13 @@ export {
   parseEncoderId,
   poolings,
 } from "./encoder-id.ts";
-export { createHfEncoder, type HfEncoderOptions } from "./hf-encoder.ts";
+export { createHfEncoder, type HfEncoderOptions, localFolder, weightsHash } from "./hf-encoder.ts";
+export {
+  type ModelCardPooling,
+  type ResolvedHfSpec,
+  readModelCardPooling,
+  resolveHfSpec,
+} from "./model-card.ts";
 export {
   createOpenAiEncoder,
   type EmbeddingUsage,

@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 import { errorMessage, InputError, UsageError } from "../core/errors.ts";
 import type { DenseLayer } from "../student/heads/head.ts";
 import type { Calibration } from "../student/segment-classifier/index.ts";
-import { writeFiles } from "./export-model-file.ts";
 import { GraphBuilder } from "./graph-builder.ts";
+import { featureIdsInput, featureMask, gatherSum, scaleByInverseSqrtCount } from "./hashed-features.ts";
 import {
   floatTensor,
   type GraphProto,
@@ -14,6 +14,7 @@ import {
   type ValueInfoLike as ValueInfoProto,
   valueInfo,
 } from "./onnx-graph.ts";
+import { writeFiles } from "./write-files.ts";
 
 export interface EncoderHeadExportOptions {
   /** A Hugging Face model folder: the encoder's ONNX file and its tokenizer files. */
@@ -38,6 +39,17 @@ export interface EncoderHeadExportOptions {
   calibration?: Calibration | undefined;
   /** The encoder output holding token vectors [batch, seq, hidden]. @default "last_hidden_state", else the first rank-3 output */
   hiddenStateOutput?: string | undefined;
+  /**
+   * A combined head's hashed n-gram weights (`2^hashBits × labels`, row-major, calibrated as the
+   * last layer is): a third input `feature_ids` (int64 [batch, features], padded with -1) whose rows
+   * are summed, divided by √count and added to the last layer's output. Needs opset 13 or later.
+   * @default none: two inputs only
+   */
+  hashed?: { table: Float32Array; hashBits: number } | undefined;
+  /** Lines for the export's README about the student (its decision rule, what is not in the graph). @default none */
+  notes?: readonly string[] | undefined;
+  /** More files to write beside model.onnx, by name, each with a line for the README. @default none */
+  extraFiles?: Readonly<Record<string, { contents: string; about: string }>> | undefined;
 }
 
 export interface EncoderHeadExportSummary {
@@ -45,6 +57,35 @@ export interface EncoderHeadExportSummary {
   files: string[];
   hiddenStateOutput: string;
   dimensions: number;
+}
+
+/**
+ * The combined head's n-gram term, float [batch, labels]: `Σ table[id] / √count` over a row's real
+ * ids, in double as the TypeScript head sums, the same graph the lexical segment classifier uses.
+ */
+function hashedTerm(
+  head: GraphBuilder,
+  options: EncoderHeadExportOptions,
+  opset: number,
+  onnxPath: string,
+): string {
+  const { table, hashBits } = options.hashed as NonNullable<EncoderHeadExportOptions["hashed"]>;
+  const labelCount = options.labels.length;
+  if (table.length !== 2 ** hashBits * labelCount) {
+    throw new UsageError(`the hashed table is not 2^${hashBits} × ${labelCount} labels`);
+  }
+  if (opset < 13) {
+    throw new UsageError(
+      `the encoder ${onnxPath} uses ONNX opset ${opset}; a combined head's export needs 13 or later`,
+    );
+  }
+  const mask = featureMask(head);
+  const sum = scaleByInverseSqrtCount(
+    head,
+    mask,
+    gatherSum(head, mask, `${prefix}hashed/weights`, table, labelCount),
+  );
+  return head.op("Cast", [sum], { to: onnx.TensorProto.DataType.FLOAT });
 }
 
 /** Tokenizer and config files transformers.js, Python's tokenizers and ML.NET's tokenisers read. */
@@ -261,13 +302,13 @@ export function exportEncoderHead(
       floatTensor(`${prefix}layer${index}/weights`, [layer.inputs, layer.outputs], layer.weights),
     );
     const bias = head.add(floatTensor(`${prefix}layer${index}/bias`, [layer.outputs], layer.bias));
-    const last = index === lastIndex && options.output === "none";
-    x = head.op("Add", [head.op("MatMul", [x, weights]), bias], {}, last ? "logits" : undefined);
-    if (layer.activation === "relu") x = head.op("Relu", [x], {}, last ? "logits" : undefined);
+    x = head.op("Add", [head.op("MatMul", [x, weights]), bias]);
+    if (layer.activation === "relu") x = head.op("Relu", [x]);
   });
+  if (options.hashed) x = head.op("Add", [x, hashedTerm(head, options, opset, onnxPath)]);
   if (options.output === "softmax") head.op("Softmax", [x], { axis: -1 }, "logits");
   if (options.output === "sigmoid") head.op("Sigmoid", [x], {}, "logits");
-  if (options.output === "none" && x !== "logits") head.op("Identity", [x], {}, "logits");
+  if (options.output === "none") head.op("Identity", [x], {}, "logits");
 
   const tokenTypeIds = inputNames.includes("token_type_ids");
   graph.node = tokenTypeIds
@@ -278,7 +319,10 @@ export function exportEncoderHead(
     ...graph.initializer.filter((initializer) => used.has(initializer.name)),
     ...head.initializers,
   ];
-  graph.input = graph.input.filter((input) => input.name !== "token_type_ids");
+  graph.input = [
+    ...graph.input.filter((input) => input.name !== "token_type_ids"),
+    ...(options.hashed ? [valueInfo(featureIdsInput, "int64", ["batch", "features"])] : []),
+  ];
   graph.output = [valueInfo("logits", "float", ["batch", options.labels.length])];
   graph.valueInfo = graph.valueInfo.filter((info) => used.has(info.name));
   model.producerName = `${model.producerName ?? ""} + jobdistill head`.trim();
@@ -289,6 +333,7 @@ export function exportEncoderHead(
       "jobdistill.pooling": options.pooling,
       "jobdistill.normalize": String(options.normalize),
       "jobdistill.output": options.output,
+      ...(options.hashed ? { "jobdistill.hashBits": String(options.hashed.hashBits) } : {}),
     }).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value })),
   ];
   const bytes = onnx.ModelProto.encode(model).finish();
@@ -296,6 +341,9 @@ export function exportEncoderHead(
   const files: Record<string, string | Uint8Array> = {
     "model.onnx": bytes,
     "labels.json": `${JSON.stringify(options.labels)}\n`,
+    ...Object.fromEntries(
+      Object.entries(options.extraFiles ?? {}).map(([name, file]) => [name, file.contents]),
+    ),
     "README.md": encoderHeadReadme(options, dimensions),
   };
   writeFiles(outDir, files);
@@ -345,12 +393,18 @@ function encoderHeadReadme(options: EncoderHeadExportOptions, dimensions: number
     "- `model.onnx` — one graph: the encoder, pooling, normalisation and the head.",
     "- `labels.json` — the label of each `logits` column, in order.",
     "- the encoder's tokenizer and config files (`tokenizer.json` and friends), unchanged.",
+    ...Object.entries(options.extraFiles ?? {}).map(([name, file]) => `- \`${name}\` — ${file.about}`),
     "",
     "## Inputs",
     "",
     "- `input_ids`: int64 [batch, seq] — token ids from the tokenizer beside this file (with its special tokens, e.g. [CLS] … [SEP]).",
     "- `attention_mask`: int64 [batch, seq] — 1 for real tokens, 0 for padding.",
     "  (The encoder's `token_type_ids`, if it has them, are zeros inside the graph.)",
+    ...(options.hashed
+      ? [
+          `- \`${featureIdsInput}\`: int64 [batch, features] — the text's hashed word and character n-gram ids (feature-scheme.md; each < 2^${options.hashed.hashBits}, duplicates kept), padded with -1; a text without ids is one row of a single -1. test-vectors.jsonl gives the ids of 25 texts to check a featuriser against.`,
+        ]
+      : []),
     "",
     "## Output",
     "",
@@ -363,8 +417,9 @@ function encoderHeadReadme(options: EncoderHeadExportOptions, dimensions: number
       ? "2. Mean pooling: Σ over tokens with attention_mask 1, divided by their count."
       : "2. CLS pooling: the first token's vector.",
     options.normalize ? "3. L2 normalisation: divided by its Euclidean norm." : "3. No normalisation.",
-    `4. ${options.layers.length} dense layer(s) \`y = act(x · W + b)\`${options.calibration ? `, the calibration (${options.calibration.kind}) folded into the last` : ""}, then ${options.output === "none" ? "nothing" : options.output}.`,
+    `4. ${options.layers.length} dense layer(s) \`y = act(x · W + b)\`${options.calibration ? `, the calibration (${options.calibration.kind}) folded into the last` : ""}${options.hashed ? `, plus the n-gram term Σ T[id] / √count over \`${featureIdsInput}\` (T: 2^${options.hashed.hashBits} × ${labels.length}, calibrated)` : ""}, then ${options.output === "none" ? "nothing" : options.output}.`,
     "",
+    ...(options.notes && options.notes.length > 0 ? ["## This student", "", ...options.notes, ""] : []),
     "Loading from Python and C#: see src/export/README.md in the jobdistill repository.",
     "",
   ].join("\n");

@@ -1,20 +1,21 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { errorMessage, InputError, UsageError } from "../core/errors.ts";
 import { ModelFileError, modelKinds } from "../student/model-file.ts";
 import { decodeSegmentClassifier } from "../student/segment-classifier/index.ts";
 import { decodeSkillTypeModel } from "../student/skill-type/index.ts";
 import { deserialiseTagger } from "../student/tagger/index.ts";
+import { type EncoderStudentExportSummary, exportEncoderStudent } from "./encoder-student-export.ts";
 import {
   exportSegmentClassifier,
   exportSkillType,
   exportTagger,
   type LexicalExport,
 } from "./lexical-export.ts";
+import { writeFiles } from "./write-files.ts";
 
-/** What `exportOnnx` wrote. */
+/** What `exportOnnx` (lexical students) or `exportModelAsOnnx` (any student) wrote. */
 export interface OnnxExportSummary {
-  kind: LexicalExport["kind"];
+  kind: LexicalExport["kind"] | EncoderStudentExportSummary["kind"];
   outDir: string;
   /** File names written in `outDir`. */
   files: string[];
@@ -38,14 +39,31 @@ const exporters = [
   },
 ] as const;
 
-/** Reads a model file written by `train` and builds its lexical export, whatever its kind. */
-export function buildLexicalExport(modelPath: string): LexicalExport {
-  let bytes: Uint8Array;
+const encoderKinds: readonly EncoderStudentExportSummary["kind"][] = [
+  "encoder-segment-classifier",
+  "skill-type-encoder",
+];
+
+function readModel(modelPath: string): Uint8Array {
   try {
-    bytes = readFileSync(modelPath);
+    return readFileSync(modelPath);
   } catch (cause) {
     throw new InputError(`cannot read model file ${modelPath}: ${errorMessage(cause)}`, { cause });
   }
+}
+
+/**
+ * `jobdistill export onnx`: an encoder-backed student as one graph from token ids
+ * (`exportEncoderStudent`), any other as its lexical export (`exportOnnx`).
+ */
+export async function exportModelAsOnnx(modelPath: string, outDir: string): Promise<OnnxExportSummary> {
+  const encoderExport = await exportEncoderStudent(readModel(modelPath), modelPath, outDir);
+  return encoderExport ?? exportOnnx(modelPath, outDir);
+}
+
+/** Reads a model file written by `train` and builds its lexical export, whatever its kind. */
+export function buildLexicalExport(modelPath: string): LexicalExport {
+  const bytes = readModel(modelPath);
   for (const { kind, build } of exporters) {
     try {
       return build(bytes, modelPath);
@@ -61,7 +79,7 @@ export function buildLexicalExport(modelPath: string): LexicalExport {
     }
   }
   throw new UsageError(
-    `${modelPath} holds a kind of model the ONNX export does not know; it exports ${exporters.map((e) => e.kind).join(", ")} (jobdistill reads ${modelKinds.join(", ")})`,
+    `${modelPath} holds a kind of model the ONNX export does not know; it exports ${[...exporters.map((e) => e.kind), ...encoderKinds].join(", ")} (jobdistill reads ${modelKinds.join(", ")})`,
   );
 }
 
@@ -109,21 +127,4 @@ export function exportOnnx(modelPath: string, outDir: string): OnnxExportSummary
   };
   writeFiles(outDir, files);
   return { kind: exported.kind, outDir, files: Object.keys(files), modelBytes: exported.model.length };
-}
-
-/** Creates `outDir` and writes every file; a failure names the file. */
-export function writeFiles(outDir: string, files: Record<string, string | Uint8Array>): void {
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (cause) {
-    throw new InputError(`cannot create the export folder ${outDir}: ${errorMessage(cause)}`, { cause });
-  }
-  for (const [name, contents] of Object.entries(files)) {
-    const path = join(outDir, name);
-    try {
-      writeFileSync(path, contents);
-    } catch (cause) {
-      throw new InputError(`cannot write ${path}: ${errorMessage(cause)}`, { cause });
-    }
-  }
 }

@@ -19,10 +19,11 @@ const common = [
   "",
 ].join("\n");
 
-export function segmentClassifierScheme(config: SegmentClassifierConfig): string {
-  const { hashBits, wordNgrams, charNgrams } = config.features;
+/** The segment classifier's featuriser (also a combined encoder head's `feature_ids`), up to its scoring. */
+function segmentFeaturisation(features: SegmentClassifierConfig["features"], title: string): string[] {
+  const { hashBits, wordNgrams, charNgrams } = features;
   return [
-    "# Feature scheme: segment classifier",
+    `# Feature scheme: ${title}`,
     "",
     `Settings of this model: hashBits = ${hashBits} (mask = 2^${hashBits} − 1 = ${2 ** hashBits - 1}), wordNgrams = ${wordNgrams}, charNgrams = ${charNgrams === false ? "none" : `${charNgrams.min}..${charNgrams.max}`}.`,
     "Source: src/student/segment-classifier/features.ts (`FeatureExtractor.extract`).",
@@ -54,12 +55,29 @@ export function segmentClassifierScheme(config: SegmentClassifierConfig): string
     "",
     `Every id is masked: \`id & ${2 ** hashBits - 1}\`.`,
     "",
+  ];
+}
+
+export function segmentClassifierScheme(config: SegmentClassifierConfig): string {
+  return [
+    ...segmentFeaturisation(config.features, "segment classifier"),
     "## Scoring (what model.onnx computes)",
     "",
     "`margin[l] = (Σ_ids W[id, l]) / sqrt(count) + bias[l]`, count = number of ids (0 ids: margin = bias).",
     config.calibration.kind === "platt"
       ? "`probability[l] = sigmoid(slope[l] · margin[l] + intercept[l])`; a label is predicted when probability ≥ its threshold."
       : `\`probabilities = softmax(margins / ${config.calibration.temperature})\`; the predicted label is the argmax.`,
+    "",
+  ].join("\n");
+}
+
+/** The `feature_ids` input of a combined encoder head (embedding and hashed n-grams in one head). */
+export function combinedHeadScheme(features: SegmentClassifierConfig["features"]): string {
+  return [
+    ...segmentFeaturisation(features, "combined encoder head (`feature_ids`)"),
+    "## Scoring (what model.onnx computes)",
+    "",
+    "`logits = output(dense(pool(encoder(input_ids, attention_mask))) + (Σ_ids T[id, l]) / sqrt(count))`, count = number of ids (0 ids: no n-gram term), with the calibration folded into the last dense layer and into T; `output` is softmax or a sigmoid per label (README.md).",
     "",
   ].join("\n");
 }

@@ -3,7 +3,13 @@ export {
   type EncoderHeadExportSummary,
   exportEncoderHead,
 } from "./encoder-head.ts";
-export { buildLexicalExport, exportOnnx, type OnnxExportSummary } from "./export-model-file.ts";
+export { type EncoderStudentExportSummary, exportEncoderStudent } from "./encoder-student-export.ts";
+export {
+  buildLexicalExport,
+  exportModelAsOnnx,
+  exportOnnx,
+  type OnnxExportSummary,
+} from "./export-model-file.ts";
 export { type PaddedIds, padFeatureIds } from "./feature-rows.ts";
 export {
   emissionOutput,

@@ -15,7 +15,7 @@ export const priceTableSchema = z.record(z.string().min(1), modelPriceSchema);
 export type PriceTable = z.infer<typeof priceTableSchema>;
 
 /**
- * List prices of OpenAI models, USD per 1M tokens, standard tier, as of 2025-08. Prices change:
+ * List prices of OpenAI models (chat and embedding), USD per 1M tokens, standard tier, as of 2025-08. Prices change:
  * override them with `--prices FILE` (a JSON object of the same shape). Local models cost 0.
  */
 export const priceTable: PriceTable = {
@@ -28,6 +28,10 @@ export const priceTable: PriceTable = {
   "gpt-5-mini": { input: 0.25, output: 2 },
   "gpt-5-nano": { input: 0.05, output: 0.4 },
   "o4-mini": { input: 1.1, output: 4.4 },
+  // Embedding models (the openai: encoder): input tokens only.
+  "text-embedding-3-small": { input: 0.02, output: 0 },
+  "text-embedding-3-large": { input: 0.13, output: 0 },
+  "text-embedding-ada-002": { input: 0.1, output: 0 },
 };
 
 /** The default table with a user's JSON file laid over it. */

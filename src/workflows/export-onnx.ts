@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { JobdistillError } from "../core/errors.ts";
-import { exportOnnx, type OnnxExportSummary } from "../export/index.ts";
+import { exportModelAsOnnx, type OnnxExportSummary } from "../export/index.ts";
 import type { Workspace } from "../store/index.ts";
 import { modelPath } from "../student/load-predictors.ts";
 
@@ -28,5 +28,5 @@ export async function exportStudentAsOnnx(
         }
         return modelPath(workspace, stored);
       });
-  return exportOnnx(path, outDir);
+  return exportModelAsOnnx(path, outDir);
 }

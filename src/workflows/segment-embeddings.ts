@@ -1,5 +1,13 @@
 import { UsageError } from "../core/errors.ts";
-import { createEncoder, encoderReference, type SentenceEncoder } from "../encoders/index.ts";
+import {
+  type CreateEncoderOptions,
+  createEncoder,
+  type EmbeddingCache,
+  embedWithCache,
+  encoderReference,
+  InMemoryEmbeddingCache,
+  type SentenceEncoder,
+} from "../encoders/index.ts";
 import type { SegmentEmbeddings } from "../student/requirements/index.ts";
 
 export interface EmbeddingProgress {
@@ -21,21 +29,28 @@ export async function embedSegmentTexts(
     onProgress?: ((progress: EmbeddingProgress) => void) | undefined;
     /** An encoder already loaded (tests). Default: `createEncoder(encoderId)`, closed when done. */
     encoder?: SentenceEncoder | undefined;
+    /** How `createEncoder` loads it (e.g. an openai: encoder's usage callback). @default none */
+    encoderOptions?: CreateEncoderOptions | undefined;
+    /**
+     * Where vectors are kept between runs (the workspace's `embeddings`): only texts it lacks are
+     * embedded, and each batch is stored as it returns, so a killed run resumes. @default a cache for this call only
+     */
+    cache?: EmbeddingCache | undefined;
   } = {},
 ): Promise<SegmentEmbeddings & { close(): Promise<void> }> {
-  const encoder = options.encoder ?? (await createEncoder(encoderId));
+  const encoder = options.encoder ?? (await createEncoder(encoderId, options.encoderOptions));
   const distinct = [...new Set(texts)];
   const vectors = new Map<string, Float32Array>();
   const batchSize = options.batchSize ?? 256;
   try {
-    for (let start = 0; start < distinct.length; start += batchSize) {
-      const batch = distinct.slice(start, start + batchSize);
-      const embedded = await encoder.embed(batch);
-      batch.forEach((text, index) => {
-        vectors.set(text, embedded[index] as Float32Array);
-      });
-      options.onProgress?.({ done: start + batch.length, total: distinct.length });
-    }
+    const embedded = await embedWithCache(encoder, distinct, options.cache ?? new InMemoryEmbeddingCache(), {
+      batchSize,
+      onProgress: (progress) =>
+        options.onProgress?.({ done: progress.cached + progress.computed, total: progress.total }),
+    });
+    distinct.forEach((text, index) => {
+      vectors.set(text, embedded[index] as Float32Array);
+    });
   } catch (error) {
     if (!options.encoder) await encoder.close();
     throw error;

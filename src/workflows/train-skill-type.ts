@@ -17,6 +17,7 @@ import {
   trainSkillTypeModel,
 } from "../student/skill-type/index.ts";
 import { SKILL_TYPE_TASK } from "../tasks/skill-type/index.ts";
+import { ledgerEncoderOptions } from "./embedding-ledger.ts";
 
 export interface TrainSkillTypeInWorkspaceOptions {
   workspace: Workspace;
@@ -196,7 +197,15 @@ export async function trainEncoderSkillTypeInWorkspace(
     itemsTotal: examples.length,
   });
   const started = performance.now();
-  const encoder = options.encoderInstance ?? (await createEncoder(options.encoder));
+  let encoder: SentenceEncoder;
+  try {
+    encoder =
+      options.encoderInstance ??
+      (await createEncoder(options.encoder, ledgerEncoderOptions(workspace.calls, runId, options.encoder)));
+  } catch (error) {
+    workspace.runs.finish(runId, "failed", { error: (error as Error).message });
+    throw error;
+  }
   try {
     const lexical = chosen.lexicalVote
       ? trainSkillTypeModel(examples, {

@@ -35,6 +35,7 @@ import {
 import { type SpanStudentTask, spanStudentDefaults } from "../student/student-definitions.ts";
 import { studentModelNames } from "../student/student-model-names.ts";
 import { saveTagger } from "../student/tagger/index.ts";
+import { ledgerEncoderOptions } from "./embedding-ledger.ts";
 import { type EmbeddingProgress, embedSegmentTexts } from "./segment-embeddings.ts";
 import {
   type TrainedSkillType,
@@ -202,7 +203,11 @@ export async function trainSpanStudents(
       ? await embedSegmentTexts(
           encoderId,
           [...data.splits.train.segments, ...data.splits.dev.segments].map((segment) => segment.text),
-          { onProgress: options.onEmbeddingProgress },
+          {
+            onProgress: options.onEmbeddingProgress,
+            encoderOptions: ledgerEncoderOptions(workspace.calls, runId, encoderId),
+            cache: workspace.embeddings,
+          },
         )
       : undefined;
     let trained: ReturnType<typeof trainRequirementStudents>;

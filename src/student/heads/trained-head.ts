@@ -202,10 +202,11 @@ export class TrainedHead {
    * `y = act(x · W + b)` layer after layer (ReLU on the MLP's hidden layer, none on the last), the
    * calibration folded into the last layer. Apply softmax (softmax heads) or an element-wise
    * sigmoid (sigmoid heads) to the last layer's output to get `probabilities()`. Null when the head
-   * also reads hashed ids, which no dense layer can express.
+   * also reads hashed ids, which no dense layer can express — unless `besideHashed`: then the
+   * layers are the dense path alone and the caller adds `calibratedHashedWeights()`'s term.
    */
-  denseLayers(): DenseLayer[] | null {
-    if (this.hashedWeights !== null) return null;
+  denseLayers(options: { besideHashed?: boolean } = {}): DenseLayer[] | null {
+    if (this.hashedWeights !== null && options.besideHashed !== true) return null;
     const labelCount = this.config.labels.length;
     const { calibration } = this.config;
     return this.layers.map((layer, index): DenseLayer => {
@@ -236,6 +237,25 @@ export class TrainedHead {
       }
       return { inputs, outputs: labelCount, weights, bias, activation: "none" };
     });
+  }
+
+  /**
+   * The hashed table scaled as `denseLayers()` scales the last layer (each label's column by the
+   * calibration's slope, or by 1/T): `scores()` is the dense path's output plus
+   * `Σ_ids table'[id] / sqrt(count)`. Null for a head without hashed ids.
+   */
+  calibratedHashedWeights(): Float32Array | null {
+    if (this.hashedWeights === null) return null;
+    const labelCount = this.config.labels.length;
+    const { calibration } = this.config;
+    const table = new Float32Array(this.hashedWeights.length);
+    for (let index = 0; index < table.length; index++) {
+      const l = index % labelCount;
+      const scale =
+        calibration.kind === "temperature" ? 1 / calibration.temperature : (calibration.slopes[l] as number);
+      table[index] = (this.hashedWeights[index] as number) * scale;
+    }
+    return table;
   }
 
   /** The config and sections (named `prefix` + name) a student's model file stores. */
