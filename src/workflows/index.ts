@@ -55,6 +55,7 @@ export {
   type BatchLabellingOptions,
   type BatchLabellingResult,
   type BatchPlan,
+  cancelBatch,
   collectBatches,
   DEFAULT_BATCH_MAX_BYTES,
   DEFAULT_BATCH_MAX_REQUESTS,

@@ -411,6 +411,39 @@ export function storedBatchPlans(workspace: Workspace): BatchPlan[] {
   return plans;
 }
 
+/**
+ * Asks the provider to cancel a submitted batch (`jobdistill batches cancel`). What it finished
+ * before stopping is collected as usual; the rest is resubmitted by the next collect.
+ */
+export async function cancelBatch(
+  workspace: Workspace,
+  batchId: number,
+  /** The online model of the batch's model id (its provider account). */
+  modelFor: (modelId: string) => Promise<LanguageModel>,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<StoredBatch> {
+  const batch = workspace.batches.get(batchId);
+  if (batch === undefined) throw new UsageError(`there is no batch ${batchId} (see: jobdistill batches)`);
+  if (batch.state !== "submitted" || batch.providerBatchId === undefined) {
+    throw new UsageError(`batch ${batchId} is ${batch.state}: only a submitted batch can be cancelled`);
+  }
+  const model = await modelFor(batch.model);
+  let cancelled: ProviderBatch;
+  try {
+    cancelled = await batchApiOf(model).cancelBatch(batch.providerBatchId, options.signal);
+  } finally {
+    await model.close?.();
+  }
+  workspace.batches.recordStatus(batch.id, {
+    providerStatus: cancelled.status,
+    completed: cancelled.counts.completed,
+    failed: cancelled.counts.failed,
+    outputFileId: cancelled.outputFileId,
+    errorFileId: cancelled.errorFileId,
+  });
+  return workspace.batches.get(batch.id) ?? batch;
+}
+
 /** Every batch of the workspace, newest first (`jobdistill batches`). */
 export function listBatches(workspace: Workspace): StoredBatch[] {
   return workspace.batches.list();

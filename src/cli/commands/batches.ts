@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
+import { UsageError } from "../../core/errors.ts";
 import { loadPrices } from "../../teacher/index.ts";
-import { collectBatches, createTeacher, listBatches } from "../../workflows/index.ts";
+import { cancelBatch, collectBatches, createTeacher, listBatches } from "../../workflows/index.ts";
 import {
   addBatchOptions,
   batchLabellingOptionsOf,
@@ -73,4 +74,25 @@ export function registerBatchesCommand(program: Command, io: CliIo): void {
       });
     },
   );
+
+  const cancel = batches
+    .command("cancel <id>")
+    .description(
+      "Cancel a submitted batch (its id in jobdistill batches). What it finished is collected as usual, the rest resubmitted.",
+    );
+  addTeacherOptions(cancel).action(async (id: string, raw: Record<string, unknown>, command: Command) => {
+    const options = parseCommandOptions(z.strictObject(teacherOptionFields), raw);
+    const batchId = Number(id);
+    if (!Number.isInteger(batchId) || batchId <= 0) {
+      throw new UsageError(`batch id must be a positive whole number, not ${id}`);
+    }
+    await withWorkspace(command, async (workspace) => {
+      const cancelled = await cancelBatch(workspace, batchId, (model) =>
+        createTeacher({ ...teacherChoiceOf(options, io), model }),
+      );
+      io.out(
+        `batch ${cancelled.id} (${cancelled.providerBatchId ?? "?"}): ${cancelled.providerStatus ?? "?"}`,
+      );
+    });
+  });
 }

@@ -213,6 +213,30 @@ describe("jobdistill label --batch", () => {
     }
   });
 
+  it("batches cancel cancels on the provider; collect keeps the finished part and resubmits the rest", async () => {
+    const batches = await serve({
+      pollsInProgress: 3,
+      outcome: (index) => (index === 0 ? { status: "cancelled", finished: 2 } : { status: "completed" }),
+    });
+    const dir = workspaceWith(5);
+    expect(await runCli(batchArgs(dir, batches.url), captureIo())).toBe(0);
+    const cancel = captureIo();
+    const endpoint = ["--base-url", batches.url, "--api-key", "sk-test"];
+    expect(await runCli(["--workspace", dir, "batches", "cancel", "1", ...endpoint], cancel)).toBe(0);
+    expect(cancel.stdout.join("\n")).toMatch(/batch 1 \(batch_\d+\): cancelling/);
+    expect(batches.routeCounts.get("POST /batches/:id/cancel")).toBe(1);
+    const collect = captureIo();
+    expect(
+      await runCli(
+        ["--workspace", dir, "batches", "collect", "--wait", "--poll-interval", "10ms", ...endpoint],
+        collect,
+      ),
+    ).toBe(0);
+    expect(batches.batchCount).toBe(2);
+    expect(submittedTwice(batches)).toHaveLength(3);
+    expectAllLabelled(dir, 5);
+  });
+
   it("polls a slow batch until it completes, and `batches collect` labels it", async () => {
     const batches = await serve({ pollsInProgress: 5 });
     const dir = workspaceWith(5);
