@@ -187,35 +187,47 @@ export class BatchesStore {
       .map(rowToRequest);
   }
 
-  /** Records a batch and its members, before anything is sent. Returns its id. */
-  plan(batch: NewBatch): number {
-    return this.db.transaction(() => {
-      const now = new Date().toISOString();
-      const result = this.db
-        .prepare(
-          `INSERT INTO batches (run_key, plan_key, plan, task, provider, model, state, requests, input_bytes,
+  /**
+   * Records a batch and its members, before anything is sent, and returns its id; or undefined, with
+   * nothing recorded, when one of its requests was answered or put in an open batch meanwhile (by
+   * another process on this workspace): a request is never in two open batches.
+   */
+  plan(batch: NewBatch): number | undefined {
+    const taken = this.db.prepare(
+      `SELECT 1 FROM batch_requests r WHERE r.custom_id = ? AND (r.answer IS NOT NULL OR EXISTS (
+         SELECT 1 FROM batch_members m JOIN batches b ON b.id = m.batch_id
+         WHERE m.custom_id = r.custom_id AND b.state <> 'collected'))`,
+    );
+    return this.db
+      .transaction(() => {
+        if (batch.customIds.some((customId) => taken.get(customId) !== undefined)) return undefined;
+        const now = new Date().toISOString();
+        const result = this.db
+          .prepare(
+            `INSERT INTO batches (run_key, plan_key, plan, task, provider, model, state, requests, input_bytes,
            input_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          batch.runKey,
-          batch.planKey,
-          JSON.stringify(batch.plan),
-          batch.task,
-          batch.provider,
-          batch.model,
-          batch.customIds.length,
-          batch.inputBytes,
-          batch.inputHash,
-          now,
-          now,
+          )
+          .run(
+            batch.runKey,
+            batch.planKey,
+            JSON.stringify(batch.plan),
+            batch.task,
+            batch.provider,
+            batch.model,
+            batch.customIds.length,
+            batch.inputBytes,
+            batch.inputHash,
+            now,
+            now,
+          );
+        const id = Number(result.lastInsertRowid);
+        const member = this.db.prepare(
+          "INSERT INTO batch_members (batch_id, custom_id, position) VALUES (?, ?, ?)",
         );
-      const id = Number(result.lastInsertRowid);
-      const member = this.db.prepare(
-        "INSERT INTO batch_members (batch_id, custom_id, position) VALUES (?, ?, ?)",
-      );
-      for (const [position, customId] of batch.customIds.entries()) member.run(id, customId, position);
-      return id;
-    })();
+        for (const [position, customId] of batch.customIds.entries()) member.run(id, customId, position);
+        return id;
+      })
+      .immediate();
   }
 
   /** The request bodies of a batch, in the order of its input file. */

@@ -349,8 +349,10 @@ export async function labelInBatches(
         inputHash: sha256Hex(`${lines.join("\n")}\n`),
         customIds,
       });
-      const planned = workspace.batches.get(id);
-      if (planned) await advance(planned, false);
+      // Another process on this workspace sent some of these meanwhile: they stay its own.
+      const planned = id === undefined ? undefined : workspace.batches.get(id);
+      if (planned === undefined) continue;
+      await advance(planned, false);
       result.submitted++;
     }
   };
