@@ -177,6 +177,20 @@ describe("jobdistill label --batch", () => {
     }
   });
 
+  it("re-asks a truncated answer in a follow-up batch with a larger output limit, as online", async () => {
+    const batches = await serve({
+      answer: (line) =>
+        (line.body.messages?.at(-1)?.content ?? "").includes("Advert 1:") &&
+        line.body.max_tokens === undefined
+          ? { kind: "text", content: '{"label": "d', finishReason: "length" }
+          : rightLabel(line),
+    });
+    const dir = workspaceWith(3);
+    expect(await runCli(batchArgs(dir, batches.url, "--wait"), captureIo())).toBe(0);
+    expect(batches.batchCount).toBe(2);
+    expectAllLabelled(dir, 3);
+  });
+
   it("with --retry-online asks the failed items online instead", async () => {
     const batches = await serve({
       answer: (line) =>
