@@ -238,14 +238,10 @@ export async function labelInBatches(
       current = workspace.batches.get(current.id) ?? current;
       emitBatch({ type: "batch-status", batch: current });
       if (!finishedBatchStatuses.has(status.status)) return;
-      const lines = [
-        ...(status.outputFileId === undefined
-          ? []
-          : await call(() => api.fileLines(status.outputFileId as string, options.signal))),
-        ...(status.errorFileId === undefined
-          ? []
-          : await call(() => api.fileLines(status.errorFileId as string, options.signal))),
-      ];
+      const lines = [];
+      for (const fileId of [status.outputFileId, status.errorFileId]) {
+        if (fileId !== undefined) lines.push(...(await call(() => api.fileLines(fileId, options.signal))));
+      }
       const collected = lines.map((line) =>
         line.ok
           ? { customId: line.customId, answer: line.result }
