@@ -83,7 +83,12 @@ export interface OpenAiTestServer {
 
 const approximateTokens = (text: string): number => Math.ceil(text.length / 4);
 
-function completion(request: RecordedRequest, content: string, finishReason: string): unknown {
+/** A chat completion answering `request` with `content` (the batch test server writes these into output files). */
+export function completion(
+  request: Pick<RecordedRequest, "index" | "body">,
+  content: string,
+  finishReason: string,
+): unknown {
   const prompt = (request.body.messages ?? []).map((message) => message.content).join("\n");
   const promptTokens = approximateTokens(prompt);
   const completionTokens = approximateTokens(content);

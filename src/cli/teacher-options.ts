@@ -76,6 +76,12 @@ export function recordedBaseUrl(baseUrl: string | undefined, io: CliIo): string 
   return recorded.url;
 }
 
+/** The run parameters that record the endpoint (credentials redacted, with the warning). */
+export function baseUrlParams(baseUrl: string | undefined, io: CliIo): Record<string, unknown> {
+  const recorded = recordedBaseUrl(baseUrl, io);
+  return recorded === undefined ? {} : { baseUrl: recorded };
+}
+
 export const money = (usd: number): string => `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 export const count = (n: number): string => n.toLocaleString("en-US");
 

@@ -1,5 +1,13 @@
 export { type AnnotationQuery, AnnotationsStore, type NewAnnotation } from "./annotations-store.ts";
 export {
+  BatchesStore,
+  type BatchRequest,
+  type BatchState,
+  batchStates,
+  type NewBatch,
+  type StoredBatch,
+} from "./batches-store.ts";
+export {
   type CallFailureRecord,
   type CallRecord,
   CallsStore,

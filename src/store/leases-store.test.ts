@@ -1,26 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempWorkspaces } from "../../test/temp-workspaces.ts";
 import { LeasesStore } from "./leases-store.ts";
-import { openWorkspace, type Workspace } from "./workspace.ts";
+import type { Workspace } from "./workspace.ts";
 
-const dirs: string[] = [];
-const open: Workspace[] = [];
-
-function workspace(): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), "jobdistill-leases-"));
-  dirs.push(dir);
-  const opened = openWorkspace(dir);
-  open.push(opened);
-  return opened;
-}
-
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const workspace = tempWorkspaces("jobdistill-leases-");
 
 /** Two processes of one machine on one database, with a clock and a set of live pids the test moves. */
 function twoProcesses(db: Workspace["db"]) {

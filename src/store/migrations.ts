@@ -131,6 +131,52 @@ export const migrations: readonly string[] = [
   CREATE INDEX leases_holder ON leases(holder);
   ALTER TABLE runs ADD COLUMN holder TEXT;
   `,
+  // Provider batches of `label --batch` (src/store/batches-store.ts): each step recorded before and after it.
+  `
+  CREATE TABLE batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_key TEXT NOT NULL UNIQUE,
+    plan_key TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    task TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    state TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    input_bytes INTEGER NOT NULL,
+    input_hash TEXT NOT NULL,
+    input_file_id TEXT,
+    provider_batch_id TEXT,
+    provider_status TEXT,
+    output_file_id TEXT,
+    error_file_id TEXT,
+    completed INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX batches_plan ON batches(plan_key, state);
+  CREATE TABLE batch_requests (
+    custom_id TEXT PRIMARY KEY,
+    plan_key TEXT NOT NULL,
+    call_key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    answer TEXT,
+    applied INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX batch_requests_call ON batch_requests(call_key);
+  CREATE INDEX batch_requests_plan ON batch_requests(plan_key);
+  CREATE TABLE batch_members (
+    batch_id INTEGER NOT NULL REFERENCES batches(id),
+    custom_id TEXT NOT NULL REFERENCES batch_requests(custom_id),
+    position INTEGER NOT NULL,
+    outcome TEXT,
+    error TEXT,
+    PRIMARY KEY (batch_id, custom_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX batch_members_request ON batch_members(custom_id);
+  `,
 ];
 
 export function migrate(db: Database.Database): { from: number; to: number } {

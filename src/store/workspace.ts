@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { JobdistillError } from "../core/errors.ts";
 import { AnnotationsStore } from "./annotations-store.ts";
+import { BatchesStore } from "./batches-store.ts";
 import { CallsStore } from "./calls-store.ts";
 import { DocumentsStore } from "./documents-store.ts";
 import { EmbeddingsStore } from "./embeddings-store.ts";
@@ -28,6 +29,8 @@ export interface Workspace {
   readonly embeddings: EmbeddingsStore;
   /** Leases on items, so several processes on this workspace split a labelling run's items. */
   readonly leases: LeasesStore;
+  /** Provider batches of `label --batch`: what was sent in which batch, and what came back. */
+  readonly batches: BatchesStore;
   /** Runs `work` in one SQLite transaction: all of its writes land, or (if it throws) none. */
   transaction<T>(work: () => T): T;
   close(): void;
@@ -96,6 +99,7 @@ export function openWorkspace(
     models: new ModelsStore(db),
     embeddings: new EmbeddingsStore(db),
     leases,
+    batches: new BatchesStore(db),
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   };

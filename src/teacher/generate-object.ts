@@ -57,6 +57,8 @@ export interface GenerateObjectOptions<O> extends GenerateObjectHooks {
    * when no limit was set). Default: fail at once.
    */
   truncationRetryMaxOutputTokens?: number | "double" | undefined;
+  /** Passed on with every request (GenerateRequest.callKey). */
+  callKey?: string | undefined;
 }
 
 function validationIssues<O>(schema: z.ZodType<O>, value: unknown): { object: O } | { issues: string[] } {
@@ -128,6 +130,7 @@ export async function generateObject<O>(options: GenerateObjectOptions<O>): Prom
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.callKey === undefined ? {} : { callKey: options.callKey }),
     };
     let result: GenerateResult;
     try {

@@ -1,4 +1,12 @@
 export {
+  type BatchApi,
+  type BatchOutputLine,
+  finishedBatchStatuses,
+  type ProviderBatch,
+  type ProviderBatchStatus,
+  providerBatchStatuses,
+} from "./batch-api.ts";
+export {
   createLanguageModel,
   type ProviderName,
   type ProviderOptions,
@@ -31,6 +39,8 @@ export {
 export type { GenerateRequest, GenerateResult, LanguageModel } from "./language-model.ts";
 export { parseJsonOutput, stripCodeFences } from "./parse-json-output.ts";
 export {
+  batchPriceTable,
+  DEFAULT_BATCH_PRICE_FACTOR,
   estimateCost,
   findPrice,
   loadPrices,

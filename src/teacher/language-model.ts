@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../core/task.ts";
+import type { BatchApi } from "./batch-api.ts";
 import type { FinishReason, TokenUsage } from "./errors.ts";
 
 export interface GenerateRequest {
@@ -10,6 +11,11 @@ export interface GenerateRequest {
   temperature?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * The engine's cache key of the item this request is for: a provider batch files the answer under
+   * it (src/teacher/batch-answers-model.ts); an online model ignores it.
+   */
+  callKey?: string;
 }
 
 export interface GenerateResult {
@@ -24,5 +30,7 @@ export interface LanguageModel {
   readonly modelId: string;
   generate(request: GenerateRequest): Promise<GenerateResult>;
   countTokens?(text: string): number;
+  /** The provider's Files and Batches endpoints, when it has them (`label --batch`). */
+  batchApi?(): BatchApi;
   close?(): Promise<void>;
 }

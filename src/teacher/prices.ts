@@ -75,3 +75,19 @@ export function estimateCost(price: ModelPrice | undefined, usage: TokenUsage): 
   if (price === undefined) return 0;
   return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
 }
+
+/**
+ * What a provider batch costs against the online price: OpenAI's Batch API bills half the standard
+ * rate (override with `--batch-price-factor`).
+ */
+export const DEFAULT_BATCH_PRICE_FACTOR = 0.5;
+
+/** `prices` with every model at `factor` times its price: the table a batch's answers are billed at. */
+export function batchPriceTable(prices: PriceTable, factor: number = DEFAULT_BATCH_PRICE_FACTOR): PriceTable {
+  return Object.fromEntries(
+    Object.entries(prices).map(([model, price]) => [
+      model,
+      { input: price.input * factor, output: price.output * factor },
+    ]),
+  );
+}

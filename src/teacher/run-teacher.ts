@@ -344,6 +344,7 @@ export async function runTeacher<I, O>(options: RunTeacherOptions<I, O>): Promis
         schemaName,
         ...(check ? { check: (output: O) => check(item.input, output) } : {}),
         maxRepairs: limits.maxRepairs,
+        callKey: item.key,
         signal: hardSignal.signal,
         waitSignal: waitSignal.signal,
         timeoutMs: limits.timeoutMs,

@@ -48,6 +48,21 @@ export {
   type RunLabellingOptions,
   runLabelling,
 } from "./label.ts";
+// label --batch: provider Batch APIs (issue 16)
+export {
+  BATCH_RUN_KEY,
+  type BatchEvent,
+  type BatchLabellingOptions,
+  type BatchLabellingResult,
+  type BatchPlan,
+  cancelBatch,
+  collectBatches,
+  DEFAULT_BATCH_MAX_BYTES,
+  DEFAULT_BATCH_MAX_REQUESTS,
+  labelInBatches,
+  listBatches,
+  storedBatchPlans,
+} from "./label-batch.ts";
 // predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
 export * from "./predict.ts";
 export * from "./predictor-pool.ts";

@@ -1,5 +1,6 @@
 import { type AlignmentStats, alignmentStatsOfPayloads } from "../align/index.ts";
 import { UsageError } from "../core/errors.ts";
+import type { CallCache } from "../core/ports.ts";
 import type { TeacherTask } from "../core/task.ts";
 import type { Workspace } from "../store/index.ts";
 import { type LabelTaskSettings, type TaskDefinition, taskRegistry } from "../tasks/registry.ts";
@@ -52,6 +53,8 @@ export interface RunLabellingOptions
    * @default DEFAULT_LEASE_TTL_MS (30 s)
    */
   leaseTtlMs?: number | undefined;
+  /** Where answers and failures go. @default the workspace's call cache */
+  cache?: CallCache | undefined;
 }
 
 export interface LabellingResult {
@@ -126,7 +129,7 @@ export async function runLabelling(
   plan: LabellingPlan,
   options: RunLabellingOptions,
 ): Promise<LabellingResult> {
-  const { runParams, onEvent, prices, leaseTtlMs, ...rest } = options;
+  const { runParams, onEvent, prices, leaseTtlMs, cache, ...rest } = options;
   // Several `label` processes on one workspace split the items through leases in the store.
   const claims = options.dryRun
     ? undefined
@@ -135,7 +138,7 @@ export async function runLabelling(
   try {
     summary = await runTeacher({
       ...rest,
-      cache: workspace.calls,
+      cache: cache ?? workspace.calls,
       recorder: workspace.runs,
       task: plan.task,
       items: plan.items,

@@ -78,6 +78,12 @@ export const commandManifest: readonly CommandEntry[] = [
     load: () => one(import("./label.ts"), (m) => m.registerLabelCommand),
   },
   {
+    name: "batches",
+    term: "batches [options]",
+    summary: "List the provider batches of label --batch with their status and counts",
+    load: () => one(import("./batches.ts"), (m) => m.registerBatchesCommand),
+  },
+  {
     name: "judge",
     term: "judge [options]",
     summary: "Audit stored labels with a second LLM (LLM-as-judge)",

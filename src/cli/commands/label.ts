@@ -1,19 +1,26 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { describeAlignmentStats } from "../../align/index.ts";
-import { JobdistillError } from "../../core/errors.ts";
+import { JobdistillError, UsageError } from "../../core/errors.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, type TeacherRunSummary } from "../../teacher/index.ts";
-import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
+import { createTeacher, labelInBatches, planLabelling, runLabelling } from "../../workflows/index.ts";
+import {
+  addBatchOptions,
+  batchLabellingOptionsOf,
+  batchOptionFields,
+  renderBatchResult,
+  throwIfUnfinished,
+} from "../batch-options.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { durationOption, parseCommandOptions } from "../options.ts";
 import {
   addTeacherOptions,
+  baseUrlParams,
   count,
   interruptHandlers,
   money,
   positiveInt,
-  recordedBaseUrl,
   teacherChoiceOf,
   teacherLimitsOf,
   teacherOptionFields,
@@ -32,6 +39,8 @@ const labelOptionsSchema = z.strictObject({
   seed: z.coerce.number().int("--seed must be a whole number").optional(),
   ...teacherOptionFields,
   leaseTtl: durationOption("--lease-ttl must be a duration such as 30s or 500ms"),
+  batch: z.boolean().optional(),
+  ...batchOptionFields,
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
@@ -67,8 +76,12 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
       "--lease-ttl <duration>",
       "several label processes on one workspace split the items; one that stops for this long (or dies) leaves its items to the others",
       "30s",
+    )
+    .option(
+      "--batch",
+      "through the provider's Batch API (half price, answers within 24 h): submit, and collect on a rerun or with batches collect",
     );
-  addTeacherOptions(command)
+  addBatchOptions(addTeacherOptions(command))
     .addHelpText(
       "after",
       [
@@ -82,13 +95,15 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         "  $ jobdistill label --task classify --labels remote,onsite,hybrid \\",
         "      --provider openai --base-url http://localhost:11434/v1 --model qwen2.5:7b --api-key ollama",
         "  $ jobdistill label --task classify --labels a,b --provider llama --model ./model.gguf --threads 2",
+        "  $ jobdistill label --task classify --labels tech,health,other --model gpt-4o-mini --batch",
+        "  $ jobdistill batches            # their status; rerun the label command (or batches collect) to collect",
       ].join("\n"),
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(labelOptionsSchema, raw);
       const prices = loadPrices(options.prices);
       await withWorkspace(command, async (workspace) => {
-        const plan = planLabelling(workspace, {
+        const planOptions = {
           task: options.task,
           settings: {
             labels: options.labels?.split(","),
@@ -102,9 +117,40 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             sample: options.sample,
             seed: options.seed,
           },
-        });
+        };
+        if (options.batch) {
+          if (options.dryRun) {
+            throw new UsageError(
+              "--dry-run estimates the online run: leave out --batch (a batch costs --batch-price-factor of it)",
+            );
+          }
+          const model = await createTeacher(teacherChoiceOf(options, io));
+          const interrupts = interruptHandlers(io);
+          const progress = teacherProgressPrinter(io);
+          let result: Awaited<ReturnType<typeof labelInBatches>>;
+          try {
+            result = await labelInBatches(workspace, planOptions, {
+              ...batchLabellingOptionsOf(options, {
+                io,
+                prices,
+                signal: interrupts.graceful.signal,
+                progress,
+              }),
+              model,
+              params: { temperature: options.temperature, maxOutputTokens: options.maxOutputTokens },
+            });
+          } finally {
+            progress.stop();
+            interrupts.dispose();
+            await model.close?.();
+          }
+          io.out(renderBatchResult(result));
+          if (result.alignment) io.out(`alignment of this run's ${describeAlignmentStats(result.alignment)}`);
+          throwIfUnfinished([result]);
+          return;
+        }
+        const plan = planLabelling(workspace, planOptions);
         const model = await createTeacher(teacherChoiceOf(options, io));
-        const baseUrl = recordedBaseUrl(options.baseUrl, io);
         const interrupts = interruptHandlers(io);
         const progress = teacherProgressPrinter(io);
         let labelled: Awaited<ReturnType<typeof runLabelling>>;
@@ -121,7 +167,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               temperature: options.temperature,
               maxOutputTokens: options.maxOutputTokens,
             },
-            runParams: baseUrl === undefined ? {} : { baseUrl },
+            runParams: baseUrlParams(options.baseUrl, io),
             leaseTtlMs: options.leaseTtl,
           });
         } finally {

@@ -10,6 +10,7 @@ import {
 } from "../../workflows/index.ts";
 import { type CliIo, withReadOnlyWorkspace } from "../context.ts";
 import { parseCommandOptions } from "../options.ts";
+import { table } from "../table.ts";
 
 const listOptionsSchema = z.strictObject({
   kind: z.string().optional(),
@@ -20,19 +21,6 @@ const showOptionsSchema = z.strictObject({ json: z.boolean().optional() });
 
 const money = (usd: number): string => `$${usd.toFixed(4)}`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
-
-function table(rows: string[][]): string {
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
 
 function listRows(entries: readonly RunLedgerEntry[]): string[][] {
   return [

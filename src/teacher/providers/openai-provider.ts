@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { z } from "zod";
 import type { ChatMessage } from "../../core/task.ts";
+import type { BatchApi } from "../batch-api.ts";
 import {
   ApiCallError,
   apiCallErrorFromStatus,
@@ -10,6 +11,7 @@ import {
   timeoutError,
 } from "../errors.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../language-model.ts";
+import { OpenAiBatchApi } from "./openai-batches.ts";
 
 /** How the endpoint is asked for JSON; downgraded once per model when the endpoint rejects a mode. */
 export type StructuredOutputMode = "json-schema" | "json-object" | "prompt";
@@ -21,6 +23,9 @@ export interface OpenAiLanguageModelOptions {
   /** Called when the endpoint rejects a structured-output mode and a simpler one is used from then on. */
   onDowngrade?: ((from: StructuredOutputMode, to: StructuredOutputMode, reason: string) => void) | undefined;
 }
+
+/** A chat-completions request body, as sent online and written into a batch's input file. */
+export type ChatCompletionBody = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 
 /** Lenient: endpoints differ in what they fill in; we need only the text, finish reason and usage. */
 const completionSchema = z.object({
@@ -135,7 +140,11 @@ export class OpenAiLanguageModel implements LanguageModel {
     }
   }
 
-  private async call(request: GenerateRequest, mode: StructuredOutputMode): Promise<GenerateResult> {
+  /**
+   * The chat-completions body this model sends for `request`, in its current structured-output mode:
+   * the online call and a provider batch (src/teacher/providers/openai-batches.ts) send the same.
+   */
+  requestBody(request: GenerateRequest, mode: StructuredOutputMode = this.mode): ChatCompletionBody {
     const messages =
       mode === "json-schema" ? request.messages : [schemaInstruction(request), ...request.messages];
     const { $schema: _ignored, ...jsonSchema } = request.jsonSchema;
@@ -158,32 +167,17 @@ export class OpenAiLanguageModel implements LanguageModel {
         : this.officialEndpoint
           ? { max_completion_tokens: request.maxOutputTokens }
           : { max_tokens: request.maxOutputTokens };
-    // The SDK never removes the listener it adds to a signal: give it one per call, so a run's
-    // long-lived signal does not collect a listener per request.
-    const callAbort = new AbortController();
-    const forwardAbort = (): void => callAbort.abort();
-    if (request.signal?.aborted) callAbort.abort();
-    request.signal?.addEventListener("abort", forwardAbort, { once: true });
-    let raw: unknown;
-    try {
-      raw = await this.client.chat.completions.create(
-        {
-          model: this.modelId,
-          messages,
-          ...(responseFormat === undefined ? {} : { response_format: responseFormat }),
-          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          ...tokenLimit,
-        },
-        {
-          signal: callAbort.signal,
-          ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
-        },
-      );
-    } catch (error) {
-      throw this.toError(error, request);
-    } finally {
-      request.signal?.removeEventListener("abort", forwardAbort);
-    }
+    return {
+      model: this.modelId,
+      messages,
+      ...(responseFormat === undefined ? {} : { response_format: responseFormat }),
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...tokenLimit,
+    };
+  }
+
+  /** A chat completion's text, finish reason and usage, the key scrubbed (online answers and batch output lines). */
+  resultOf(raw: unknown): GenerateResult {
     const parsed = completionSchema.safeParse(raw);
     if (!parsed.success) {
       throw new ApiCallError("the endpoint's answer is not a chat completion", { isRetryable: true });
@@ -198,6 +192,38 @@ export class OpenAiLanguageModel implements LanguageModel {
         outputTokens: parsed.data.usage?.completion_tokens ?? 0,
       },
     };
+  }
+
+  /** The Files and Batches endpoints of this model's account, through the same client. */
+  batchApi(): BatchApi {
+    return new OpenAiBatchApi({
+      client: this.client,
+      apiKey: this.apiKey,
+      requestBody: (request) => this.requestBody(request),
+      resultOf: (raw) => this.resultOf(raw),
+      toError: (error, signal) => openAiCallError(error, { apiKey: this.apiKey, signal }),
+    });
+  }
+
+  private async call(request: GenerateRequest, mode: StructuredOutputMode): Promise<GenerateResult> {
+    // The SDK never removes the listener it adds to a signal: give it one per call, so a run's
+    // long-lived signal does not collect a listener per request.
+    const callAbort = new AbortController();
+    const forwardAbort = (): void => callAbort.abort();
+    if (request.signal?.aborted) callAbort.abort();
+    request.signal?.addEventListener("abort", forwardAbort, { once: true });
+    let raw: unknown;
+    try {
+      raw = await this.client.chat.completions.create(this.requestBody(request, mode), {
+        signal: callAbort.signal,
+        ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
+      });
+    } catch (error) {
+      throw this.toError(error, request);
+    } finally {
+      request.signal?.removeEventListener("abort", forwardAbort);
+    }
+    return this.resultOf(raw);
   }
 
   private toError(error: unknown, request: GenerateRequest): Error {
