@@ -572,8 +572,8 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "serve-encoder.threads",
     file: "serve-encoder",
-    phrase: "{} worker threads, `serve`'s default here",
-    fields: ["settings.workerThreads"],
+    phrase: "a {}-word advert with {} worker threads, `serve`'s default here",
+    fields: ["settings.advertWords", "settings.workerThreads"],
     format: "round:1",
   },
   ...(["lexical", "combined"] as const).flatMap((student): ReadmeFigure[] => [
