@@ -10,6 +10,9 @@
  * is: the results file keeps the load average beside them.
  *
  *   node bin/run-ts.js bench/serve-encoder.ts [--duration SECONDS] [--quick] [--write-results]
+ *
+ * Each measurement lasts 30 s (10 with --quick): an encoder student answers a 400-word advert in
+ * seconds on a busy machine, so shorter windows hold too few requests for a percentile.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,7 +59,7 @@ export interface ServeEncoderBenchResult {
 export async function runServeEncoderBench(
   options: { durationSeconds?: number | undefined; quick?: boolean; writeResults?: boolean } = {},
 ): Promise<ServeEncoderBenchResult> {
-  const duration = options.durationSeconds ?? (options.quick ? 3 : 30);
+  const duration = options.durationSeconds ?? (options.quick ? 10 : 30);
   const threads = defaultPredictionThreads();
   const record = recordBench("serve-encoder", {
     measure:
