@@ -20,6 +20,7 @@ export type StoredResultsName =
   | "teacher"
   | "label-workers"
   | "server-threads"
+  | "serve-encoder"
   | "predict-batch"
   | "requirements-students"
   | "requirements-corpus"
@@ -56,6 +57,53 @@ const rolesRowNames = {
   prior: "prior (most items first)",
 } as const;
 const published = (index: number, ...keys: string[]) => keys.map((key) => `published.${index}.${key}`);
+
+interface SideBySideCell {
+  file: StoredResultsName;
+  format: FigureFormat;
+}
+
+/**
+ * The phrases of one row of the side-by-side table `| label | score / score | speed/s | memory |`:
+ * the two scores, the speed (items per CPU second) and the memory cell (its own phrase), each
+ * anchored on the row's label so that rows with the same shape do not match each other.
+ */
+function sideBySideRow(
+  key: string,
+  label: string,
+  cells: {
+    score: SideBySideCell & { fields: [string, string] };
+    speed?: SideBySideCell & { field: string };
+    memory?: SideBySideCell & { phrase: string; fields: string[] };
+  },
+): ReadmeFigure[] {
+  const figures: ReadmeFigure[] = [
+    {
+      key: `side.${key}.score`,
+      file: cells.score.file,
+      phrase: `| ${label} | {} / {} |`,
+      fields: cells.score.fields,
+      format: cells.score.format,
+    },
+  ];
+  if (cells.speed)
+    figures.push({
+      key: `side.${key}.speed`,
+      file: cells.speed.file,
+      phrase: `| ${label} |…| {}/s |`,
+      fields: [cells.speed.field],
+      format: cells.speed.format,
+    });
+  if (cells.memory)
+    figures.push({
+      key: `side.${key}.memory`,
+      file: cells.memory.file,
+      phrase: `| ${label} |…| ${cells.memory.phrase} |`,
+      fields: cells.memory.fields,
+      format: cells.memory.format,
+    });
+  return figures;
+}
 
 export const readmeFigures: readonly ReadmeFigure[] = [
   {
@@ -405,6 +453,169 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     ],
     format: "round:1",
   },
+  // The side-by-side table "Lexical, encoder and combined students": one row per task and student.
+  ...sideBySideRow("segments.lexical", "SkillSpan sentences: lexical (n-grams)", {
+    score: {
+      file: "segment-classifier",
+      fields: ["ours.testAccuracy", "ours.testMacroF1"],
+      format: "percent:2",
+    },
+    speed: { file: "segment-classifier", field: "ours.predictionsPerCpuSecond", format: "round:1" },
+    memory: {
+      file: "segment-classifier",
+      phrase: "{} MB model",
+      fields: ["modelFile.megabytes"],
+      format: "decimals:1",
+    },
+  }),
+  ...sideBySideRow("segments.embedding", "SkillSpan sentences: use-lite embedding", {
+    score: {
+      file: "segment-classifier",
+      fields: ["encoderRows.embedding.testAccuracy", "encoderRows.embedding.testMacroF1"],
+      format: "percent:2",
+    },
+    speed: {
+      file: "segment-classifier",
+      field: "encoderRows.embedding.predictionsPerCpuSecond",
+      format: "round:1",
+    },
+    memory: {
+      file: "segment-classifier",
+      phrase: "{} MB model + {} MB encoder",
+      fields: ["encoderRows.embedding.modelFileMegabytes", "encoderRows.encoderProcessMb.added"],
+      format: "decimals:1",
+    },
+  }),
+  ...sideBySideRow("segments.combined", "SkillSpan sentences: combined", {
+    score: {
+      file: "segment-classifier",
+      fields: ["encoderRows.combined.testAccuracy", "encoderRows.combined.testMacroF1"],
+      format: "percent:2",
+    },
+    speed: {
+      file: "segment-classifier",
+      field: "encoderRows.combined.predictionsPerCpuSecond",
+      format: "round:1",
+    },
+    memory: {
+      file: "segment-classifier",
+      phrase: "{} MB model + {} MB encoder",
+      fields: ["encoderRows.combined.modelFileMegabytes", "encoderRows.encoderProcessMb.added"],
+      format: "decimals:1",
+    },
+  }),
+  ...sideBySideRow("corpus.lexical", "requirements corpus: lexical (n-grams)", {
+    score: {
+      file: "requirements-corpus",
+      fields: ["test.corpus.loose.micro.f1", "test.corpus.segmentMicroF1"],
+      format: "percent:1",
+    },
+    speed: { file: "requirements-corpus", field: "corpusStudents.documentsPerSecond", format: "decimals:1" },
+    memory: {
+      file: "serve-encoder",
+      phrase: "{} MB serving",
+      fields: ["students.lexical.rssMb"],
+      format: "round:1",
+    },
+  }),
+  ...sideBySideRow("corpus.embedding", "requirements corpus: use-lite embedding", {
+    score: {
+      file: "requirements-corpus",
+      fields: ["test.encoder.loose.micro.f1", "test.encoder.segmentMicroF1"],
+      format: "percent:1",
+    },
+    speed: { file: "requirements-corpus", field: "encoderStudents.documentsPerSecond", format: "decimals:1" },
+  }),
+  ...sideBySideRow("corpus.combined", "requirements corpus: combined", {
+    score: {
+      file: "requirements-corpus",
+      fields: ["test.combined.loose.micro.f1", "test.combined.segmentMicroF1"],
+      format: "percent:1",
+    },
+    memory: {
+      file: "serve-encoder",
+      phrase: "{} MB serving",
+      fields: ["students.combined.rssMb"],
+      format: "round:1",
+    },
+  }),
+  ...sideBySideRow("typing.lexical", "hard/soft typing: lexical (lexicon-linked)", {
+    score: { file: "skill-type", fields: ["accuracy", "macroF1"], format: "percent:1" },
+    speed: { file: "skill-type", field: "studentPhrasesPerSecond", format: "round:10" },
+    memory: {
+      file: "skill-type",
+      phrase: "{} MB process",
+      fields: ["encoderRows.rssMb.beforeEncoder"],
+      format: "round:1",
+    },
+  }),
+  ...[
+    ["typing.encoder", "hard/soft typing: use-lite phrase", 0],
+    ["typing.context", "hard/soft typing: use-lite phrase + sentence context", 1],
+    ["typing.combined", "hard/soft typing: combined (+ lexical vote, exact lexicon match)", 2],
+  ].flatMap(([key, label, row]) =>
+    sideBySideRow(String(key), String(label), {
+      score: {
+        file: "skill-type",
+        fields: [`encoderRows.rows.${row}.scored.accuracy`, `encoderRows.rows.${row}.scored.macroF1`],
+        format: "percent:1",
+      },
+      speed: { file: "skill-type", field: `encoderRows.rows.${row}.phrasesPerSecond`, format: "round:1" },
+      memory: {
+        file: "skill-type",
+        phrase: "{} MB process",
+        fields: ["encoderRows.rssMb.afterRows"],
+        format: "round:1",
+      },
+    }),
+  ),
+  {
+    key: "serve-encoder.threads",
+    file: "serve-encoder",
+    phrase: "a {}-word advert with {} worker threads, `serve`'s default here",
+    fields: ["settings.advertWords", "settings.workerThreads"],
+    format: "round:1",
+  },
+  ...(["lexical", "combined"] as const).flatMap((student): ReadmeFigure[] => [
+    {
+      key: `serve-encoder.${student}.concurrency-1`,
+      file: "serve-encoder",
+      phrase: `${student} students: p50 {} ms / p99 {} ms at concurrency 1`,
+      fields: [
+        `students.${student}.concurrency1.latencyP50Ms`,
+        `students.${student}.concurrency1.latencyP99Ms`,
+      ],
+      format: "round:1",
+    },
+    {
+      key: `serve-encoder.${student}.concurrency-8`,
+      file: "serve-encoder",
+      phrase: `${student} students: … p50 {} ms / p99 {} ms at concurrency 8`,
+      fields: [
+        `students.${student}.concurrency8.latencyP50Ms`,
+        `students.${student}.concurrency8.latencyP99Ms`,
+      ],
+      format: "round:1",
+    },
+    {
+      key: `serve-encoder.${student}.requests`,
+      file: "serve-encoder",
+      phrase: `${student} students: … ({} and {} requests in {} s each`,
+      fields: [
+        `students.${student}.concurrency1.requests`,
+        `students.${student}.concurrency8.requests`,
+        "settings.durationSeconds",
+      ],
+      format: "round:1",
+    },
+    {
+      key: `serve-encoder.${student}.throughput`,
+      file: "serve-encoder",
+      phrase: `${student} students: … {} req/s at concurrency 8`,
+      fields: [`students.${student}.concurrency8.requestsPerSecond`],
+      format: "decimals:1",
+    },
+  ]),
   {
     key: "import.rows",
     file: "import",

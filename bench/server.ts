@@ -99,15 +99,44 @@ export async function autocannon(
   return autocannonSchema.parse(JSON.parse(stdout));
 }
 
+/**
+ * One autocannon measurement of `connections` concurrent clients for `durationSeconds`; `extra`
+ * arguments go to autocannon too (e.g. a longer `-t` timeout for slow students).
+ */
+export async function measureThroughput(
+  endpoint: string,
+  body: string,
+  connections: number,
+  durationSeconds: number,
+  extra: readonly string[] = [],
+): Promise<ThroughputFigures> {
+  const result = await autocannon(endpoint, body, [
+    "-c",
+    String(connections),
+    "-d",
+    String(durationSeconds),
+    ...extra,
+  ]);
+  return {
+    connections,
+    requestsPerSecond: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
 const memoryReplySchema = z.object({ rss: z.number(), heapUsed: z.number() });
-type MemoryReading = { rssMb: number; heapUsedMb: number };
+export type MemoryReading = { rssMb: number; heapUsedMb: number };
 
 /**
  * Asks the server process for its memory: once as it stands, once right after a full garbage
  * collection. The second is what a leak would grow; the first also counts garbage V8 has not yet
  * collected (it lets the old generation grow lazily), which swings with the GC's timing.
  */
-function readMemory(child: ChildProcess, collect: boolean): Promise<MemoryReading> {
+export function readMemory(child: ChildProcess, collect: boolean): Promise<MemoryReading> {
   return new Promise((resolveReading) => {
     child.once("message", (message) => {
       const reply = memoryReplySchema.parse(message);
@@ -208,21 +237,7 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     const throughput: ThroughputFigures[] = [];
     for (const connections of [1, 8]) {
       console.error(`server bench: concurrency ${connections} for ${durationSeconds} s…`);
-      const result = await autocannon(endpoint, body, [
-        "-c",
-        String(connections),
-        "-d",
-        String(durationSeconds),
-      ]);
-      throughput.push({
-        connections,
-        requestsPerSecond: result.requests.average,
-        latencyP50Ms: result.latency.p50,
-        latencyP99Ms: result.latency.p99,
-        requests: result.requests.total,
-        errors: result.errors,
-        non2xx: result.non2xx,
-      });
+      throughput.push(await measureThroughput(endpoint, body, connections, durationSeconds));
     }
     const growth = afterRequests.rssMb / afterWarmup.rssMb - 1;
     const megabytes = (value: number) => Number(value.toFixed(1));
