@@ -50,7 +50,16 @@ export {
 } from "./label.ts";
 // predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
 export * from "./predict.ts";
+// Many workers across machines on a Redis queue (issue 16)
+export { openQueueBatchPredictor, type QueueBatchPredictorOptions } from "./predict-queue.ts";
 export * from "./predictor-pool.ts";
+export { openQueueTeacher } from "./queue-teacher.ts";
+export {
+  type QueueWorkerEvent,
+  type QueueWorkerOptions,
+  type QueueWorkerSummary,
+  runQueueWorker,
+} from "./queue-worker.ts";
 // issue 14: the roles student's suggestions and the career advisor
 export {
   type AdviceCallCache,

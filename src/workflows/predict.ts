@@ -26,6 +26,8 @@ import type { Workspace } from "../store/index.ts";
 import { loadStudentModels } from "../student/load-predictors.ts";
 import type { TextFormat } from "../student/predictors.ts";
 import { trainCommandFor } from "../student/student-model-names.ts";
+import type { QueueConnection } from "../teacher/queue/index.ts";
+import { openQueueBatchPredictor } from "./predict-queue.ts";
 import {
   type PredictInput,
   type PredictRequest,
@@ -324,6 +326,13 @@ export interface BatchPredictorOptions {
   conll?: boolean | undefined;
   /** Worker threads; 0 or 1 predicts on this thread. @default 1 */
   threads?: number | undefined;
+  /**
+   * Runs of records go as jobs to `jobdistill worker`s on this Redis queue instead of a student
+   * here (requirements and skills). @default none: predicted in this process
+   */
+  queue?: QueueConnection | undefined;
+  /** Queue trouble worth a line (a reconnect). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -341,6 +350,9 @@ export async function openBatchPredictor(
       `no trained ${options.task} student ("${modelName}") in this workspace: run \`${trainCommandFor(options.task)}\` first`,
       { code: "not_found", data: { task: options.task, model: modelName } },
     );
+  }
+  if (options.queue) {
+    return openQueueBatchPredictor(workspace, { ...options, connection: options.queue });
   }
   const request: PredictRequest = { task: options.task, conll: Boolean(options.conll) };
   const threads = options.threads ?? 1;

@@ -4,7 +4,8 @@ import { describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError } from "../../core/errors.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, type TeacherRunSummary } from "../../teacher/index.ts";
-import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
+import { parseQueueUrl } from "../../teacher/queue/index.ts";
+import { createTeacher, openQueueTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { durationOption, parseCommandOptions } from "../options.ts";
 import {
@@ -32,6 +33,8 @@ const labelOptionsSchema = z.strictObject({
   seed: z.coerce.number().int("--seed must be a whole number").optional(),
   ...teacherOptionFields,
   leaseTtl: durationOption("--lease-ttl must be a duration such as 30s or 500ms"),
+  queue: z.string().optional(),
+  queueJobs: positiveInt("--queue-jobs").optional(),
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
@@ -67,7 +70,12 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
       "--lease-ttl <duration>",
       "several label processes on one workspace split the items; one that stops for this long (or dies) leaves its items to the others",
       "30s",
-    );
+    )
+    .option(
+      "--queue <url>",
+      "redis://[:password@]host:port[/db]: the calls become jobs that `jobdistill worker`s answer; this process stores the answers",
+    )
+    .option("--queue-jobs <n>", "with --queue: jobs in the queue at once (default 256)");
   addTeacherOptions(command)
     .addHelpText(
       "after",
@@ -82,6 +90,8 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         "  $ jobdistill label --task classify --labels remote,onsite,hybrid \\",
         "      --provider openai --base-url http://localhost:11434/v1 --model qwen2.5:7b --api-key ollama",
         "  $ jobdistill label --task classify --labels a,b --provider llama --model ./model.gguf --threads 2",
+        "  $ jobdistill label --task classify --labels a,b --model gpt-4o-mini --queue redis://queue-host:6379/0",
+        "      (and on any machine: jobdistill worker --queue redis://queue-host:6379/0 --base-url … --rpm 500)",
       ].join("\n"),
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
@@ -103,15 +113,28 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             seed: options.seed,
           },
         });
-        const model = await createTeacher(teacherChoiceOf(options, io));
+        const queue = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
+        const model =
+          queue === undefined
+            ? await createTeacher(teacherChoiceOf(options, io))
+            : await openQueueTeacher(options, queue, {
+                onWarning: (message) => io.err(`warning: ${message}`),
+              });
         const baseUrl = recordedBaseUrl(options.baseUrl, io);
+        const limits = teacherLimitsOf(options);
+        if (queue) {
+          // Pacing is each worker's; here it is how many jobs wait in the queue at once.
+          limits.concurrency = options.queueJobs ?? 256;
+          limits.requestsPerMinute = undefined;
+          limits.tokensPerMinute = undefined;
+        }
         const interrupts = interruptHandlers(io);
         const progress = teacherProgressPrinter(io);
         let labelled: Awaited<ReturnType<typeof runLabelling>>;
         try {
           labelled = await runLabelling(workspace, plan, {
             model,
-            limits: teacherLimitsOf(options),
+            limits,
             prices,
             signal: interrupts.graceful.signal,
             abortSignal: interrupts.hard.signal,
@@ -121,7 +144,10 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
               temperature: options.temperature,
               maxOutputTokens: options.maxOutputTokens,
             },
-            runParams: baseUrl === undefined ? {} : { baseUrl },
+            runParams: {
+              ...(baseUrl === undefined ? {} : { baseUrl }),
+              ...(queue === undefined ? {} : { queue: queue.shown }),
+            },
             leaseTtlMs: options.leaseTtl,
           });
         } finally {

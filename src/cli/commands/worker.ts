@@ -1,0 +1,85 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { parseQueueUrl } from "../../teacher/queue/index.ts";
+import { runQueueWorker } from "../../workflows/index.ts";
+import type { CliIo } from "../context.ts";
+import { durationOption, parseCommandOptions } from "../options.ts";
+import {
+  addTeacherCallOptions,
+  count,
+  interruptHandlers,
+  teacherChoiceOf,
+  teacherLimitsOf,
+  teacherOptionFields,
+} from "../teacher-options.ts";
+
+const workerOptionsSchema = z.strictObject({
+  queue: z.string({ error: "--queue is required" }),
+  ...teacherOptionFields,
+  lockDuration: durationOption("--lock-duration must be a duration such as 30s or 500ms"),
+  stalledInterval: durationOption("--stalled-interval must be a duration such as 30s or 500ms"),
+});
+
+export function registerWorkerCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command("worker")
+    .description(
+      "Answer the label and predict jobs of a Redis queue, on any machine. `label --queue` and `predict --queue` " +
+        "fill the queue and store the results; a worker needs no workspace. Teacher calls use this worker's " +
+        "endpoint, key, --rpm/--tpm, retries and --concurrency (jobs at once). A worker that dies mid-job loses " +
+        "nothing: after --lock-duration another worker takes its jobs. Ctrl-C or SIGTERM: finish the jobs in flight, then stop.",
+    )
+    .requiredOption("--queue <url>", "redis://[:password@]host:port[/db]")
+    .option("--lock-duration <duration>", "a job is this worker's while it renews its lock this often", "30s")
+    .option("--stalled-interval <duration>", "how often to look for jobs of workers that died", "30s");
+  addTeacherCallOptions(
+    command
+      .option("--model <name>", "serve only this model (default: each job's model)")
+      .option("--concurrency <n>", "jobs at once", "4")
+      .option("--rpm <n>", "requests-per-minute limit of this worker's endpoint")
+      .option("--tpm <n>", "tokens-per-minute limit of this worker's endpoint"),
+    { timeout: "60s" },
+  )
+    .addHelpText(
+      "after",
+      [
+        "",
+        "--model limits the worker to one model; without it, each job's model (the coordinator's --model) is called.",
+        "",
+        "Examples:",
+        "  $ OPENAI_API_KEY=… jobdistill worker --queue redis://queue-host:6379/0 --rpm 500 --concurrency 8",
+        "  $ jobdistill worker --queue redis://:secret@queue-host:6379 --base-url http://localhost:11434/v1 --api-key ollama",
+      ].join("\n"),
+    )
+    .action(async (raw: Record<string, unknown>) => {
+      const options = parseCommandOptions(workerOptionsSchema, raw);
+      const connection = parseQueueUrl(options.queue);
+      const interrupts = interruptHandlers(io);
+      try {
+        const summary = await runQueueWorker({
+          connection,
+          teacher: teacherChoiceOf(options, io),
+          limits: teacherLimitsOf(options),
+          lockDurationMs: options.lockDuration,
+          stalledIntervalMs: options.stalledInterval,
+          signal: interrupts.graceful.signal,
+          onEvent: (event) => {
+            if (event.type === "ready") {
+              io.err(`worker: taking jobs from ${connection.shown} (${event.concurrency} at once)`);
+            } else if (event.type === "warning") {
+              io.err(`warning: ${event.message}`);
+            } else if (event.type === "retry") {
+              io.err(`retry ${event.jobId} in ${Math.round(event.delayMs)} ms: ${event.message}`);
+            } else if (!event.ok) {
+              io.err(`failed: ${event.jobId}: ${event.message ?? ""}`);
+            }
+          },
+        });
+        io.out(
+          `worker stopped: ${count(summary.jobs)} jobs answered, ${count(summary.failed)} of them failures`,
+        );
+      } finally {
+        interrupts.dispose();
+      }
+    });
+}
