@@ -19,6 +19,7 @@ export type StoredResultsName =
   | "skill-type"
   | "teacher"
   | "label-workers"
+  | "label-queue"
   | "server-threads"
   | "predict-batch"
   | "requirements-students"

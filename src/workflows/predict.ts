@@ -343,6 +343,9 @@ export async function openBatchPredictor(
   workspace: Workspace,
   options: BatchPredictorOptions,
 ): Promise<BatchPredictor> {
+  if (options.queue) {
+    return openQueueBatchPredictor(workspace, { ...options, connection: options.queue });
+  }
   const names = studentNamesFor(options.task, options.model, options.lexicon);
   const modelName = requiredModelName(options.task, options.model);
   if (!workspace.models.get(modelName)) {
@@ -350,9 +353,6 @@ export async function openBatchPredictor(
       `no trained ${options.task} student ("${modelName}") in this workspace: run \`${trainCommandFor(options.task)}\` first`,
       { code: "not_found", data: { task: options.task, model: modelName } },
     );
-  }
-  if (options.queue) {
-    return openQueueBatchPredictor(workspace, { ...options, connection: options.queue });
   }
   const request: PredictRequest = { task: options.task, conll: Boolean(options.conll) };
   const threads = options.threads ?? 1;

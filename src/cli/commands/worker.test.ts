@@ -9,13 +9,10 @@ import {
   seedWorkspace,
   spawnCli,
   storedLabels,
+  userText,
   waitFor,
 } from "../../../test/label-cli.ts";
-import {
-  type OpenAiTestServer,
-  type RecordedRequest,
-  startOpenAiTestServer,
-} from "../../../test/openai-test-server.ts";
+import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { describeWithRedis, startTestRedis, type TestRedis } from "../../../test/redis-server.ts";
 import { openWorkspace } from "../../store/index.ts";
 import { runCli } from "../program.ts";
@@ -25,9 +22,6 @@ let redis: TestRedis | undefined;
 let server: OpenAiTestServer | undefined;
 const dirs: string[] = [];
 const children: ReturnType<typeof spawnCli>[] = [];
-
-const userText = (request: RecordedRequest): string =>
-  request.body.messages?.find((message) => message.role === "user")?.content ?? "";
 
 function workspaceWith(items: number): string {
   const dir = mkdtempSync(join(tmpdir(), "jobdistill-queue-"));

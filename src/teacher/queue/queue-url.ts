@@ -56,13 +56,16 @@ export function redisClient(connection: QueueConnection, options: { failFast?: b
  */
 export async function checkQueueReachable(connection: QueueConnection): Promise<void> {
   const client = redisClient(connection, { failFast: true });
-  // Reported through the rejected connect below; without a listener ioredis would print it too.
-  client.on("error", () => undefined);
+  // The connection's own error (refused, WRONGPASS) says more than the rejected connect's "closed".
+  let reason: unknown;
+  client.on("error", (error: unknown) => {
+    reason ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (cause) {
-    throw queueError("cannot reach the job queue", connection, cause);
+    throw queueError("cannot reach the job queue", connection, reason ?? cause);
   } finally {
     client.disconnect();
   }
