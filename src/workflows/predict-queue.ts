@@ -105,7 +105,6 @@ export async function openQueueBatchPredictor(workspace: Workspace, options: Que
       await redis.set(modelKey(files.segments), bytes.segments, "EX", modelTtlSeconds);
     }
   } catch (cause) {
-    redis.disconnect();
     throw new JobdistillError(`cannot put the model files into the job queue (${connection.shown})`, {
       code: "queue",
       cause,

@@ -55,6 +55,12 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
       const options = parseCommandOptions(workerOptionsSchema, raw);
       const connection = parseQueueUrl(options.queue);
       const interrupts = interruptHandlers(io);
+      // A second Ctrl-C or SIGTERM: leave now. The jobs in flight are not lost; their locks lapse and
+      // another worker takes them after --lock-duration.
+      interrupts.hard.signal.addEventListener("abort", () => {
+        io.err("worker: leaving the jobs in flight to other workers");
+        process.exit(130);
+      });
       try {
         const summary = await runQueueWorker({
           connection,
