@@ -78,13 +78,16 @@ export async function openJobClient(options: JobClientOptions): Promise<JobClien
   /** Reads the job's state; settles its waiters when it has finished, adds it again when it vanished. */
   const look = async (jobId: string): Promise<void> => {
     if (!waiters.has(jobId)) return;
-    const job = await Job.fromId(queue, jobId);
-    if (job === undefined) {
+    // The state first, then the job: a job read first and finished in between would be "completed"
+    // with the result it had when read (none). A finished job stays finished until it is removed.
+    const state = await queue.getJobState(jobId);
+    const job = state === "completed" || state === "failed" ? await Job.fromId(queue, jobId) : undefined;
+    if (state === "unknown" || (job === undefined && (state === "completed" || state === "failed"))) {
       const spec = jobData.get(jobId);
       if (spec) await add(spec.name, jobId, spec.data);
       return;
     }
-    const state = await job.getState();
+    if (job === undefined) return;
     if (state === "completed") {
       jobData.delete(jobId);
       finish(jobId, (waiter) => waiter.resolve(job.returnvalue));
