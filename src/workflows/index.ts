@@ -50,16 +50,8 @@ export {
 } from "./label.ts";
 // predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
 export * from "./predict.ts";
-// Many workers across machines on a Redis queue (issue 16)
-export { openQueueBatchPredictor, type QueueBatchPredictorOptions } from "./predict-queue.ts";
-export * from "./predictor-pool.ts";
-export { openQueueTeacher } from "./queue-teacher.ts";
-export {
-  type QueueWorkerEvent,
-  type QueueWorkerOptions,
-  type QueueWorkerSummary,
-  runQueueWorker,
-} from "./queue-worker.ts";
+// The Redis queue's workflows (issue 16) are imported from their own files (queue-teacher.ts,
+// queue-worker.ts, predict-queue.ts): re-exported here, they would load BullMQ for every command.
 // issue 14: the roles student's suggestions and the career advisor
 export {
   type AdviceCallCache,

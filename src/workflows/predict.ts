@@ -26,8 +26,7 @@ import type { Workspace } from "../store/index.ts";
 import { loadStudentModels } from "../student/load-predictors.ts";
 import type { TextFormat } from "../student/predictors.ts";
 import { trainCommandFor } from "../student/student-model-names.ts";
-import type { QueueConnection } from "../teacher/queue/index.ts";
-import { openQueueBatchPredictor } from "./predict-queue.ts";
+import type { QueueConnection } from "../teacher/queue/queue-url.ts";
 import {
   type PredictInput,
   type PredictRequest,
@@ -344,6 +343,8 @@ export async function openBatchPredictor(
   options: BatchPredictorOptions,
 ): Promise<BatchPredictor> {
   if (options.queue) {
+    // Loaded only here: BullMQ and its Redis client take a second to load on a busy machine.
+    const { openQueueBatchPredictor } = await import("./predict-queue.ts");
     return openQueueBatchPredictor(workspace, { ...options, connection: options.queue });
   }
   const names = studentNamesFor(options.task, options.model, options.lexicon);

@@ -4,8 +4,8 @@ import { describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError } from "../../core/errors.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, type TeacherRunSummary } from "../../teacher/index.ts";
-import { parseQueueUrl } from "../../teacher/queue/index.ts";
-import { createTeacher, openQueueTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
+import { parseQueueUrl } from "../../teacher/queue/queue-url.ts";
+import { createTeacher, planLabelling, runLabelling } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
 import { durationOption, parseCommandOptions } from "../options.ts";
 import {
@@ -117,7 +117,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         const model =
           queue === undefined
             ? await createTeacher(teacherChoiceOf(options, io))
-            : await openQueueTeacher(options, queue, {
+            : await (await import("../../workflows/queue-teacher.ts")).openQueueTeacher(options, queue, {
                 onWarning: (message) => io.err(`warning: ${message}`),
               });
         const baseUrl = recordedBaseUrl(options.baseUrl, io);

@@ -3,7 +3,7 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { parseQueueUrl } from "../../teacher/queue/index.ts";
+import { parseQueueUrl } from "../../teacher/queue/queue-url.ts";
 import {
   type BadRow,
   inputForms,

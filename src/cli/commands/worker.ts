@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { parseQueueUrl } from "../../teacher/queue/index.ts";
-import { runQueueWorker } from "../../workflows/index.ts";
+import { parseQueueUrl } from "../../teacher/queue/queue-url.ts";
+import { runQueueWorker } from "../../workflows/queue-worker.ts";
 import type { CliIo } from "../context.ts";
 import { durationOption, parseCommandOptions } from "../options.ts";
 import {

@@ -8,11 +8,5 @@ export {
   queueLanguageModel,
 } from "./generate-jobs.ts";
 export { type JobClient, type JobClientOptions, openJobClient } from "./job-client.ts";
-export {
-  checkQueueReachable,
-  parseQueueUrl,
-  QUEUE_NAME,
-  type QueueConnection,
-  queueError,
-  redisClient,
-} from "./queue-url.ts";
+export { parseQueueUrl, QUEUE_NAME, type QueueConnection, queueError } from "./queue-url.ts";
+export { checkQueueReachable, redisClient } from "./redis-client.ts";

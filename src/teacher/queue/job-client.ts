@@ -2,7 +2,8 @@ import { Job, Queue, QueueEvents } from "bullmq";
 import { errorMessage, JobdistillError } from "../../core/errors.ts";
 import { redactUrlsInText } from "../../core/redact-url.ts";
 import { InterruptedError } from "../errors.ts";
-import { checkQueueReachable, type QueueConnection, queueError } from "./queue-url.ts";
+import { type QueueConnection, queueError } from "./queue-url.ts";
+import { checkQueueReachable } from "./redis-client.ts";
 
 /** The coordinator's side of the queue: jobs in, their results out. */
 export interface JobClient {

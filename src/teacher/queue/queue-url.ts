@@ -1,6 +1,10 @@
-import { Redis } from "ioredis";
 import { errorMessage, JobdistillError, UsageError } from "../../core/errors.ts";
 import { redactUrl, redactUrlsInText } from "../../core/redact-url.ts";
+
+/*
+ * Only parsing here: it is what `label` and `predict` load up front; the Redis and BullMQ clients
+ * (redis-client.ts, job-client.ts) load when --queue is given.
+ */
 
 /** The BullMQ queue every coordinator and worker of one Redis database shares. */
 export const QUEUE_NAME = "jobdistill";
@@ -38,35 +42,4 @@ export function parseQueueUrl(url: string): QueueConnection {
 export function queueError(what: string, connection: QueueConnection, cause: unknown): JobdistillError {
   const reason = redactUrlsInText(errorMessage(cause));
   return new JobdistillError(`${what} (${connection.shown}): ${reason}`, { code: "queue", cause });
-}
-
-/** A Redis client of our own (model bytes of predict jobs, the reachability check). */
-export function redisClient(connection: QueueConnection, options: { failFast?: boolean } = {}): Redis {
-  return new Redis(connection.url, {
-    lazyConnect: true,
-    ...(options.failFast
-      ? { maxRetriesPerRequest: 1, connectTimeout: 5_000, retryStrategy: () => null }
-      : { maxRetriesPerRequest: null }),
-  });
-}
-
-/**
- * Connects once and pings, so a wrong host, port or password fails at start with one clear line
- * instead of as endless reconnection attempts.
- */
-export async function checkQueueReachable(connection: QueueConnection): Promise<void> {
-  const client = redisClient(connection, { failFast: true });
-  // The connection's own error (refused, WRONGPASS) says more than the rejected connect's "closed".
-  let reason: unknown;
-  client.on("error", (error: unknown) => {
-    reason ??= error;
-  });
-  try {
-    await client.connect();
-    await client.ping();
-  } catch (cause) {
-    throw queueError("cannot reach the job queue", connection, reason ?? cause);
-  } finally {
-    client.disconnect();
-  }
 }
