@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
 import {
@@ -15,6 +16,7 @@ import {
 import { type OpenAiTestServer, startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { describeWithRedis, startTestRedis, type TestRedis } from "../../../test/redis-server.ts";
 import { openWorkspace } from "../../store/index.ts";
+import { QUEUE_NAME } from "../../teacher/queue/queue-url.ts";
 import { runCli } from "../program.ts";
 
 const password = "s3cret-queue-pass";
@@ -86,6 +88,11 @@ describeWithRedis("label --queue with jobdistill workers on a real Redis", () =>
     await waitFor(() => doomed.ready() && survivor.ready(), 60_000);
     const bothReadyAt = answered();
     await waitFor(() => answered() >= bothReadyAt + 4, 30_000);
+    // Both workers hold jobs at this moment (the queue shows more active jobs than one worker takes).
+    const queue = new Queue(QUEUE_NAME, { connection: { url: queueUrl } });
+    const active = await queue.getActiveCount();
+    await queue.close();
+    expect(active).toBeGreaterThan(4);
     // Mid-job: each worker has its four requests in flight at the server (200 ms each).
     doomed.child.kill("SIGKILL");
     await waitFor(() => answered() >= bothReadyAt + 16, 30_000);

@@ -79,4 +79,30 @@ describeWithRedis("the coordinator's job client on a real Redis", () => {
     await again.close();
     expect(processed.filter((id) => id === "doomed")).toHaveLength(2);
   });
+
+  it("says so when jobs wait and no worker is connected; a stopped wait leaves the job for the next run", async () => {
+    // A Redis of its own: workers are counted across databases, and this file's worker is on the other.
+    const lonely = await startTestRedis();
+    const empty = parseQueueUrl(lonely.url);
+    const warnings: string[] = [];
+    const client = await openJobClient({
+      connection: empty,
+      sweepEveryMs: 50,
+      onWarning: (w) => warnings.push(w),
+    });
+    const stop = new AbortController();
+    const waiting = client.run("double", "nobody", { value: 1 }, stop.signal);
+    for (let tries = 0; warnings.length === 0; tries++) {
+      expect(tries).toBeLessThan(200);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(warnings[0]).toMatch(/1 jobs wait on redis:\/\/127\.0\.0\.1:\d+ and no worker is connected/);
+    stop.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "interrupted" });
+    await client.close();
+    const queue = new Queue(empty.queueName, { connection: { url: empty.url } });
+    expect(await queue.getJobState("nobody")).toBe("waiting");
+    await queue.close();
+    await lonely.stop();
+  });
 });

@@ -107,8 +107,19 @@ export async function openJobClient(options: JobClientOptions): Promise<JobClien
   };
   events.on("completed", ({ jobId }) => lookSafely(jobId));
   events.on("failed", ({ jobId }) => lookSafely(jobId));
+  let workerlessSweeps = 0;
   const sweep = setInterval(() => {
     for (const jobId of waiters.keys()) lookSafely(jobId);
+    if (waiters.size === 0) return;
+    // Jobs waiting and nobody to take them: say so (once a minute), rather than wait in silence.
+    queue.getWorkersCount().then((workers) => {
+      workerlessSweeps = workers > 0 ? 0 : workerlessSweeps + 1;
+      if (workers === 0 && workerlessSweeps % 12 === 1) {
+        options.onWarning?.(
+          `${waiters.size} jobs wait on ${connection.shown} and no worker is connected: start \`jobdistill worker --queue …\``,
+        );
+      }
+    }, warn);
   }, options.sweepEveryMs ?? 5_000);
   sweep.unref();
 
