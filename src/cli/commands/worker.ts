@@ -4,18 +4,18 @@ import { parseQueueUrl } from "../../teacher/queue/queue-url.ts";
 import { runQueueWorker } from "../../workflows/queue-worker.ts";
 import type { CliIo } from "../context.ts";
 import { durationOption, parseCommandOptions } from "../options.ts";
-import {
-  addTeacherCallOptions,
-  count,
-  interruptHandlers,
-  teacherChoiceOf,
-  teacherLimitsOf,
-  teacherOptionFields,
-} from "../teacher-options.ts";
+import { count, interruptHandlers, teacherOptionFields } from "../teacher-options.ts";
 
 const workerOptionsSchema = z.strictObject({
   queue: z.string({ error: "--queue is required" }),
-  ...teacherOptionFields,
+  model: teacherOptionFields.model,
+  concurrency: teacherOptionFields.concurrency,
+  rpm: teacherOptionFields.rpm,
+  tpm: teacherOptionFields.tpm,
+  baseUrl: teacherOptionFields.baseUrl,
+  apiKey: teacherOptionFields.apiKey,
+  timeout: teacherOptionFields.timeout,
+  maxRetries: teacherOptionFields.maxRetries,
   lockDuration: durationOption("--lock-duration must be a duration such as 30s or 500ms"),
   stalledInterval: durationOption("--stalled-interval must be a duration such as 30s or 500ms"),
 });
@@ -32,19 +32,22 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
     .requiredOption("--queue <url>", "redis://[:password@]host:port[/db]")
     .option("--lock-duration <duration>", "a job is this worker's while it renews its lock this often", "30s")
     .option("--stalled-interval <duration>", "how often to look for jobs of workers that died", "30s");
-  addTeacherCallOptions(
-    command
-      .option("--model <name>", "serve only this model (default: each job's model)")
-      .option("--concurrency <n>", "jobs at once", "4")
-      .option("--rpm <n>", "requests-per-minute limit of this worker's endpoint")
-      .option("--tpm <n>", "tokens-per-minute limit of this worker's endpoint"),
-    { timeout: "60s" },
-  )
+  command
+    .option("--model <name>", "serve only this model (default: each job's model)")
+    .option("--concurrency <n>", "jobs at once", "4")
+    .option("--rpm <n>", "requests-per-minute limit of this worker's endpoint")
+    .option("--tpm <n>", "tokens-per-minute limit of this worker's endpoint")
+    .option("--base-url <url>", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+    .option("--api-key <key>", "API key (env OPENAI_API_KEY); never stored or sent to the queue")
+    .option("--timeout <duration>", "per call (60s, 500ms, 2m)", "60s")
+    .option("--max-retries <n>", "retries of a failed request (408/409/429/5xx, network, timeout)", "5")
     .addHelpText(
       "after",
       [
         "",
         "--model limits the worker to one model; without it, each job's model (the coordinator's --model) is called.",
+        "Generation settings (temperature, output limit) and re-asks after an invalid answer are the coordinator's:",
+        "they come with each job.",
         "",
         "Examples:",
         "  $ OPENAI_API_KEY=… jobdistill worker --queue redis://queue-host:6379/0 --rpm 500 --concurrency 8",
@@ -64,8 +67,19 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
       try {
         const summary = await runQueueWorker({
           connection,
-          teacher: teacherChoiceOf(options, io),
-          limits: teacherLimitsOf(options),
+          teacher: {
+            provider: "openai",
+            model: options.model,
+            apiKey: options.apiKey,
+            baseUrl: options.baseUrl,
+          },
+          limits: {
+            concurrency: options.concurrency,
+            requestsPerMinute: options.rpm,
+            tokensPerMinute: options.tpm,
+            timeoutMs: options.timeout,
+            maxRetries: options.maxRetries,
+          },
           lockDurationMs: options.lockDuration,
           stalledIntervalMs: options.stalledInterval,
           signal: interrupts.graceful.signal,
