@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "vitest";
+import { describeOrSkip } from "./shared.ts";
 
 /** The redis-server the tests start: `$JOBDISTILL_REDIS_SERVER`, else the one on PATH. */
 export const redisServerPath = process.env.JOBDISTILL_REDIS_SERVER ?? "redis-server";
@@ -21,23 +21,8 @@ export function redisServerInstalled(): boolean {
  * failed when `JOBDISTILL_REQUIRE_SHARED=1` (CI), so CI is never green by skipping.
  */
 export function describeWithRedis(name: string, body: () => void): void {
-  if (redisServerInstalled()) {
-    describe(name, body);
-    return;
-  }
-  const missing = `no ${redisServerPath}; apt-get install redis-server`;
-  if (process.env.JOBDISTILL_REQUIRE_SHARED === "1") {
-    describe(name, () => {
-      it(`has what it needs (${missing})`, () => {
-        throw new Error(
-          `${name}: ${missing}, and JOBDISTILL_REQUIRE_SHARED=1 says this run must not skip it`,
-        );
-      });
-    });
-    return;
-  }
-  console.log(`skipped: ${name} (${missing})`);
-  describe.skip(name, body);
+  const missing = redisServerInstalled() ? undefined : `no ${redisServerPath}; apt-get install redis-server`;
+  describeOrSkip(name, missing, "JOBDISTILL_REQUIRE_SHARED", body);
 }
 
 async function freePort(): Promise<number> {
