@@ -1,9 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { runCaptured } from "../../test/capture-io.ts";
-import { answerFromDocument, labelArgs, seedWorkspace, storedLabels } from "../../test/label-cli.ts";
+import {
+  answerFromDocument,
+  labelArgs,
+  seedWorkspace,
+  spawnCli,
+  storedLabels,
+} from "../../test/label-cli.ts";
 import { type OpenAiTestServer, startOpenAiTestServer } from "../../test/openai-test-server.ts";
 import { describeWithRedis, startTestRedis, type TestRedis } from "../../test/redis-server.ts";
 import { openWorkspace } from "../store/index.ts";
@@ -110,4 +117,42 @@ describeWithRedis("a queue worker's answers go through the coordinator's engine"
     expect(failure?.message).toContain("this worker serves --model other-model; the job asks for test-model");
     expect(server.requests).toHaveLength(0);
   });
+
+  it("a coordinator stopped while its jobs wait exits at once, leaving them queued; the rerun collects them, none asked twice", async () => {
+    server = await startOpenAiTestServer({ defaultBehaviour: answerFromDocument });
+    database++;
+    const connection = parseQueueUrl(`${redis.url}/${database}`);
+    const dir = mkdtempSync(join(tmpdir(), "jobdistill-queue-worker-"));
+    dirs.push(dir);
+    seedWorkspace(dir, 3);
+    const coordinator = spawnCli([...labelArgs(dir, "http://127.0.0.1:9/v1"), "--queue", connection.url]);
+    const queue = new Queue(connection.queueName, { connection: { url: connection.url } });
+    try {
+      for (let tries = 0; (await queue.getWaitingCount()) < 3; tries++) {
+        expect(tries).toBeLessThan(1200);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      coordinator.child.kill("SIGTERM");
+      const stopped = await coordinator.exited;
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stdout).toMatch(/interrupted run 1: 0 labelled/);
+      expect(await queue.getWaitingCount()).toBe(3);
+    } finally {
+      await queue.close();
+    }
+    const stop = new AbortController();
+    const running = runQueueWorker({
+      connection,
+      teacher: { provider: "openai", baseUrl: server.url, apiKey: "sk-test" },
+      signal: stop.signal,
+    });
+    stopWorker = () => {
+      stop.abort();
+      return running;
+    };
+    const rerun = await label(dir, connection.url);
+    expect(rerun.code, rerun.err).toBe(0);
+    expect(storedLabels(dir).rows).toBe(3);
+    expect(server.requests).toHaveLength(3);
+  }, 120_000);
 });

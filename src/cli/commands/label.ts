@@ -137,7 +137,9 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             limits,
             prices,
             signal: interrupts.graceful.signal,
-            abortSignal: interrupts.hard.signal,
+            // With a queue the first Ctrl-C stops the waiting at once: the jobs stay in Redis, the
+            // workers finish them, and the rerun collects them; nothing in flight is lost.
+            abortSignal: queue ? interrupts.graceful.signal : interrupts.hard.signal,
             onEvent: progress.onEvent,
             ...(options.dryRun ? { dryRun: true } : {}),
             params: {
