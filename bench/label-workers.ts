@@ -11,8 +11,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWorkspace } from "../src/store/index.ts";
-import { answerFromDocument, labelArgs, seedWorkspace, spawnCli, waitFor } from "../test/label-cli.ts";
-import { type RecordedRequest, startOpenAiTestServer } from "../test/openai-test-server.ts";
+import {
+  heldAnswersServer,
+  labelArgs,
+  seedWorkspace,
+  spawnCli,
+  userText,
+  waitFor,
+} from "../test/label-cli.ts";
 import { invokedDirectly } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
@@ -27,9 +33,6 @@ export interface LabelWorkersScenario {
   seconds: number;
   itemsPerSecond: number;
 }
-
-const userText = (request: RecordedRequest): string =>
-  request.body.messages?.find((message) => message.role === "user")?.content ?? "";
 
 function runningRuns(dir: string): number {
   const workspace = openWorkspace(dir, { create: false });
@@ -46,14 +49,7 @@ async function scenario(
   items: number,
   latencyMs: number,
 ): Promise<LabelWorkersScenario> {
-  let open = (): void => undefined;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const server = await startOpenAiTestServer({
-    latencyMs,
-    defaultBehaviour: (request) => ({ kind: "held", until: gate, next: answerFromDocument(request) }),
-  });
+  const { server, open } = await heldAnswersServer(latencyMs);
   const dir = mkdtempSync(join(tmpdir(), "jobdistill-bench-workers-"));
   try {
     seedWorkspace(dir, items);

@@ -19,6 +19,7 @@ export type StoredResultsName =
   | "skill-type"
   | "teacher"
   | "label-workers"
+  | "label-queue"
   | "server-threads"
   | "serve-encoder"
   | "predict-batch"
@@ -106,6 +107,41 @@ function sideBySideRow(
 }
 
 export const readmeFigures: readonly ReadmeFigure[] = [
+  {
+    key: "label-queue.latency",
+    file: "label-queue",
+    phrase: "against the test server at {} ms latency, each worker `--concurrency {}`, {} items each run",
+    fields: ["latencyMs", "scenarios.0.concurrency", "items"],
+    format: "round:1",
+  },
+  {
+    key: "label-queue.rates",
+    file: "label-queue",
+    phrase: "1 worker: {} items/s, 2 workers: {} items/s",
+    fields: ["scenarios.0.itemsPerSecond", "scenarios.1.itemsPerSecond"],
+    format: "decimals:1",
+  },
+  {
+    key: "label-queue.speedup",
+    file: "label-queue",
+    phrase: "(×{} the rate of one)",
+    fields: ["speedup"],
+    format: "decimals:2",
+  },
+  {
+    key: "label-queue.requests",
+    file: "label-queue",
+    phrase: "the server received {} and {} requests for them",
+    fields: ["scenarios.0.requests", "scenarios.1.requests"],
+    format: "round:1",
+  },
+  {
+    key: "label-queue.no-duplicates",
+    file: "label-queue",
+    phrase: "with no duplicate request",
+    fields: ["scenarios.0.duplicates", "scenarios.1.duplicates"],
+    equals: 0,
+  },
   {
     key: "machine.cpus",
     file: tagger,

@@ -55,6 +55,10 @@ const benches = [
     name: "label-workers",
     what: "label with 1 and 2 processes on one workspace: items/s, billed requests vs items",
   },
+  {
+    name: "label-queue",
+    what: "label --queue with 1 and 2 jobdistill workers on a throwaway redis-server: items/s, requests vs items",
+  },
   { name: "server", what: "HTTP highlight throughput and latency, memory after 10,000 requests" },
   {
     name: "predict-batch",

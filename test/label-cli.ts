@@ -1,6 +1,6 @@
 /** Helpers of the tests that run `jobdistill label` against test/openai-test-server.ts. */
 import { openWorkspace } from "../src/store/index.ts";
-import type { RecordedRequest } from "./openai-test-server.ts";
+import { type OpenAiTestServer, type RecordedRequest, startOpenAiTestServer } from "./openai-test-server.ts";
 
 export { type CliExit, spawnCli, waitFor } from "./spawn-cli.ts";
 
@@ -57,3 +57,25 @@ export const labelArgs = (dir: string, url: string, ...extra: string[]): string[
   "sk-test",
   ...extra,
 ];
+
+/** The document an OpenAI-protocol request asked about (its user message): the server's per-item count. */
+export const userText = (request: RecordedRequest): string =>
+  request.body.messages?.find((message) => message.role === "user")?.content ?? "";
+
+/**
+ * A test server that answers from the document after `latencyMs`, but holds every answer until
+ * `open()`, so a bench's clock can start once every process has booted.
+ */
+export async function heldAnswersServer(
+  latencyMs: number,
+): Promise<{ server: OpenAiTestServer; open(): void }> {
+  let open = (): void => undefined;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const server = await startOpenAiTestServer({
+    latencyMs,
+    defaultBehaviour: (request) => ({ kind: "held", until: gate, next: answerFromDocument(request) }),
+  });
+  return { server, open };
+}

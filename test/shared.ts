@@ -8,7 +8,7 @@ import { sharedPath } from "../src/core/shared-data.ts";
  * `JOBDISTILL_REQUIRE_BROWSER=1`, set by `.ci/run`), a missing requirement fails instead, so CI can
  * never be green by skipping.
  */
-function describeOrSkip(
+export function describeOrSkip(
   name: string,
   missing: string | undefined,
   requiredBy: string,

@@ -25,6 +25,7 @@ export function exitCodeOf(code: ErrorCode): number {
     case "label-failed":
     case "judge-failed":
     case "generate-failed":
+    case "queue":
     case "encoder-failed":
     case "workspace":
     case "serve":

@@ -26,6 +26,8 @@ export const errorCodes = [
   "label-failed",
   "judge-failed",
   "generate-failed",
+  // The Redis job queue (label/predict --queue, worker): unreachable, or a job that failed there
+  "queue",
   // Sentence encoders (loading or embedding)
   "encoder-failed",
   // The workspace and serving

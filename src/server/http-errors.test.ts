@@ -25,6 +25,7 @@ const documented: Record<ErrorCode, number> = {
   workspace: 500,
   serve: 500,
   unavailable: 503,
+  queue: 503,
   internal: 500,
   body_too_large: 413,
   text_too_long: 413,

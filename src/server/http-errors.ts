@@ -37,6 +37,7 @@ export function httpStatusOf(code: ErrorCode, isRetryable = false): ContentfulSt
     case "teacher_busy":
       return 429;
     case "unavailable":
+    case "queue":
     case "interrupted":
     case "rate-limited":
     case "timeout":

@@ -65,7 +65,8 @@ export {
 } from "./label-batch.ts";
 // predict: streaming batch prediction, and the worker-thread pool it (and the server) predicts on.
 export * from "./predict.ts";
-export * from "./predictor-pool.ts";
+// The Redis queue's workflows (issue 16) are imported from their own files (queue-teacher.ts,
+// queue-worker.ts, predict-queue.ts): re-exported here, they would load BullMQ for every command.
 // issue 14: the roles student's suggestions and the career advisor
 export {
   type AdviceCallCache,

@@ -26,6 +26,7 @@ import type { Workspace } from "../store/index.ts";
 import { loadStudentModels } from "../student/load-predictors.ts";
 import type { TextFormat } from "../student/predictors.ts";
 import { trainCommandFor } from "../student/student-model-names.ts";
+import type { QueueConnection } from "../teacher/queue/queue-url.ts";
 import {
   type PredictInput,
   type PredictRequest,
@@ -324,6 +325,13 @@ export interface BatchPredictorOptions {
   conll?: boolean | undefined;
   /** Worker threads; 0 or 1 predicts on this thread. @default 1 */
   threads?: number | undefined;
+  /**
+   * Runs of records go as jobs to `jobdistill worker`s on this Redis queue instead of a student
+   * here (requirements and skills). @default none: predicted in this process
+   */
+  queue?: QueueConnection | undefined;
+  /** Queue trouble worth a line (a reconnect). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -334,6 +342,11 @@ export async function openBatchPredictor(
   workspace: Workspace,
   options: BatchPredictorOptions,
 ): Promise<BatchPredictor> {
+  if (options.queue) {
+    // Loaded only here: BullMQ and its Redis client take a second to load on a busy machine.
+    const { openQueueBatchPredictor } = await import("./predict-queue.ts");
+    return openQueueBatchPredictor(workspace, { ...options, connection: options.queue });
+  }
   const names = studentNamesFor(options.task, options.model, options.lexicon);
   const modelName = requiredModelName(options.task, options.model);
   if (!workspace.models.get(modelName)) {

@@ -42,7 +42,7 @@ function resolveProvider(provider: TeacherProvider, env: Environment): ProviderN
 }
 
 /** The model: explicit option, then environment variable, then default; the error names every place looked. */
-function resolveModel(provider: ProviderName, choice: TeacherChoice, env: Environment): string {
+export function resolveModel(provider: ProviderName, choice: TeacherChoice, env: Environment): string {
   const [variable, fallback, what] =
     provider === "llama"
       ? (["JOBDISTILL_LLAMA_MODEL", undefined, "a GGUF model (a path or an hf: URI)"] as const)

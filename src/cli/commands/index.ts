@@ -133,6 +133,12 @@ export const commandManifest: readonly CommandEntry[] = [
     load: () => one(import("./screen.ts"), (m) => m.registerScreenCommand),
   },
   {
+    name: "worker",
+    term: "worker [options]",
+    summary: "Answer the label and predict jobs of a Redis queue, on any machine",
+    load: () => one(import("./worker.ts"), (m) => m.registerWorkerCommand),
+  },
+  {
     name: "runs",
     term: "runs [options]",
     summary: "List runs (labelling, judging, training…) with their items, tokens, cost and duration",

@@ -4,6 +4,7 @@ import { describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
 import { loadPrices, type TeacherRunSummary } from "../../teacher/index.ts";
+import { parseQueueUrl } from "../../teacher/queue/queue-url.ts";
 import { createTeacher, labelInBatches, planLabelling, runLabelling } from "../../workflows/index.ts";
 import {
   addBatchOptions,
@@ -41,6 +42,8 @@ const labelOptionsSchema = z.strictObject({
   leaseTtl: durationOption("--lease-ttl must be a duration such as 30s or 500ms"),
   batch: z.boolean().optional(),
   ...batchOptionFields,
+  queue: z.string().optional(),
+  queueJobs: positiveInt("--queue-jobs").optional(),
 });
 
 export type LabelCommandOptions = z.infer<typeof labelOptionsSchema>;
@@ -80,7 +83,12 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .option(
       "--batch",
       "through the provider's Batch API (half price, answers within 24 h): submit, and collect on a rerun or with batches collect",
-    );
+    )
+    .option(
+      "--queue <url>",
+      "redis://[:password@]host:port[/db]: the calls become jobs that `jobdistill worker`s answer; this process stores the answers",
+    )
+    .option("--queue-jobs <n>", "with --queue: jobs in the queue at once (default 256)");
   addBatchOptions(addTeacherOptions(command))
     .addHelpText(
       "after",
@@ -97,6 +105,8 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         "  $ jobdistill label --task classify --labels a,b --provider llama --model ./model.gguf --threads 2",
         "  $ jobdistill label --task classify --labels tech,health,other --model gpt-4o-mini --batch",
         "  $ jobdistill batches            # their status; rerun the label command (or batches collect) to collect",
+        "  $ jobdistill label --task classify --labels a,b --model gpt-4o-mini --queue redis://queue-host:6379/0",
+        "      (and on any machine: jobdistill worker --queue redis://queue-host:6379/0 --base-url … --rpm 500)",
       ].join("\n"),
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
@@ -118,6 +128,9 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
             seed: options.seed,
           },
         };
+        if (options.batch && options.queue !== undefined) {
+          throw new UsageError("--batch and --queue are two ways to label: choose one");
+        }
         if (options.batch) {
           if (options.dryRun) {
             throw new UsageError(
@@ -150,24 +163,42 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
           return;
         }
         const plan = planLabelling(workspace, planOptions);
-        const model = await createTeacher(teacherChoiceOf(options, io));
+        const queue = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
+        const model =
+          queue === undefined
+            ? await createTeacher(teacherChoiceOf(options, io))
+            : await (await import("../../workflows/queue-teacher.ts")).openQueueTeacher(options, queue, {
+                onWarning: (message) => io.err(`warning: ${message}`),
+              });
+        const limits = teacherLimitsOf(options);
+        if (queue) {
+          // Pacing is each worker's; here it is how many jobs wait in the queue at once.
+          limits.concurrency = options.queueJobs ?? 256;
+          limits.requestsPerMinute = undefined;
+          limits.tokensPerMinute = undefined;
+        }
         const interrupts = interruptHandlers(io);
         const progress = teacherProgressPrinter(io);
         let labelled: Awaited<ReturnType<typeof runLabelling>>;
         try {
           labelled = await runLabelling(workspace, plan, {
             model,
-            limits: teacherLimitsOf(options),
+            limits,
             prices,
             signal: interrupts.graceful.signal,
-            abortSignal: interrupts.hard.signal,
+            // With a queue the first Ctrl-C stops the waiting at once: the jobs stay in Redis, the
+            // workers finish them, and the rerun collects them; nothing in flight is lost.
+            abortSignal: queue ? interrupts.graceful.signal : interrupts.hard.signal,
             onEvent: progress.onEvent,
             ...(options.dryRun ? { dryRun: true } : {}),
             params: {
               temperature: options.temperature,
               maxOutputTokens: options.maxOutputTokens,
             },
-            runParams: baseUrlParams(options.baseUrl, io),
+            runParams: {
+              ...baseUrlParams(options.baseUrl, io),
+              ...(queue === undefined ? {} : { queue: queue.shown }),
+            },
             leaseTtlMs: options.leaseTtl,
           });
         } finally {

@@ -3,6 +3,7 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
+import { parseQueueUrl } from "../../teacher/queue/queue-url.ts";
 import {
   type BadRow,
   inputForms,
@@ -44,6 +45,7 @@ const predictOptionsSchema = z
       .min(1, { error: "--threads must be a whole number from 1 to 64" })
       .max(64, { error: "--threads must be a whole number from 1 to 64" })
       .optional(),
+    queue: z.string().optional(),
     maxBadRows: z.coerce
       .number({ error: "--max-bad-rows must be a whole number ≥ 0" })
       .int({ error: "--max-bad-rows must be a whole number ≥ 0" })
@@ -148,6 +150,10 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
     )
     .option("-o, --output <file>", "write the records to this file instead of stdout")
     .option("--threads <n>", "worker threads predicting, each with its own copy of the model (default 1)")
+    .option(
+      "--queue <url>",
+      "redis://host:port[/db]: runs of records become jobs that `jobdistill worker`s predict (requirements, skills)",
+    )
     .option("--max-bad-rows <n>", "bad rows tolerated before the exit code says failure (default 0)")
     .addHelpText(
       "after",
@@ -169,6 +175,7 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
         "  $ cat adverts.jsonl | jobdistill predict --task skills           # JSON lines, or one advert per line",
         "  $ jobdistill predict --task skill-type --file skills.txt          # CSV: skill,label,confidence,source",
         "  $ jobdistill predict --task skill-type --file postings.csv --column skill",
+        "  $ jobdistill predict --task skills --file corpus.jsonl --queue redis://queue-host:6379/0 -o mentions.jsonl",
       ].join("\n"),
     )
     .action(async (texts: string[], raw: Record<string, unknown>, command: Command) => {
@@ -182,6 +189,7 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
           : options.format === "json"
             ? "jsonl"
             : options.format;
+      const queue = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
       const sources = sourcesOf(texts, options, io);
       const batch = !sources.every((source) => source.kind === "text");
       await withReadOnlyWorkspace(command, async (workspace) => {
@@ -216,6 +224,8 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
           model: options.model,
           lexicon: options.lexicon,
           threads: options.threads,
+          queue,
+          onWarning: (message) => io.err(`warning: ${message}`),
           sources: resolved,
           format,
           output,
