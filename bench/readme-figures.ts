@@ -28,7 +28,8 @@ export type StoredResultsName =
   | "roles-advisor"
   | "generate"
   | "screen"
-  | "roles";
+  | "roles"
+  | "active-learning";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N

@@ -221,6 +221,20 @@ export function learningCurves(runs: readonly Run[]): LearningCurve[] {
     }));
 }
 
+/**
+ * The learning curves a run's page shows: for a round of an active-learning job, that job's curve
+ * first, then the other jobs on the same task (the random control beside it); none for other runs.
+ */
+export function learningCurvesOfRun(runs: readonly Run[], run: Run): LearningCurve[] {
+  const plan = run.kind === "label" ? activeParamsOf(run) : undefined;
+  if (!plan) return [];
+  const curves = learningCurves(runs).filter((curve) => curve.task === plan.task);
+  return [
+    ...curves.filter((curve) => curve.job === plan.job),
+    ...curves.filter((curve) => curve.job !== plan.job),
+  ];
+}
+
 interface PoolDocument {
   id: string;
   text: string;
