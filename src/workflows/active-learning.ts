@@ -53,7 +53,7 @@ export interface ActiveLearningOptions extends Omit<RunLabellingOptions, "runPar
    * Gold to score each round's student on: an annotation source ("gold" or a name) and the
    * `meta.split` values of the held-out documents (never pool documents). For SkillSpan gold the
    * official test split is scored as published. `false` skips the evaluation.
-   * @default gold of the task, if any, on split "test"
+   * @default the task's gold, when it has exactly one gold source, on split "test"
    */
   evaluation?: { against?: string | undefined; splits?: readonly string[] | undefined } | false | undefined;
   /** More settings to record with every round's run (never secrets). */
@@ -263,8 +263,9 @@ function heldOutGold(
   pool: ReadonlySet<string>,
 ): HeldOut | undefined {
   if (option === false) return undefined;
-  const hasGold = workspace.annotations.sources(task).some((source) => source.kind === "gold");
-  if (option?.against === undefined && !hasGold) return undefined;
+  const golds = workspace.annotations.sources(task).filter((source) => source.kind === "gold");
+  // By default only a single gold source is scored against; with several, the caller names one.
+  if (option?.against === undefined && golds.length !== 1) return undefined;
   const source = resolveAnnotationSource(workspace, task, option?.against ?? "gold");
   const labels = taskLabels(task).map((label) => label.id);
   const splits = option?.splits ?? ["test"];
