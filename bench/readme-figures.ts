@@ -30,7 +30,8 @@ export type StoredResultsName =
   | "roles-advisor"
   | "generate"
   | "screen"
-  | "roles";
+  | "roles"
+  | "active-learning";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N
@@ -105,6 +106,83 @@ function sideBySideRow(
     });
   return figures;
 }
+
+/** bench/active-learning.ts: per corpus, the curves' rows, the ceiling, the shares to 90/95% and the selection cost. */
+const activeCorpora = [
+  { id: "requirements", name: "requirements corpus", unit: "postings" },
+  { id: "skillspan", name: "SkillSpan", unit: "sentences" },
+] as const;
+const activeStrategies = ["uncertain", "random"] as const;
+const activeRounds = [0, 1, 2, 3] as const;
+const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ id, name, unit }) => [
+  {
+    key: `active.${id}.setup`,
+    file: "active-learning",
+    phrase: `${name}: a pool of {} ${unit}, scored on {} held-out ones`,
+    fields: [`${id}.pool`, `${id}.heldOutDocuments`],
+    format: "round:1",
+  },
+  ...activeRounds.flatMap((round): ReadmeFigure[] => [
+    {
+      key: `active.${id}.round${round + 1}.labels`,
+      file: "active-learning",
+      phrase: `| ${name} round ${round + 1}: {} ${unit} |`,
+      fields: [`${id}.strategies.uncertain.curve.${round}.documents`],
+      format: "round:1",
+    },
+    {
+      key: `active.${id}.round${round + 1}.f1`,
+      file: "active-learning",
+      phrase: `| ${name} round ${round + 1}: … ${unit} | {} ({}–{}) | {} ({}–{}) |`,
+      fields: activeStrategies.flatMap((strategy) =>
+        ["mean", "min", "max"].map((key) => `${id}.strategies.${strategy}.curve.${round}.${key}`),
+      ),
+      format: "percent:1",
+    },
+  ]),
+  {
+    key: `active.${id}.ceiling`,
+    file: "active-learning",
+    phrase: `| ${name}, every pool document: … | {} ({}–{}) |`,
+    fields: [`${id}.ceiling.mean`, `${id}.ceiling.min`, `${id}.ceiling.max`],
+    format: "percent:1",
+  },
+  {
+    key: `active.${id}.selection`,
+    file: "active-learning",
+    phrase: `${name}: selection {} s per round (uncertain) against {} s (random), training {} s per round`,
+    fields: [
+      `${id}.strategies.uncertain.selectionSecondsPerRound`,
+      `${id}.strategies.random.selectionSecondsPerRound`,
+      `${id}.strategies.uncertain.trainSecondsPerRound`,
+    ],
+    format: "decimals:1",
+  },
+  {
+    key: `active.${id}.shares`,
+    file: "active-learning",
+    phrase: `${name}: neither strategy reaches 90% of the ceiling within the budget`,
+    fields: activeStrategies.flatMap((strategy) => [
+      `${id}.strategies.${strategy}.shareTo90`,
+      `${id}.strategies.${strategy}.shareTo95`,
+    ]),
+    equals: null,
+  },
+  {
+    key: `active.${id}.target`,
+    file: "active-learning",
+    phrase: `${name}: the target — 95% of the full-pool F1 with at most 40% of the labels — is not met`,
+    fields: [`${id}.target.met`],
+    equals: false,
+  },
+  {
+    key: `active.${id}.calls`,
+    file: "active-learning",
+    phrase: `${name}: {} teacher calls per job (uncertain) against {} (random)`,
+    fields: [`${id}.strategies.uncertain.teacherCalls`, `${id}.strategies.random.teacherCalls`],
+    format: "round:1",
+  },
+]);
 
 export const readmeFigures: readonly ReadmeFigure[] = [
   {
@@ -1080,6 +1158,7 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     fields: ["titles.top1", "titles.top5", "titles.confident", "titles.confidentPrecision"],
     format: "percent:1",
   },
+  ...activeLearningFigures,
 ];
 
 /** What a results file lists as the README figures it backs. */

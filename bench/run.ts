@@ -50,6 +50,10 @@ const benches = [
     name: "generate",
     what: "synthetic path end to end: gates against planted near-duplicates and seed copies, balance, items/s",
   },
+  {
+    name: "active-learning",
+    what: "active learning by simulation (gold replayed as the teacher): uncertain vs random curves, 5 seeds, share of labels to 90/95% of the full-pool F1",
+  },
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
   {
     name: "label-workers",

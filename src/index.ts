@@ -43,6 +43,8 @@ export { requirementCategories, requirementCategoryIds } from "./tasks/requireme
 export { createLanguageModel, type ProviderOptions } from "./teacher/create-language-model.ts";
 // Resume screening (issue 15): train the screen students, then rank documents with one.
 export {
+  type ActiveLearningOptions,
+  type ActiveLearningResult,
   type AdviceFlag,
   type AdvisedRole,
   type AdviseRolesOptions,
@@ -57,6 +59,7 @@ export {
   generateDocuments,
   type LabellingResult,
   labelWorkspace as label,
+  learningCurves,
   listRunLedger,
   loadGenerationSpec,
   openScreenModel,
@@ -68,6 +71,7 @@ export {
   type RolesAdvice,
   readPredictInputs,
   readScreenInputs,
+  runActiveLearning,
   runLedgerDetail,
   type ScreenRow,
   type SftExportReport,

@@ -128,6 +128,23 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 
 export const runsResponseSchema = z.object({ runs: z.array(runSummarySchema) });
 
+export const learningCurveSchema = z.object({
+  job: z.string(),
+  task: z.string(),
+  strategy: z.string(),
+  seed: z.number(),
+  metric: z.string().optional(),
+  points: z.array(
+    z.object({
+      round: z.number().int(),
+      runId: z.number().int(),
+      documentsLabelled: z.number().int(),
+      f1: z.number().optional(),
+    }),
+  ),
+});
+export type LearningCurveData = z.infer<typeof learningCurveSchema>;
+
 export const runDetailResponseSchema = z.object({
   run: runSummarySchema.extend({
     params: z.record(z.string(), z.unknown()),
@@ -147,6 +164,12 @@ export const runDetailResponseSchema = z.object({
     f1: z.array(f1RowSchema).describe("Per-category F1 found in the report (empty if none)."),
     confusion: confusionMatrixSchema.optional(),
   }),
+  learningCurves: z
+    .array(learningCurveSchema)
+    .optional()
+    .describe(
+      "For a round of an active-learning job: its F1 against documents labelled, and the task's other jobs.",
+    ),
 });
 
 export const healthResponseSchema = z.object({

@@ -12,6 +12,7 @@ import type { Workspace } from "../store/index.ts";
 import type { ScreenClassifier } from "../student/screen/index.ts";
 import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
+import { learningCurvesOfRun } from "../workflows/active-learning.ts";
 import { cleanSkills, type RolesAdvice, suggestRoles } from "../workflows/roles-advice.ts";
 import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../workflows/runs.ts";
 import {
@@ -472,6 +473,7 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<BlankEnv> {
     if (!detail) throw new HttpError("not_found", `no run ${id} in this workspace`);
     const { run, spend } = detail;
     const charts = reportCharts(run.report);
+    const curves = learningCurvesOfRun(store.runs.list({ kind: "label" }), run);
     return c.json({
       run: {
         ...summarizeRun(detail),
@@ -480,6 +482,7 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<BlankEnv> {
       },
       spend,
       charts: { f1: charts.f1, ...(charts.confusion ? { confusion: charts.confusion } : {}) },
+      ...(curves.length > 0 ? { learningCurves: curves } : {}),
     });
   });
 

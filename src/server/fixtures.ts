@@ -156,3 +156,64 @@ export function sampleScreenModel(): Promise<NgramScreenClassifier> {
   );
   return trainNgramScreenStudent(examples, { labels: ["devops", "other"] });
 }
+
+/**
+ * Two active-learning jobs on the requirements task (uncertain and its random control), three
+ * rounds each, as `runActiveLearning` records them: the runs page draws their learning curves.
+ * Returns the run ids of the uncertain job's rounds.
+ */
+export function seedActiveLearningRuns(workspace: Workspace): number[] {
+  const curves = {
+    uncertain: [0.31, 0.48, 0.57],
+    random: [0.31, 0.41, 0.5],
+  } as const;
+  const ids: number[] = [];
+  for (const [strategy, f1s] of Object.entries(curves)) {
+    const job = `${strategy}-job-0000`;
+    f1s.forEach((f1, index) => {
+      const round = index + 1;
+      const id = workspace.runs.start({
+        kind: "label",
+        task: "requirements",
+        provider: "replay",
+        model: "requirements-corpus-gold",
+        itemsTotal: 4,
+        params: {
+          activeLearning: {
+            job,
+            task: "requirements",
+            strategy,
+            round,
+            rounds: 3,
+            budget: 12,
+            seed: 1,
+            reason: "<img src=x onerror=alert(1)>",
+            picks: [{ documentId: `ad-${round}` }],
+          },
+        },
+      });
+      workspace.runs.finish(id, "done", {
+        report: {
+          activeLearning: {
+            job,
+            strategy,
+            round,
+            documentsLabelled: 4 * round,
+            trainRunId: 0,
+            trainSeconds: 1,
+            selectionSeconds: 0.5,
+            evaluation: {
+              against: "gold:requirements-corpus",
+              documents: 5,
+              f1,
+              metric: "highlight loose micro F1",
+            },
+            complete: true,
+          },
+        },
+      });
+      if (strategy === "uncertain") ids.push(id);
+    });
+  }
+  return ids;
+}

@@ -122,6 +122,26 @@ export async function loadStudentModels(
   return loaded;
 }
 
+/**
+ * A span task's students under a name prefix (`--name` at training), as `evaluate` and active
+ * learning score them: the requirement tagger and classifier, or the skills tagger alone.
+ * Throws "train it first" when the tagger is not registered.
+ */
+export async function loadSpanStudents(
+  workspace: Workspace,
+  task: "requirements" | "skills",
+  name: string = task,
+): Promise<{ students: RequirementStudents; models: LoadedStudents["models"] }> {
+  const loaded = await loadStudentModels(
+    workspace,
+    task === "requirements" ? { requirements: name } : { skills: name },
+  );
+  const students: RequirementStudents | undefined =
+    task === "requirements" ? loaded.requirements : loaded.skills ? { tagger: loaded.skills } : undefined;
+  if (!students) throw missing(task, studentModelNames(task, name).tagger);
+  return { students, models: loaded.models };
+}
+
 function missing(task: StudentTask, name: string): JobdistillError {
   return new JobdistillError(
     `no trained ${task} student ("${name}") in this workspace: run \`${trainCommandFor(task)}\` first`,

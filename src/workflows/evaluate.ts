@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { JobdistillError, UsageError } from "../core/errors.ts";
+import { UsageError } from "../core/errors.ts";
 import { isSkillSpanGold, readSkillSpanSplits } from "../dataset/gold/index.ts";
 import { type AnnotationSelection, selectAnnotations } from "../dataset/select-annotations.ts";
 import { taskLabels } from "../dataset/task-labels.ts";
@@ -13,14 +13,12 @@ import {
   type StudentEvaluationReport,
 } from "../evaluate/students/index.ts";
 import type { Workspace } from "../store/index.ts";
-import { loadStudentModels } from "../student/load-predictors.ts";
+import { loadSpanStudents } from "../student/load-predictors.ts";
 import {
-  type RequirementStudents,
   readTrainingSplits,
   type TrainingSplits,
   trainingSplitsFile,
 } from "../student/requirements/index.ts";
-import { studentModelNames, trainCommandFor } from "../student/student-model-names.ts";
 
 export const evaluationSplits = ["test", "dev", "unseen"] as const;
 export type EvaluationSplit = (typeof evaluationSplits)[number];
@@ -91,22 +89,7 @@ export async function evaluate(
   const { task } = options;
   const prefix = options.name ?? task;
   const split = options.split ?? "test";
-  const names = studentModelNames(task, prefix);
-  const loaded = await loadStudentModels(
-    workspace,
-    task === "requirements" ? { requirements: prefix } : { skills: prefix },
-  );
-  const students: RequirementStudents | undefined =
-    task === "requirements" ? loaded.requirements : loaded.skills ? { tagger: loaded.skills } : undefined;
-  if (!students) {
-    throw new JobdistillError(
-      `no trained ${task} student ("${names.tagger}") in this workspace: run \`${trainCommandFor(task)}\` first`,
-      {
-        code: "not_found",
-        data: { task, model: names.tagger },
-      },
-    );
-  }
+  const { students, models } = await loadSpanStudents(workspace, task, prefix);
   const splits = readTrainingSplits(trainingSplitsFile(workspace, prefix));
   const hasGold = workspace.annotations.sources(task).some((source) => source.kind === "gold");
   const against = options.against ?? (hasGold ? "gold" : undefined);
@@ -119,7 +102,7 @@ export async function evaluate(
     );
   }
   const labels = taskLabels(task).map((label) => label.id);
-  const modelNames = loaded.models.map((model) => model.name);
+  const modelNames = models.map((model) => model.name);
   const runId = workspace.runs.start({
     kind: "eval",
     task,

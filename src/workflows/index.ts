@@ -6,6 +6,9 @@
  * function here.
  */
 // train and evaluate (issue 11 §1)
+
+// active learning (issue 17)
+export * from "./active-learning.ts";
 export {
   deduplicatedView,
   type EvaluationSplit,

@@ -3,9 +3,24 @@ import { z } from "zod";
 import { describeAlignmentStats } from "../../align/index.ts";
 import { JobdistillError, UsageError } from "../../core/errors.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
-import { loadPrices, type TeacherRunSummary } from "../../teacher/index.ts";
+import {
+  type LanguageModel,
+  loadPrices,
+  type PriceTable,
+  type TeacherRunSummary,
+} from "../../teacher/index.ts";
 import { parseQueueUrl } from "../../teacher/queue/queue-url.ts";
-import { createTeacher, labelInBatches, planLabelling, runLabelling } from "../../workflows/index.ts";
+import {
+  type ActiveLearningTask,
+  activeLearningTasks,
+  createTeacher,
+  labelInBatches,
+  planLabelling,
+  type RunLabellingOptions,
+  runActiveLearning,
+  runLabelling,
+  selectionStrategies,
+} from "../../workflows/index.ts";
 import {
   addBatchOptions,
   batchLabellingOptionsOf,
@@ -38,6 +53,10 @@ const labelOptionsSchema = z.strictObject({
   limit: positiveInt("--limit").optional(),
   sample: positiveInt("--sample").optional(),
   seed: z.coerce.number().int("--seed must be a whole number").optional(),
+  select: z.enum(selectionStrategies, { error: "--select must be uncertain or random" }).optional(),
+  budget: positiveInt("--budget").optional(),
+  rounds: positiveInt("--rounds").optional(),
+  poolSplits: z.string().optional(),
   ...teacherOptionFields,
   leaseTtl: durationOption("--lease-ttl must be a duration such as 30s or 500ms"),
   batch: z.boolean().optional(),
@@ -74,7 +93,18 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .option("--reasoning", "classify: ask for a short reasoning before the label (stored, never a label)")
     .option("--limit <n>", "only the first N items")
     .option("--sample <n>", "N items drawn at random (see --seed)")
-    .option("--seed <s>", "seed of --sample", "1")
+    .option("--seed <s>", "seed of --sample and of --select", "1")
+    .option(
+      "--select <strategy>",
+      "active learning (skills, requirements): buy --budget documents in --rounds, each round after the first " +
+        "picking what the student trained so far is least sure of (uncertain) or a random draw (random, the control)",
+    )
+    .option("--budget <n>", "--select: documents to buy labels for, over all rounds")
+    .option("--rounds <n>", "--select: rounds (default 5); every round is a run in the ledger")
+    .option(
+      "--pool-splits <list>",
+      "--select: choose only among documents of these splits (meta.split), e.g. train",
+    )
     .option(
       "--lease-ttl <duration>",
       "several label processes on one workspace split the items; one that stops for this long (or dies) leaves its items to the others",
@@ -105,6 +135,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         "  $ jobdistill label --task classify --labels a,b --provider llama --model ./model.gguf --threads 2",
         "  $ jobdistill label --task classify --labels tech,health,other --model gpt-4o-mini --batch",
         "  $ jobdistill batches            # their status; rerun the label command (or batches collect) to collect",
+        "  $ jobdistill label --task requirements --model gpt-4o-mini --select uncertain --budget 60 --rounds 4",
         "  $ jobdistill label --task classify --labels a,b --model gpt-4o-mini --queue redis://queue-host:6379/0",
         "      (and on any machine: jobdistill worker --queue redis://queue-host:6379/0 --base-url … --rpm 500)",
       ].join("\n"),
@@ -112,6 +143,15 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const options = parseCommandOptions(labelOptionsSchema, raw);
       const prices = loadPrices(options.prices);
+      if (options.select !== undefined) {
+        if (options.batch || options.queue !== undefined) {
+          throw new UsageError(
+            "--select trains between rounds and labels online: leave out --batch and --queue",
+          );
+        }
+        await labelActively(command, io, options);
+        return;
+      }
       await withWorkspace(command, async (workspace) => {
         const planOptions = {
           task: options.task,
@@ -182,24 +222,15 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         let labelled: Awaited<ReturnType<typeof runLabelling>>;
         try {
           labelled = await runLabelling(workspace, plan, {
-            model,
+            ...teacherRunOptions(options, { model, prices, interrupts, progress, io }),
             limits,
-            prices,
-            signal: interrupts.graceful.signal,
             // With a queue the first Ctrl-C stops the waiting at once: the jobs stay in Redis, the
             // workers finish them, and the rerun collects them; nothing in flight is lost.
             abortSignal: queue ? interrupts.graceful.signal : interrupts.hard.signal,
-            onEvent: progress.onEvent,
+            ...(queue === undefined
+              ? {}
+              : { runParams: { ...baseUrlParams(options.baseUrl, io), queue: queue.shown } }),
             ...(options.dryRun ? { dryRun: true } : {}),
-            params: {
-              temperature: options.temperature,
-              maxOutputTokens: options.maxOutputTokens,
-            },
-            runParams: {
-              ...baseUrlParams(options.baseUrl, io),
-              ...(queue === undefined ? {} : { queue: queue.shown }),
-            },
-            leaseTtlMs: options.leaseTtl,
           });
         } finally {
           progress.stop();
@@ -235,4 +266,75 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         }
       });
     });
+}
+
+/** The options every online labelling run of this command shares. */
+function teacherRunOptions(
+  options: LabelCommandOptions,
+  live: {
+    model: LanguageModel;
+    prices: PriceTable | undefined;
+    interrupts: ReturnType<typeof interruptHandlers>;
+    progress: ReturnType<typeof teacherProgressPrinter>;
+    io: CliIo;
+  },
+): RunLabellingOptions {
+  return {
+    model: live.model,
+    limits: teacherLimitsOf(options),
+    prices: live.prices,
+    signal: live.interrupts.graceful.signal,
+    abortSignal: live.interrupts.hard.signal,
+    onEvent: live.progress.onEvent,
+    params: { temperature: options.temperature, maxOutputTokens: options.maxOutputTokens },
+    runParams: baseUrlParams(options.baseUrl, live.io),
+    leaseTtlMs: options.leaseTtl,
+  };
+}
+
+async function labelActively(command: Command, io: CliIo, options: LabelCommandOptions): Promise<void> {
+  const { select: strategy, budget, task } = options;
+  if (strategy === undefined) return;
+  if (budget === undefined)
+    throw new UsageError("--select needs --budget N (documents to buy over all rounds)");
+  if (options.limit !== undefined || options.sample !== undefined) {
+    throw new UsageError("--select chooses the documents itself; leave out --limit and --sample");
+  }
+  if (options.dryRun) throw new UsageError("--select trains between rounds, so it has no --dry-run estimate");
+  if (!(activeLearningTasks as readonly string[]).includes(task)) {
+    throw new UsageError(
+      `--select works with --task ${activeLearningTasks.join(" or ")} (a task with a span student)`,
+    );
+  }
+  const prices = loadPrices(options.prices);
+  await withWorkspace(command, async (workspace) => {
+    const model = await createTeacher(teacherChoiceOf(options, io));
+    const interrupts = interruptHandlers(io);
+    const progress = teacherProgressPrinter(io);
+    try {
+      await runActiveLearning(workspace, {
+        ...teacherRunOptions(options, { model, prices, interrupts, progress, io }),
+        task: task as ActiveLearningTask,
+        strategy,
+        budget,
+        rounds: options.rounds,
+        seed: options.seed,
+        splits: options.poolSplits?.split(","),
+        onRound: (round) => {
+          const evaluation = round.evaluation
+            ? `, ${round.evaluation.metric} ${(100 * round.evaluation.f1).toFixed(1)} on ${count(round.evaluation.documents)} held-out (${round.evaluation.against})`
+            : "";
+          io.out(
+            `round ${round.round} (run ${round.runId}${round.resumed ? ", done earlier" : ""}): bought ${count(round.picks.length)} documents, ` +
+              `${count(round.documentsLabelled)} labelled in all, cost ${money(round.costUsd)}, selection ${round.selectionSeconds.toFixed(2)} s, ` +
+              `training ${round.trainSeconds.toFixed(1)} s${evaluation}`,
+          );
+        },
+      });
+    } finally {
+      progress.stop();
+      interrupts.dispose();
+      await model.close?.();
+    }
+  });
 }

@@ -1,4 +1,10 @@
 export {
+  type DiversePick,
+  type DiversePickOptions,
+  pickDiverse,
+  type ScoredCandidate,
+} from "./diverse-picks.ts";
+export {
   estimateJaccard,
   jaccard,
   lshBanding,

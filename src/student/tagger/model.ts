@@ -7,7 +7,14 @@ import { FusedEmission } from "./fused-emission.ts";
 import { LabelSet } from "./label-set.ts";
 import { PhraseLexicon } from "./lexicon.ts";
 import { chunksToTags, refineSpanEdges, type SpanEdgeModel } from "./span-edges.ts";
-import { decodeEmission, type LayerScores, viterbi } from "./viterbi.ts";
+import {
+  decodeEmission,
+  emissionScores,
+  type LayerScores,
+  logPartition,
+  sequenceScore,
+  viterbi,
+} from "./viterbi.ts";
 
 /** What a trained layer carries besides its weights. */
 export interface TaggerLayer {
@@ -113,6 +120,27 @@ export class TaggerModel {
       out[name] = chunksToTags(chunks, tokens.length);
     }
     return out;
+  }
+
+  /**
+   * How sure the decoder is of its best tagging, as the Viterbi path's log-probability per token
+   * under exp(score − log Z) over every allowed tag sequence, averaged over the layers: 0 when one
+   * path takes all the mass, more negative as the alternatives close in. Span-edge refinement,
+   * applied after decoding, is not part of it. An empty sentence is certain (0).
+   */
+  pathConfidence(tokens: readonly string[]): number {
+    if (tokens.length === 0 || this.decoders.length === 0) return 0;
+    const features = this.extractor.extract(tokens);
+    const emissions = this.fused()?.scores(features);
+    let total = 0;
+    for (let layer = 0; layer < this.decoders.length; layer++) {
+      const { labels, scores } = this.decoders[layer] as (typeof this.decoders)[number];
+      const emission = emissions?.[layer] ?? emissionScores(features, scores, labels.size);
+      const best = decodeEmission(emission, scores, labels, tokens.length);
+      const pathScore = sequenceScore(emission, best, scores, labels);
+      total += (pathScore - logPartition(emission, scores, labels, tokens.length)) / tokens.length;
+    }
+    return Math.min(0, total / this.decoders.length);
   }
 
   /** Token chunks per layer (conlleval semantics, end exclusive). */

@@ -321,3 +321,90 @@ function decodeSecondOrder(
   }
   return result;
 }
+
+/** log(Σ exp(values)) without overflow; −∞ for no finite value. */
+function logSumExp(values: readonly number[]): number {
+  let top = Number.NEGATIVE_INFINITY;
+  for (const value of values) if (value > top) top = value;
+  if (top === Number.NEGATIVE_INFINITY) return top;
+  let sum = 0;
+  for (const value of values) sum += Math.exp(value - top);
+  return top + Math.log(sum);
+}
+
+/**
+ * log Z: the log of Σ exp(score) over every tag sequence the BIO/BILOU constraints allow (the
+ * forward algorithm over the same emissions and transitions Viterbi maximises, order 1 or 2).
+ * With `sequenceScore` of the Viterbi path it gives that path's probability under the Gibbs
+ * distribution exp(score − log Z): what active learning reads as the tagger's confidence.
+ */
+export function logPartition(
+  emission: Float64Array,
+  scores: LayerScores,
+  labels: LabelSet,
+  count = emission.length / labels.size,
+): number {
+  if (count === 0) return 0;
+  const size = labels.size;
+  const width = size + 1;
+  const { transition, transition2, final } = scores;
+  const { start, allowed } = labels;
+  const minusInfinity = Number.NEGATIVE_INFINITY;
+  if (scores.order === 1) {
+    let alpha = Array.from({ length: size }, (_, tag) =>
+      allowed[start * size + tag]
+        ? (emission[tag] as number) + (transition[start * size + tag] as number)
+        : minusInfinity,
+    );
+    for (let position = 1; position < count; position++) {
+      const previousAlpha = alpha;
+      alpha = Array.from({ length: size }, (_, tag) => {
+        const terms: number[] = [];
+        for (let previous = 0; previous < size; previous++) {
+          if (allowed[previous * size + tag])
+            terms.push((previousAlpha[previous] as number) + (transition[previous * size + tag] as number));
+        }
+        return logSumExp(terms) + (emission[position * size + tag] as number);
+      });
+    }
+    return logSumExp(
+      alpha.flatMap((value, tag) => (labels.allowedEnd[tag] ? [value + (final[tag] as number)] : [])),
+    );
+  }
+  // States are (previous, tag) pairs, previous = size at the start, as in decodeSecondOrder.
+  const states = width * size;
+  let alpha = new Array<number>(states).fill(minusInfinity);
+  for (let tag = 0; tag < size; tag++) {
+    if (!allowed[start * size + tag]) continue;
+    alpha[start * size + tag] =
+      (emission[tag] as number) +
+      (transition[start * size + tag] as number) +
+      (transition2[(start * width + start) * size + tag] as number);
+  }
+  for (let position = 1; position < count; position++) {
+    const next = new Array<number>(states).fill(minusInfinity);
+    for (let previous = 0; previous < size; previous++) {
+      for (let tag = 0; tag < size; tag++) {
+        if (!allowed[previous * size + tag]) continue;
+        const terms: number[] = [];
+        for (let before = 0; before <= size; before++) {
+          if (!allowed[before * size + previous]) continue;
+          terms.push(
+            (alpha[before * size + previous] as number) +
+              (transition2[(before * width + previous) * size + tag] as number),
+          );
+        }
+        next[previous * size + tag] =
+          logSumExp(terms) +
+          (transition[previous * size + tag] as number) +
+          (emission[position * size + tag] as number);
+      }
+    }
+    alpha = next;
+  }
+  return logSumExp(
+    alpha.flatMap((value, state) =>
+      labels.allowedEnd[state % size] ? [value + (final[state % size] as number)] : [],
+    ),
+  );
+}

@@ -1,3 +1,4 @@
+export { goldSkillsAnswer, type SkillsReplayDocument, skillsReplayAnswers } from "./replay-answers.ts";
 export {
   buildSkillsSystemPrompt,
   createSkillsTask,

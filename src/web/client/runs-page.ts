@@ -2,13 +2,14 @@ import type { z } from "zod";
 import type { RunSummary, runDetailResponseSchema } from "../../server/api-schemas.ts";
 import { ApiError, getJson } from "./api.ts";
 import { whileBusy } from "./busy.ts";
-import { barChart, confusionTable } from "./charts.ts";
+import { barChart, confusionTable, type LineSeries, lineChart } from "./charts.ts";
 import { byId, element } from "./dom.ts";
 import { formatCost, formatDuration, formatScore } from "./format.ts";
 
 /** The runs page: every labelling, training and evaluation run, with cost, failures and plots. */
 
 type RunDetail = z.infer<typeof runDetailResponseSchema>;
+type LearningCurve = NonNullable<RunDetail["learningCurves"]>[number];
 
 interface Category {
   id: string;
@@ -126,6 +127,8 @@ async function showRun(id: number, options: { focus: boolean }): Promise<void> {
       ]),
     );
   }
+  if (detail.learningCurves && detail.learningCurves.length > 0)
+    figures.push(learningCurveFigure(detail.learningCurves));
   if (figures.length > 0) parts.push(element("div", { className: "figures" }, figures));
   if (Object.keys(run.params).length > 0) {
     parts.push(
@@ -147,6 +150,75 @@ async function showRun(id: number, options: { focus: boolean }): Promise<void> {
   holder.replaceChildren(...parts);
   holder.hidden = false;
   if (options.focus) holder.focus();
+}
+
+/** Line colours with at least 3:1 against the white card, and dashes so no series is told by colour alone. */
+const curveStyles = [
+  { color: "#3b5bdb", dash: "" },
+  { color: "#b35c00", dash: "6 4" },
+  { color: "#2b8a3e", dash: "2 3" },
+  { color: "#862e9c", dash: "8 3 2 3" },
+  { color: "#495057", dash: "1 4" },
+] as const;
+
+const curveName = (curve: LearningCurve, index: number): string =>
+  `${index === 0 ? "this job" : `job ${curve.job.slice(0, 6)}`}: ${curve.strategy}, seed ${curve.seed}`;
+
+/** An active-learning job's learning curve (F1 against documents labelled) beside its task's other jobs, with the figures as a table. */
+function learningCurveFigure(curves: readonly LearningCurve[]): HTMLElement {
+  const shown = curves.slice(0, curveStyles.length);
+  const series: LineSeries[] = shown.map((curve, index) => {
+    const style = curveStyles[index] ?? curveStyles[0];
+    return {
+      label: curveName(curve, index),
+      color: style.color,
+      ...(style.dash ? { dash: style.dash } : {}),
+      points: curve.points.flatMap((point) =>
+        point.f1 === undefined ? [] : [{ x: point.documentsLabelled, y: point.f1 }],
+      ),
+    };
+  });
+  const metric = shown[0]?.metric ?? "F1";
+  const rows = shown.flatMap((curve, index) =>
+    curve.points.map((point) =>
+      element("tr", {}, [
+        element("td", { text: curveName(curve, index) }),
+        element("td", { className: "number", text: String(point.round) }),
+        element("td", { className: "number", text: point.documentsLabelled.toLocaleString() }),
+        element("td", { className: "number", text: point.f1 === undefined ? "—" : formatScore(point.f1) }),
+        element("td", { className: "number", text: `#${point.runId}` }),
+      ]),
+    ),
+  );
+  return element("div", { className: "figure learning-curve" }, [
+    element("h3", { text: "Learning curve" }),
+    element("p", {
+      className: "muted",
+      text: `${metric} on held-out gold against documents labelled, round by round.`,
+    }),
+    lineChart(series, {
+      title: `Learning curve: ${metric} against documents labelled`,
+      xLabel: "documents labelled",
+      yLabel: metric,
+      formatX: (value) => Math.round(value).toLocaleString(),
+      formatY: formatScore,
+      maxY: 1,
+    }),
+    element("div", { className: "table-scroll" }, [
+      element("table", { className: "data" }, [
+        element("thead", {}, [
+          element(
+            "tr",
+            {},
+            ["Job", "Round", "Documents", "F1", "Run"].map((text) =>
+              element("th", { text, attrs: { scope: "col" } }),
+            ),
+          ),
+        ]),
+        element("tbody", {}, rows),
+      ]),
+    ]),
+  ]);
 }
 
 /** Highlight colours are pale backgrounds; bars need more ink to read as bars (3:1 on white for each). */

@@ -1,0 +1,6 @@
+export {
+  segmentClassifierUncertainty,
+  segmentUncertainty,
+  taggerUncertainty,
+  thresholdMargin,
+} from "./uncertainty.ts";
