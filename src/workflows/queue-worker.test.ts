@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { runCaptured } from "../../test/capture-io.ts";
 import {
   answerFromDocument,
+  type CliExit,
   labelArgs,
   seedWorkspace,
   spawnCli,
@@ -128,8 +129,16 @@ describeWithRedis("a queue worker's answers go through the coordinator's engine"
     const coordinator = spawnCli([...labelArgs(dir, "http://127.0.0.1:9/v1"), "--queue", connection.url]);
     const queue = new Queue(connection.queueName, { connection: { url: connection.url } });
     try {
+      // The CLI starts from source: under a loaded machine (the whole suite on 2 cores) that can take
+      // a minute. A coordinator that ends before its jobs are queued fails the test with its output.
+      let ended: CliExit | undefined;
+      void coordinator.exited.then((exit) => {
+        ended = exit;
+      });
       for (let tries = 0; (await queue.getWaitingCount()) < 3; tries++) {
-        expect(tries).toBeLessThan(1200);
+        expect(ended?.stderr ?? "", "the coordinator ended before queueing its jobs").toBe("");
+        expect(ended, "the coordinator ended before queueing its jobs").toBeUndefined();
+        expect(tries, "the coordinator queued no jobs within 100 s").toBeLessThan(2000);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       coordinator.child.kill("SIGTERM");
@@ -154,5 +163,5 @@ describeWithRedis("a queue worker's answers go through the coordinator's engine"
     expect(rerun.code, rerun.err).toBe(0);
     expect(storedLabels(dir).rows).toBe(3);
     expect(server.requests).toHaveLength(3);
-  }, 120_000);
+  }, 180_000);
 });
