@@ -5,13 +5,14 @@
  * against one thread on the larger file, in the same run. The adverts are made deterministically from
  * the demo corpus and the requirements corpus: each is one corpus text with its paragraphs in a
  * seeded order. The students are the requirement students trained on the demo gold (no LLM).
- * CPU seconds and peak RSS are the child's own (process.resourceUsage, written at its exit by
+ * The CLI is the built package when dist/ exists (run `npm run build` after changing src/), else the
+ * sources through tsx; the results say which (`cli`). CPU seconds and peak RSS are the child's own (process.resourceUsage, written at its exit by
  * bench/report-usage.mjs), so other work on the machine slows the wall clock, not the CPU figure.
  *
  *   node bin/run-ts.js bench/predict-batch.ts [--quick] [--write-results]
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +24,11 @@ import { invokedDirectly } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/**
+ * The CLI as a user runs it: the built package when dist/ exists (`npm run build`), else the
+ * TypeScript sources through tsx, whose start-up costs CPU seconds of its own.
+ */
+const cliForm: "built" | "source" = existsSync(join(root, "dist", "cli", "main.js")) ? "built" : "source";
 
 /** The texts the adverts are made from: the demo corpus and the requirements corpus. */
 function corpusTexts(): string[] {
@@ -92,7 +98,11 @@ async function runPredict(
     const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, JOBDISTILL_FROM_SOURCE: "1", JOBDISTILL_USAGE_FILE: usageFile },
+      env: {
+        ...process.env,
+        JOBDISTILL_FROM_SOURCE: cliForm === "source" ? "1" : "0",
+        JOBDISTILL_USAGE_FILE: usageFile,
+      },
     });
     child.on("error", fail);
     child.on("exit", done);
@@ -159,6 +169,7 @@ export async function runPredictBatchBench(options: { quick?: boolean; writeResu
       benchmark:
         "jobdistill predict --task requirements over one JSON-lines file of generated adverts (demo and requirements corpus text)",
       date: new Date().toISOString().slice(0, 10),
+      cli: cliForm,
       baseline,
       oneThread: oneThread.map((run) => ({ ...run, documentsPerCpuSecondBeyondStartup: beyondStartup(run) })),
       twoThreads,
@@ -166,7 +177,7 @@ export async function runPredictBatchBench(options: { quick?: boolean; writeResu
       peakRssGrowthMb: (oneThread[oneThread.length - 1]?.peakRssMb ?? 0) - (oneThread[0]?.peakRssMb ?? 0),
       targets: { documentsPerCpuSecond: 800, peakRssMb: 400, threadsSpeedup: 1.7 },
     };
-    console.log("predict-batch bench: predict --task requirements, one JSON-lines file");
+    console.log(`predict-batch bench: predict --task requirements, one JSON-lines file (${cliForm} CLI)`);
     for (const run of result.oneThread) {
       console.log(
         `  ${String(run.documents).padStart(7)} adverts, 1 thread: ${run.documentsPerCpuSecond} adverts per CPU second ` +

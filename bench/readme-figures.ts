@@ -866,8 +866,15 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "coldStart.predict",
     file: "cold-start",
-    phrase: "one short advert on the demo's students took {} ms (median of {} runs)",
+    phrase: "one short advert on the demo's students took {} ms (median of {} runs",
     fields: ["predictMedianMs", "predictRuns"],
+    format: "round:1",
+  },
+  {
+    key: "coldStart.predictCpu",
+    file: "cold-start",
+    phrase: "runs; {} ms of CPU time)",
+    fields: ["predictCpuMedianMs"],
     format: "round:1",
   },
   {

@@ -25,6 +25,7 @@ const notMeasurements = [
   "(≥ 85.1)",
   "the 200 ms aimed at",
   "the 400 ms aimed at",
+  "the 800 documents per CPU second aimed at",
 ];
 
 const readme = readFileSync(join(projectRoot, "README.md"), "utf8");

@@ -11,7 +11,7 @@ import type {
   SkillTypeRow,
   TextFormat,
 } from "../student/predictors.ts";
-import { taggedConll, visibleText } from "../student/requirements/index.ts";
+import { taggedConll, visibleText } from "../student/requirements/tag-text.ts";
 import { studentModelNames, trainCommandFor } from "../student/student-model-names.ts";
 
 /** The tasks `predict` runs: requirement highlights, skill mentions, Hard/Soft typing of skill phrases. */

@@ -1,5 +1,4 @@
 import { createWriteStream } from "node:fs";
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, UsageError } from "../../core/errors.ts";
@@ -210,7 +209,8 @@ export function registerPredictCommand(program: Command, io: CliIo): void {
         const toTerminal = options.output === undefined && Boolean((output as { isTTY?: boolean }).isTTY);
         const bar =
           batch && io.interactive && !toTerminal
-            ? new SingleBar({
+            ? // Loaded only when a bar is shown: a one-advert predict starts faster without it.
+              new (await import("cli-progress")).SingleBar({
                 format:
                   " predict {bar} {percentage}% | {items} records, {badRows} bad | {rate}/s | ETA {eta_formatted}",
                 hideCursor: true,

@@ -1,9 +1,11 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import type { asyncBufferFromFile, parquetMetadataAsync } from "hyparquet";
 import { InputError } from "../../core/errors.ts";
 import type { ReadRow } from "./source-rows.ts";
 
 /** Streams a Parquet file one row group at a time, so only one group is in memory. Line = row number. */
 export async function* readParquetRows(path: string): AsyncGenerator<ReadRow> {
+  // Loaded here, not at the top: every command that reads documents imports this module, few read Parquet.
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {

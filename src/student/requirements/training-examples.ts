@@ -1,7 +1,7 @@
 import { type BioSentence, spansToBio } from "../../align/bio.ts";
 import { type Segment, segmentText } from "../../align/segment-text.ts";
 import { type Token, tokenize } from "../../align/tokenize.ts";
-import { segmentLabels } from "../../dataset/build/index.ts";
+import { segmentLabels } from "../../dataset/build/segment-labels.ts";
 import type { SegmentExample } from "../segment-classifier/index.ts";
 
 /** A labelled span by character offsets into its document's (reduced) text. */

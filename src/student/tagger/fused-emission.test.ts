@@ -29,23 +29,26 @@ function layerScores(emission: Float32Array): LayerScores {
 }
 
 describe("FusedEmission", () => {
-  it("gives each layer exactly the sums emissionScores gives it, sentence after sentence", () => {
-    const sizes = [5, 3];
-    const emissions = sizes.map((size, layer) => randomWeights((bucketMask + 1) * size, layer + 1));
-    const fused = new FusedEmission(emissions, sizes, bucketMask);
-    for (const [tokens, seed] of [
-      [12, 1],
-      [3, 2],
-      [30, 3],
-    ] as const) {
-      const features = randomFeatures(tokens, seed);
-      const scores = fused.scores(features);
-      sizes.forEach((size, layer) => {
-        const expected = emissionScores(features, layerScores(emissions[layer] as Float32Array), size);
-        expect(Array.from((scores[layer] as Float64Array).subarray(0, tokens * size))).toEqual(
-          Array.from(expected),
-        );
-      });
-    }
-  });
+  // [5, 3]: whole groups of four columns; [5, 3, 3]: three columns left over.
+  it.each([[[5, 3]], [[5, 3, 3]]])(
+    "gives layers of %j tags exactly the sums emissionScores gives, sentence after sentence",
+    (sizes) => {
+      const emissions = sizes.map((size, layer) => randomWeights((bucketMask + 1) * size, layer + 1));
+      const fused = new FusedEmission(emissions, sizes, bucketMask);
+      for (const [tokens, seed] of [
+        [12, 1],
+        [3, 2],
+        [30, 3],
+      ] as const) {
+        const features = randomFeatures(tokens, seed);
+        const scores = fused.scores(features);
+        sizes.forEach((size, layer) => {
+          const expected = emissionScores(features, layerScores(emissions[layer] as Float32Array), size);
+          expect(Array.from((scores[layer] as Float64Array).subarray(0, tokens * size))).toEqual(
+            Array.from(expected),
+          );
+        });
+      }
+    },
+  );
 });

@@ -16,6 +16,9 @@ import {
   viterbi,
 } from "./viterbi.ts";
 
+/** Tokens predicted layer by layer before the fused emission table pays for its building (a few adverts). */
+const fuseAfterTokens = 2_000;
+
 /** What a trained layer carries besides its weights. */
 export interface TaggerLayer {
   name: string;
@@ -74,13 +77,20 @@ export class TaggerModel {
     }));
   }
 
+  /** Tokens predicted so far, until the fused table is built. */
+  private tokensPredicted = 0;
+
   /**
-   * Built on the first prediction, not on load: it is a second copy of the emission weights
-   * (4 bytes × 2^hashBits × all layers' tags), which training and saving do not need. The copy is
-   * taken once, so weights changed after the first prediction would not be seen (nothing does that).
+   * Built once the model has predicted `fuseAfterTokens` tokens, not on load: it is a second copy
+   * of the emission weights (4 bytes × 2^hashBits × all layers' tags), which training and saving do
+   * not need, and building it costs more than it saves on an advert or two (one-advert `predict`
+   * starts faster without it). Both paths give the same scores bit for bit. The copy is taken once,
+   * so weights changed after it is built would not be seen (nothing does that).
    */
-  private fused(): FusedEmission | undefined {
+  private fused(tokens: number): FusedEmission | undefined {
     if (this.fusedEmission === undefined && this.layers.length > 1) {
+      this.tokensPredicted += tokens;
+      if (this.tokensPredicted <= fuseAfterTokens) return undefined;
       this.fusedEmission = new FusedEmission(
         this.layers.map((layer) => layer.weights.emission),
         this.layers.map((layer) => layer.tags.length),
@@ -102,7 +112,7 @@ export class TaggerModel {
       return out;
     }
     const features = this.extractor.extract(tokens);
-    const emissions = this.fused()?.scores(features);
+    const emissions = this.fused(tokens.length)?.scores(features);
     for (let layer = 0; layer < this.decoders.length; layer++) {
       const { name, labels, scores, spanEdges } = this.decoders[layer] as (typeof this.decoders)[number];
       const emission = emissions?.[layer];

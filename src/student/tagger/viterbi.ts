@@ -46,13 +46,12 @@ export function emissionScores(features: SentenceFeatures, scores: LayerScores, 
 const scratch = {
   emission: new Float64Array(0),
   best: new Float64Array(0),
-  next: new Float64Array(0),
   back: new Int32Array(0),
   /** What `warmRows` read, summed; meaningless. */
   warmed: 0,
 };
 
-function scratchFloat64(name: "emission" | "best" | "next", length: number): Float64Array {
+function scratchFloat64(name: "emission" | "best", length: number): Float64Array {
   if (scratch[name].length < length)
     scratch[name] = new Float64Array(Math.max(length, 2 * scratch[name].length));
   return scratch[name];
@@ -211,47 +210,66 @@ function decodeFirstOrder(
 }
 
 /**
- * Which transitions the BIO/BILOU constraints allow, as lists, so the second-order loops visit only
- * those: for each previous tag, the tags that may follow it and the tags (or the start) it may follow.
- * Lists keep ascending order, so ties break exactly as a full scan with the same skips would.
+ * The transitions the BIO/BILOU constraints allow, flattened into the order the second-order
+ * recursion visits them: for each previous tag (ascending), each tag allowed after it (ascending),
+ * then the beforePrevious tags (or the start) allowed before previous (ascending). Ascending order
+ * keeps ties breaking as a full scan with the same skips would.
  */
-interface TransitionLists {
-  /** followers[previous]: tags allowed after previous (previous in 0..size-1). */
-  followers: Int32Array[];
-  /** predecessors[previous]: beforePrevious in 0..size (size = start) allowed before previous. */
-  predecessors: Int32Array[];
+interface SecondOrderPlan {
+  /** Per (previous, tag) pair: its state previous * size + tag, its first-order transition index
+   * and how many predecessors follow in `before` / `beforeTransition`. */
+  pairState: Int32Array;
+  pairCount: Int32Array;
+  /** Per predecessor: the state beforePrevious * size + previous and its transition2 index. */
+  beforeState: Int32Array;
+  beforeTransition: Int32Array;
   /** The tags allowed at the sentence start. */
   starters: Int32Array;
 }
 
-const transitionListCache = new WeakMap<LabelSet, TransitionLists>();
+const planCache = new WeakMap<LabelSet, SecondOrderPlan>();
 
-function transitionLists(labels: LabelSet): TransitionLists {
-  const cached = transitionListCache.get(labels);
+function secondOrderPlan(labels: LabelSet): SecondOrderPlan {
+  const cached = planCache.get(labels);
   if (cached) return cached;
   const { size, allowed, start } = labels;
-  const where = (count: number, keep: (index: number) => boolean): Int32Array => {
-    const out: number[] = [];
-    for (let index = 0; index < count; index++) if (keep(index)) out.push(index);
-    return Int32Array.from(out);
+  const width = size + 1;
+  const pairState: number[] = [];
+  const pairCount: number[] = [];
+  const beforeState: number[] = [];
+  const beforeTransition: number[] = [];
+  for (let previous = 0; previous < size; previous++) {
+    for (let tag = 0; tag < size; tag++) {
+      if (allowed[previous * size + tag] !== 1) continue;
+      let count = 0;
+      for (let beforePrevious = 0; beforePrevious <= size; beforePrevious++) {
+        if (allowed[beforePrevious * size + previous] !== 1) continue;
+        beforeState.push(beforePrevious * size + previous);
+        beforeTransition.push((beforePrevious * width + previous) * size + tag);
+        count++;
+      }
+      pairState.push(previous * size + tag);
+      pairCount.push(count);
+    }
+  }
+  const starters: number[] = [];
+  for (let tag = 0; tag < size; tag++) if (allowed[start * size + tag] === 1) starters.push(tag);
+  const plan: SecondOrderPlan = {
+    pairState: Int32Array.from(pairState),
+    pairCount: Int32Array.from(pairCount),
+    beforeState: Int32Array.from(beforeState),
+    beforeTransition: Int32Array.from(beforeTransition),
+    starters: Int32Array.from(starters),
   };
-  const lists: TransitionLists = {
-    followers: Array.from({ length: size }, (_, previous) =>
-      where(size, (tag) => allowed[previous * size + tag] === 1),
-    ),
-    predecessors: Array.from({ length: size }, (_, previous) =>
-      where(size + 1, (beforePrevious) => allowed[beforePrevious * size + previous] === 1),
-    ),
-    starters: where(size, (tag) => allowed[start * size + tag] === 1),
-  };
-  transitionListCache.set(labels, lists);
-  return lists;
+  planCache.set(labels, plan);
+  return plan;
 }
 
 /**
  * States are (previous tag, tag) pairs; previous = size marks the sentence start. A state that a
- * constraint forbids is never written, so it keeps −∞ and skipping it (via the transition lists)
- * changes no score; reachable states still skip −∞ predecessors as before.
+ * constraint forbids is never written, so it keeps −∞ and skipping it (via the plan) changes no
+ * score; reachable states still skip −∞ predecessors. Both score buffers live in one scratch array
+ * (`best` at `current`, `next` at the other half), swapped by offset.
  */
 function decodeSecondOrder(
   emission: Float64Array,
@@ -266,50 +284,53 @@ function decodeSecondOrder(
   if (count === 0) return result;
   const { transition, transition2, final } = scores;
   const { start } = labels;
-  const { followers, predecessors, starters } = transitionLists(labels);
-  let best = scratchFloat64("best", states).fill(Number.NEGATIVE_INFINITY, 0, states);
-  let next = scratchFloat64("next", states);
+  const { pairState, pairCount, beforeState, beforeTransition, starters } = secondOrderPlan(labels);
+  const pairs = pairState.length;
+  const buffer = scratchFloat64("best", 2 * states);
+  let current = 0;
+  let other = states;
+  for (let state = 0; state < 2 * states; state++) buffer[state] = Number.NEGATIVE_INFINITY;
   const back = scratchBack(count * states);
-  for (const tag of starters) {
-    best[start * size + tag] =
+  for (let index = 0; index < starters.length; index++) {
+    const tag = starters[index] as number;
+    buffer[start * size + tag] =
       (emission[tag] as number) +
       (transition[start * size + tag] as number) +
       (transition2[(start * width + start) * size + tag] as number);
   }
   for (let position = 1; position < count; position++) {
-    next.fill(Number.NEGATIVE_INFINITY, 0, states);
+    for (let state = other; state < other + states; state++) buffer[state] = Number.NEGATIVE_INFINITY;
     const row = position * size;
     const backRow = position * states;
-    for (let previous = 0; previous < size; previous++) {
-      const allowedTags = followers[previous] as Int32Array;
-      const allowedBefore = predecessors[previous] as Int32Array;
-      for (let tagIndex = 0; tagIndex < allowedTags.length; tagIndex++) {
-        const tag = allowedTags[tagIndex] as number;
-        let top = Number.NEGATIVE_INFINITY;
-        let from = 0;
-        for (let beforeIndex = 0; beforeIndex < allowedBefore.length; beforeIndex++) {
-          const beforePrevious = allowedBefore[beforeIndex] as number;
-          const state = beforePrevious * size + previous;
-          const prior = best[state] as number;
-          if (prior === Number.NEGATIVE_INFINITY) continue;
-          const score = prior + (transition2[(beforePrevious * width + previous) * size + tag] as number);
-          if (score > top) {
-            top = score;
-            from = state;
-          }
+    let entry = 0;
+    for (let pair = 0; pair < pairs; pair++) {
+      const last = entry + (pairCount[pair] as number);
+      let top = Number.NEGATIVE_INFINITY;
+      let from = 0;
+      for (; entry < last; entry++) {
+        const state = beforeState[entry] as number;
+        const prior = buffer[current + state] as number;
+        if (prior === Number.NEGATIVE_INFINITY) continue;
+        const score = prior + (transition2[beforeTransition[entry] as number] as number);
+        if (score > top) {
+          top = score;
+          from = state;
         }
-        const state = previous * size + tag;
-        next[state] = top + (transition[previous * size + tag] as number) + (emission[row + tag] as number);
-        back[backRow + state] = from;
       }
+      const state = pairState[pair] as number;
+      const tag = state % size;
+      buffer[other + state] = top + (transition[state] as number) + (emission[row + tag] as number);
+      back[backRow + state] = from;
     }
-    [best, next] = [next, best];
+    const swap = current;
+    current = other;
+    other = swap;
   }
   let top = Number.NEGATIVE_INFINITY;
   let state = 0;
   for (let candidate = 0; candidate < states; candidate++) {
     if (!labels.allowedEnd[candidate % size]) continue;
-    const score = (best[candidate] as number) + (final[candidate % size] as number);
+    const score = (buffer[current + candidate] as number) + (final[candidate % size] as number);
     if (score > top) {
       top = score;
       state = candidate;
