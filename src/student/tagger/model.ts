@@ -141,7 +141,7 @@ export class TaggerModel {
   pathConfidence(tokens: readonly string[]): number {
     if (tokens.length === 0 || this.decoders.length === 0) return 0;
     const features = this.extractor.extract(tokens);
-    const emissions = this.fused()?.scores(features);
+    const emissions = this.fused(tokens.length)?.scores(features);
     let total = 0;
     for (let layer = 0; layer < this.decoders.length; layer++) {
       const { labels, scores } = this.decoders[layer] as (typeof this.decoders)[number];
