@@ -23,7 +23,7 @@
  * Writes bench/out/active-learning.json, and with --write-results bench/results/active-learning.json.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,7 @@ import {
 } from "../src/dataset/gold/requirements-corpus.ts";
 import { importSkillSpanGold, SKILLSPAN_GOLD_SOURCE } from "../src/dataset/gold/skill-span-gold.ts";
 import { openWorkspace, type Workspace } from "../src/store/index.ts";
+import { type SegmentAggregation, segmentAggregations } from "../src/student/active-learning/index.ts";
 import type { SpanStudentOverrides } from "../src/student/span-student-settings.ts";
 import { REQUIREMENT_LABELS_VERSION } from "../src/tasks/requirements/labels.ts";
 import { requirementsReplayAnswers } from "../src/tasks/requirements/replay-answers.ts";
@@ -42,6 +43,7 @@ import { skillsReplayAnswers } from "../src/tasks/skills/replay-answers.ts";
 import type { LanguageModel } from "../src/teacher/language-model.ts";
 import { ReplayLanguageModel } from "../src/teacher/providers/replay-provider.ts";
 import {
+  ACTIVE_DEV_SHARE,
   type ActiveLearningTask,
   type ActiveRound,
   runActiveLearning,
@@ -64,7 +66,29 @@ export interface ActiveLearningBenchOptions {
   log?: (line: string) => void;
   /** Run the simulations here and write only their figures to this file (the parent's child process). */
   figuresTo?: string | undefined;
+  /** Requirements only: a variant of the settings (to compare on dev). */
+  variant?: RequirementsVariant | undefined;
+  /** Run only these strategies (dev comparisons; the results file wants both). */
+  strategies?: readonly SelectionStrategy[] | undefined;
+  /** Fewer seeds (dev comparisons). */
+  seeds?: number | undefined;
 }
+
+/** The requirements simulation's settings chosen on dev (README: "Active learning, by simulation"). */
+export interface RequirementsVariant {
+  passes: number;
+  aggregation: SegmentAggregation;
+  /** The diversity step's threshold; 1 turns it off. */
+  maxSimilarity: number;
+  holdOut: number;
+}
+
+export const REQUIREMENTS_CHOSEN: RequirementsVariant = {
+  passes: 3,
+  aggregation: "mean",
+  maxSimilarity: 0.5,
+  holdOut: ACTIVE_DEV_SHARE,
+};
 
 interface Simulation {
   name: "requirements" | "skillspan";
@@ -72,6 +96,9 @@ interface Simulation {
   describe: string;
   source: string;
   training: SpanStudentOverrides;
+  aggregation?: SegmentAggregation;
+  maxSimilarity?: number;
+  holdOut?: number;
   /** Budget as a share of the pool, bought in `rounds` equal rounds. */
   budgetShare: number;
   rounds: number;
@@ -95,6 +122,11 @@ interface StrategyFigures {
   /** Share of the pool at which the mean curve reaches 90% / 95% of the mean ceiling (null: not within the budget). */
   shareTo90: number | null;
   shareTo95: number | null;
+  /** The same for each seed's own curve (against the mean ceiling), and their range over the seeds reaching it. */
+  seedShares: { to90: (number | null)[]; to95: (number | null)[] };
+  seedSharesRange: { to90: MinMax | null; to95: MinMax | null };
+  /** The mean curve's average over its rounds (the area under it, per round): one figure to compare settings by. */
+  meanF1OverRounds: number;
   /** Mean seconds of selection per round after round 1, and per document scored. */
   selectionSecondsPerRound: number;
   trainSecondsPerRound: number;
@@ -102,7 +134,14 @@ interface StrategyFigures {
   teacherCalls: number;
 }
 
-interface SimulationFigures {
+interface MinMax {
+  min: number;
+  max: number;
+  /** Seeds that reach the level within the budget. */
+  seeds: number;
+}
+
+export interface SimulationFigures {
   task: ActiveLearningTask;
   describe: string;
   scoredOn: string;
@@ -113,8 +152,10 @@ interface SimulationFigures {
   rounds: number;
   seeds: number[];
   training: SpanStudentOverrides;
+  selection: { aggregation: SegmentAggregation; maxSimilarity: number; holdOut: number };
   ceiling: { mean: number; min: number; max: number; seedsF1: number[]; teacherCalls: number };
-  strategies: Record<SelectionStrategy, StrategyFigures>;
+  /** Both strategies, unless a dev comparison asked for one. */
+  strategies: Partial<Record<SelectionStrategy, StrategyFigures>>;
   /** Documents (and teacher calls) uncertain saves against random to reach 95% of the ceiling, when both reach it. */
   savedAt95: { documents: number; share: number } | null;
   target: { share95AtMost: number; met: boolean };
@@ -141,16 +182,20 @@ export function shareToReach(
   return null;
 }
 
-function requirementsSimulation(quick: boolean): Simulation {
+function requirementsSimulation(quick: boolean, variant: RequirementsVariant): Simulation {
   return {
     name: "requirements",
     task: "requirements",
     describe: "requirements corpus: pool = its train postings, scored on its test postings",
     source: REQUIREMENTS_CORPUS_GOLD_SOURCE.name,
-    // The demo's passes (src/pipeline/run-demo.ts), so the simulation runs in minutes.
-    training: { epochs: 3, patience: 2 },
-    budgetShare: quick ? 0.3 : 0.4,
-    rounds: quick ? 3 : 4,
+    // Passes chosen on dev (the demo's three, src/pipeline/run-demo.ts, were the start), so the
+    // simulation runs in minutes; the curve runs to the whole pool in rounds of a tenth.
+    training: { epochs: variant.passes, patience: 2 },
+    aggregation: variant.aggregation,
+    maxSimilarity: variant.maxSimilarity,
+    holdOut: variant.holdOut,
+    budgetShare: quick ? 0.3 : 1,
+    rounds: quick ? 3 : 10,
     seeds: quick ? [1, 2] : [1, 2, 3, 4, 5],
     setUp(workspace) {
       importRequirementsCorpusGold(workspace);
@@ -231,6 +276,9 @@ async function simulate(
       splits: ["train"],
       model,
       training: simulation.training,
+      aggregation: simulation.aggregation,
+      maxSimilarity: simulation.maxSimilarity,
+      holdOut: simulation.holdOut,
       evaluation: { against: "gold", splits: [split] },
     });
     const last = result.rounds.at(-1)?.evaluation;
@@ -245,6 +293,7 @@ async function runSimulation(
   simulation: Simulation,
   split: string,
   log: (line: string) => void,
+  only: readonly SelectionStrategy[],
 ): Promise<SimulationFigures> {
   const ceilings: JobOutcome[] = [];
   for (const seed of simulation.seeds) {
@@ -259,8 +308,8 @@ async function runSimulation(
   const budget = Math.round(simulation.budgetShare * pool);
   const ceilingF1 = ceilings.map((outcome) => outcome.rounds[0]?.evaluation?.f1 ?? 0);
   const ceilingMean = mean(ceilingF1);
-  const strategies = {} as Record<SelectionStrategy, StrategyFigures>;
-  for (const strategy of selectionStrategies) {
+  const strategies: Partial<Record<SelectionStrategy, StrategyFigures>> = {};
+  for (const strategy of only) {
     const jobs: JobOutcome[] = [];
     for (const seed of simulation.seeds) {
       const outcome = await simulate(simulation, strategy, seed, budget, simulation.rounds, split);
@@ -286,15 +335,33 @@ async function runSimulation(
         max: round4(Math.max(...values)),
       };
     });
-    const to = (fraction: number) => {
-      const share = shareToReach(curve, fraction * ceilingMean);
+    const to = (points: readonly { share: number; mean: number }[], fraction: number) => {
+      const share = shareToReach(points, fraction * ceilingMean);
       return share === null ? null : round4(share);
     };
+    const seedShares = (fraction: number) =>
+      seedsF1.map((f1s) =>
+        to(
+          f1s.map((f1, index) => ({ share: curve[index]?.share ?? 0, mean: f1 })),
+          fraction,
+        ),
+      );
+    const range = (shares: (number | null)[]): MinMax | null => {
+      const reached = shares.filter((share): share is number => share !== null);
+      return reached.length === 0
+        ? null
+        : { min: Math.min(...reached), max: Math.max(...reached), seeds: reached.length };
+    };
+    const to90 = seedShares(0.9);
+    const to95 = seedShares(0.95);
     strategies[strategy] = {
       curve,
       seedsF1: seedsF1.map((f1s) => f1s.map(round4)),
-      shareTo90: to(0.9),
-      shareTo95: to(0.95),
+      shareTo90: to(curve, 0.9),
+      shareTo95: to(curve, 0.95),
+      seedShares: { to90, to95 },
+      seedSharesRange: { to90: range(to90), to95: range(to95) },
+      meanF1OverRounds: round4(mean(curve.map((point) => point.mean))),
       selectionSecondsPerRound: round4(
         mean(jobs.flatMap((job) => job.rounds.slice(1).map((round) => round.selectionSeconds))),
       ),
@@ -306,8 +373,8 @@ async function runSimulation(
       ),
     };
   }
-  const uncertain95 = strategies.uncertain.shareTo95;
-  const random95 = strategies.random.shareTo95;
+  const uncertain95 = strategies.uncertain?.shareTo95 ?? null;
+  const random95 = strategies.random?.shareTo95 ?? null;
   const target = 0.4;
   return {
     task: simulation.task,
@@ -320,6 +387,11 @@ async function runSimulation(
     rounds: simulation.rounds,
     seeds: simulation.seeds,
     training: simulation.training,
+    selection: {
+      aggregation: simulation.aggregation ?? "mean",
+      maxSimilarity: simulation.maxSimilarity ?? 0.5,
+      holdOut: simulation.holdOut ?? ACTIVE_DEV_SHARE,
+    },
     ceiling: {
       mean: round4(ceilingMean),
       min: round4(Math.min(...ceilingF1)),
@@ -343,25 +415,59 @@ async function runAndReport(
   simulation: Simulation,
   split: string,
   log: (line: string) => void,
+  only: readonly SelectionStrategy[],
 ): Promise<SimulationFigures> {
-  const result = await runSimulation(simulation, split, log);
+  const result = await runSimulation(simulation, split, log, only);
+  const seedRange = (range: MinMax | null): string =>
+    range === null
+      ? "no seed"
+      : `seeds ${percent(range.min)}–${percent(range.max)}, ${range.seeds} of ${simulation.seeds.length}`;
   log(
     `${simulation.name}: ceiling ${(100 * result.ceiling.mean).toFixed(1)} (${(100 * result.ceiling.min).toFixed(1)}–${(100 * result.ceiling.max).toFixed(1)}); ` +
-      selectionStrategies
-        .map(
-          (strategy) =>
-            `${strategy} reaches 90% at ${percent(result.strategies[strategy].shareTo90)}, 95% at ${percent(result.strategies[strategy].shareTo95)} of the pool`,
-        )
+      only
+        .flatMap((strategy) => {
+          const figures = result.strategies[strategy];
+          if (!figures) return [];
+          return (
+            `${strategy} reaches 90% at ${percent(figures.shareTo90)} (${seedRange(figures.seedSharesRange.to90)}), ` +
+            `95% at ${percent(figures.shareTo95)} (${seedRange(figures.seedSharesRange.to95)}) of the pool, ` +
+            `mean F1 over the rounds ${(100 * figures.meanF1OverRounds).toFixed(1)}`
+          );
+        })
         .join("; ") +
-      `; selection ${result.strategies.uncertain.selectionSecondsPerRound.toFixed(2)} s/round (uncertain)`,
+      `; selection ${(result.strategies.uncertain?.selectionSecondsPerRound ?? 0).toFixed(2)} s/round (uncertain)`,
   );
   return result;
 }
 
+/** The command-line flags that carry `options` to a child process (or name them in a dev run). */
+function variantArgs(options: ActiveLearningBenchOptions): string[] {
+  const variant = options.variant;
+  return [
+    ...(options.quick ? ["--quick"] : []),
+    ...(options.dev ? ["--dev"] : []),
+    ...(variant
+      ? [
+          "--passes",
+          `${variant.passes}`,
+          "--aggregate",
+          variant.aggregation,
+          "--max-similarity",
+          `${variant.maxSimilarity}`,
+          "--hold-out",
+          `${variant.holdOut}`,
+        ]
+      : []),
+    ...(options.strategies ? ["--strategies", options.strategies.join(",")] : []),
+    ...(options.seeds !== undefined ? ["--seeds", `${options.seeds}`] : []),
+  ];
+}
+
 /** Runs one corpus's simulation in a child process (its lines prefixed), and reads back its figures. */
-function simulateInChild(
+export function simulateInChild(
   name: Simulation["name"],
-  options: { quick: boolean; dev: boolean },
+  options: ActiveLearningBenchOptions,
+  label: string = name,
 ): Promise<Partial<Record<Simulation["name"], SimulationFigures>>> {
   const figuresFile = join(mkdtempSync(join(tmpdir(), "jobdistill-bench-active-")), `${name}.json`);
   const args = [
@@ -371,8 +477,7 @@ function simulateInChild(
     name,
     "--figures-to",
     figuresFile,
-    ...(options.quick ? ["--quick"] : []),
-    ...(options.dev ? ["--dev"] : []),
+    ...variantArgs(options),
   ];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
@@ -381,7 +486,7 @@ function simulateInChild(
       pending += chunk.toString("utf8");
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
-      for (const line of lines) console.log(`[${name}] ${line}`);
+      for (const line of lines) console.log(`[${label}] ${line}`);
     });
     child.on("error", reject);
     child.on("exit", (code) => {
@@ -398,28 +503,58 @@ function simulateInChild(
   });
 }
 
+const storedResultsPath = join(benchFolder, "results", "active-learning.json");
+
+/**
+ * A corpus this run did not simulate (`--only`), taken from the stored results with the provenance
+ * of the run that measured it (`writtenBy`, `provenance`), so one file never passes off one run's
+ * figures as another's.
+ */
+function storedCorpus(name: Simulation["name"]): object | undefined {
+  if (!existsSync(storedResultsPath)) return undefined;
+  const stored = JSON.parse(readFileSync(storedResultsPath, "utf8")) as Record<string, unknown>;
+  const corpus = stored[name];
+  if (typeof corpus !== "object" || corpus === null) return undefined;
+  const own = corpus as { writtenBy?: unknown; provenance?: unknown };
+  return {
+    ...corpus,
+    keptFrom: own.provenance
+      ? own
+      : { writtenBy: stored.writtenBy, provenance: stored.provenance, testLooks: stored.testLooks },
+  };
+}
+
 export async function runActiveLearningBench(options: ActiveLearningBenchOptions = {}) {
   const log = options.log ?? ((line: string) => console.log(line));
   const quick = Boolean(options.quick);
   const split = options.dev ? "dev" : "test";
+  const only = options.strategies ?? selectionStrategies;
+  const writeResults = options.write === "results" && !options.dev;
   const record = recordBench("active-learning", {
     measure:
       "F1 of each round's student on held-out gold; selection and training in wall seconds of this process " +
       "(the machine was shared: see the load average)",
     quick,
-    writeResults: options.write === "results" && !options.dev,
+    writeResults,
   });
+  if (writeResults && only.length !== selectionStrategies.length)
+    throw new Error("--write-results wants both strategies: leave out --strategies");
+  const withSeeds = (simulation: Simulation): Simulation =>
+    options.seeds === undefined
+      ? simulation
+      : { ...simulation, seeds: simulation.seeds.slice(0, options.seeds) };
   const simulations: Simulation[] = [];
-  if (options.only !== "skillspan") simulations.push(requirementsSimulation(quick));
+  if (options.only !== "skillspan")
+    simulations.push(withSeeds(requirementsSimulation(quick, options.variant ?? REQUIREMENTS_CHOSEN)));
   const files = skillSpanFiles();
   if (options.only !== "requirements") {
-    if (files) simulations.push(skillSpanSimulation(quick, files));
+    if (files) simulations.push(withSeeds(skillSpanSimulation(quick, files)));
     else log("skipping SkillSpan: ../shared/data/skillspan/json is not there");
   }
   const figures: Partial<Record<Simulation["name"], SimulationFigures>> = {};
   if (options.figuresTo !== undefined || simulations.length === 1) {
     for (const simulation of simulations)
-      figures[simulation.name] = await runAndReport(simulation, split, log);
+      figures[simulation.name] = await runAndReport(simulation, split, log, only);
     if (options.figuresTo !== undefined) {
       writeFileSync(options.figuresTo, JSON.stringify(figures));
       return figures;
@@ -427,7 +562,7 @@ export async function runActiveLearningBench(options: ActiveLearningBenchOptions
   } else {
     // One process per corpus, side by side: each simulation is single-threaded.
     const outcomes = await Promise.all(
-      simulations.map((simulation) => simulateInChild(simulation.name, { quick, dev: Boolean(options.dev) })),
+      simulations.map((simulation) => simulateInChild(simulation.name, options)),
     );
     for (const outcome of outcomes) Object.assign(figures, outcome);
   }
@@ -438,23 +573,56 @@ export async function runActiveLearningBench(options: ActiveLearningBenchOptions
           requirementsCorpus: CORPUS_TEST_LOOKS,
           note:
             "this bench scores every round's student on the corpus's test postings: one look of a fixed design " +
-            "(settings are the defaults and the demo's passes; none was chosen on test), counted in CORPUS_TEST_LOOKS",
+            "(its settings chosen on dev: README, Active learning, by simulation), counted in CORPUS_TEST_LOOKS",
         };
   if (testLooks)
     log(
       `test looks at the requirements corpus, this run included: ${testLooks.requirementsCorpus} (${testLooks.note})`,
     );
-  const paths = options.write === false || options.dev ? [] : record.write({ testLooks, ...figures });
+  // A corpus left out with --only keeps its stored figures, marked with the run they came from.
+  const kept: Record<string, object> = {};
+  if (writeResults && !quick)
+    for (const name of ["requirements", "skillspan"] as const) {
+      const stored = figures[name] ? undefined : storedCorpus(name);
+      if (stored) {
+        kept[name] = stored;
+        log(`${name}: not simulated in this run; its stored figures are kept, with their own provenance`);
+      }
+    }
+  const paths =
+    options.write === false || options.dev ? [] : record.write({ testLooks, ...kept, ...figures });
   for (const path of paths) log(`wrote ${path}`);
   return figures;
 }
 
+const flag = (args: readonly string[], name: string): string | undefined => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+};
+
 if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
-  const onlyIndex = args.indexOf("--only");
-  const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+  const only = flag(args, "--only");
   if (only !== undefined && only !== "requirements" && only !== "skillspan") {
     console.error("--only takes requirements or skillspan");
+    process.exit(2);
+  }
+  const aggregation = flag(args, "--aggregate") ?? REQUIREMENTS_CHOSEN.aggregation;
+  if (!(segmentAggregations as readonly string[]).includes(aggregation)) {
+    console.error(`--aggregate takes ${segmentAggregations.join(" or ")}`);
+    process.exit(2);
+  }
+  const number = (name: string, fallback: number): number => {
+    const value = Number(flag(args, name) ?? fallback);
+    if (!Number.isFinite(value)) {
+      console.error(`${name} takes a number`);
+      process.exit(2);
+    }
+    return value;
+  };
+  const strategies = flag(args, "--strategies")?.split(",");
+  if (strategies?.some((strategy) => !(selectionStrategies as readonly string[]).includes(strategy))) {
+    console.error(`--strategies takes ${selectionStrategies.join(",")}`);
     process.exit(2);
   }
   await runActiveLearningBench({
@@ -462,6 +630,14 @@ if (invokedDirectly(import.meta.url)) {
     dev: args.includes("--dev"),
     only,
     write: args.includes("--write-results") ? "results" : "out",
-    figuresTo: args.includes("--figures-to") ? args[args.indexOf("--figures-to") + 1] : undefined,
+    figuresTo: flag(args, "--figures-to"),
+    variant: {
+      passes: number("--passes", REQUIREMENTS_CHOSEN.passes),
+      aggregation: aggregation as SegmentAggregation,
+      maxSimilarity: number("--max-similarity", REQUIREMENTS_CHOSEN.maxSimilarity),
+      holdOut: number("--hold-out", REQUIREMENTS_CHOSEN.holdOut),
+    },
+    strategies: strategies as SelectionStrategy[] | undefined,
+    seeds: flag(args, "--seeds") === undefined ? undefined : number("--seeds", 5),
   });
 }

@@ -31,7 +31,8 @@ export type StoredResultsName =
   | "generate"
   | "screen"
   | "roles"
-  | "active-learning";
+  | "active-learning"
+  | "active-learning-dev";
 
 /**
  * How the README shows a value: `decimals:N` (value.toFixed(N)), `percent:N` (100 × value, N

@@ -54,6 +54,10 @@ const benches = [
     name: "active-learning",
     what: "active learning by simulation (gold replayed as the teacher): uncertain vs random curves, 5 seeds, share of labels to 90/95% of the full-pool F1",
   },
+  {
+    name: "active-learning-dev",
+    what: "the requirements simulation's settings on dev: segment aggregation, diversity, passes, hold-out (3 seeds each)",
+  },
   { name: "teacher", what: "teacher pacing against a rate-limited server, engine overhead per call" },
   {
     name: "label-workers",

@@ -159,4 +159,36 @@ describe("active learning over the requirements corpus, gold standing in for the
       workspace.close();
     }
   }, 120_000);
+
+  it("trains on every label without a hold-out, aggregates by the least sure segments, and names the job by them", async () => {
+    const plain = workspaceWithCorpus();
+    const changed = workspaceWithCorpus();
+    try {
+      const before = await runActiveLearning(plain.workspace, {
+        ...settings(plain.teacher, "uncertain"),
+        budget: 4,
+        rounds: 2,
+      });
+      const after = await runActiveLearning(changed.workspace, {
+        ...settings(changed.teacher, "uncertain"),
+        budget: 4,
+        rounds: 2,
+        holdOut: 0,
+        aggregation: "least-sure",
+      });
+      expect(after.job).not.toBe(before.job);
+      expect(after.rounds.map((round) => round.documentsLabelled)).toEqual([2, 4]);
+      expect(after.rounds.every((round) => typeof round.evaluation?.f1 === "number")).toBe(true);
+      const plan = activeLearningRuns(changed.workspace.runs.list(), after.job)[1]?.params.activeLearning as
+        | { reason: string }
+        | undefined;
+      expect(plan?.reason).toMatch(/three least sure segments/);
+      await expect(
+        runActiveLearning(changed.workspace, { ...settings(changed.teacher, "uncertain"), holdOut: 1 }),
+      ).rejects.toThrow(/hold-out share/);
+    } finally {
+      plain.workspace.close();
+      changed.workspace.close();
+    }
+  }, 120_000);
 });

@@ -15,7 +15,11 @@ import {
   evaluateOnSentences,
 } from "../evaluate/students/index.ts";
 import type { Run, Workspace } from "../store/index.ts";
-import { segmentClassifierUncertainty, taggerUncertainty } from "../student/active-learning/index.ts";
+import {
+  type SegmentAggregation,
+  segmentClassifierUncertainty,
+  taggerUncertainty,
+} from "../student/active-learning/index.ts";
 import { loadSpanStudents } from "../student/load-predictors.ts";
 import type { RequirementStudents } from "../student/requirements/index.ts";
 import type { SpanStudentOverrides } from "../student/span-student-settings.ts";
@@ -47,6 +51,16 @@ export interface ActiveLearningOptions extends Omit<RunLabellingOptions, "runPar
   splits?: readonly string[] | undefined;
   /** A candidate more similar than this (word 3-shingle Jaccard) to one already picked waits. @default 0.5 */
   maxSimilarity?: number | undefined;
+  /**
+   * Requirements: how a posting's segment uncertainties become one ("mean", or "least-sure": the
+   * mean of its three least sure segments). @default "mean"
+   */
+  aggregation?: SegmentAggregation | undefined;
+  /**
+   * Share of the labelled documents held out after each round to stop the student's training on
+   * (and calibrate it); 0 trains on every label for all its passes. @default ACTIVE_DEV_SHARE
+   */
+  holdOut?: number | undefined;
   /** Changes to the task's student settings (the simulation trains with fewer passes). */
   training?: SpanStudentOverrides | undefined;
   /**
@@ -245,9 +259,10 @@ async function uncertaintyOf(
   students: RequirementStudents,
   task: ActiveLearningTask,
   text: string,
+  aggregation: SegmentAggregation,
 ): Promise<number> {
   if (task === "requirements" && students.segmentClassifier)
-    return segmentClassifierUncertainty(students.segmentClassifier, text);
+    return segmentClassifierUncertainty(students.segmentClassifier, text, aggregation);
   return taggerUncertainty(students.tagger, text);
 }
 
@@ -325,7 +340,7 @@ const seconds = (since: number): number => Math.round((performance.now() - since
  * on the labels so far and buys the least sure ones, passing over any too similar to one already
  * picked; the control ("random") draws a seeded sample instead. After each round the task's
  * student is trained on every label so far (the task's own settings, through `trainSpanStudents`,
- * a random 15% of the labelled documents held out to stop on) and, when the workspace has gold,
+ * a random 15% of the labelled documents held out to stop on, or `holdOut`) and, when the workspace has gold,
  * scored on held-out documents.
  *
  * Every round is a label run in the ledger: its parameters say what was bought and why
@@ -359,6 +374,10 @@ export async function runActiveLearning(
   const rounds = options.rounds ?? 5;
   const seed = options.seed ?? 1;
   const maxSimilarity = options.maxSimilarity ?? 0.5;
+  const aggregation = options.aggregation ?? "mean";
+  const holdOut = options.holdOut ?? ACTIVE_DEV_SHARE;
+  if (!(holdOut >= 0 && holdOut < 1))
+    throw new UsageError(`the hold-out share must be in [0, 1), got ${holdOut}`);
   const sizes = roundSizes(budget, rounds);
   const plan = planLabelling(workspace, { task, source, splits });
   const itemsByDocument = new Map<string, unknown[]>();
@@ -383,6 +402,9 @@ export async function runActiveLearning(
     splits: splits ?? null,
     maxSimilarity,
     training: training ?? {},
+    // Named only when changed, so the jobs of earlier versions keep their names (and resume).
+    ...(aggregation === "mean" ? {} : { aggregation }),
+    ...(holdOut === ACTIVE_DEV_SHARE ? {} : { holdOut }),
   }).slice(0, 16);
   const name = `active-${task}-${job.slice(0, 8)}`;
   const heldOut = heldOutGold(
@@ -407,7 +429,7 @@ export async function runActiveLearning(
       task,
       source: "teacher",
       seed: seed + round,
-      split: [1 - ACTIVE_DEV_SHARE, ACTIVE_DEV_SHARE, 0],
+      split: [1 - holdOut, holdOut, 0],
       splitBy: "random",
       out: join(workspace.dir, "datasets", `${name}-round-${round}`),
     });
@@ -484,7 +506,7 @@ export async function runActiveLearning(
           scored.push({
             id: document.id,
             text: document.text,
-            score: await uncertaintyOf(students, task, document.text),
+            score: await uncertaintyOf(students, task, document.text, aggregation),
           });
         }
         picks = pickDiverse(scored, { count, maxSimilarity }).map((pick) => ({
@@ -495,7 +517,7 @@ export async function runActiveLearning(
         }));
         reason =
           `the ${count} documents the student trained on ${labelled.size} labels is least sure of ` +
-          `(${task === "requirements" ? "segment classifier: threshold margin" : "tagger: Viterbi path probability per token"}), ` +
+          `(${task === "requirements" ? `segment classifier: threshold margin, ${aggregation === "mean" ? "mean over its segments" : "its three least sure segments"}` : "tagger: Viterbi path probability per token"}), ` +
           `skipping near-copies (word 3-shingle Jaccard > ${maxSimilarity}) of ones already picked`;
       }
       roundPlan = {

@@ -1,4 +1,7 @@
 export {
+  LEAST_SURE_SEGMENTS,
+  type SegmentAggregation,
+  segmentAggregations,
   segmentClassifierUncertainty,
   segmentUncertainty,
   taggerUncertainty,

@@ -54,16 +54,25 @@ describe("segmentUncertainty", () => {
 });
 
 describe("segmentClassifierUncertainty", () => {
+  /** Sure of segments starting "Sure", torn (on the threshold) on the others. */
+  const scorer: SegmentScorer = {
+    labels: ["a"],
+    thresholds: [0.5],
+    predictBatch: (texts) =>
+      texts.map((text) => ({ labels: [], scores: { a: text.startsWith("Sure") ? 1 : 0.5 } })),
+  };
+
   it("averages the segments of a text", async () => {
-    const scorer: SegmentScorer = {
-      labels: ["a"],
-      thresholds: [0.5],
-      predictBatch: (texts) =>
-        texts.map((text) => ({ labels: [], scores: { a: text.startsWith("Sure") ? 1 : 0.5 } })),
-    };
     expect(await segmentClassifierUncertainty(scorer, "Sure thing.\n\nMaybe so.")).toBeCloseTo(0.5, 12);
     expect(await segmentClassifierUncertainty(scorer, "Sure thing.")).toBe(0);
     expect(await segmentClassifierUncertainty(scorer, "")).toBe(0);
+  });
+
+  it("with least-sure, averages only the three least sure segments", async () => {
+    const text = "Sure one.\n\nSure two.\n\nSure three.\n\nMaybe so.";
+    expect(await segmentClassifierUncertainty(scorer, text)).toBeCloseTo(0.25, 12);
+    expect(await segmentClassifierUncertainty(scorer, text, "least-sure")).toBeCloseTo(1 / 3, 12);
+    expect(await segmentClassifierUncertainty(scorer, "Maybe so.", "least-sure")).toBe(1);
   });
 });
 

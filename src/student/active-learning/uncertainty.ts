@@ -47,15 +47,31 @@ export function segmentUncertainty(
 }
 
 /**
- * How unsure a segment classifier is of a text: the mean `segmentUncertainty` of its segments
- * (the segments `highlightRequirements` scores). A text without segments scores 0.
+ * How a text's segment uncertainties become one: "mean" over all its segments, or "least-sure",
+ * the mean of its `LEAST_SURE_SEGMENTS` least sure segments (a long posting with three torn
+ * segments is not averaged away by its boilerplate).
  */
-export async function segmentClassifierUncertainty(classifier: SegmentScorer, text: string): Promise<number> {
+export const segmentAggregations = ["mean", "least-sure"] as const;
+export type SegmentAggregation = (typeof segmentAggregations)[number];
+export const LEAST_SURE_SEGMENTS = 3;
+
+/**
+ * How unsure a segment classifier is of a text: the `segmentUncertainty` of its segments (the
+ * segments `highlightRequirements` scores), aggregated as `aggregation` says (default "mean").
+ * A text without segments scores 0.
+ */
+export async function segmentClassifierUncertainty(
+  classifier: SegmentScorer,
+  text: string,
+  aggregation: SegmentAggregation = "mean",
+): Promise<number> {
   const segments = tokenisedSegments(text).filter((segment) => segment.tokens.length > 0);
   if (segments.length === 0) return 0;
   const predictions = await classifier.predictBatch(segments.map((segment) => segment.text));
-  let total = 0;
-  for (const prediction of predictions)
-    total += segmentUncertainty(prediction.scores, classifier.labels, classifier.thresholds);
-  return total / segments.length;
+  const margins = predictions.map((prediction) =>
+    segmentUncertainty(prediction.scores, classifier.labels, classifier.thresholds),
+  );
+  const counted =
+    aggregation === "least-sure" ? margins.sort((a, b) => b - a).slice(0, LEAST_SURE_SEGMENTS) : margins;
+  return counted.reduce((sum, margin) => sum + margin, 0) / counted.length;
 }
