@@ -189,13 +189,13 @@ function requirementsSimulation(quick: boolean, variant: RequirementsVariant): S
     describe: "requirements corpus: pool = its train postings, scored on its test postings",
     source: REQUIREMENTS_CORPUS_GOLD_SOURCE.name,
     // Passes chosen on dev (the demo's three, src/pipeline/run-demo.ts, were the start), so the
-    // simulation runs in minutes; the curve runs to the whole pool in rounds of a tenth.
+    // simulation runs in minutes; the curve runs to the whole pool in rounds of a fifth.
     training: { epochs: variant.passes, patience: 2 },
     aggregation: variant.aggregation,
     maxSimilarity: variant.maxSimilarity,
     holdOut: variant.holdOut,
     budgetShare: quick ? 0.3 : 1,
-    rounds: quick ? 3 : 10,
+    rounds: quick ? 3 : 5,
     seeds: quick ? [1, 2] : [1, 2, 3, 4, 5],
     setUp(workspace) {
       importRequirementsCorpusGold(workspace);
