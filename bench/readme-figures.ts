@@ -110,12 +110,11 @@ function sideBySideRow(
 
 /** bench/active-learning.ts: per corpus, the curves' rows, the ceiling, the shares to 90/95% and the selection cost. */
 const activeCorpora = [
-  { id: "requirements", name: "requirements corpus", unit: "postings" },
-  { id: "skillspan", name: "SkillSpan", unit: "sentences" },
+  { id: "requirements", name: "requirements corpus", unit: "postings", rounds: 5 },
+  { id: "skillspan", name: "SkillSpan", unit: "sentences", rounds: 4 },
 ] as const;
 const activeStrategies = ["uncertain", "random"] as const;
-const activeRounds = [0, 1, 2, 3] as const;
-const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ id, name, unit }) => [
+const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ id, name, unit, rounds }) => [
   {
     key: `active.${id}.setup`,
     file: "active-learning",
@@ -123,7 +122,7 @@ const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ 
     fields: [`${id}.pool`, `${id}.heldOutDocuments`],
     format: "round:1",
   },
-  ...activeRounds.flatMap((round): ReadmeFigure[] => [
+  ...Array.from({ length: rounds }, (_, round) => round).flatMap((round): ReadmeFigure[] => [
     {
       key: `active.${id}.round${round + 1}.labels`,
       file: "active-learning",
