@@ -158,16 +158,20 @@ const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ 
     ],
     format: "decimals:1",
   },
-  {
-    key: `active.${id}.shares`,
-    file: "active-learning",
-    phrase: `${name}: neither strategy reaches 90% of the ceiling within the budget`,
-    fields: activeStrategies.flatMap((strategy) => [
-      `${id}.strategies.${strategy}.shareTo90`,
-      `${id}.strategies.${strategy}.shareTo95`,
-    ]),
-    equals: null,
-  },
+  ...(id === "skillspan"
+    ? [
+        {
+          key: `active.${id}.shares`,
+          file: "active-learning" as const,
+          phrase: `${name}: neither strategy reaches 90% of the ceiling within the budget`,
+          fields: activeStrategies.flatMap((strategy) => [
+            `${id}.strategies.${strategy}.shareTo90`,
+            `${id}.strategies.${strategy}.shareTo95`,
+          ]),
+          equals: null,
+        },
+      ]
+    : []),
   {
     key: `active.${id}.target`,
     file: "active-learning",
@@ -183,6 +187,82 @@ const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ 
     format: "round:1",
   },
 ]);
+
+/** The requirements curve runs to the whole pool: the shares each strategy needs, per seed too. */
+const requirementsActiveFigures: readonly ReadmeFigure[] = [
+  ...activeStrategies.flatMap((strategy) =>
+    (["90", "95"] as const).map(
+      (level): ReadmeFigure => ({
+        key: `active.requirements.${strategy}.to${level}`,
+        file: "active-learning",
+        phrase: `requirements corpus, ${strategy}: ${level === "90" ? "" : "… "}${level}% of the ceiling at {}% of the pool (seeds {}–{}%)`,
+        fields: [
+          `requirements.strategies.${strategy}.shareTo${level}`,
+          `requirements.strategies.${strategy}.seedSharesRange.to${level}.min`,
+          `requirements.strategies.${strategy}.seedSharesRange.to${level}.max`,
+        ],
+        format: "percent:1",
+      }),
+    ),
+  ),
+  {
+    key: "active.requirements.seedsReaching",
+    file: "active-learning",
+    phrase: "seeds reaching 95% of the ceiling: {} of {} (uncertain), {} of {} (random)",
+    fields: [
+      "requirements.strategies.uncertain.seedSharesRange.to95.seeds",
+      "requirements.seeds.length",
+      "requirements.strategies.random.seedSharesRange.to95.seeds",
+      "requirements.seeds.length",
+    ],
+    format: "round:1",
+  },
+  {
+    key: "active.requirements.looks",
+    file: "active-learning",
+    phrase: "the test split's look number {} (`CORPUS_TEST_LOOKS`",
+    fields: ["testLooks.requirementsCorpus"],
+    format: "round:1",
+  },
+];
+
+/** bench/active-learning-dev.ts: the requirements settings compared on dev. */
+const activeDevRows = [
+  { id: "start", strategy: "uncertain", row: "the settings as they were" },
+  { id: "start", strategy: "random", row: "the settings as they were, random control" },
+  { id: "leastSure", strategy: "uncertain", row: "the three least sure segments instead of the mean" },
+  { id: "noDiversity", strategy: "uncertain", row: "no diversity step" },
+  { id: "noHoldOut", strategy: "uncertain", row: "**no hold-out** (chosen)" },
+] as const;
+const activeDevFigures: readonly ReadmeFigure[] = [
+  {
+    key: "active-dev.start.diversity",
+    file: "active-learning-dev",
+    phrase: "the diversity threshold {}",
+    fields: ["variants.start.selection.maxSimilarity"],
+    format: "decimals:1",
+  },
+  {
+    key: "active-dev.start.holdOut",
+    file: "active-learning-dev",
+    phrase: "a random {}% of the labels held",
+    fields: ["variants.start.selection.holdOut"],
+    format: "percent:0",
+  },
+  ...activeDevRows.map(
+    ({ id, strategy, row }): ReadmeFigure => ({
+      key: `active-dev.${id}.${strategy}`,
+      file: "active-learning-dev",
+      phrase: `| ${row} | {} | {} | {} | {} | {}% |`,
+      fields: [
+        `variants.${id}.ceiling.mean`,
+        ...[0, 1, 2].map((round) => `variants.${id}.strategies.${strategy}.curve.${round}.mean`),
+        `variants.${id}.strategies.${strategy}.shareTo95`,
+      ],
+      format: "percent:1",
+    }),
+  ),
+];
 
 export const readmeFigures: readonly ReadmeFigure[] = [
   {
@@ -1166,6 +1246,8 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     format: "percent:1",
   },
   ...activeLearningFigures,
+  ...requirementsActiveFigures,
+  ...activeDevFigures,
 ];
 
 /** What a results file lists as the README figures it backs. */
