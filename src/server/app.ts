@@ -12,7 +12,6 @@ import type { Workspace } from "../store/index.ts";
 import type { ScreenClassifier } from "../student/screen/index.ts";
 import { categoryExamples, requirementCategories } from "../tasks/requirements/labels.ts";
 import { webAssets } from "../web/index.ts";
-import { learningCurvesOfRun } from "../workflows/active-learning.ts";
 import { cleanSkills, type RolesAdvice, suggestRoles } from "../workflows/roles-advice.ts";
 import { listRunLedger, type RunLedgerEntry, runLedgerDetail } from "../workflows/runs.ts";
 import {
@@ -471,9 +470,8 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<BlankEnv> {
     if (!Number.isSafeInteger(id)) throw new HttpError("invalid_id", "a run id is a positive integer");
     const detail = runLedgerDetail(store, id);
     if (!detail) throw new HttpError("not_found", `no run ${id} in this workspace`);
-    const { run, spend } = detail;
+    const { run, spend, learningCurves: curves } = detail;
     const charts = reportCharts(run.report);
-    const curves = learningCurvesOfRun(store.runs.list({ kind: "label" }), run);
     return c.json({
       run: {
         ...summarizeRun(detail),

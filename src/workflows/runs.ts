@@ -1,4 +1,5 @@
 import type { CallsStore, Run, RunsStore, SpendRow } from "../store/index.ts";
+import { type LearningCurve, learningCurvesOfRun } from "./active-learning-ledger.ts";
 
 /** What the ledger reads: the runs and what their calls spent (a workspace is one). */
 export interface RunLedgerSource {
@@ -21,9 +22,11 @@ export interface RunLedgerEntry {
 export interface RunLedgerDetail extends RunLedgerEntry {
   /** Per provider and model: successes and failed attempts together (both are billed). */
   spend: SpendRow[];
+  /** For a round of an active-learning job: its job's curve first, then the task's other jobs. */
+  learningCurves: LearningCurve[];
 }
 
-function detailOf(source: RunLedgerSource, run: Run): RunLedgerDetail {
+function detailOf(source: RunLedgerSource, run: Run): Omit<RunLedgerDetail, "learningCurves"> {
   const spend = source.calls.spend(run.id);
   const failures = source.calls.failures({ runId: run.id });
   const end = run.endedAt === undefined ? Date.now() : Date.parse(run.endedAt);
@@ -53,5 +56,7 @@ export function listRunLedger(
 /** One run with its spend per model and its failure counts, or undefined when there is no such run. */
 export function runLedgerDetail(source: RunLedgerSource, runId: number): RunLedgerDetail | undefined {
   const run = source.runs.get(runId);
-  return run === undefined ? undefined : detailOf(source, run);
+  return run === undefined
+    ? undefined
+    : { ...detailOf(source, run), learningCurves: learningCurvesOfRun(source.runs, run) };
 }
