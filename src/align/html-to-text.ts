@@ -1,5 +1,9 @@
-import { Parser } from "htmlparser2";
+import type * as Htmlparser2 from "htmlparser2";
+import { lazyModule } from "../core/lazy-module.ts";
 import type { SourceDocument } from "../core/types.ts";
+
+/** Loaded on the first HTML document (plain-text runs never need it). */
+export const htmlparser2 = lazyModule<typeof Htmlparser2>("htmlparser2");
 
 /**
  * Readable text from HTML, with a map back: text char `i` came from
@@ -112,7 +116,7 @@ export function htmlToText(html: string): HtmlText {
     pendingSpace = undefined;
   };
 
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name) {
         if (hiddenElements.has(name)) hiddenDepth++;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { UsageError } from "../core/errors.ts";
-import { providerNames } from "../teacher/index.ts";
+import { providerNames } from "../teacher/provider-names.ts";
 
 /**
  * Validates a command's options with a strict schema; the first problem becomes a `UsageError`

@@ -1,7 +1,7 @@
 import type { SentenceEncoder } from "./encoder.ts";
 import { parseEncoderId } from "./encoder-id.ts";
 import { createHfEncoder } from "./hf-encoder.ts";
-import { createOpenAiEncoder, type OpenAiEncoderOptions } from "./openai-encoder.ts";
+import type { OpenAiEncoderOptions } from "./openai-encoder.ts";
 import { createUseLiteEncoder } from "./use-lite.ts";
 
 export interface CreateEncoderOptions {
@@ -24,12 +24,15 @@ export async function createEncoder(
       return createUseLiteEncoder({ batchSize: options.batchSize });
     case "hf":
       return createHfEncoder(spec, { batchSize: options.batchSize, env: options.env });
-    case "openai":
+    case "openai": {
+      // Loaded here: the openai SDK is some 150 modules that nothing else on a predict path needs.
+      const { createOpenAiEncoder } = await import("./openai-encoder.ts");
       return createOpenAiEncoder({
         ...options.openai,
         model: spec.model,
         env: options.env,
         batchSize: options.batchSize,
       });
+    }
   }
 }

@@ -23,11 +23,8 @@ export {
   readModelCardPooling,
   resolveHfSpec,
 } from "./model-card.ts";
-export {
-  createOpenAiEncoder,
-  type EmbeddingUsage,
-  OpenAiEncoder,
-  type OpenAiEncoderOptions,
-} from "./openai-encoder.ts";
+// Types only: the openai encoder (and the openai SDK, some 150 modules) loads when `createEncoder`
+// is asked for an `openai:` id, not whenever a student that might use an encoder is loaded.
+export type { EmbeddingUsage, OpenAiEncoder, OpenAiEncoderOptions } from "./openai-encoder.ts";
 export { createUseLiteEncoder, USE_LITE_ID, type UseLiteOptions } from "./use-lite.ts";
 export { cosineSimilarity, dot, normalizeInPlace } from "./vectors.ts";

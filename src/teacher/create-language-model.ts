@@ -1,11 +1,11 @@
 import { UsageError } from "../core/errors.ts";
 import { hasUserInfo, redactUrl } from "../core/redact-url.ts";
 import type { LanguageModel } from "./language-model.ts";
+import { type ProviderName, providerNames } from "./provider-names.ts";
 import { LlamaLanguageModel } from "./providers/llama-provider.ts";
 import { OpenAiLanguageModel, type StructuredOutputMode } from "./providers/openai-provider.ts";
 
-export const providerNames = ["openai", "llama"] as const;
-export type ProviderName = (typeof providerNames)[number];
+export { type ProviderName, providerNames } from "./provider-names.ts";
 
 export interface ProviderOptions {
   provider: ProviderName;

@@ -10,7 +10,6 @@ import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { stringify } from "csv-stringify";
 import { InputError, JobdistillError, UsageError } from "../core/errors.ts";
 import type { SourceDocument } from "../core/types.ts";
 import {
@@ -524,6 +523,8 @@ export async function predictBatch(
     };
     const end = { end: Boolean(options.endOutput) };
     if (format === "csv") {
+      // Loaded for CSV output only (start-up of the other formats does not pay for it).
+      const { stringify } = await import("csv-stringify");
       const rows = async function* (): AsyncGenerator<string[]> {
         for await (const outcome of outcomes) {
           notify(outcome);

@@ -1,5 +1,7 @@
 import type { Workspace } from "../../store/index.ts";
-import { SKILL_LIST_SOURCE, SKILL_TYPE_TASK, type SkillTypeLabel } from "../../tasks/skill-type/index.ts";
+import type { SkillTypeLabel } from "../../tasks/skill-type/labels.ts";
+import { SKILL_LIST_SOURCE } from "../../tasks/skill-type/skill-list.ts";
+import { SKILL_TYPE_TASK } from "../../tasks/skill-type/task.ts";
 import type { LexiconKind } from "./lexicon-entry.ts";
 import type { LexiconLookup } from "./lexicon-lookup.ts";
 

@@ -1,4 +1,4 @@
-import { Parser } from "htmlparser2";
+import { htmlparser2 } from "../../align/html-to-text.ts";
 
 /**
  * What the annotation guide (corpus/GUIDE.md, "What is never marked") says is never highlighted:
@@ -170,7 +170,7 @@ export function htmlHeadingRanges(html: string, text: string, sourceOffsets: rea
   const sourceRanges: [number, number][] = [];
   let openedAt: number | undefined;
   let depth = 0;
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name) {
         if (!headingElements.has(name)) return;

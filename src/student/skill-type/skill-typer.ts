@@ -1,12 +1,9 @@
 import { isAbsolute, join } from "node:path";
-import { stringify } from "csv-stringify/sync";
-import {
-  createLexiconLookup,
-  type LexiconLookup,
-  listLexicons,
-  loadLexicon,
-  skillTypeOfLexiconKind,
-} from "../../dataset/lexicon/index.ts";
+import type * as CsvStringifySync from "csv-stringify/sync";
+import { lazyModule } from "../../core/lazy-module.ts";
+import { skillTypeOfLexiconKind } from "../../dataset/lexicon/label-with-lexicon.ts";
+import { createLexiconLookup, type LexiconLookup } from "../../dataset/lexicon/lexicon-lookup.ts";
+import { listLexicons, loadLexicon } from "../../dataset/lexicon/lexicon-store.ts";
 import type { Workspace } from "../../store/index.ts";
 import type { SkillTypeRow } from "../predictors.ts";
 import type { EncoderSkillTypeModel } from "./encoder-model.ts";
@@ -82,9 +79,12 @@ export function createSkillTyper(
   };
 }
 
+/** Loaded when rows are written as CSV (predicting does not need it). */
+const csvStringifySync = lazyModule<typeof CsvStringifySync>("csv-stringify/sync");
+
 /** Rows as CSV (`skill,label,confidence,source`), quoted where needed. */
 export function skillTypeRowsToCsv(rows: readonly SkillTypeRow[]): string {
-  return stringify([
+  return csvStringifySync().stringify([
     ["skill", "label", "confidence", "source"],
     ...rows.map((row) => [row.skill, row.label, row.confidence.toFixed(4), row.source]),
   ]);

@@ -1,11 +1,15 @@
-import { parse } from "csv-parse/sync";
+import type * as CsvParseSync from "csv-parse/sync";
 import { z } from "zod";
 import { InputError } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/hash.ts";
+import { lazyModule } from "../../core/lazy-module.ts";
 import type { SourceDocument } from "../../core/types.ts";
 import { normaliseSkillPhrase } from "./normalise-skill.ts";
 
 /** Documents of a skill list carry this source, so the engine's resumability applies to them. */
+/** Loaded when a skill list is read as CSV (predicting does not need it). */
+const csvParseSync = lazyModule<typeof CsvParseSync>("csv-parse/sync");
+
 export const SKILL_LIST_SOURCE = "skill-list";
 
 export interface UniqueSkillPhrases {
@@ -48,7 +52,14 @@ export function parseSkillList(text: string, options: { column?: string } = {}):
   }
   const records = z
     .array(z.record(z.string(), z.string()))
-    .parse(parse(text, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true }));
+    .parse(
+      csvParseSync().parse(text, {
+        columns: true,
+        skip_empty_lines: true,
+        bom: true,
+        relax_column_count: true,
+      }),
+    );
   const first = records[0];
   if (first && !(options.column in first)) {
     throw new InputError(
