@@ -537,7 +537,9 @@ function storedCorpus(name: Simulation["name"]): object | undefined {
   const stored = JSON.parse(readFileSync(storedResultsPath, "utf8")) as Record<string, unknown>;
   const corpus = stored[name];
   if (typeof corpus !== "object" || corpus === null) return undefined;
-  const own = corpus as { writtenBy?: unknown; provenance?: unknown };
+  const own = corpus as { writtenBy?: unknown; provenance?: unknown; keptFrom?: unknown };
+  // Kept once already: the run that measured it is still the one named.
+  if (own.keptFrom !== undefined) return corpus;
   return {
     ...corpus,
     keptFrom: own.provenance
@@ -602,19 +604,6 @@ export async function runActiveLearningBench(options: ActiveLearningBenchOptions
     );
     for (const outcome of outcomes) Object.assign(figures, outcome);
   }
-  const testLooks =
-    options.dev || !figures.requirements
-      ? undefined
-      : {
-          requirementsCorpus: CORPUS_TEST_LOOKS,
-          note:
-            "this bench scores every round's student on the corpus's test postings: one look of a fixed design " +
-            "(its settings chosen on dev: README, Active learning, by simulation), counted in CORPUS_TEST_LOOKS",
-        };
-  if (testLooks)
-    log(
-      `test looks at the requirements corpus, this run included: ${testLooks.requirementsCorpus} (${testLooks.note})`,
-    );
   // A corpus left out with --only keeps its stored figures, marked with the run they came from.
   const kept: Record<string, object> = {};
   if (writeResults && !quick)
@@ -625,6 +614,22 @@ export async function runActiveLearningBench(options: ActiveLearningBenchOptions
         log(`${name}: not simulated in this run; its stored figures are kept, with their own provenance`);
       }
     }
+  // Kept requirements figures keep the look count of the run that measured them (this run made none).
+  const keptLooks = (kept.requirements as { keptFrom?: { testLooks?: unknown } } | undefined)?.keptFrom
+    ?.testLooks;
+  const testLooks =
+    options.dev || (!figures.requirements && keptLooks === undefined)
+      ? undefined
+      : figures.requirements
+        ? {
+            requirementsCorpus: CORPUS_TEST_LOOKS,
+            note:
+              "this bench scores every round's student on the corpus's test postings: one look of a fixed design " +
+              "(its settings chosen on dev: README, Active learning, by simulation), counted in CORPUS_TEST_LOOKS",
+          }
+        : keptLooks;
+  if (testLooks && figures.requirements)
+    log(`test looks at the requirements corpus, this run included: ${CORPUS_TEST_LOOKS}`);
   const paths =
     options.write === false || options.dev ? [] : record.write({ testLooks, ...kept, ...figures });
   for (const path of paths) log(`wrote ${path}`);

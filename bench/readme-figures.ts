@@ -111,7 +111,7 @@ function sideBySideRow(
 /** bench/active-learning.ts: per corpus, the curves' rows, the ceiling, the shares to 90/95% and the selection cost. */
 const activeCorpora = [
   { id: "requirements", name: "requirements corpus", unit: "postings", rounds: 5 },
-  { id: "skillspan", name: "SkillSpan", unit: "sentences", rounds: 4 },
+  { id: "skillspan", name: "SkillSpan", unit: "sentences", rounds: 5 },
 ] as const;
 const activeStrategies = ["uncertain", "random"] as const;
 const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ id, name, unit, rounds }) => [
@@ -158,20 +158,6 @@ const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ 
     ],
     format: "decimals:1",
   },
-  ...(id === "skillspan"
-    ? [
-        {
-          key: `active.${id}.shares`,
-          file: "active-learning" as const,
-          phrase: `${name}: neither strategy reaches 90% of the ceiling within the budget`,
-          fields: activeStrategies.flatMap((strategy) => [
-            `${id}.strategies.${strategy}.shareTo90`,
-            `${id}.strategies.${strategy}.shareTo95`,
-          ]),
-          equals: null,
-        },
-      ]
-    : []),
   {
     key: `active.${id}.target`,
     file: "active-learning",
@@ -188,34 +174,65 @@ const activeLearningFigures: readonly ReadmeFigure[] = activeCorpora.flatMap(({ 
   },
 ]);
 
-/** The requirements curve runs to the whole pool: the shares each strategy needs, per seed too. */
-const requirementsActiveFigures: readonly ReadmeFigure[] = [
-  ...activeStrategies.flatMap((strategy) =>
-    (["90", "95"] as const).map(
-      (level): ReadmeFigure => ({
-        key: `active.requirements.${strategy}.to${level}`,
-        file: "active-learning",
-        phrase: `requirements corpus, ${strategy}: ${level === "90" ? "" : "… "}${level}% of the ceiling at {}% of the pool (seeds {}–{}%)`,
-        fields: [
-          `requirements.strategies.${strategy}.shareTo${level}`,
-          `requirements.strategies.${strategy}.seedSharesRange.to${level}.min`,
-          `requirements.strategies.${strategy}.seedSharesRange.to${level}.max`,
-        ],
-        format: "percent:1",
-      }),
+/** Both curves run to the whole pool: the shares each strategy needs, per seed too. */
+const activeShareFigures: readonly ReadmeFigure[] = [
+  ...activeCorpora.flatMap(({ id, name }) => [
+    ...activeStrategies.flatMap((strategy) =>
+      (["90", "95"] as const).map(
+        (level): ReadmeFigure => ({
+          key: `active.${id}.${strategy}.to${level}`,
+          file: "active-learning",
+          phrase: `${name}, ${strategy}: ${level === "90" ? "" : "… "}${level}% of the ceiling at {}% of the pool (seeds {}–{}%)`,
+          fields: [
+            `${id}.strategies.${strategy}.shareTo${level}`,
+            `${id}.strategies.${strategy}.seedSharesRange.to${level}.min`,
+            `${id}.strategies.${strategy}.seedSharesRange.to${level}.max`,
+          ],
+          format: "percent:1",
+        }),
+      ),
     ),
-  ),
+    {
+      key: `active.${id}.seedsReaching`,
+      file: "active-learning",
+      phrase: `${name}: seeds reaching 95% of the ceiling: {} of {} (uncertain), {} of {} (random)`,
+      fields: [
+        `${id}.strategies.uncertain.seedSharesRange.to95.seeds`,
+        `${id}.seeds.length`,
+        `${id}.strategies.random.seedSharesRange.to95.seeds`,
+        `${id}.seeds.length`,
+      ],
+      format: "round:1",
+    } satisfies ReadmeFigure,
+  ]),
   {
-    key: "active.requirements.seedsReaching",
+    key: "active.skillspan.holdOut",
     file: "active-learning",
-    phrase: "seeds reaching 95% of the ceiling: {} of {} (uncertain), {} of {} (random)",
-    fields: [
-      "requirements.strategies.uncertain.seedSharesRange.to95.seeds",
-      "requirements.seeds.length",
-      "requirements.strategies.random.seedSharesRange.to95.seeds",
-      "requirements.seeds.length",
-    ],
+    phrase: "the library's default hold-out of {}% of the labels",
+    fields: ["skillspan.selection.holdOut"],
+    format: "percent:0",
+  },
+  {
+    key: "active.skillspan.saved",
+    file: "active-learning",
+    phrase: "at 95% of the ceiling uncertain stops {} sentences",
+    fields: ["skillspan.savedAt95.documents"],
     format: "round:1",
+  },
+  {
+    key: "active.skillspan.savedShare",
+    file: "active-learning",
+    phrase: "uncertain stops … sentences ({}% of the pool) before random",
+    fields: ["skillspan.savedAt95.share"],
+    format: "percent:1",
+  },
+  {
+    key: "active.skillspan.lastRound",
+    file: "active-learning",
+    phrase:
+      "SkillSpan's last round, every pool document bought in five rounds, scores {} against the ceiling's {}",
+    fields: ["skillspan.strategies.uncertain.curve.4.mean", "skillspan.ceiling.mean"],
+    format: "percent:1",
   },
   {
     key: "active.requirements.looks",
@@ -1246,7 +1263,7 @@ export const readmeFigures: readonly ReadmeFigure[] = [
     format: "percent:1",
   },
   ...activeLearningFigures,
-  ...requirementsActiveFigures,
+  ...activeShareFigures,
   ...activeDevFigures,
 ];
 
