@@ -1,15 +1,17 @@
 import { isAbsolute, join } from "node:path";
 import { errorMessage, JobdistillError } from "../core/errors.ts";
 import type { StoredModel, Workspace } from "../store/index.ts";
-import { loadEncoderSegmentClassifier } from "./encoder-segments/index.ts";
+import { loadEncoderSegmentClassifier } from "./encoder-segments/serialize.ts";
 import { ModelFileError } from "./model-file.ts";
 import type { LoadedModelInfo, Predictors, SkillTypeRow } from "./predictors.ts";
 import { extractSkillMentions } from "./requirements/extract-skill-mentions.ts";
 import { highlightRequirements, type RequirementStudents } from "./requirements/highlight-requirements.ts";
-import { loadSegmentClassifier, type SegmentScorer } from "./segment-classifier/index.ts";
-import { loadWorkspaceSkillTyper } from "./skill-type/index.ts";
+import type { SegmentScorer } from "./segment-classifier/segment-scorer.ts";
+import { loadSegmentClassifier } from "./segment-classifier/serialize.ts";
+import { loadWorkspaceSkillTyper } from "./skill-type/skill-typer.ts";
 import { type StudentTask, studentModelNames, trainCommandFor } from "./student-model-names.ts";
-import { loadTagger, type TaggerModel } from "./tagger/index.ts";
+import type { TaggerModel } from "./tagger/model.ts";
+import { loadTagger } from "./tagger/serialise.ts";
 
 /** Types skill phrases (the skill-type student, with the workspace lexicon when there is one). */
 export interface SkillTyper {
