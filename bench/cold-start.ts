@@ -1,6 +1,6 @@
 /**
- * Cold start of the CLI: wall time of `node bin/jobdistill.js --help` (the built package, as a user
- * runs it), median of many runs, beside `node -e 0` (Node.js starting and doing nothing) measured
+ * Cold start of the CLI: wall time of `node bin/jobdistill.js --help` (the built package's CLI
+ * bundle, dist/cli-bundle/, as a user runs it), median of many runs, beside `node -e 0` (Node.js starting and doing nothing) measured
  * alternately in the same run. Wall clock, so a busy machine inflates both; the difference and the
  * ratio are what the CLI adds. Then `predict --task requirements` of one advert (about 40 words) on
  * the students `demo --no-serve` trains in a temporary workspace (the demo runs first, untimed).
@@ -52,8 +52,8 @@ const median = (values: readonly number[]): number => {
 };
 
 export async function runColdStartBench(options: { quick?: boolean; writeResults?: boolean } = {}) {
-  if (!existsSync(join(repoRoot, "dist", "cli", "main.js"))) {
-    throw new Error("cold-start bench: no dist/ (run `npm run build` first)");
+  if (!existsSync(join(repoRoot, "dist", "cli-bundle", "main.js"))) {
+    throw new Error("cold-start bench: no dist/cli-bundle/ (run `npm run build` first)");
   }
   const record = recordBench("cold-start", {
     measure: "wall-clock milliseconds of whole processes, median of alternating runs",

@@ -28,7 +28,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * The CLI as a user runs it: the built package when dist/ exists (`npm run build`), else the
  * TypeScript sources through tsx, whose start-up costs CPU seconds of its own.
  */
-const cliForm: "built" | "source" = existsSync(join(root, "dist", "cli", "main.js")) ? "built" : "source";
+const cliForm: "built" | "source" = existsSync(join(root, "dist", "cli-bundle", "main.js"))
+  ? "built"
+  : "source";
 
 /** The texts the adverts are made from: the demo corpus and the requirements corpus. */
 function corpusTexts(): string[] {

@@ -28,4 +28,33 @@ for (const [name, source] of Object.entries(webScriptEntries)) {
   writeFileSync(join(assetsDir, name), result.outputFiles[0].text);
 }
 cpSync(join(root, "src", "web", "static"), join(dist, "web", "static"), { recursive: true });
+// The CLI as one bundle of the compiled modules (split where the commands load lazily), with zod
+// inside it and every other package left to node_modules: a command starts by loading a handful of
+// files instead of a few hundred (about 140 ms of a one-advert predict). bin/jobdistill.js runs it;
+// the library (dist/index.js) and the worker threads stay as tsc wrote them. The chunks sit two
+// levels below the package root, as dist/core/ does, so paths found from there still hold.
+const bundledPackages = new Set(["zod"]);
+await esbuild.build({
+  entryPoints: [join(dist, "cli", "main.js")],
+  outdir: join(dist, "cli-bundle"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  plugins: [
+    {
+      name: "packages-stay-external",
+      setup(build) {
+        build.onResolve({ filter: /^[^./]/ }, (args) => {
+          const name = args.path.startsWith("@")
+            ? args.path.split("/").slice(0, 2).join("/")
+            : args.path.split("/")[0];
+          return bundledPackages.has(name) ? undefined : { path: args.path, external: true };
+        });
+      },
+    },
+  ],
+});
 console.log("build: dist/ ready");

@@ -2,8 +2,20 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The project root (the folder holding package.json). */
+/**
+ * The project root (the folder holding package.json): two levels above this module, which is
+ * src/core/, dist/core/ or a chunk of the CLI's bundle in dist/cli-bundle/ (scripts/build.mjs).
+ */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * A folder of the source tree as this code runs it: under src/ from the TypeScript sources, under
+ * dist/ from the compiled package (its modules or the CLI's bundle, whose chunks do not sit beside
+ * the files the modules name).
+ */
+export function runningTreeFolder(...segments: string[]): string {
+  return join(projectRoot, import.meta.url.endsWith(".ts") ? "src" : "dist", ...segments);
+}
 
 /**
  * Where the shared, read-in-place material lives: `$JOBDISTILL_SHARED`, else `../shared` beside

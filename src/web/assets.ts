@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { runningTreeFolder } from "../core/shared-data.ts";
 
 /** A file the web page needs, ready to send. */
 export interface WebAsset {
@@ -9,7 +9,8 @@ export interface WebAsset {
   body: string;
 }
 
-const webDir = dirname(fileURLToPath(import.meta.url));
+/** src/web or dist/web: found from the project root, since the CLI's bundle runs this from elsewhere. */
+const webDir = runningTreeFolder("web");
 
 /** The pages' scripts are TypeScript (type-checked with the rest), bundled into one module each. */
 export const webScriptEntries = {

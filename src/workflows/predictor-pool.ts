@@ -1,6 +1,8 @@
 import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import type { Piscina } from "piscina";
 import { isErrorCode, JobdistillError } from "../core/errors.ts";
+import { runningTreeFolder } from "../core/shared-data.ts";
 import type { LoadPredictorsOptions } from "../student/load-predictors.ts";
 import type {
   HighlightResult,
@@ -43,7 +45,10 @@ export function defaultPredictionThreads(): number {
  */
 function predictWorkerUrl(): string {
   const compiled = import.meta.url.endsWith(".js");
-  return new URL(compiled ? "./predict-worker.js" : "./predict-worker-entry.mjs", import.meta.url).href;
+  // From the project root: the CLI's bundle (dist/cli-bundle/) runs this code away from dist/workflows/.
+  return pathToFileURL(
+    runningTreeFolder("workflows", compiled ? "predict-worker.js" : "predict-worker-entry.mjs"),
+  ).href;
 }
 
 /**
