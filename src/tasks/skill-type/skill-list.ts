@@ -50,16 +50,14 @@ export function parseSkillList(text: string, options: { column?: string } = {}):
       .map((line) => line.trim())
       .filter((line) => line.length > 0);
   }
-  const records = z
-    .array(z.record(z.string(), z.string()))
-    .parse(
-      csvParseSync().parse(text, {
-        columns: true,
-        skip_empty_lines: true,
-        bom: true,
-        relax_column_count: true,
-      }),
-    );
+  const records = z.array(z.record(z.string(), z.string())).parse(
+    csvParseSync().parse(text, {
+      columns: true,
+      skip_empty_lines: true,
+      bom: true,
+      relax_column_count: true,
+    }),
+  );
   const first = records[0];
   if (first && !(options.column in first)) {
     throw new InputError(
