@@ -66,3 +66,83 @@ export function readLinearSections(
   // A copy: a view would keep the whole file's bytes alive.
   return { weights, bias: bias.slice() };
 }
+
+/**
+ * A weight table of `length` elements kept as its saved non-zero elements (`ids` ascending, one
+ * weight each), with the dense table built the first time something asks for it. Reading a
+ * tagger's emission tables densely writes tens of megabytes (a tenth of a one-advert `predict`);
+ * the first few sentences are scored from the non-zero elements instead (`addRow`), which gives the
+ * same sums, since the elements left out are zeros.
+ */
+export class SparseTable {
+  private dense: Float32Array | undefined;
+
+  constructor(
+    private ids: Uint32Array,
+    private weights: Float32Array,
+    readonly length: number,
+  ) {}
+
+  /** The dense table (built once, on first use; the non-zero elements are let go then). */
+  toDense(): Float32Array {
+    if (this.dense === undefined) {
+      const dense = new Float32Array(this.length);
+      const { ids, weights } = this;
+      for (let index = 0; index < ids.length; index++) dense[ids[index] as number] = weights[index] as number;
+      this.dense = dense;
+      this.ids = new Uint32Array(0);
+      this.weights = new Float32Array(0);
+    }
+    return this.dense;
+  }
+
+  /** Whether the dense table has been built. */
+  get isDense(): boolean {
+    return this.dense !== undefined;
+  }
+
+  /**
+   * Adds elements `base .. base + width` to `out[at .. at + width]`, in that order, as a loop over
+   * the dense row does (skipping zeros changes no sum).
+   */
+  addRow(base: number, width: number, out: Float64Array, at: number): void {
+    const { dense } = this;
+    if (dense !== undefined) {
+      for (let offset = 0; offset < width; offset++)
+        out[at + offset] = (out[at + offset] as number) + (dense[base + offset] as number);
+      return;
+    }
+    const { ids, weights } = this;
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((ids[middle] as number) < base) low = middle + 1;
+      else high = middle;
+    }
+    const end = base + width;
+    for (let index = low; index < ids.length; index++) {
+      const id = ids[index] as number;
+      if (id >= end) break;
+      out[at + id - base] = (out[at + id - base] as number) + (weights[index] as number);
+    }
+  }
+}
+
+/** A table's sections as a `SparseTable` (validated as `readSparseRows` does, not yet dense). */
+export function readSparseTable(file: ModelFile, name: string, length: number): SparseTable {
+  const ids = file.uint32(`${name}.rows`);
+  const weights = file.float32(`${name}.weights`);
+  if (weights.length !== ids.length) {
+    throw file.damaged(`table "${name}" stores ${ids.length} rows of 1 but ${weights.length} weights`);
+  }
+  let previous = -1;
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index] as number;
+    if (id >= length) throw file.damaged(`table "${name}" has row ${id}; it has only ${length}`);
+    if (id <= previous) throw file.damaged(`table "${name}" has its rows out of order at ${id}`);
+    previous = id;
+  }
+  // Views into the file's bytes until the table turns dense (most of a tagger's file is these tables).
+  return new SparseTable(ids, weights, length);
+}

@@ -1,4 +1,5 @@
 import { type BioChunk, bioToChunks } from "../../align/bio.ts";
+import type { SparseTable } from "../sparse-rows.ts";
 import type { LayerWeights } from "./averaged-perceptron.ts";
 import { layerScores } from "./averaged-perceptron.ts";
 import type { TaggerConfig } from "./config.ts";
@@ -13,11 +14,16 @@ import {
   type LayerScores,
   logPartition,
   sequenceScore,
+  sparseEmissionScores,
   viterbi,
 } from "./viterbi.ts";
 
 /** Tokens predicted layer by layer before the fused emission table pays for its building (a few adverts). */
 const fuseAfterTokens = 2_000;
+/** Tokens of a loaded model's first sentences scored from its sparse emission tables (one advert). */
+const sparseUntilTokens = 600;
+/** The transition-only scores' emission table (never read). */
+const noEmission = new Float32Array(0);
 
 /** What a trained layer carries besides its weights. */
 export interface TaggerLayer {
@@ -33,6 +39,11 @@ export interface TaggerLayer {
   insideShift?: number | undefined;
   /** Span-edge rankers applied in order after decoding (see span-edges.ts). */
   spanEdges?: SpanEdgeModel[];
+  /**
+   * A loaded model's emission table as its saved non-zero elements (`weights.emission` builds the
+   * dense table from it on first use): the first sentences are scored from it.
+   */
+  sparseEmission?: SparseTable;
 }
 
 export interface TaggerParts {
@@ -53,7 +64,11 @@ export class TaggerModel {
   private readonly decoders: {
     name: string;
     labels: LabelSet;
-    scores: LayerScores;
+    /** The transition tables (decoding over emission scores computed elsewhere reads only these). */
+    transitions: LayerScores;
+    /** With the dense emission table, built on first use. */
+    scores: () => LayerScores;
+    sparseEmission: SparseTable | undefined;
     spanEdges: readonly SpanEdgeModel[];
   }[];
   /** All layers' emission weights side by side, when there are several (see fused-emission.ts). */
@@ -69,12 +84,45 @@ export class TaggerModel {
       parts.clusters,
       parts.lexicon ? new PhraseLexicon(parts.lexicon) : undefined,
     );
-    this.decoders = parts.layers.map((layer) => ({
-      name: layer.name,
-      labels: new LabelSet(layer.tags),
-      scores: layerScores(layer.weights, parts.config.order, parts.config.hashBits),
-      spanEdges: layer.spanEdges ?? [],
-    }));
+    this.decoders = parts.layers.map((layer) => {
+      const { weights } = layer;
+      const transitions = layerScores(
+        // Not `weights.emission`: a loaded model builds it on first read (see sparseEmission).
+        {
+          emission: noEmission,
+          transition: weights.transition,
+          transition2: weights.transition2,
+          final: weights.final,
+        },
+        parts.config.order,
+        parts.config.hashBits,
+      );
+      let scores: LayerScores | undefined;
+      return {
+        name: layer.name,
+        labels: new LabelSet(layer.tags),
+        transitions,
+        scores: () => {
+          scores ??= { ...transitions, emission: weights.emission };
+          return scores;
+        },
+        sparseEmission: layer.sparseEmission,
+        spanEdges: layer.spanEdges ?? [],
+      };
+    });
+  }
+
+  /** Tokens scored from the sparse emission tables so far. */
+  private sparseTokens = 0;
+
+  /**
+   * Whether this sentence is scored from the sparse tables: the first `sparseUntilTokens` tokens a
+   * loaded model predicts are (a one-advert `predict` never builds the dense tables); later ones
+   * read the dense tables, which cost tens of milliseconds to build and pay for it within an advert.
+   */
+  private scoreSparsely(tokens: number): boolean {
+    this.sparseTokens += tokens;
+    return this.sparseTokens <= sparseUntilTokens;
   }
 
   /** Tokens predicted so far, until the fused table is built. */
@@ -113,13 +161,19 @@ export class TaggerModel {
     }
     const features = this.extractor.extract(tokens);
     const emissions = this.fused(tokens.length)?.scores(features);
+    const sparsely = emissions === undefined && this.scoreSparsely(tokens.length);
     for (let layer = 0; layer < this.decoders.length; layer++) {
-      const { name, labels, scores, spanEdges } = this.decoders[layer] as (typeof this.decoders)[number];
-      const emission = emissions?.[layer];
+      const decoder = this.decoders[layer] as (typeof this.decoders)[number];
+      const { name, labels, transitions, sparseEmission, spanEdges } = decoder;
+      const emission =
+        emissions?.[layer] ??
+        (sparsely && sparseEmission
+          ? sparseEmissionScores(features, sparseEmission, transitions.bucketMask, labels.size)
+          : undefined);
       const ids =
         emission === undefined
-          ? viterbi(features, scores, labels)
-          : decodeEmission(emission, scores, labels, tokens.length);
+          ? viterbi(features, decoder.scores(), labels)
+          : decodeEmission(emission, transitions, labels, tokens.length);
       const tags = labels.decodeBio(ids);
       if (spanEdges.length === 0) {
         out[name] = tags;
@@ -144,11 +198,12 @@ export class TaggerModel {
     const emissions = this.fused(tokens.length)?.scores(features);
     let total = 0;
     for (let layer = 0; layer < this.decoders.length; layer++) {
-      const { labels, scores } = this.decoders[layer] as (typeof this.decoders)[number];
-      const emission = emissions?.[layer] ?? emissionScores(features, scores, labels.size);
-      const best = decodeEmission(emission, scores, labels, tokens.length);
-      const pathScore = sequenceScore(emission, best, scores, labels);
-      total += (pathScore - logPartition(emission, scores, labels, tokens.length)) / tokens.length;
+      const decoder = this.decoders[layer] as (typeof this.decoders)[number];
+      const { labels, transitions } = decoder;
+      const emission = emissions?.[layer] ?? emissionScores(features, decoder.scores(), labels.size);
+      const best = decodeEmission(emission, transitions, labels, tokens.length);
+      const pathScore = sequenceScore(emission, best, transitions, labels);
+      total += (pathScore - logPartition(emission, transitions, labels, tokens.length)) / tokens.length;
     }
     return Math.min(0, total / this.decoders.length);
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type ModelFile, modelCodec, type SectionValue } from "../model-file.ts";
-import { readSparseRows, sparseRowSections } from "../sparse-rows.ts";
+import { readSparseRows, readSparseTable, sparseRowSections } from "../sparse-rows.ts";
 import type { LayerWeights } from "./averaged-perceptron.ts";
 import { taggerConfigSchema } from "./config.ts";
 import { type TaggerLayer, TaggerModel } from "./model.ts";
@@ -78,8 +78,12 @@ function taggerFrom(file: ModelFile): TaggerModel {
     const size = layer.tags.length;
     const table = (name: (typeof weightTables)[number], length: number) =>
       readSparseRows(file, `${layer.name}.${name}`, 1, length);
+    // The emission table stays sparse until something needs it dense (see SparseTable).
+    const sparseEmission = readSparseTable(file, `${layer.name}.emission`, 2 ** config.hashBits * size);
     const weights: LayerWeights = {
-      emission: table("emission", 2 ** config.hashBits * size),
+      get emission() {
+        return sparseEmission.toDense();
+      },
       transition: table("transition", (size + 1) * size),
       transition2: table("transition2", config.order === 2 ? (size + 1) * (size + 1) * size : 0),
       final: table("final", size),
@@ -90,7 +94,7 @@ function taggerFrom(file: ModelFile): TaggerModel {
         weights: readSparseRows(file, `${layer.name}.spanEdges.${index}`, 1, 2 ** settings.hashBits),
       }),
     );
-    return { ...layer, weights, ...(spanEdges ? { spanEdges } : {}) };
+    return { ...layer, weights, sparseEmission, ...(spanEdges ? { spanEdges } : {}) };
   });
   let clusters: Map<string, string> | undefined;
   if (file.has("clusters.words")) {

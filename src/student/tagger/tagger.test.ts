@@ -113,6 +113,32 @@ describe("trainTagger on a tiny fixed corpus", () => {
   });
 });
 
+describe("a loaded tagger's first sentences, scored from its sparse emission tables", () => {
+  const model = trainTagger(training, { ...options, order: 2 });
+  const vocabulary = training.flatMap((sentence) => sentence.tokens).concat(["unseen", "Kubernetes", "-"]);
+  // Deterministic sentences of 3 to 12 words, far more tokens in all than the sparse first stretch.
+  const sentences = Array.from({ length: 200 }, (_, index) =>
+    Array.from(
+      { length: 3 + (index % 10) },
+      (_, at) => vocabulary[(index * 7 + at * 13) % vocabulary.length] ?? "",
+    ),
+  );
+
+  it("tags as the trained model does, before and after the dense tables are built", () => {
+    const loaded = deserialiseTagger(serialiseTagger(model));
+    const tables = loaded.layers.map((layer) => layer.sparseEmission);
+    expect(tables.every((table) => table !== undefined && !table.isDense)).toBe(true);
+    const first = sentences[0] ?? [];
+    expect(loaded.predict(first)).toEqual(model.predict(first));
+    expect(tables.every((table) => table?.isDense === false)).toBe(true);
+    for (const tokens of sentences) expect(loaded.predict(tokens)).toEqual(model.predict(tokens));
+    expect(tables.every((table) => table?.isDense === true)).toBe(true);
+    for (const tokens of sentences.slice(0, 20))
+      expect(loaded.pathConfidence(tokens)).toBe(model.pathConfidence(tokens));
+    expect(weightsChecksum(loaded)).toBe(weightsChecksum(model));
+  });
+});
+
 describe("trainTagger options and errors", () => {
   it("reports progress per epoch and layer and keeps the best dev epoch", () => {
     const seen: string[] = [];

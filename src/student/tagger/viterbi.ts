@@ -1,3 +1,4 @@
+import type { SparseTable } from "../sparse-rows.ts";
 import type { SentenceFeatures } from "./features.ts";
 import type { LabelSet } from "./label-set.ts";
 
@@ -109,6 +110,29 @@ function warmRows(
     total += (emission[base] as number) + (emission[base + size - 1] as number);
   }
   scratch.warmed = total;
+}
+
+/**
+ * `emissionScoresFloat32` from a sparse table's non-zero elements (the same sums), into the same
+ * scratch array: for a model's first sentences, before its dense table is worth building.
+ */
+export function sparseEmissionScores(
+  features: SentenceFeatures,
+  table: SparseTable,
+  bucketMask: number,
+  size: number,
+): Float64Array {
+  const count = features.offsets.length - 1;
+  const out = scratchFloat64("emission", count * size);
+  out.fill(0, 0, count * size);
+  const { ids, offsets } = features;
+  for (let position = 0; position < count; position++) {
+    const row = position * size;
+    const end = offsets[position + 1] as number;
+    for (let index = offsets[position] as number; index < end; index++)
+      table.addRow(((ids[index] as number) & bucketMask) * size, size, out, row);
+  }
+  return out;
 }
 
 /** The best tag sequence under the BIO (or BILOU) constraints of `labels`. */
