@@ -58,6 +58,17 @@ function scratchFloat64(name: "emission" | "best", length: number): Float64Array
   return scratch[name];
 }
 
+/** The scratch emission array for a sentence's `count × size` scores, zeroed. */
+function zeroedEmissionScratch(
+  features: SentenceFeatures,
+  size: number,
+): { count: number; out: Float64Array } {
+  const count = features.offsets.length - 1;
+  const out = scratchFloat64("emission", count * size);
+  out.fill(0, 0, count * size);
+  return { count, out };
+}
+
 function scratchBack(length: number): Int32Array {
   if (scratch.back.length < length) scratch.back = new Int32Array(Math.max(length, 2 * scratch.back.length));
   return scratch.back;
@@ -75,9 +86,7 @@ function emissionScoresFloat32(
   bucketMask: number,
   size: number,
 ): Float64Array {
-  const count = features.offsets.length - 1;
-  const out = scratchFloat64("emission", count * size);
-  out.fill(0, 0, count * size);
+  const { count, out } = zeroedEmissionScratch(features, size);
   const { ids, offsets } = features;
   warmRows(ids, offsets[count] as number, emission, bucketMask, size);
   for (let position = 0; position < count; position++) {
@@ -122,9 +131,7 @@ export function sparseEmissionScores(
   bucketMask: number,
   size: number,
 ): Float64Array {
-  const count = features.offsets.length - 1;
-  const out = scratchFloat64("emission", count * size);
-  out.fill(0, 0, count * size);
+  const { count, out } = zeroedEmissionScratch(features, size);
   const { ids, offsets } = features;
   for (let position = 0; position < count; position++) {
     const row = position * size;
