@@ -1,4 +1,8 @@
-import { decodeHTML } from "entities";
+import type * as Entities from "entities";
+import { lazyModule } from "../core/lazy-module.ts";
+
+/** Loaded on the first character reference met (most text has none). */
+const entities = lazyModule<typeof Entities>("entities");
 
 /**
  * Text folded for matching, with a map back to the original: normalised char `i` came from
@@ -127,7 +131,7 @@ export function normaliseForMatching(original: string): NormalisedText {
       entityPattern.lastIndex = index;
       const entity = entityPattern.exec(original);
       if (entity) {
-        decoded = decodeHTML(entity[0]);
+        decoded = entities().decodeHTML(entity[0]);
         next = index + entity[0].length;
       } else {
         decoded = "&";
