@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,5 +99,52 @@ describe("embedding usage in the ledger", () => {
     expect(shown.code, shown.err).toBe(0);
     expect(shown.out).toMatch(/openai\s+text-embedding-3-small\s+\d+/);
     expect(shown.out).not.toMatch(/sk-test-embeddings-ledger-key/);
+  }, 120_000);
+
+  it("records the embedding requests of `train --task screen --encoder openai:…` under its train run", async () => {
+    const screenDir = mkdtempSync(join(tmpdir(), "jobdistill-embedding-ledger-screen-"));
+    try {
+      const rows = ["id,label,text"];
+      for (let i = 0; i < 24; i++) {
+        const text =
+          i % 2 === 0 ? `Ran Kubernetes clusters and Terraform ${i}.` : `Cooked weekly menus ${i}.`;
+        rows.push(`r${i},${i % 2 === 0 ? "devops" : "chef"},${text}`);
+      }
+      const csv = join(screenDir, "labelled.csv");
+      writeFileSync(csv, `${rows.join("\n")}\n`);
+      const before = server.requests.filter((request) => request.path.endsWith("/embeddings")).length;
+      const inScreenWorkspace = async (...args: string[]) => {
+        const io = captureIo();
+        const code = await runCli(["--workspace", join(screenDir, "ws"), ...args], io);
+        return { code, err: io.stderr.join("\n") };
+      };
+      expect((await inScreenWorkspace("import", csv)).code).toBe(0);
+      const trained = await inScreenWorkspace(
+        "train",
+        "--task",
+        "screen",
+        "--labels",
+        "devops,chef",
+        "--student",
+        "encoder",
+        "--encoder",
+        "openai:text-embedding-3-small",
+      );
+      expect(trained.code, trained.err).toBe(0);
+      const sent = server.requests.filter((request) => request.path.endsWith("/embeddings")).length - before;
+      expect(sent).toBeGreaterThan(0);
+      const workspace = openWorkspace(join(screenDir, "ws"));
+      try {
+        const [entry] = listRunLedger(workspace, { kind: "train" });
+        expect(entry?.run.task).toBe("screen");
+        expect(entry?.tokensIn).toBeGreaterThan(0);
+        expect(workspace.calls.count({ task: EMBEDDINGS_TASK })).toBe(sent);
+        expect(runLedgerDetail(workspace, entry?.run.id ?? 0)?.spend[0]?.calls).toBe(sent);
+      } finally {
+        workspace.close();
+      }
+    } finally {
+      rmSync(screenDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

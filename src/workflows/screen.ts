@@ -23,6 +23,7 @@ import {
   trainEncoderScreenStudent,
   trainNgramScreenStudent,
 } from "../student/screen/index.ts";
+import { ledgerEncoderOptions } from "./embedding-ledger.ts";
 
 export interface TrainScreenOptions {
   /** Every label, in output order; the first is the positive one unless `positiveLabel` says. */
@@ -129,8 +130,11 @@ export async function trainScreenInWorkspace(
         | Awaited<ReturnType<typeof trainNgramScreenStudent>>;
       let encoder: SentenceEncoder | undefined;
       if (student === "encoder") {
+        const encoderId = options.encoder ?? screenStudentDefaults.encoder;
+        // An openai: encoder's requests are this train run's spend in the ledger, as for `train`.
         encoder =
-          options.encoderInstance ?? (await createEncoder(options.encoder ?? screenStudentDefaults.encoder));
+          options.encoderInstance ??
+          (await createEncoder(encoderId, ledgerEncoderOptions(workspace.calls, runId, encoderId)));
         model = await trainEncoderScreenStudent(train, {
           labels,
           positiveLabel,
