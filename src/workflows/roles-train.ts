@@ -4,7 +4,7 @@ import { UsageError } from "../core/errors.ts";
 import { createRandom } from "../core/random.ts";
 import { sharedPath } from "../core/shared-data.ts";
 import { readOnetProfiles, sampleQueries, socMajorGroup } from "../dataset/onet/index.ts";
-import { createEncoder, type SentenceEncoder } from "../encoders/index.ts";
+import { createEncoder, type EmbeddingUsage, type SentenceEncoder } from "../encoders/index.ts";
 import {
   fitRolesModel,
   type RankingMetrics,
@@ -39,6 +39,11 @@ export interface TrainedRolesModel {
   untested: number;
   encoder: string | null;
   embedded: { texts: number; seconds: number };
+  /**
+   * What an `openai:` encoder's requests cost (roles train has no workspace, so no ledger: this is
+   * its record, printed by the CLI); undefined for encoders that send no requests.
+   */
+  embeddingUsage?: EmbeddingUsage | undefined;
   validation: RolesValidationReport;
   titles: TitleValidationReport;
   /** The fused student on held-out test queries of 5 and of 3 skills (one of each per occupation). */
@@ -72,11 +77,18 @@ export async function trainRolesModel(options: TrainRolesModelOptions): Promise<
   const profiles = readOnetProfiles(onetDir);
   const encoderOption = options.encoder ?? "use-lite";
   const ownEncoder = typeof encoderOption === "string" && encoderOption !== "none";
+  let embeddingUsage: EmbeddingUsage | undefined;
   const encoder =
     typeof encoderOption === "string"
       ? encoderOption === "none"
         ? undefined
-        : await createEncoder(encoderOption)
+        : await createEncoder(encoderOption, {
+            openai: {
+              onUsage: (usage) => {
+                embeddingUsage = usage;
+              },
+            },
+          })
       : encoderOption;
   try {
     const trained = await fitRolesModel(profiles, {
@@ -118,6 +130,7 @@ export async function trainRolesModel(options: TrainRolesModelOptions): Promise<
       validation: trained.validation,
       titles: trained.titles,
       test,
+      embeddingUsage,
       durationMs: performance.now() - started,
     };
   } finally {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
 import { writeOnetFixture } from "../../../test/onet-fixture.ts";
+import { startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { loadRolesPredictor } from "../../student/roles/index.ts";
 import { exitCodes } from "../exit-codes.ts";
 import { runCli } from "../program.ts";
@@ -36,6 +37,38 @@ describe("jobdistill roles train", () => {
     const predictor = await loadRolesPredictor(model);
     const { roles } = await predictor.suggest({ skills: ["Epic Systems", "administer medications"], top: 2 });
     expect(roles[0]?.code).toBe("29-1141.00");
+  });
+
+  it("with an openai: encoder prints what its embedding requests cost (no workspace, so no ledger)", async () => {
+    const server = await startOpenAiTestServer({ embeddingDimensions: 8 });
+    const saved = { url: process.env.OPENAI_BASE_URL, key: process.env.OPENAI_API_KEY };
+    process.env.OPENAI_BASE_URL = server.url;
+    process.env.OPENAI_API_KEY = "sk-test-roles-train-key";
+    try {
+      const io = captureIo();
+      const model = join(out, "models", "roles-openai.jdm");
+      const code = await runCli(
+        ["roles", "train", "--onet", onet, "--out", model, "--encoder", "openai:text-embedding-3-small"],
+        io,
+      );
+      expect(code, io.stderr.join("\n")).toBe(0);
+      const sent = server.requests.filter((request) => request.path.endsWith("/embeddings")).length;
+      expect(sent).toBeGreaterThan(0);
+      const printed = io.stdout.join("\n");
+      expect(printed).toMatch(
+        new RegExp(`embedding requests: ${sent}, [1-9]\\d* input tokens, \\$\\d+\\.\\d{4}`),
+      );
+      expect(printed).not.toContain("sk-test-roles-train-key");
+    } finally {
+      for (const [name, value] of [
+        ["OPENAI_BASE_URL", saved.url],
+        ["OPENAI_API_KEY", saved.key],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await server.close();
+    }
   });
 
   it("without --onet and without shared data says where it looked", async () => {

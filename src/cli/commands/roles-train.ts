@@ -83,6 +83,11 @@ export function registerRolesTrain(rolesCommand: Command, io: CliIo = processIo)
         io.out(`test, 5 held-out skills: ${metricsLine(result.test.fiveSkills)}`);
         io.out(`test, 3 held-out skills: ${metricsLine(result.test.threeSkills)}`);
       }
+      const usage = result.embeddingUsage;
+      if (usage)
+        io.out(
+          `embedding requests: ${usage.requests}, ${usage.inputTokens} input tokens, ${usage.costUsd === undefined ? "cost unknown (no price for the model)" : `$${usage.costUsd.toFixed(4)}`}`,
+        );
       io.out(
         `titles: held-out alternate titles top-1 ${pct(titles.top1)}; confident when the ${titles.measure} ≥ ${titles.threshold.toFixed(3)} (${pct(titles.coverage)} of them, ${pct(titles.precision)} right)`,
       );
