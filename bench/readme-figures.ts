@@ -970,7 +970,8 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "coldStart.predictCpu",
     file: "cold-start",
-    phrase: "runs; {} ms of CPU time; fastest {} ms, slowest {} ms), with `node -e 0` taking {} ms between them",
+    phrase:
+      "runs; {} ms of CPU time; fastest {} ms, slowest {} ms), with `node -e 0` taking {} ms between them",
     fields: ["predictCpuMedianMs", "predictFastestMs", "predictSlowestMs", "nodeBesidePredictMedianMs"],
     format: "round:1",
   },
@@ -991,7 +992,8 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "predictBatch.oneThread",
     file: "predict-batch",
-    phrase: "one thread predicted {} adverts per CPU second over {} adverts and {} over {}, far below the {} aimed at",
+    phrase:
+      "one thread predicted {} adverts per CPU second over {} adverts and {} over {}, far below the {} aimed at",
     fields: [
       "oneThread.0.documentsPerCpuSecond",
       "oneThread.0.documents",

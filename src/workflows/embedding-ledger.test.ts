@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../test/capture-io.ts";
+import { setEnv } from "../../test/env.ts";
 import { type OpenAiTestServer, startOpenAiTestServer } from "../../test/openai-test-server.ts";
 import { runCli } from "../cli/program.ts";
 import { importDemoGold } from "../dataset/gold/index.ts";
@@ -16,7 +17,7 @@ import { listRunLedger, runLedgerDetail } from "./runs.ts";
 describe("embedding usage in the ledger", () => {
   let dir: string;
   let server: OpenAiTestServer;
-  const saved = { url: process.env.OPENAI_BASE_URL, key: process.env.OPENAI_API_KEY };
+  let restoreEnv: () => void = () => undefined;
   const run = async (...args: string[]) => {
     const io = captureIo();
     const code = await runCli(["--workspace", dir, ...args], io);
@@ -38,21 +39,14 @@ describe("embedding usage in the ledger", () => {
 
   beforeAll(async () => {
     server = await startOpenAiTestServer({ embeddingDimensions: 16 });
-    process.env.OPENAI_BASE_URL = server.url;
-    process.env.OPENAI_API_KEY = "sk-test-embeddings-ledger-key";
+    restoreEnv = setEnv({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test-embeddings-ledger-key" });
     dir = mkdtempSync(join(tmpdir(), "jobdistill-embedding-ledger-"));
     const workspace = openWorkspace(dir);
     importDemoGold(workspace);
     workspace.close();
   });
   afterAll(async () => {
-    for (const [name, value] of [
-      ["OPENAI_BASE_URL", saved.url],
-      ["OPENAI_API_KEY", saved.key],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });

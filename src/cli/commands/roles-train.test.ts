@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIo } from "../../../test/capture-io.ts";
+import { setEnv } from "../../../test/env.ts";
 import { writeOnetFixture } from "../../../test/onet-fixture.ts";
 import { startOpenAiTestServer } from "../../../test/openai-test-server.ts";
 import { loadRolesPredictor } from "../../student/roles/index.ts";
@@ -41,9 +42,7 @@ describe("jobdistill roles train", () => {
 
   it("with an openai: encoder prints what its embedding requests cost (no workspace, so no ledger)", async () => {
     const server = await startOpenAiTestServer({ embeddingDimensions: 8 });
-    const saved = { url: process.env.OPENAI_BASE_URL, key: process.env.OPENAI_API_KEY };
-    process.env.OPENAI_BASE_URL = server.url;
-    process.env.OPENAI_API_KEY = "sk-test-roles-train-key";
+    const restoreEnv = setEnv({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test-roles-train-key" });
     try {
       const io = captureIo();
       const model = join(out, "models", "roles-openai.jdm");
@@ -60,13 +59,7 @@ describe("jobdistill roles train", () => {
       );
       expect(printed).not.toContain("sk-test-roles-train-key");
     } finally {
-      for (const [name, value] of [
-        ["OPENAI_BASE_URL", saved.url],
-        ["OPENAI_API_KEY", saved.key],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      restoreEnv();
       await server.close();
     }
   });
