@@ -1,9 +1,13 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { JobdistillError } from "../core/errors.ts";
 import type { StoredBatch } from "../store/index.ts";
 import { DEFAULT_BATCH_PRICE_FACTOR, defaultRetryPolicy, type PriceTable } from "../teacher/index.ts";
-import type { BatchEvent, BatchLabellingOptions, BatchLabellingResult } from "../workflows/index.ts";
+import {
+  type BatchEvent,
+  type BatchLabellingOptions,
+  type BatchLabellingResult,
+  throwIfRunUnfinished,
+} from "../workflows/index.ts";
 import type { CliIo } from "./context.ts";
 import { durationOption, positiveIntOption } from "./options.ts";
 import {
@@ -78,16 +82,10 @@ export function batchLabellingOptionsOf(
 
 /** A non-zero exit for an interrupted call or items that failed for good. */
 export function throwIfUnfinished(results: readonly BatchLabellingResult[]): void {
-  if (results.some((result) => result.interrupted)) {
-    throw new JobdistillError("interrupted: rerun the same command to continue", { code: "interrupted" });
-  }
-  const failed = results.reduce((sum, result) => sum + result.failed, 0);
-  if (failed > 0) {
-    throw new JobdistillError(
-      `${failed} items failed (see: jobdistill failures); rerun the same command to try them again`,
-      { code: "label-failed" },
-    );
-  }
+  throwIfRunUnfinished({
+    interrupted: results.some((result) => result.interrupted),
+    failed: results.reduce((sum, result) => sum + result.failed, 0),
+  });
 }
 
 const batchName = (batch: StoredBatch): string =>

@@ -39,6 +39,7 @@ import {
 } from "./active-learning-ledger.ts";
 import { type LabellingPlan, planLabelling, type RunLabellingOptions, runLabelling } from "./label.ts";
 import { trainSpanStudents } from "./train.ts";
+import { throwIfRunUnfinished } from "./unfinished-run.ts";
 
 export * from "./active-learning-ledger.ts";
 
@@ -411,21 +412,10 @@ export async function runActiveLearning(
       runId = summary.runId;
       costUsd = summary.costUsd;
       items = summary.total;
-      if (summary.interrupted) {
-        throw new JobdistillError(
-          `interrupted in round ${round} of ${rounds}: rerun the same command to continue`,
-          {
-            code: "interrupted",
-          },
-        );
-      }
-      if (summary.failed > 0) {
-        throw new JobdistillError(
-          `${summary.failed} of ${summary.total} items of round ${round} failed (see: jobdistill failures --run ${summary.runId}); ` +
-            "rerun the same command to try them again",
-          { code: "label-failed" },
-        );
-      }
+      throwIfRunUnfinished(summary, {
+        where: `in round ${round} of ${rounds}`,
+        unit: `items of round ${round}`,
+      });
     }
     const outcome: ActiveRoundOutcome = {
       ...(await trainAndScore(round)),

@@ -143,3 +143,4 @@ export {
   trainEncoderSkillTypeInWorkspace,
   trainSkillTypeInWorkspace,
 } from "./train-skill-type.ts";
+export * from "./unfinished-run.ts";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { JobdistillError, UsageError } from "../../core/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 import { type GenerationSpec, parseGenerationSpec } from "../../tasks/generate/index.ts";
 import { loadPrices } from "../../teacher/index.ts";
 import {
@@ -9,6 +9,7 @@ import {
   generateDocuments,
   loadGenerationSpec,
   seedReader,
+  throwIfRunUnfinished,
   writeGeneratedJsonl,
 } from "../../workflows/index.ts";
 import { type CliIo, withWorkspace } from "../context.ts";
@@ -273,18 +274,12 @@ export function registerGenerateCommand(program: Command, io: CliIo): void {
           const written = writeGeneratedJsonl(workspace, spec.specHash, options.out);
           io.out(`wrote ${count(written)} documents to ${options.out}`);
         }
-        if (result.interrupted) {
-          throw new JobdistillError("interrupted: rerun the same command to continue", {
-            code: "interrupted",
-          });
-        }
-        if (report.stoppedBy === "failed") {
-          throw new JobdistillError(
-            `${report.gates.failed} calls failed (see: jobdistill failures --run ${result.runId}); ` +
-              "rerun the same command to try them again",
-            { code: "generate-failed" },
-          );
-        }
+        // Generation stops on the first round with failures (gates.failed then counts them all).
+        const failed = report.stoppedBy === "failed" ? report.gates.failed : 0;
+        throwIfRunUnfinished(
+          { interrupted: result.interrupted, failed, runId: result.runId },
+          { unit: "calls", failedCode: "generate-failed" },
+        );
         if (!report.balanced) {
           io.err(
             `warning: not balanced — ${report.labels

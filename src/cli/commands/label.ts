@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { describeAlignmentStats } from "../../align/index.ts";
-import { JobdistillError, UsageError } from "../../core/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 import { taskRegistry } from "../../tasks/registry.ts";
 import {
   type LanguageModel,
@@ -20,6 +20,7 @@ import {
   runActiveLearning,
   runLabelling,
   selectionStrategies,
+  throwIfRunUnfinished,
 } from "../../workflows/index.ts";
 import {
   addBatchOptions,
@@ -252,18 +253,7 @@ export function registerLabelCommand(program: Command, io: CliIo): void {
         }
         io.out(renderSummary(summary));
         if (alignment) io.out(`alignment of this run's ${describeAlignmentStats(alignment)}`);
-        if (summary.interrupted) {
-          throw new JobdistillError("interrupted: rerun the same command to continue", {
-            code: "interrupted",
-          });
-        }
-        if (summary.failed > 0) {
-          throw new JobdistillError(
-            `${summary.failed} of ${summary.total} items failed (see: jobdistill failures --run ${summary.runId}); ` +
-              "rerun the same command to try them again",
-            { code: "label-failed" },
-          );
-        }
+        throwIfRunUnfinished(summary);
       });
     });
 }
