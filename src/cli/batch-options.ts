@@ -11,11 +11,10 @@ import {
 import type { CliIo } from "./context.ts";
 import { durationOption, positiveIntOption } from "./options.ts";
 import {
-  baseUrlParams,
   count,
   type TeacherCommandOptions,
-  teacherLimitsOf,
   type teacherProgressPrinter,
+  teacherRunBasics,
 } from "./teacher-options.ts";
 
 /** The options of provider batches, shared by `label --batch` and `batches collect`. */
@@ -64,13 +63,9 @@ export function batchLabellingOptionsOf(
   },
 ): Omit<BatchLabellingOptions, "model" | "params"> {
   return {
-    limits: teacherLimitsOf(options),
-    prices: context.prices,
+    ...teacherRunBasics(options, context),
     retry: { ...defaultRetryPolicy, maxRetries: options.maxRetries },
-    signal: context.signal,
-    onEvent: context.progress.onEvent,
     onBatchEvent: batchEventPrinter(context.io),
-    runParams: baseUrlParams(options.baseUrl, context.io),
     wait: options.wait,
     pollIntervalMs: options.pollInterval,
     maxRequestsPerBatch: options.batchMaxRequests,

@@ -109,6 +109,35 @@ export function teacherLimitsOf(options: TeacherCommandOptions): Partial<Teacher
 }
 
 /**
+ * What every teacher run of a command (online, in provider batches) takes from its options and its
+ * live context: limits, prices, the signal that stops it, the progress printer and the endpoint
+ * recorded in the run's parameters.
+ */
+export function teacherRunBasics<Prices>(
+  options: TeacherCommandOptions,
+  live: {
+    prices: Prices;
+    signal: AbortSignal;
+    progress: { onEvent(event: TeacherEvent): void };
+    io: CliIo;
+  },
+): {
+  limits: Partial<TeacherLimits>;
+  prices: Prices;
+  signal: AbortSignal;
+  onEvent: (event: TeacherEvent) => void;
+  runParams: Record<string, unknown>;
+} {
+  return {
+    limits: teacherLimitsOf(options),
+    prices: live.prices,
+    signal: live.signal,
+    onEvent: live.progress.onEvent,
+    runParams: baseUrlParams(options.baseUrl, live.io),
+  };
+}
+
+/**
  * Ctrl-C (SIGINT) or SIGTERM (a service manager, a container stop) once: stop taking work, and the
  * run ends "interrupted" with every answer in flight stored. Twice (either signal): abort calls in flight.
  */

@@ -42,6 +42,7 @@ import {
   teacherLimitsOf,
   teacherOptionFields,
   teacherProgressPrinter,
+  teacherRunBasics,
 } from "../teacher-options.ts";
 
 const labelOptionsSchema = z.strictObject({
@@ -270,14 +271,10 @@ function teacherRunOptions(
   },
 ): RunLabellingOptions {
   return {
+    ...teacherRunBasics(options, { ...live, signal: live.interrupts.graceful.signal }),
     model: live.model,
-    limits: teacherLimitsOf(options),
-    prices: live.prices,
-    signal: live.interrupts.graceful.signal,
     abortSignal: live.interrupts.hard.signal,
-    onEvent: live.progress.onEvent,
     params: { temperature: options.temperature, maxOutputTokens: options.maxOutputTokens },
-    runParams: baseUrlParams(options.baseUrl, live.io),
     leaseTtlMs: options.leaseTtl,
   };
 }
