@@ -49,31 +49,11 @@ describeWithRedis("predict --queue with a jobdistill worker on a real Redis", ()
     writeFileSync(adverts, `${lines.join("\n")}\n`);
     const here = join(dir, "here.jsonl");
     const queued = join(dir, "queued.jsonl");
-    const local = await runCaptured([
-      "-w",
-      dir,
-      "predict",
-      "--task",
-      "requirements",
-      "--file",
-      adverts,
-      "-o",
-      here,
-    ]);
+    const predictTo = (out: string, ...more: string[]) =>
+      runCaptured(["-w", dir, "predict", "--task", "requirements", "--file", adverts, ...more, "-o", out]);
+    const local = await predictTo(here);
     expect(local.code, local.err).toBe(0);
-    const remote = await runCaptured([
-      "-w",
-      dir,
-      "predict",
-      "--task",
-      "requirements",
-      "--file",
-      adverts,
-      "--queue",
-      redis.url,
-      "-o",
-      queued,
-    ]);
+    const remote = await predictTo(queued, "--queue", redis.url);
     expect(remote.code, remote.err).toBe(0);
     expect(remote.err).toContain("predicted 150 records");
     const written = readFileSync(queued, "utf8");
