@@ -56,7 +56,7 @@ import {
   type SelectionStrategy,
   selectionStrategies,
 } from "../src/workflows/active-learning.ts";
-import { invokedDirectly } from "./invoked-directly.ts";
+import { flagValue, invokedDirectly } from "./invoked-directly.ts";
 import { CORPUS_TEST_LOOKS } from "./requirements-corpus.ts";
 import { recordBench } from "./results-file.ts";
 import { skillSpanFiles } from "./skill-span-tagger.ts";
@@ -636,32 +636,27 @@ export async function runActiveLearningBench(options: ActiveLearningBenchOptions
   return figures;
 }
 
-const flag = (args: readonly string[], name: string): string | undefined => {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-};
-
 if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
-  const only = flag(args, "--only");
+  const only = flagValue(args, "--only");
   if (only !== undefined && only !== "requirements" && only !== "skillspan") {
     console.error("--only takes requirements or skillspan");
     process.exit(2);
   }
-  const aggregation = flag(args, "--aggregate") ?? REQUIREMENTS_CHOSEN.aggregation;
+  const aggregation = flagValue(args, "--aggregate") ?? REQUIREMENTS_CHOSEN.aggregation;
   if (!(segmentAggregations as readonly string[]).includes(aggregation)) {
     console.error(`--aggregate takes ${segmentAggregations.join(" or ")}`);
     process.exit(2);
   }
   const number = (name: string, fallback: number): number => {
-    const value = Number(flag(args, name) ?? fallback);
+    const value = Number(flagValue(args, name) ?? fallback);
     if (!Number.isFinite(value)) {
       console.error(`${name} takes a number`);
       process.exit(2);
     }
     return value;
   };
-  const strategies = flag(args, "--strategies")?.split(",");
+  const strategies = flagValue(args, "--strategies")?.split(",");
   if (strategies?.some((strategy) => !(selectionStrategies as readonly string[]).includes(strategy))) {
     console.error(`--strategies takes ${selectionStrategies.join(",")}`);
     process.exit(2);
@@ -671,7 +666,7 @@ if (invokedDirectly(import.meta.url)) {
     dev: args.includes("--dev"),
     only,
     write: args.includes("--write-results") ? "results" : "out",
-    figuresTo: flag(args, "--figures-to"),
+    figuresTo: flagValue(args, "--figures-to"),
     variant: {
       passes: number("--passes", REQUIREMENTS_CHOSEN.passes),
       aggregation: aggregation as SegmentAggregation,
@@ -679,6 +674,6 @@ if (invokedDirectly(import.meta.url)) {
       holdOut: number("--hold-out", REQUIREMENTS_CHOSEN.holdOut),
     },
     strategies: strategies as SelectionStrategy[] | undefined,
-    seeds: flag(args, "--seeds") === undefined ? undefined : number("--seeds", 5),
+    seeds: flagValue(args, "--seeds") === undefined ? undefined : number("--seeds", 5),
   });
 }

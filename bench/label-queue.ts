@@ -12,15 +12,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWorkspace } from "../src/store/index.ts";
 import {
+  answeredRate,
   heldAnswersServer,
   labelArgs,
   seedWorkspace,
   spawnCli,
-  userText,
   waitFor,
 } from "../test/label-cli.ts";
 import { redisServerInstalled, startTestRedis } from "../test/redis-server.ts";
-import { invokedDirectly } from "./invoked-directly.ts";
+import { invokedDirectly, numberFlag } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
 export interface LabelQueueScenario {
@@ -80,18 +80,7 @@ async function scenario(
     open();
     const exit = await coordinator.exited;
     if (exit.code !== 0) throw new Error(`the coordinator failed (${exit.code}): ${exit.stderr}`);
-    const lastAnswer = Math.max(...server.requests.map((request) => request.answeredAt ?? 0));
-    const seconds = (lastAnswer - openedAt) / 1000;
-    const asked = server.requests.map(userText);
-    return {
-      workers,
-      concurrency,
-      items,
-      requests: asked.length,
-      duplicates: asked.length - new Set(asked).size,
-      seconds: Math.round(seconds * 1000) / 1000,
-      itemsPerSecond: Math.round((items / seconds) * 10) / 10,
-    };
+    return { workers, concurrency, items, ...answeredRate(server, openedAt, items) };
   } finally {
     for (const spawned of processes) spawned.child.kill("SIGTERM");
     await Promise.all(processes.map((spawned) => spawned.exited));
@@ -141,13 +130,9 @@ export async function labelQueueBench(
 
 if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
-  const value = (name: string): number | undefined => {
-    const index = args.indexOf(name);
-    return index >= 0 ? Number(args[index + 1]) : undefined;
-  };
   await labelQueueBench({
-    items: value("--items"),
-    latencyMs: value("--latency"),
+    items: numberFlag(args, "--items"),
+    latencyMs: numberFlag(args, "--latency"),
     quick: args.includes("--quick"),
     writeResults: args.includes("--write-results"),
   });

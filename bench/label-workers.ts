@@ -12,14 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWorkspace } from "../src/store/index.ts";
 import {
+  answeredRate,
   heldAnswersServer,
   labelArgs,
   seedWorkspace,
   spawnCli,
-  userText,
   waitFor,
 } from "../test/label-cli.ts";
-import { invokedDirectly } from "./invoked-directly.ts";
+import { invokedDirectly, numberFlag } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
 export interface LabelWorkersScenario {
@@ -61,18 +61,16 @@ async function scenario(
     const exits = await Promise.all(children.map((child) => child.exited));
     const failed = exits.find((exit) => exit.code !== 0);
     if (failed) throw new Error(`a label process failed (${failed.code}): ${failed.stderr}`);
-    const lastAnswer = Math.max(...server.requests.map((request) => request.answeredAt ?? 0));
-    const seconds = (lastAnswer - openedAt) / 1000;
-    const asked = server.requests.map(userText);
+    const { requests, duplicates, seconds, itemsPerSecond } = answeredRate(server, openedAt, items);
     return {
       processes,
       concurrency,
       items,
-      billedRequests: asked.length,
-      duplicates: asked.length - new Set(asked).size,
+      billedRequests: requests,
+      duplicates,
       labelledBy: exits.map((exit) => Number(/(\d+) labelled/.exec(exit.stdout)?.[1] ?? Number.NaN)),
-      seconds: Math.round(seconds * 1000) / 1000,
-      itemsPerSecond: Math.round((items / seconds) * 10) / 10,
+      seconds,
+      itemsPerSecond,
     };
   } finally {
     await server.close();
@@ -116,13 +114,9 @@ export async function labelWorkersBench(
 
 if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
-  const value = (name: string): number | undefined => {
-    const index = args.indexOf(name);
-    return index >= 0 ? Number(args[index + 1]) : undefined;
-  };
   await labelWorkersBench({
-    items: value("--items"),
-    latencyMs: value("--latency"),
+    items: numberFlag(args, "--items"),
+    latencyMs: numberFlag(args, "--latency"),
     quick: args.includes("--quick"),
   });
 }

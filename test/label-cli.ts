@@ -79,3 +79,24 @@ export async function heldAnswersServer(
   });
   return { server, open };
 }
+
+/**
+ * What a held-answers run cost the server: the requests it received, how many asked an item asked
+ * before (must be 0), and items per second from `openedAt` (when the answers were let go) to the
+ * last answer.
+ */
+export function answeredRate(
+  server: OpenAiTestServer,
+  openedAt: number,
+  items: number,
+): { requests: number; duplicates: number; seconds: number; itemsPerSecond: number } {
+  const lastAnswer = Math.max(...server.requests.map((request) => request.answeredAt ?? 0));
+  const seconds = (lastAnswer - openedAt) / 1000;
+  const asked = server.requests.map(userText);
+  return {
+    requests: asked.length,
+    duplicates: asked.length - new Set(asked).size,
+    seconds: Math.round(seconds * 1000) / 1000,
+    itemsPerSecond: Math.round((items / seconds) * 10) / 10,
+  };
+}
