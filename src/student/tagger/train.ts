@@ -18,7 +18,7 @@ import { LabelSet, type TagEncoding } from "./label-set.ts";
 import { PhraseLexicon } from "./lexicon.ts";
 import { type TaggerLayer, TaggerModel } from "./model.ts";
 import { refineSpanEdges, type SpanEdgeModel, spanEdgeMargins, trainSpanEdge } from "./span-edges.ts";
-import { emissionScores, viterbi } from "./viterbi.ts";
+import { decodeEmission, emissionScores, viterbi } from "./viterbi.ts";
 import { learnWordClusters } from "./word-clusters.ts";
 
 /** Sentences to learn from: tokens and one tag sequence per layer. */
@@ -159,8 +159,9 @@ export function trainTagger(
   const dev = (options.devSentences ?? []).filter((sentence) => sentence.tokens.length > 0);
   const devFeatures = dev.map((sentence) => extractor.extract(sentence.tokens));
 
+  const compact = compactBuckets(trainFeatures, devFeatures, config.hashBits);
   const layers: TaggerLayer[] = layerNames.map((name) =>
-    trainLayer(name, nonEmpty, trainFeatures, dev, devFeatures, config, options.onProgress),
+    trainLayer(name, nonEmpty, compact, dev, devFeatures, config, options.onProgress),
   );
   return new TaggerModel({
     config,
@@ -173,7 +174,7 @@ export function trainTagger(
 function trainLayer(
   name: string,
   sentences: readonly TaggerSentence[],
-  features: readonly SentenceFeatures[],
+  compact: CompactBuckets,
   dev: readonly TaggerSentence[],
   devFeatures: readonly SentenceFeatures[],
   config: TaggerConfig,
@@ -190,7 +191,7 @@ function trainLayer(
     perceptron: new AveragedPerceptron(
       labels,
       config.order,
-      config.hashBits,
+      compact.bits,
       config.training.layerUpdates[name] ?? config.training.update,
     ),
     random: createRandom(config.training.seed + member),
@@ -201,9 +202,10 @@ function trainLayer(
   for (let epoch = 1; epoch <= config.training.epochs; epoch++) {
     for (const { perceptron, random } of members) {
       for (const index of shuffled(indices, random)) {
-        perceptron.learn(features[index] as SentenceFeatures, gold[index] as Int32Array);
+        perceptron.learn(compact.features[index] as SentenceFeatures, gold[index] as Int32Array);
       }
     }
+    // Over the compact buckets, as is dev (its features outside them weigh 0 and are left out).
     const weights = meanWeights(
       members.map(({ perceptron }) =>
         config.training.averaged ? perceptron.averaged() : perceptron.current(),
@@ -214,7 +216,7 @@ function trainLayer(
       onProgress?.(epoch, Number.NaN, name);
       continue;
     }
-    const devF1 = strictF1(dev, devFeatures, name, labels, weights, config);
+    const devF1 = strictF1(dev, compact.dev, name, labels, weights, { ...config, hashBits: compact.bits });
     onProgress?.(epoch, devF1, name);
     if (!best || devF1 > (best.devF1 ?? Number.NEGATIVE_INFINITY)) {
       best = { weights, epoch, devF1 };
@@ -223,7 +225,8 @@ function trainLayer(
       break;
     }
   }
-  const kept = best as { weights: LayerWeights; epoch: number; devF1?: number | undefined };
+  const chosen = best as { weights: LayerWeights; epoch: number; devF1?: number | undefined };
+  const kept = { ...chosen, weights: expandEmission(chosen.weights, compact, labels.size, config.hashBits) };
   const layerWeights = kept.weights;
   const calibrated =
     config.training.calibrateOutside && dev.length > 0 && kept.devF1 !== undefined
@@ -236,6 +239,8 @@ function trainLayer(
       tokens: sentence.tokens,
       tags: sentence.layers[name] as string[],
     }));
+    // Every trial refines the same decoding of dev (the weights do not change), so decode it once.
+    const decoded = decodeDev(devFeatures, layerWeights, labels, config);
     // Ends first (the commoner error), then starts on top of the kept ends; each only if dev gains.
     for (const side of ["end", "start"] as const) {
       const candidate = trainSpanEdge(training, side, { seed: config.training.seed });
@@ -244,7 +249,12 @@ function trainLayer(
         const trial = [...spanEdges, { ...candidate, margin }];
         const refine = (tokens: readonly string[], chunks: BioChunk[]) =>
           trial.reduce((current, model) => refineSpanEdges(tokens, current, model), chunks);
-        const refinedF1 = strictF1(dev, devFeatures, name, labels, layerWeights, config, refine);
+        const refinedF1 = chunksF1(
+          dev,
+          name,
+          labels,
+          decoded.map((chunks, index) => refine((dev[index] as TaggerSentence).tokens, chunks)),
+        );
         if (refinedF1 > (devF1 as number)) {
           devF1 = refinedF1;
           chosen = { ...candidate, margin };
@@ -300,9 +310,13 @@ function calibrateOutside(
 ): { shift: number; devF1: number; insideShift?: number } {
   const size = labels.size;
   const scores = layerScores(weights, config.order, config.hashBits);
+  // Dev's emission scores under the uncalibrated weights, computed once: each trial below moves only
+  // the bias feature's weights, so it adds the move to the affected columns and decodes again
+  // (recomputing every sentence's scores from the emission table, 16 times over, was most of the
+  // calibration's cost). The sums differ from a recomputation only in the last bits of rounding.
+  const base = devFeatures.map((features) => emissionScores(features, scores, size));
   const margins: number[] = [];
-  for (const features of devFeatures) {
-    const emission = emissionScores(features, scores, size);
+  for (const emission of base) {
     for (let row = 0; row < emission.length; row += size) {
       let other = Number.NEGATIVE_INFINITY;
       for (let tag = 1; tag < size; tag++) other = Math.max(other, emission[row + tag] as number);
@@ -311,35 +325,82 @@ function calibrateOutside(
   }
   margins.sort((a, b) => a - b);
   const unit = margins[Math.floor(margins.length / 2)] ?? 0;
+  const biasCounts = devFeatures.map((features) => biasBucketCounts(features, scores.bucketMask));
+  /** Dev strict F1 with the bias weights of `tags` moved by `moves` (the float32 weight's change). */
+  const shiftedF1 = (moves: ReadonlyMap<number, number>): number => {
+    const decoded = base.map((emission, sentence) => {
+      const shifted = Float64Array.from(emission);
+      const counts = biasCounts[sentence] as Uint8Array;
+      for (let position = 0; position < counts.length; position++) {
+        const times = counts[position] as number;
+        if (times === 0) continue;
+        for (const [tag, move] of moves) {
+          const at = position * size + tag;
+          shifted[at] = (shifted[at] as number) + times * move;
+        }
+      }
+      return bioToChunks(labels.decodeBio(decodeEmission(shifted, scores, labels, counts.length)));
+    });
+    return chunksF1(dev, name, labels, decoded);
+  };
   const index = outsideBiasIndex(size);
   const original = weights.emission[index] as number;
+  /** How much a float32 weight w changes when set to w + shift. */
+  const moveOf = (weight: number, shift: number): number => Math.fround(weight + shift) - weight;
   let best = { shift: 0, devF1: uncalibratedF1 };
   for (const step of [-2, -1.5, -1, -0.75, -0.5, -0.25, 0.25, 0.5, 1]) {
-    weights.emission[index] = original + step * unit;
-    const devF1 = strictF1(dev, devFeatures, name, labels, weights, config);
+    const devF1 = shiftedF1(new Map([[0, moveOf(original, step * unit)]]));
     if (devF1 > best.devF1) best = { shift: step * unit, devF1 };
   }
   weights.emission[index] = original + best.shift;
   if (!config.training.calibrateInside) return best;
   // Spans that stop early are the commonest boundary error on long spans: let dev move the inside bias.
-  const inside = labels.tags.flatMap((tag, tagIndex) => (tag[0] === "I" ? [index + tagIndex] : []));
-  const originals = inside.map((position) => weights.emission[position] as number);
+  const outsideMove = moveOf(original, best.shift);
+  const insideTags = labels.tags.flatMap((tag, tagIndex) => (tag[0] === "I" ? [tagIndex] : []));
+  const originals = insideTags.map((tag) => weights.emission[index + tag] as number);
   let insideShift = 0;
   let insideF1 = best.devF1;
   for (const step of [-1, -0.5, -0.25, 0.25, 0.5, 1, 1.5]) {
-    inside.forEach((position, at) => {
-      weights.emission[position] = (originals[at] as number) + step * unit;
+    const moves = new Map([[0, outsideMove]]);
+    insideTags.forEach((tag, at) => {
+      moves.set(tag, moveOf(originals[at] as number, step * unit));
     });
-    const devF1 = strictF1(dev, devFeatures, name, labels, weights, config);
+    const devF1 = shiftedF1(moves);
     if (devF1 > insideF1) {
       insideShift = step * unit;
       insideF1 = devF1;
     }
   }
-  inside.forEach((position, at) => {
-    weights.emission[position] = (originals[at] as number) + insideShift;
+  insideTags.forEach((tag, at) => {
+    weights.emission[index + tag] = (originals[at] as number) + insideShift;
   });
   return { ...best, devF1: insideF1, insideShift };
+}
+
+/**
+ * Per token, how many of its feature ids fall in the bias feature's bucket (1): the bias itself,
+ * and now and then a feature that hashes there too, whose sum a move of that bucket also moves.
+ */
+function biasBucketCounts(features: SentenceFeatures, bucketMask: number): Uint8Array {
+  const { ids, offsets } = features;
+  const counts = new Uint8Array(offsets.length - 1);
+  for (let position = 0; position < counts.length; position++) {
+    const end = offsets[position + 1] as number;
+    for (let at = offsets[position] as number; at < end; at++)
+      if (((ids[at] as number) & bucketMask) === 1) counts[position] = (counts[position] as number) + 1;
+  }
+  return counts;
+}
+
+/** Each dev sentence's chunks as `weights` decode them. */
+function decodeDev(
+  devFeatures: readonly SentenceFeatures[],
+  weights: LayerWeights,
+  labels: LabelSet,
+  config: TaggerConfig,
+): BioChunk[][] {
+  const scores = layerScores(weights, config.order, config.hashBits);
+  return devFeatures.map((features) => bioToChunks(labels.decodeBio(viterbi(features, scores, labels))));
 }
 
 const chunkKey = (chunk: BioChunk): string => `${chunk.label}:${chunk.startToken}:${chunk.endToken}`;
@@ -375,24 +436,99 @@ function strictF1(
   labels: LabelSet,
   weights: LayerWeights,
   config: TaggerConfig,
-  refine?: (tokens: readonly string[], chunks: BioChunk[]) => BioChunk[],
 ): number {
-  const scores = layerScores(weights, config.order, config.hashBits);
+  return chunksF1(sentences, name, labels, decodeDev(features, weights, labels, config));
+}
+
+/** Strict span F1 of predicted chunks (one list per sentence) against the sentences' gold. */
+function chunksF1(
+  sentences: readonly TaggerSentence[],
+  name: string,
+  labels: LabelSet,
+  predicted: readonly (readonly BioChunk[])[],
+): number {
   const gold = goldKeysOf(sentences, name, labels);
   let goldCount = 0;
   let predictedCount = 0;
   let correct = 0;
-  sentences.forEach((sentence, index) => {
+  sentences.forEach((_, index) => {
     const goldChunks = gold[index] as Set<string>;
-    const decoded = bioToChunks(
-      labels.decodeBio(viterbi(features[index] as SentenceFeatures, scores, labels)),
-    );
-    const predicted = refine ? refine(sentence.tokens, decoded) : decoded;
+    const chunks = predicted[index] ?? [];
     goldCount += goldChunks.size;
-    predictedCount += predicted.length;
-    for (const chunk of predicted) if (goldChunks.has(chunkKey(chunk))) correct++;
+    predictedCount += chunks.length;
+    for (const chunk of chunks) if (goldChunks.has(chunkKey(chunk))) correct++;
   });
   return predictedCount + goldCount === 0 ? 0 : (2 * correct) / (predictedCount + goldCount);
+}
+
+/**
+ * The training features with each hash bucket they reach renumbered densely (in bucket order), so
+ * that the perceptron's float64 weights and sums cover only those buckets: a fraction of 2^hashBits,
+ * small enough to stay in the processor's cache where the full tables (tens of megabytes each) did
+ * not. Updates and sums are the same numbers at the same places; `expandEmission` puts them back.
+ */
+interface CompactBuckets {
+  features: SentenceFeatures[];
+  /** Dev's features over the same buckets, those outside them (always weight 0) left out. */
+  dev: SentenceFeatures[];
+  /** buckets[dense index] = the hash bucket. */
+  buckets: Uint32Array;
+  /** The compact table holds 2^bits buckets (every dense index fits its mask). */
+  bits: number;
+}
+
+function compactBuckets(
+  features: readonly SentenceFeatures[],
+  devFeatures: readonly SentenceFeatures[],
+  hashBits: number,
+): CompactBuckets {
+  const mask = 2 ** hashBits - 1;
+  const dense = new Int32Array(2 ** hashBits).fill(-1);
+  for (const { ids } of features) for (const id of ids) dense[id & mask] = 0;
+  const used: number[] = [];
+  for (let bucket = 0; bucket <= mask; bucket++) {
+    if (dense[bucket] === 0) {
+      dense[bucket] = used.length;
+      used.push(bucket);
+    }
+  }
+  const renumbered = ({ ids, offsets }: SentenceFeatures): SentenceFeatures => {
+    const kept = new Uint32Array(ids.length);
+    const keptOffsets = new Uint32Array(offsets.length);
+    let length = 0;
+    for (let position = 0; position < offsets.length - 1; position++) {
+      keptOffsets[position] = length;
+      for (let index = offsets[position] as number; index < (offsets[position + 1] as number); index++) {
+        const at = dense[(ids[index] as number) & mask] as number;
+        if (at >= 0) kept[length++] = at;
+      }
+    }
+    keptOffsets[offsets.length - 1] = length;
+    return { ids: kept.slice(0, length), offsets: keptOffsets };
+  };
+  return {
+    features: features.map(renumbered),
+    dev: devFeatures.map(renumbered),
+    buckets: Uint32Array.from(used),
+    bits: Math.max(1, Math.ceil(Math.log2(Math.max(2, used.length)))),
+  };
+}
+
+/** Weights over the compact buckets as weights over all 2^hashBits buckets (zero where unreached). */
+function expandEmission(
+  weights: LayerWeights,
+  compact: CompactBuckets,
+  size: number,
+  hashBits: number,
+): LayerWeights {
+  const emission = new Float32Array(2 ** hashBits * size);
+  const { buckets } = compact;
+  for (let index = 0; index < buckets.length; index++) {
+    const from = index * size;
+    const to = (buckets[index] as number) * size;
+    for (let tag = 0; tag < size; tag++) emission[to + tag] = weights.emission[from + tag] as number;
+  }
+  return { ...weights, emission };
 }
 
 function pruneRareFeatures(
