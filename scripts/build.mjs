@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -44,6 +44,23 @@ await esbuild.build({
   target: "node20",
   logLevel: "warning",
   plugins: [
+    {
+      // zod's `locales` namespace (every translation of its error messages, about half of what the
+      // bundle takes from zod) is exported, never used here: errors stay in English, which zod sets
+      // up from locales/en.js directly. Only that locale goes into the bundle.
+      name: "zod-english-only",
+      setup(build) {
+        build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+          args.importer.includes(`${sep}node_modules${sep}zod${sep}`)
+            ? { path: join(dirname(args.importer), args.path.replace("index.js", "en.js")), namespace: "zod-en" }
+            : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: "zod-en" }, (args) => ({
+          contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+          resolveDir: dirname(args.path),
+        }));
+      },
+    },
     {
       name: "packages-stay-external",
       setup(build) {
