@@ -9,10 +9,12 @@
  * tagger's (BILOU, span-edge rankers, calibration, 2^20 buckets: the model behind the README's
  * SkillSpan figures), the epochs set to CRFsuite's passes and dev sentences for early stopping and
  * calibration. Training is timed in
- * CPU seconds of this process (both run on its one thread), features for CRFsuite made beforehand;
- * test is scored once, strict and loose span F1, with the project's span scorer.
+ * CPU seconds of this process (both run on its one thread), features for CRFsuite made beforehand,
+ * in --rounds rounds (each trains every trainer once, CRFsuite first); the times and ratios are the
+ * medians over the rounds, with each round's ratio beside. Test is scored once (every round trains
+ * the same model), strict and loose span F1, with the project's span scorer.
  *
- *   node bin/run-ts.js bench/crfsuite.ts [--layer knowledge] [--epochs 20] [--write-results]
+ *   node bin/run-ts.js bench/crfsuite.ts [--layer knowledge] [--epochs 20] [--rounds 3] [--write-results]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -27,7 +29,7 @@ import { skillsStudentDefaults } from "../src/student/skills/index.ts";
 import type { SpanStudentSettings } from "../src/student/span-student-settings.ts";
 import { type TaggerModel, trainTagger } from "../src/student/tagger/index.ts";
 import { wordShape } from "../src/student/tagger/word-forms.ts";
-import { invokedDirectly } from "./invoked-directly.ts";
+import { flagValue, invokedDirectly, numberFlag } from "./invoked-directly.ts";
 import { recordBench } from "./results-file.ts";
 
 /** The students whose tagger settings are timed: each task's definition, as `jobdistill train` uses it. */
@@ -76,6 +78,11 @@ export interface CrfsuiteBenchOptions {
   layer?: string | undefined;
   /** Passes over the training data for both (CRFsuite: L-BFGS iterations). @default 20, the CLI's */
   epochs?: number | undefined;
+  /**
+   * Rounds of timing: each trains CRFsuite and then each of ours once, and every figure is the median
+   * over the rounds (one process's CPU seconds drift by a fifth and more between minutes here). @default 3
+   */
+  rounds?: number | undefined;
   /** Write bench/results/crfsuite.json. @default false */
   writeResults?: boolean | undefined;
   log?: ((line: string) => void) | undefined;
@@ -126,6 +133,12 @@ const cpuSecondsSince = (before: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1e6;
 };
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
 export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
   const log = options.log ?? ((line: string) => console.log(line));
   const record = recordBench("crfsuite", {
@@ -140,6 +153,9 @@ export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
   }
   const layer = options.layer ?? "knowledge";
   const epochs = options.epochs ?? requirementsStudentDefaults.tagger.epochs ?? 20;
+  const rounds = options.rounds ?? 3;
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`crfsuite bench: --rounds must be a whole number ≥ 1, not ${rounds}`);
   const crfsuite = loadCrfsuite();
   const nonEmpty = (sentences: readonly BioSentence[]) => sentences.filter((s) => s.tokens.length > 0);
   const train = nonEmpty(splits.train);
@@ -149,22 +165,60 @@ export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
 
   const folder = mkdtempSync(join(tmpdir(), "jobdistill-bench-crfsuite-"));
   try {
-    const trainer = new crfsuite.Trainer({ debug: false });
-    trainer.set_params({
-      c1: "0.1",
-      c2: "0.01",
-      max_iterations: String(epochs),
-      "feature.possible_transitions": "1",
-    });
-    for (const sentence of train)
-      trainer.append(crfsuiteFeatures(sentence.tokens), sentence.layers[layer] ?? []);
     const modelPath = join(folder, "model.crfsuite");
-    const crfCpu = process.cpuUsage();
-    const crfStarted = performance.now();
-    const status = trainer.train(modelPath);
-    const crfWall = (performance.now() - crfStarted) / 1000;
-    const crfCpuSeconds = cpuSecondsSince(crfCpu);
-    if (status !== 0) throw new Error(`CRFsuite training failed (status ${status})`);
+    /** One CRFsuite training (features appended untimed), in CPU and wall seconds. */
+    const trainCrfsuite = (): { cpuSeconds: number; wallSeconds: number } => {
+      const trainer = new crfsuite.Trainer({ debug: false });
+      trainer.set_params({
+        c1: "0.1",
+        c2: "0.01",
+        max_iterations: String(epochs),
+        "feature.possible_transitions": "1",
+      });
+      for (const sentence of train)
+        trainer.append(crfsuiteFeatures(sentence.tokens), sentence.layers[layer] ?? []);
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const status = trainer.train(modelPath);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const cpuSeconds = cpuSecondsSince(cpu);
+      if (status !== 0) throw new Error(`CRFsuite training failed (status ${status})`);
+      return { cpuSeconds, wallSeconds };
+    };
+    /** One training of ours with a student's settings, timed the same way. */
+    const trainOurs = (settings: SpanStudentSettings) => {
+      let epochsRun = 0;
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const model = trainTagger(train, {
+        ...settings.tagger,
+        seed: settings.seed,
+        layers: [layer],
+        epochs,
+        devSentences: splits.dev,
+        onProgress: (epoch) => {
+          epochsRun = epoch;
+        },
+      });
+      const wallSeconds = (performance.now() - started) / 1000;
+      return { model, epochsRun, cpuSeconds: cpuSecondsSince(cpu), wallSeconds };
+    };
+    const crfRounds: { cpuSeconds: number; wallSeconds: number }[] = [];
+    const oursRounds: ReturnType<typeof trainOurs>[][] = students.map(() => []);
+    for (let round = 1; round <= rounds; round++) {
+      crfRounds.push(trainCrfsuite());
+      students.forEach(({ settings }, index) => {
+        oursRounds[index]?.push(trainOurs(settings));
+      });
+      log(
+        `round ${round}/${rounds}: CRFsuite ${crfRounds[round - 1]?.cpuSeconds.toFixed(2)} CPU s; ` +
+          students
+            .map(({ task }, index) => `${task} ${oursRounds[index]?.[round - 1]?.cpuSeconds.toFixed(2)}`)
+            .join(", "),
+      );
+    }
+    const crfCpuSeconds = median(crfRounds.map((run) => run.cpuSeconds));
+    const crfWall = median(crfRounds.map((run) => run.wallSeconds));
     const crfTagger = new crfsuite.Tagger();
     if (!crfTagger.open(modelPath)) throw new Error(`CRFsuite cannot open the model it wrote (${modelPath})`);
     // The binding returns the tags themselves, whatever its typings say ({ probability, result }).
@@ -182,25 +236,19 @@ export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
       layer,
     );
     log(
-      `CRFsuite:   ${crfCpuSeconds.toFixed(2)} CPU s (${crfWall.toFixed(2)} s wall); test strict F1 ${crfScores.strict.f1}, loose ${crfScores.loose.f1}`,
+      `CRFsuite:   median ${crfCpuSeconds.toFixed(2)} CPU s (${crfWall.toFixed(2)} s wall); test strict F1 ${crfScores.strict.f1}, loose ${crfScores.loose.f1}`,
     );
 
-    const ours = students.map(({ task, settings }) => {
-      let epochsRun = 0;
-      const oursCpu = process.cpuUsage();
-      const oursStarted = performance.now();
-      const model = trainTagger(train, {
-        ...settings.tagger,
-        seed: settings.seed,
-        layers: [layer],
-        epochs,
-        devSentences: splits.dev,
-        onProgress: (epoch) => {
-          epochsRun = epoch;
-        },
-      });
-      const trainingWallSeconds = (performance.now() - oursStarted) / 1000;
-      const trainingCpuSeconds = cpuSecondsSince(oursCpu);
+    const ours = students.map(({ task, settings }, index) => {
+      const runs = oursRounds[index] ?? [];
+      const last = runs[runs.length - 1];
+      if (!last) throw new Error("crfsuite bench: no training of ours was timed");
+      const { model, epochsRun } = last;
+      const trainingCpuSeconds = median(runs.map((run) => run.cpuSeconds));
+      const trainingWallSeconds = median(runs.map((run) => run.wallSeconds));
+      const roundRatios = runs.map(
+        (run, round) => run.cpuSeconds / (crfRounds[round]?.cpuSeconds ?? Number.NaN),
+      );
       const test = scoreLayer(
         model,
         splits.test.filter((s) => s.tokens.length > 0),
@@ -208,8 +256,9 @@ export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
       );
       const bestEpoch = model.layers[0]?.bestEpoch;
       const cpuRatio = trainingCpuSeconds / crfCpuSeconds;
+      const ratios = roundRatios.map((ratio) => ratio.toFixed(2)).join(", ");
       log(
-        `jobdistill, ${task} tagger settings: ${trainingCpuSeconds.toFixed(2)} CPU s (${trainingWallSeconds.toFixed(2)} s wall, ${epochsRun} epochs run, best ${bestEpoch}); test strict F1 ${test.strict.f1}, loose ${test.loose.f1}; ×${cpuRatio.toFixed(2)} CRFsuite's CPU time (≤ 2 is the aim)`,
+        `jobdistill, ${task} tagger settings: median ${trainingCpuSeconds.toFixed(2)} CPU s (${trainingWallSeconds.toFixed(2)} s wall, ${epochsRun} epochs run, best ${bestEpoch}); test strict F1 ${test.strict.f1}, loose ${test.loose.f1}; ×${cpuRatio.toFixed(2)} CRFsuite's median CPU time (rounds: ×${ratios}; ≤ 2 is the aim)`,
       );
       return {
         task,
@@ -220,13 +269,16 @@ export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
         bestEpoch,
         test,
         cpuRatio,
+        roundsCpuSeconds: runs.map((run) => run.cpuSeconds),
+        roundRatios,
       };
     });
     const figures = {
-      settings: { layer, epochs, trainSentences: train.length, trainTokens: tokens },
+      settings: { layer, epochs, rounds, trainSentences: train.length, trainTokens: tokens },
       crfsuite: {
         trainingCpuSeconds: crfCpuSeconds,
         trainingWallSeconds: crfWall,
+        roundsCpuSeconds: crfRounds.map((run) => run.cpuSeconds),
         params: { algorithm: "lbfgs", c1: 0.1, c2: 0.01, maxIterations: epochs },
         test: crfScores,
       },
@@ -241,14 +293,10 @@ export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
 
 if (invokedDirectly(import.meta.url)) {
   const args = process.argv.slice(2);
-  const argument = (name: string): string | undefined => {
-    const at = args.indexOf(name);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  const epochs = argument("--epochs");
   await runCrfsuiteBench({
-    layer: argument("--layer"),
-    epochs: epochs === undefined ? undefined : Number(epochs),
+    layer: flagValue(args, "--layer"),
+    epochs: numberFlag(args, "--epochs"),
+    rounds: numberFlag(args, "--rounds"),
     writeResults: args.includes("--write-results"),
   });
 }
