@@ -985,7 +985,7 @@ export const readmeFigures: readonly ReadmeFigure[] = [
   {
     key: "coldStart.predictTarget",
     file: "cold-start",
-    phrase: "**not** within the {} ms aimed at in this run",
+    phrase: "Node.js starting): within the {} ms aimed at in this run",
     fields: ["predictTargetMs"],
     format: "round:1",
   },
