@@ -154,7 +154,10 @@ export function registerSkillTypeCommand(program: Command, io: CliIo): void {
       "Store a skill list as documents (source skill-list), deduplicated by case, whitespace and simple plurals, " +
         "so `jobdistill label --task skill-type` can type them and resume after an interruption.",
     )
-    .argument("<file>", "one skill per line, or a CSV with --column")
+    .argument(
+      "<file>",
+      'one skill per line (a first line "skill" or "skills" is a header), or a CSV: its "skill" or "skills" column, or the one --column names',
+    )
     .option("--column <name>", "the CSV column holding the skills")
     .option("--name <list>", "a name kept with each phrase (meta.list)")
     .addHelpText(

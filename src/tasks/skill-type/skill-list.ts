@@ -39,16 +39,39 @@ export function uniqueSkillPhrases(phrases: readonly string[], listName?: string
   return { documents: [...documents.values()], documentIdOf };
 }
 
+/** A header cell that names a list of skills ("skill", "Skills", "skill phrase"), not a skill itself. */
+const skillHeader = /^(skills?|skill[ _-]?phrases?|phrases?)$/i;
+
+/** The cells of a CSV line (quotes honoured): a file's first line, to read its header. */
+function headerCells(line: string): string[] {
+  const rows = z
+    .array(z.array(z.string()))
+    .parse(csvParseSync().parse(line, { bom: true, relax_quotes: true }));
+  return (rows[0] ?? []).map((cell) => cell.trim());
+}
+
 /**
  * Skill phrases from a file's text: with `column`, a CSV with a header row and that column;
- * without, one phrase per line. Blank entries are skipped.
+ * without, one phrase per line, where a first line that is a header naming the list ("skill",
+ * "skills", "skill phrase"; alone, or one cell of a CSV header whose other cells name other
+ * columns) is read as one: a lone header word is skipped, and a CSV header picks its skill column,
+ * as `--column` would. Blank entries are skipped.
  */
 export function parseSkillList(text: string, options: { column?: string } = {}): string[] {
   if (options.column === undefined) {
-    return text
+    const lines = text
+      .replace(/^\uFEFF/, "")
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line.length > 0);
+    const first = lines[0];
+    if (first === undefined) return [];
+    if (skillHeader.test(first.replace(/^"(.*)"$/, "$1").trim())) return lines.slice(1);
+    if (first.includes(",")) {
+      const header = headerCells(first).find((cell) => skillHeader.test(cell));
+      if (header !== undefined) return parseSkillList(text, { column: header });
+    }
+    return lines;
   }
   const records = z.array(z.record(z.string(), z.string())).parse(
     csvParseSync().parse(text, {
