@@ -52,7 +52,10 @@ await esbuild.build({
       setup(build) {
         build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
           args.importer.includes(`${sep}node_modules${sep}zod${sep}`)
-            ? { path: join(dirname(args.importer), args.path.replace("index.js", "en.js")), namespace: "zod-en" }
+            ? {
+                path: join(dirname(args.importer), args.path.replace("index.js", "en.js")),
+                namespace: "zod-en",
+              }
             : undefined,
         );
         build.onLoad({ filter: /.*/, namespace: "zod-en" }, (args) => ({
