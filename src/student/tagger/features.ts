@@ -38,6 +38,9 @@ const slot = {
   firstAffix: 10,
 } as const;
 
+/** The bias feature's id, on every token: its bucket is 1 at any hash size (train.ts calibrates its weights). */
+export const biasFeatureId = 1;
+
 const beginPadding = "\u0000<s>";
 const endPadding = "\u0000</s>";
 const firstHash = hashString("first");
@@ -175,8 +178,7 @@ export class FeatureExtractor {
     for (let position = 0; position < count; position++) {
       offsets[position] = this.length;
       const own = padded[position + window] as Uint32Array;
-      // The bias feature: id 1, bucket 1 (train.ts calibrates its "O" weight on dev).
-      this.push(1);
+      this.push(biasFeatureId);
       for (let index = 0; index < own.length; index++) this.add(100 + index, own[index] as number);
       if (charNgrams.length > 0)
         for (const ngram of this.ngrams(tokens[position] as string)) this.add(7000, ngram);

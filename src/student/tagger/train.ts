@@ -9,6 +9,7 @@ import {
 } from "./averaged-perceptron.ts";
 import type { TaggerConfig } from "./config.ts";
 import {
+  biasFeatureId,
   FeatureExtractor,
   type FeatureSettings,
   featureSettingsSchema,
@@ -291,8 +292,8 @@ function meanWeights(all: LayerWeights[]): LayerWeights {
   return first;
 }
 
-/** Where the bias feature (id 1, see FeatureExtractor) keeps its weight for tag 0 ("O"). */
-const outsideBiasIndex = (size: number): number => 1 * size;
+/** Where the bias feature (see FeatureExtractor) keeps its weight for tag 0 ("O"). */
+const outsideBiasIndex = (size: number): number => biasFeatureId * size;
 
 /**
  * The perceptron optimises mistakes, not F1; on sparse layers it tends to under-predict spans.
@@ -378,7 +379,7 @@ function calibrateOutside(
 }
 
 /**
- * Per token, how many of its feature ids fall in the bias feature's bucket (1): the bias itself,
+ * Per token, how many of its feature ids fall in the bias feature's bucket: the bias itself,
  * and now and then a feature that hashes there too, whose sum a move of that bucket also moves.
  */
 function biasBucketCounts(features: SentenceFeatures, bucketMask: number): Uint8Array {
@@ -387,7 +388,8 @@ function biasBucketCounts(features: SentenceFeatures, bucketMask: number): Uint8
   for (let position = 0; position < counts.length; position++) {
     const end = offsets[position + 1] as number;
     for (let at = offsets[position] as number; at < end; at++)
-      if (((ids[at] as number) & bucketMask) === 1) counts[position] = (counts[position] as number) + 1;
+      if (((ids[at] as number) & bucketMask) === biasFeatureId)
+        counts[position] = (counts[position] as number) + 1;
   }
   return counts;
 }
