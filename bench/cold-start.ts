@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { invokedDirectly } from "./invoked-directly.ts";
+import { median } from "./median.ts";
 import { recordBench } from "./results-file.ts";
 
 const repoRoot = resolve(import.meta.dirname, "..");
@@ -44,12 +45,6 @@ function timedRun(args: string[], usageFile: string): { wallMs: number; cpuMs: n
 const advert =
   "We are looking for a senior data engineer with 5+ years of experience in Python and SQL. You will build " +
   "and run our data pipelines. We offer flexible hours and a pension scheme. A degree in computer science is required.";
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 export async function runColdStartBench(options: { quick?: boolean; writeResults?: boolean } = {}) {
   if (!existsSync(join(repoRoot, "dist", "cli-bundle", "main.js"))) {

@@ -30,6 +30,7 @@ import type { SpanStudentSettings } from "../src/student/span-student-settings.t
 import { type TaggerModel, trainTagger } from "../src/student/tagger/index.ts";
 import { wordShape } from "../src/student/tagger/word-forms.ts";
 import { flagValue, invokedDirectly, numberFlag } from "./invoked-directly.ts";
+import { median } from "./median.ts";
 import { recordBench } from "./results-file.ts";
 
 /** The students whose tagger settings are timed: each task's definition, as `jobdistill train` uses it. */
@@ -131,12 +132,6 @@ export function crfsuiteFeatures(tokens: readonly string[]): string[][] {
 const cpuSecondsSince = (before: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1e6;
-};
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
 export async function runCrfsuiteBench(options: CrfsuiteBenchOptions = {}) {
